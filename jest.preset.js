@@ -1,0 +1,44 @@
+// Shared Jest preset: SWC transforms TypeScript and the ESM-only packages we depend on
+// (cockatiel, better-auth and its dependencies) to CommonJS, and tsconfig paths become
+// moduleNameMapper entries so `@libs/...` resolves to sources.
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+  moduleNameMapper[`^${alias.replace(/[/.]/g, (c) => `\\${c}`)}$`] = path.join(__dirname, target);
+}
+
+// ESM-only dependencies that SWC must turn into CommonJS for Jest.
+const esmPackages = [
+  'cockatiel',
+  'better-auth',
+  '@better-auth',
+  'better-call',
+  '@better-fetch',
+  'jose',
+  'nanostores',
+  '@noble',
+  'defu',
+  'rou3',
+  'uncrypto',
+  'kysely',
+  '@standard-schema',
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  moduleNameMapper,
+  testMatch: ['**/?(*.)+(test|spec).ts'],
+};

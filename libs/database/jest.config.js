@@ -1,0 +1,9 @@
+const preset = require('../../jest.preset.js');
+const harness = require('../../tools/test-harness/jest.harness.js');
+
+module.exports = {
+  ...preset,
+  ...harness,
+  displayName: 'database',
+  rootDir: __dirname,
+};

@@ -1,0 +1,73 @@
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import { createTestDatabase, harnessRedisUrl, startDedicatedPostgres, startDedicatedRedis } from './index';
+
+describe('test harness', () => {
+  it('gives a real Postgres: select version() and an isolated database per file', async () => {
+    const db = await createTestDatabase('harness');
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ version: string; db: string }>('select version() as version, current_database() as db');
+      expect(rows[0].version).toMatch(/^PostgreSQL \d+/);
+      expect(rows[0].db).toBe(db.name);
+      await client.query('create table t (id int primary key)');
+      await client.query('insert into t values (1), (2)');
+      const count = await client.query('select count(*)::int as n from t');
+      expect(count.rows[0].n).toBe(2);
+    } finally {
+      await client.end();
+      await db.drop();
+    }
+  });
+
+  it('gives a real Redis: PING, and data round-trips', async () => {
+    const redis = new Redis(harnessRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      expect(await redis.ping()).toBe('PONG');
+      const info = await redis.info('server');
+      expect(info).toMatch(/redis_version:\d+/);
+      await redis.set('harness:k', 'v', 'EX', 10);
+      expect(await redis.get('harness:k')).toBe('v');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('dedicated Postgres can be stopped and restarted (outage tests)', async () => {
+    const pg = await startDedicatedPostgres();
+    try {
+      const query = async () => {
+        const c = new Client({ connectionString: pg.url, connectionTimeoutMillis: 1000 });
+        await c.connect();
+        try {
+          return (await c.query('select 1 as one')).rows[0].one;
+        } finally {
+          await c.end();
+        }
+      };
+      expect(await query()).toBe(1);
+      await pg.stop();
+      await expect(query()).rejects.toThrow();
+      await pg.start();
+      expect(await query()).toBe(1);
+    } finally {
+      await pg.destroy();
+    }
+  });
+
+  it('dedicated Redis can be stopped and restarted, and leaves no process behind', async () => {
+    const server = await startDedicatedRedis();
+    const pid = server.pid!;
+    await server.stop();
+    expect(() => process.kill(pid, 0)).toThrow();
+    await server.start();
+    const redis = new Redis(server.url, { lazyConnect: true });
+    await redis.connect();
+    expect(await redis.ping()).toBe('PONG');
+    redis.disconnect();
+    await server.stop();
+    expect(server.running).toBe(false);
+  });
+});

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { LocalPostgres } from './localPostgres';
+import { LocalRedis, redisServerBinary } from './localRedis';
+
+export { LocalPostgres } from './localPostgres';
+export { LocalRedis } from './localRedis';
+export { freePort, waitFor } from './ports';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run this test through a Jest config that uses tools/test-harness/jest.harness.js`);
+  }
+  return value;
+}
+
+/** The shared run's Postgres (admin URL, database `postgres`). */
+export function harnessPostgresUrl(): string {
+  return required('HARNESS_PG_URL');
+}
+
+/** The shared run's Redis URL. */
+export function harnessRedisUrl(): string {
+  return required('HARNESS_REDIS_URL');
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function admin<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh, empty database on the run's Postgres, for one test file. */
+export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
+  const base = harnessPostgresUrl();
+  const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
+  await admin(base, (c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    name,
+    url: withDatabase(base, name),
+    drop: () => admin(base, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/**
+ * A Postgres server of the test's own, which the test may stop and restart (outage tests).
+ * Always local binaries: a shared or containerised server cannot be stopped by one test.
+ */
+export function startDedicatedPostgres(): Promise<LocalPostgres> {
+  return LocalPostgres.create();
+}
+
+/** A redis-server of the test's own, which the test may stop and restart. */
+export function startDedicatedRedis(): Promise<LocalRedis> {
+  const binary = redisServerBinary();
+  if (!binary) throw new Error('redis-server is not on PATH (apt-get install -y redis-server)');
+  return LocalRedis.create(binary);
+}

