@@ -31,6 +31,11 @@ export default [
     },
   },
   {
+    // Config files load the shared presets by path; they are not library code.
+    files: ['**/jest.config.js', 'jest.preset.js', 'eslint.config.mjs'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     files: ['**/*.test.ts', '**/*.spec.ts', 'tools/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
