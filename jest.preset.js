@@ -24,6 +24,7 @@ const esmPackages = [
   'uncrypto',
   'kysely',
   '@standard-schema',
+  'cookie',
 ];
 
 module.exports = {
