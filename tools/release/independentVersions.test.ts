@@ -8,7 +8,7 @@ describe('independent lib versions', () => {
   it('a patch release of utils proposes a new utils version and leaves the other libs alone', () => {
     const run = spawnSync(
       process.execPath,
-      [join(root, 'node_modules', 'nx', 'bin', 'nx.js'), 'release', 'version', 'patch', '--dry-run', '--projects=utils'],
+      [require.resolve('nx/bin/nx'), 'release', 'version', 'patch', '--dry-run', '--projects=utils'],
       { cwd: root, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' } },
     );
     const output = `${run.stdout}\n${run.stderr}`;
