@@ -6,4 +6,12 @@ module.exports = {
   ...harness,
   displayName: 'database',
   rootDir: __dirname,
+  moduleNameMapper: {
+    ...preset.moduleNameMapper,
+    // The generated Prisma client imports its siblings as `./x.js`; the sources are `.ts`.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  // Integration tests share one Postgres and restart dedicated ones: keep the 2-core machine sane.
+  maxWorkers: 2,
+  testTimeout: 60_000,
 };

@@ -1,0 +1,3 @@
+export * from './createDatabaseClient';
+export * from './options';
+export * from './PrismaDatabaseClient';

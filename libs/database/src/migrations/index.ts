@@ -1,0 +1,3 @@
+export * from './MigrationError';
+export * from './migrationFiles';
+export * from './migrate';

@@ -1,0 +1,2 @@
+export * from './DatabaseClient';
+export * from './Logger';
