@@ -2,12 +2,49 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  HOST: z.string().min(1).max(255).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-});
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .max(2_048)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a ${protocols.join(' or ')} URL`);
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).max(255).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /** Postgres; unset → embedded Postgres in DATA_DIR. */
+    DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
+    /** Redis; unset → memory-only cache. */
+    REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+    /** Signs cookies and tokens; required in production, generated once and kept in DATA_DIR otherwise. */
+    BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').max(512).optional()),
+    /** Public base URL of this service. */
+    BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, url(['http:', 'https:']).optional()),
+    /** Comma-separated origins allowed by CORS and Better-Auth's origin check. */
+    TRUSTED_ORIGINS: z
+      .string()
+      .max(8_192)
+      .default('')
+      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(url(['http:', 'https:'])).max(64)),
+    /** Where the embedded Postgres and the development secret live. */
+    DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
+    }
+  });
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -15,7 +52,7 @@ export type AppConfig = z.infer<typeof configSchema>;
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly issues: Array<{ variable: string; message: string }>) {
-    super(`Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+    super(`Invalid configuration: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { buildServer } from './server';
 
 describe('auth-service skeleton', () => {
@@ -10,10 +10,6 @@ describe('auth-service skeleton', () => {
     await app.close();
   });
 
-  it('names the bad variable when the configuration is invalid', () => {
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
-  });
 });
 
 describe('error answers', () => {
