@@ -1,3 +1,5 @@
+import type { MetricsLogger } from './MetricsLogger';
+
 /** State of a circuit breaker as reported to metrics (cockatiel's states, lower-cased). */
 export type CircuitBreakerStateName = 'closed' | 'open' | 'half-open' | 'isolated';
 
@@ -44,6 +46,16 @@ export interface IMetricsCollector {
   recordWebSocketConnection(change: 'opened' | 'closed'): void;
   /** Counts a named event (e.g. `cache.l1.hit`, `retry.budget_exhausted`). */
   incrementEvent(event: string, by?: number): void;
+  /** A copy of the current figures; later recording does not change it. */
   getMetrics(): MetricsSnapshot;
+  /**
+   * Clears what accumulates (operations, errors, events, connections opened). Current state —
+   * open connections and each breaker's last state — is kept, because it is still true.
+   */
   reset(): void;
+  /**
+   * Optional: logs `getMetrics()` every `intervalMs` (the seed's "periodic flush") on an
+   * unref'd timer, so it never keeps the process alive. Returns the function that stops it.
+   */
+  startPeriodicSnapshot?(logger: MetricsLogger, intervalMs?: number): () => void;
 }
