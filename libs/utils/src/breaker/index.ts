@@ -1,0 +1,2 @@
+export * from './ManagedBreaker';
+export * from './breakerRegistry';

@@ -1,0 +1,2 @@
+export * from './RetryBudget';
+export * from './budgetRegistry';

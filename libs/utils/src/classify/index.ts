@@ -1,0 +1,2 @@
+export * from './isRedisTransientError';
+export * from './isTransientError';

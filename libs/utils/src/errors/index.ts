@@ -1,0 +1,5 @@
+export * from './AttemptTimeoutError';
+export * from './CircuitOpenError';
+export * from './ConcurrencyLimitError';
+export * from './RetryAbortedError';
+export * from './RetryExhaustedError';

@@ -1,0 +1,128 @@
+import type { JitterStrategy } from '../backoff/computeDelay';
+import type { RetryBudgetOptions } from '../budget/RetryBudget';
+import { isTransientError } from '../classify/isTransientError';
+import type { RetryLogger } from '../logger';
+
+/** What the operation receives on each attempt. */
+export interface RetryContext {
+  /** 1 for the first attempt, 2 for the first retry … */
+  attempt: number;
+  /**
+   * Aborted when the caller's signal aborts or this attempt times out; pass it to anything
+   * cancellable (fetch, pg query cancellation) so a timed-out attempt stops working.
+   */
+  signal: AbortSignal;
+}
+
+/** Options of `executeWithRetry`. Every field is optional. */
+export interface RetryOptions {
+  /**
+   * Name used in metrics and logs, and the default breaker key. Give every distinct dependency
+   * call its own name: calls without one share the `operation` breaker.
+   * @default 'operation'
+   */
+  operationName?: string;
+  /**
+   * Key of the shared circuit breaker and retry budget. Calls with the same key share state.
+   * @default operationName
+   */
+  breakerKey?: string;
+  /**
+   * Retries after the first attempt (so at most `maxRetries + 1` attempts).
+   * @default 3
+   */
+  maxRetries?: number;
+  /**
+   * Delay scale of the first retry.
+   * @default 100
+   */
+  baseDelayMs?: number;
+  /**
+   * Cap of any single delay.
+   * @default 5_000
+   */
+  maxDelayMs?: number;
+  /**
+   * Jitter scheme (see `computeDelay`).
+   * @default 'full'
+   */
+  jitter?: JitterStrategy;
+  /**
+   * Per-attempt timeout; a timed-out attempt fails with `AttemptTimeoutError` (retryable) and
+   * its `signal` is aborted. Undefined: no timeout.
+   * @default undefined
+   */
+  attemptTimeoutMs?: number;
+  /**
+   * Aborts the whole operation (current attempt and pending retry) with `RetryAbortedError`.
+   * @default undefined
+   */
+  signal?: AbortSignal;
+  /**
+   * Guard calls with the cockatiel circuit breaker shared by `breakerKey`.
+   * @default true
+   */
+  enableCircuitBreaker?: boolean;
+  /**
+   * Consecutive retryable failures that open the breaker.
+   * @default 5
+   */
+  circuitBreakerThreshold?: number;
+  /**
+   * Time an open breaker waits before letting one probe call through (half-open).
+   * @default 30_000
+   */
+  circuitBreakerResetMs?: number;
+  /**
+   * Decides whether an error is worth another attempt (and counts against the breaker).
+   * Non-retryable errors are rethrown as they are after one attempt.
+   * @default isTransientError
+   */
+  isRetryable?: (error: unknown) => boolean;
+  /**
+   * Retry budget per `breakerKey`, or `false` to retry without one.
+   * @default { ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000 }
+   */
+  retryBudget?: false | RetryBudgetOptions;
+  /**
+   * pino-shaped logger: `warn` per retry and breaker opening, `error` when retries run out.
+   * @default undefined (silent)
+   */
+  logger?: RetryLogger;
+  /**
+   * Source of randomness for jitter, in [0, 1). For deterministic tests.
+   * @default Math.random
+   */
+  random?: () => number;
+}
+
+/** Resolved defaults of an entry point (every `RetryOptions` field but the per-call ones). */
+export interface RetryDefaults {
+  operationName: string;
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  jitter: JitterStrategy;
+  attemptTimeoutMs?: number;
+  enableCircuitBreaker: boolean;
+  circuitBreakerThreshold: number;
+  circuitBreakerResetMs: number;
+  isRetryable: (error: unknown) => boolean;
+  retryBudget: false | RetryBudgetOptions;
+  random: () => number;
+}
+
+/** Default values of `RetryOptions` (`breakerKey` defaults to the operation name). */
+export const DEFAULT_RETRY_OPTIONS: Readonly<RetryDefaults> = {
+  operationName: 'operation',
+  maxRetries: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 5_000,
+  jitter: 'full',
+  enableCircuitBreaker: true,
+  circuitBreakerThreshold: 5,
+  circuitBreakerResetMs: 30_000,
+  isRetryable: isTransientError,
+  retryBudget: { ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000 },
+  random: Math.random,
+};

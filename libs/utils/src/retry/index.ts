@@ -1,0 +1,3 @@
+export * from './RetryOptions';
+export * from './executeRedisWithRetry';
+export * from './executeWithRetry';

@@ -1,0 +1,91 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import { resolveSettings } from '../retry/resolveSettings';
+import { runWithRetry } from '../retry/runWithRetry';
+import { classifyWebSocketError } from './classifyWebSocketError';
+import type { ConnectionState } from './connectionRegistry';
+import { WebSocketError } from './WebSocketError';
+import type {
+  WebSocketDefaults,
+  WebSocketErrorContext,
+  WebSocketRetryContext,
+  WebSocketRetryOptions,
+} from './WebSocketRetryOptions';
+
+/**
+ * The part shared by `executeWebSocketWithRetry` and `executeWebSocketTokenRefresh`: settings
+ * with a per-connection breaker (kind `breakerKind`), a deadline for real-time work, the health
+ * check before retries, and `onError` called with the WebSocket context.
+ */
+export function runWebSocketOperation<T>(
+  fn: (context: WebSocketRetryContext) => Promise<T>,
+  onError: ((error: unknown, context: WebSocketErrorContext, attempt: number) => void) | undefined,
+  connection: ConnectionState,
+  breakerKind: string,
+  options: WebSocketRetryOptions | undefined,
+  defaults: Readonly<WebSocketDefaults>,
+  deadlineEpochMs: number | undefined,
+  metrics: IMetricsCollector | undefined,
+): Promise<T> {
+  const o = options ?? {};
+  // The budget is shared by every connection (it protects the dependency); the breaker is not.
+  const settings = resolveSettings(
+    { ...o, enableCircuitBreaker: false, breakerKey: `websocket:${o.breakerKey ?? o.operationName ?? defaults.operationName}` },
+    defaults,
+  );
+  if (o.enableCircuitBreaker ?? defaults.enableCircuitBreaker) {
+    settings.breaker = connection.breaker(
+      breakerKind,
+      o.circuitBreakerThreshold ?? defaults.circuitBreakerThreshold,
+      o.circuitBreakerResetMs ?? defaults.circuitBreakerResetMs,
+    );
+    if (o.logger !== undefined) settings.breaker.attach(undefined, o.logger);
+  }
+  const started = performance.now();
+  const isRealTime = o.isRealTime ?? defaults.isRealTime;
+  const gracePeriod = Math.max(0, o.gracePeriod ?? defaults.gracePeriod);
+  if (deadlineEpochMs !== undefined) settings.deadline = started + (deadlineEpochMs + gracePeriod - Date.now());
+  else if (isRealTime) settings.deadline = started + gracePeriod;
+
+  const healthCheck = o.healthCheck;
+  if (healthCheck !== undefined) {
+    settings.beforeRetry = async () => {
+      let healthy: boolean;
+      try {
+        healthy = (await healthCheck(connection.id)) === true;
+      } catch {
+        healthy = false;
+      }
+      if (!healthy) {
+        if (metrics !== undefined) metrics.incrementEvent('websocket.health_check_failed');
+        throw new WebSocketError('CONNECTION_CLOSED', connection.id, 'connection failed its health check; not retrying');
+      }
+    };
+  }
+
+  const isRetryable = settings.isRetryable;
+  const maxRetries = settings.maxRetries;
+  const report =
+    onError === undefined
+      ? undefined
+      : (error: unknown, attempt: number): void => {
+          let willRetry = false;
+          try {
+            willRetry = attempt <= maxRetries && isRetryable(error) === true;
+          } catch {
+            /* classifier failure: reported as not retrying */
+          }
+          onError(
+            error,
+            {
+              connectionId: connection.id,
+              operationName: settings.operationName,
+              errorType: classifyWebSocketError(error),
+              willRetry,
+              isRealTime,
+              elapsedMs: performance.now() - started,
+            },
+            attempt,
+          );
+        };
+  return runWithRetry(fn, { attempt: 0, signal: undefined as unknown as AbortSignal, connectionId: connection.id }, report, settings, metrics);
+}
