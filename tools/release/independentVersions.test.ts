@@ -9,9 +9,10 @@ describe('independent lib versions', () => {
     const run = spawnSync(
       process.execPath,
       [require.resolve('nx/bin/nx'), 'release', 'version', 'patch', '--dry-run', '--projects=utils'],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' } },
+      { cwd: root, encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0', NO_COLOR: '1' } },
     );
-    const output = `${run.stdout}\n${run.stderr}`;
+    // eslint-disable-next-line no-control-regex
+    const output = `${run.stdout}\n${run.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
     expect(run.status).toBe(0);
     const current = require(join(root, 'libs', 'utils', 'package.json')).version as string;
     const [major, minor, patch] = current.split('.').map(Number);
