@@ -17,6 +17,11 @@ export interface HistogramSample {
   metricName: string;
 }
 
+/** A sample whose series labels sit in a shared object, as prom-client's Histogram emits them. */
+export interface SharedLabelSample extends HistogramSample {
+  sharedLabels: Readonly<Record<string, string>>;
+}
+
 /** What `get()` returns: the shape of prom-client's own `Histogram.get()`. */
 export interface HistogramValues {
   name: string;
@@ -41,6 +46,8 @@ export class OperationLatencyHistogram {
   readonly help: string;
   readonly #buckets: readonly number[];
   readonly #operations: () => Iterable<[string, OperationStats]>;
+  // Keyed by series so the labels object lives exactly as long as the series does.
+  readonly #sharedLabels = new WeakMap<LatencyBuckets, Readonly<Record<string, string>>>();
 
   constructor(config: OperationLatencyHistogramConfig) {
     this.name = config.name;
@@ -49,13 +56,23 @@ export class OperationLatencyHistogram {
     this.#operations = config.operations;
   }
 
+  /** Samples with every label on the sample (what `registry.getMetricsAsJSON()` reads). */
   async get(): Promise<HistogramValues> {
-    const values: HistogramSample[] = [];
-    for (const [operation, stats] of this.#operations()) {
-      if (stats.success && stats.success.count > 0) this.#push(values, operation, 'success', stats.success);
-      if (stats.failure && stats.failure.count > 0) this.#push(values, operation, 'failure', stats.failure);
-    }
+    const values = this.#samples().map(({ labels, sharedLabels, value, metricName }) => ({
+      labels: { ...labels, ...sharedLabels },
+      value,
+      metricName,
+    }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  /**
+   * Samples as prom-client's Histogram hands them to the text exposition: `le` on the sample,
+   * `operation`/`outcome` in a `sharedLabels` object the Registry formats once per object. The
+   * objects are kept per series across scrapes so that cache keeps hitting.
+   */
+  async getForPromString(): Promise<HistogramValues & { values: SharedLabelSample[] }> {
+    return { name: this.name, help: this.help, type: this.type, values: this.#samples(), aggregator: this.aggregator };
   }
 
   /**
@@ -67,14 +84,28 @@ export class OperationLatencyHistogram {
     // Intentionally empty; see above.
   }
 
-  #push(values: HistogramSample[], operation: string, outcome: string, series: LatencyBuckets): void {
+  #samples(): SharedLabelSample[] {
+    const values: SharedLabelSample[] = [];
+    for (const [operation, stats] of this.#operations()) {
+      if (stats.success && stats.success.count > 0) this.#push(values, operation, 'success', stats.success);
+      if (stats.failure && stats.failure.count > 0) this.#push(values, operation, 'failure', stats.failure);
+    }
+    return values;
+  }
+
+  #push(values: SharedLabelSample[], operation: string, outcome: string, series: LatencyBuckets): void {
+    let shared = this.#sharedLabels.get(series);
+    if (shared === undefined) {
+      shared = { operation, outcome };
+      this.#sharedLabels.set(series, shared);
+    }
     const bucketName = `${this.name}_bucket`;
     const cumulative = series.cumulative();
     for (let i = 0; i < this.#buckets.length; i++) {
-      values.push({ labels: { le: this.#buckets[i], operation, outcome }, value: cumulative[i], metricName: bucketName });
+      values.push({ labels: { le: this.#buckets[i] }, sharedLabels: shared, value: cumulative[i], metricName: bucketName });
     }
-    values.push({ labels: { le: '+Inf', operation, outcome }, value: series.count, metricName: bucketName });
-    values.push({ labels: { operation, outcome }, value: series.sumSeconds, metricName: `${this.name}_sum` });
-    values.push({ labels: { operation, outcome }, value: series.count, metricName: `${this.name}_count` });
+    values.push({ labels: { le: '+Inf' }, sharedLabels: shared, value: series.count, metricName: bucketName });
+    values.push({ labels: {}, sharedLabels: shared, value: series.sumSeconds, metricName: `${this.name}_sum` });
+    values.push({ labels: {}, sharedLabels: shared, value: series.count, metricName: `${this.name}_count` });
   }
 }

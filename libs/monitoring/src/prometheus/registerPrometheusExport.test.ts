@@ -34,11 +34,25 @@ describe('Prometheus export', () => {
       collector.recordOperation(operation, ms, success, success ? undefined : 'TIMEOUT');
       reference.observe({ operation, outcome: success ? 'success' : 'failure' }, ms / 1000);
     });
-    const ours = await registry.getSingleMetricAsString('ours_operation_duration_seconds');
-    const theirs = await referenceRegistry.getSingleMetricAsString('ours_operation_duration_seconds');
+    const lines = async (r: Registry) => (await r.getSingleMetricAsString('ours_operation_duration_seconds')).split('\n');
     // Same lines; series may come in a different order (prom-client orders by first observation).
-    expect(ours.split('\n').sort()).toEqual(theirs.split('\n').sort());
-    expect(ours).toContain('# TYPE ours_operation_duration_seconds histogram');
+    expect((await lines(registry)).sort()).toEqual((await lines(referenceRegistry)).sort());
+    expect(await lines(registry)).toContain('# TYPE ours_operation_duration_seconds histogram');
+    // Same again with default labels, and in the JSON form.
+    for (const r of [registry, referenceRegistry]) r.setDefaultLabels({ service: 'auth' });
+    expect((await lines(registry)).sort()).toEqual((await lines(referenceRegistry)).sort());
+    const json = async (r: Registry) => {
+      const metric = (await r.getMetricsAsJSON()).find((m) => m.name === 'ours_operation_duration_seconds')!;
+      // Compared by series name, labels and value; prom-client adds `exemplar: null` to buckets.
+      return metric.values
+        .map((v) => {
+          const { metricName } = v as { metricName?: string };
+          const labels = Object.entries(v.labels).sort(([a], [b]) => a.localeCompare(b));
+          return JSON.stringify([metricName, labels, v.value]);
+        })
+        .sort();
+    };
+    expect(await json(registry)).toEqual(await json(referenceRegistry));
   });
 
   it('exports operation counters labelled by operation and outcome only', async () => {
@@ -137,8 +151,10 @@ describe('Prometheus export', () => {
     const collector = new MetricsCollector({ registry });
     collector.recordOperation('a', 2, true);
     const text = await registry.metrics();
-    expect(sample(text, 'operation_duration_seconds_count{operation="a",outcome="success",service="auth"}')).toBe(1);
-    expect(text).toContain('operation_duration_seconds_bucket{le="0.0025",operation="a",outcome="success",service="auth"} 1');
+    // prom-client's own Histogram puts default labels before the series labels too.
+    expect(sample(text, 'operation_duration_seconds_count{service="auth",operation="a",outcome="success"}')).toBe(1);
+    expect(text).toContain('operation_duration_seconds_bucket{le="0.0025",service="auth",operation="a",outcome="success"} 1');
+    expect(sample(text, 'operations_total{operation="a",outcome="success",service="auth"}')).toBe(1);
 
     const json = await registry.getMetricsAsJSON();
     const histogram = json.find((m) => m.name === 'operation_duration_seconds')!;
