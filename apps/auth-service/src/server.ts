@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from './config';
 import { registerErrorHandling } from './http/errorHandler';
+import { registerHealthRoutes } from './routes/health';
 
 /** Headers and body fields that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -25,6 +26,6 @@ export async function buildServer(config: AppConfig): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
   });
   registerErrorHandling(app);
-  app.get('/health/live', async () => ({ status: 'ok' }));
+  registerHealthRoutes(app, { checks: {} });
   return app;
 }
