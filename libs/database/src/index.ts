@@ -1,3 +1,4 @@
 export * from './client';
+export * from './models';
 export * from './migrations';
 export * from './types';

@@ -1,0 +1,62 @@
+import { ApiKeyCreateInputSchema } from './ApiKey';
+import { RoleCreateInputSchema } from './role';
+import { reviveUserSession, UserSessionCreateInputSchema } from './session';
+import { INPUT_LIMITS } from './types';
+import { reviveUser, UserCreateInputSchema, UserUpdateInputSchema, type User } from './user';
+
+describe('input schemas', () => {
+  it('normalises email and derives a name when none is given', () => {
+    expect(UserCreateInputSchema.parse({ email: 'Ada@Example.COM', firstName: 'Ada', lastName: 'Lovelace' })).toMatchObject({
+      email: 'ada@example.com',
+      name: 'Ada Lovelace',
+    });
+    expect(UserCreateInputSchema.parse({ email: 'grace@example.com' }).name).toBe('grace');
+  });
+
+  it.each([
+    ['a NUL byte', { email: 'a@b.co', name: 'x\u0000y' }],
+    ['a 256-character name', { email: 'a@b.co', name: 'x'.repeat(256) }],
+    ['a 255+ character email', { email: `${'a'.repeat(250)}@b.com` }],
+    ['an invalid email', { email: 'not-an-email' }],
+    ['an unknown field', { email: 'a@b.co', isAdmin: true }],
+    ['metadata over 16 KiB', { email: 'a@b.co', metadata: { blob: 'x'.repeat(INPUT_LIMITS.jsonBytes) } }],
+    ['a NUL inside metadata', { email: 'a@b.co', metadata: { k: 'a\u0000' } }],
+    ['a javascript: image URL that is not a URL', { email: 'a@b.co', image: 'nope' }],
+  ])('rejects a user with %s', (_case, input) => {
+    expect(UserCreateInputSchema.safeParse(input).success).toBe(false);
+  });
+
+  it('bounds API key scopes and prefixes', () => {
+    const base = { name: 'ci', userId: 'u1' };
+    expect(ApiKeyCreateInputSchema.safeParse({ ...base, scopes: ['read'], prefix: 'sk_live' }).success).toBe(true);
+    expect(ApiKeyCreateInputSchema.safeParse({ ...base, scopes: Array.from({ length: 65 }, (_, i) => `s${i}`) }).success).toBe(false);
+    expect(ApiKeyCreateInputSchema.safeParse({ ...base, scopes: ['x'.repeat(129)] }).success).toBe(false);
+    expect(ApiKeyCreateInputSchema.safeParse({ ...base, prefix: 'Bad Prefix' }).success).toBe(false);
+  });
+
+  it('checks permission strings and session tokens', () => {
+    expect(RoleCreateInputSchema.safeParse({ name: 'admin', permissions: ['users:read', 'orders:*'] }).success).toBe(true);
+    expect(RoleCreateInputSchema.safeParse({ name: 'admin', permissions: ['users'] }).success).toBe(false);
+    expect(UserSessionCreateInputSchema.safeParse({ userId: 'u', token: 'short', expiresAt: new Date() }).success).toBe(false);
+  });
+
+  it('allows clearing optional fields on update', () => {
+    expect(UserUpdateInputSchema.parse({ firstName: null, username: 'New.Name' })).toEqual({ firstName: null, username: 'new.name' });
+  });
+});
+
+describe('revivers', () => {
+  it('turn a JSON round-tripped user and session back into Dates', () => {
+    const now = new Date('2026-01-02T03:04:05.678Z');
+    const user = {
+      id: 'u1', email: 'a@b.co', emailVerified: false, name: 'A', username: null, firstName: null, lastName: null, phone: null,
+      image: null, locale: null, timezone: null, status: 'ACTIVE', banReason: null, bannedAt: null, banExpiresAt: null, roleId: null,
+      roleAssignedAt: null, roleAssignedBy: null, roleExpiresAt: now, storeId: null, lastLoginAt: null, loginCount: 0, createdBy: null,
+      updatedBy: null, deletedAt: null, deletedBy: null, isDeleted: false, metadata: { a: 1 }, auditLog: [], createdAt: now, updatedAt: now,
+    } satisfies User;
+    const revived = reviveUser(JSON.parse(JSON.stringify(user)));
+    expect(revived).toEqual(user);
+    expect(revived.createdAt).toBeInstanceOf(Date);
+    expect(() => reviveUserSession({ id: 'x' })).toThrow();
+  });
+});
