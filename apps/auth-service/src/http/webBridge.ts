@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Fastify ⇄ Fetch bridge for Better-Auth's `auth.handler(Request): Promise<Response>`.
+ * Fastify has already parsed and size-limited the body; it is re-serialised as JSON (or passed
+ * as form data text) so Better-Auth sees exactly what the client sent.
+ */
+export function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, String(value));
+  }
+  const method = request.method.toUpperCase();
+  const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== undefined && request.body !== null;
+  let body: string | undefined;
+  if (hasBody) {
+    body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    headers.delete('content-length');
+  }
+  return new Request(new URL(request.url, baseUrl), { method, headers, body });
+}
+
+/** Copies a Fetch `Response` onto the Fastify reply (multiple Set-Cookie headers kept apart). */
+export async function sendWebResponse(reply: FastifyReply, response: Response): Promise<FastifyReply> {
+  void reply.status(response.status);
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie' && name !== 'content-length') void reply.header(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) void reply.header('set-cookie', cookies);
+  const text = response.body ? await response.text() : '';
+  return reply.send(text.length ? text : null);
+}
