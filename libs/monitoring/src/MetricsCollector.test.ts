@@ -108,6 +108,17 @@ describe('MetricsCollector', () => {
     expect(metrics.getMetrics().operations['user:1@example.com'].operationCount).toBe(2);
   });
 
+  it('does not throw when the logger does', () => {
+    const logger = recordingLogger();
+    logger.warn = () => {
+      throw new Error('logger down');
+    };
+    const metrics = new MetricsCollector({ maxOperations: 1, logger });
+    metrics.recordOperation('a', 1, true);
+    expect(() => metrics.recordOperation('b', 1, true)).not.toThrow();
+    expect(metrics.getMetrics().operations[OVERFLOW_LABEL].operationCount).toBe(1);
+  });
+
   it('caps error codes per operation, breaker names and event names', () => {
     const metrics = new MetricsCollector({ maxErrorCodes: 2, maxCircuitBreakers: 1, maxEvents: 1 });
     for (const code of ['A', 'B', 'C', 'D']) metrics.recordOperation('op', 1, false, code);

@@ -147,11 +147,15 @@ export class MetricsCollector implements IMetricsCollector {
     const key = boundedKey(map, name, this.#limits[kind]);
     if (key === OVERFLOW_LABEL && name !== OVERFLOW_LABEL && !this.#warnedFolding.has(kind)) {
       this.#warnedFolding.add(kind);
-      // The name itself is not logged: a name that overflows is often built from request data.
-      this.#options.logger.warn(
-        { kind, cap: this.#limits[kind].maxKeys, maxNameLength: this.#limits[kind].maxLength },
-        `metrics: ${kind} name cap reached or name unfit as a label; folding into "${OVERFLOW_LABEL}"`,
-      );
+      try {
+        // The name itself is not logged: a name that overflows is often built from request data.
+        this.#options.logger.warn(
+          { kind, cap: this.#limits[kind].maxKeys, maxNameLength: this.#limits[kind].maxLength },
+          `metrics: ${kind} name cap reached or name unfit as a label; folding into "${OVERFLOW_LABEL}"`,
+        );
+      } catch {
+        // Recording must not throw, not even through a broken logger.
+      }
     }
     return key;
   }
