@@ -8,6 +8,8 @@ export interface CacheSetOptions {
   resource?: CacheResource;
   /** Tags for group invalidation (`invalidateTags`). */
   tags?: string[];
+  /** How long past expiry a value may still be served when the loader or Redis fails. @default the resource's, else CacheOptions.staleIfErrorMs */
+  staleIfErrorMs?: number;
 }
 
 export interface GetOrSetOptions extends CacheSetOptions {
@@ -16,8 +18,6 @@ export interface GetOrSetOptions extends CacheSetOptions {
    * Kept short: the create that makes it wrong also invalidates it.
    */
   negativeTtlMs?: number;
-  /** How long past expiry a value may still be served when the loader or Redis fails. */
-  staleIfErrorMs?: number;
 }
 
 /**

@@ -1,0 +1,239 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import type { Invalidation } from './bus/busMessage';
+import { type CacheEntry, createEntry, isWithinGrace } from './cacheEntry';
+import { DEFAULT_RESOURCE_POLICIES, type ResourcePolicy } from './cacheOptions';
+import type { MemoryDriver } from './drivers/MemoryDriver';
+import { LoadRegistry } from './facades/LoadRegistry';
+import type { RemoteLayer } from './facades/RemoteLayer';
+import type { CacheSetOptions, GetOrSetOptions } from './ICache';
+import type { CacheLogger } from './logger';
+import { serializeValue } from './serializer';
+
+export interface CacheCoreOptions {
+  memory: MemoryDriver | undefined;
+  remote: RemoteLayer | undefined;
+  resources: Partial<Record<string, ResourcePolicy>>;
+  staleIfErrorMs: number;
+  negativeTtlMs: number;
+  metrics: IMetricsCollector | undefined;
+  logger: CacheLogger;
+}
+
+interface Resolved {
+  ttlMs: number;
+  graceMs: number;
+  negativeTtlMs: number;
+}
+
+/**
+ * The engine behind every namespace view: reads L1 → L2 → loader, writes L1 then L2 (which
+ * publishes), and applies invalidations from this instance and from the bus. Keys and tags
+ * here are full logical keys; `CacheNamespace` adds the prefixes.
+ */
+export class CacheCore {
+  readonly #l1: MemoryDriver | undefined;
+  readonly #l2: RemoteLayer | undefined;
+  readonly #loads = new LoadRegistry();
+  readonly #resources: Record<string, ResourcePolicy>;
+  readonly #staleIfErrorMs: number;
+  readonly #negativeTtlMs: number;
+  readonly #metrics: IMetricsCollector | undefined;
+  readonly #logger: CacheLogger;
+
+  constructor(options: CacheCoreOptions) {
+    this.#l1 = options.memory;
+    this.#l2 = options.remote;
+    this.#resources = { ...DEFAULT_RESOURCE_POLICIES, ...(options.resources as Record<string, ResourcePolicy>) };
+    this.#staleIfErrorMs = options.staleIfErrorMs;
+    this.#negativeTtlMs = options.negativeTtlMs;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+  }
+
+  get hasMemory(): boolean {
+    return this.#l1 !== undefined;
+  }
+
+  /** Loads running now (for tests and health pages). */
+  get inflightLoads(): number {
+    return this.#loads.size;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.#lookup<T>(key))?.value;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.#lookup(key)) !== undefined;
+  }
+
+  async mget<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    const now = Date.now();
+    const out: Array<T | undefined> = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((key, i) => {
+      const local = this.#l1?.get<T>(key, now);
+      if (local !== undefined && now < local.expiresAt) {
+        this.#event('cache.hit.l1');
+        out[i] = local.value;
+      } else missing.push(i);
+    });
+    if (missing.length && this.#l2) {
+      const remote = await this.#l2.mget<T>(missing.map((i) => keys[i]));
+      missing.forEach((index, j) => {
+        const entry = remote[j];
+        if (entry !== undefined && Date.now() < entry.expiresAt) {
+          this.#event('cache.hit.l2');
+          this.#l1?.set(keys[index], entry);
+          out[index] = entry.value;
+        } else this.#event('cache.miss');
+      });
+    } else if (missing.length) this.#event('cache.miss', missing.length);
+    return out;
+  }
+
+  async set<T>(key: string, value: T, options: CacheSetOptions | undefined, tags: readonly string[]): Promise<void> {
+    const { ttlMs, graceMs } = this.#resolve(options);
+    await this.#write(key, value, ttlMs, graceMs, tags);
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions | undefined, tags: readonly string[]): Promise<T> {
+    const now = Date.now();
+    const local = this.#l1?.get<T>(key, now);
+    if (local !== undefined && now < local.expiresAt) {
+      this.#event('cache.hit.l1');
+      return local.value;
+    }
+    const running = this.#loads.get(key);
+    if (running !== undefined) {
+      this.#event('cache.stampede.joined');
+      return running.promise as Promise<T>;
+    }
+    return this.#loads.start(key, tags, (load) => this.#load(key, loader, options, tags, local, load));
+  }
+
+  async invalidate(what: Invalidation): Promise<void> {
+    this.#dropLocal(what);
+    await this.#l2?.invalidate(what);
+  }
+
+  /** Applies an invalidation received from another instance (L1 and in-flight loads only). */
+  applyRemote(what: Invalidation): void {
+    this.#event('cache.bus.received');
+    this.#dropLocal(what);
+  }
+
+  /** After a bus reconnect: invalidations may have been missed, so L1 is forgotten. */
+  forgetLocal(): void {
+    this.#event('cache.bus.reconnect_clear');
+    this.#dropLocal({ type: 'clear' });
+  }
+
+  #dropLocal(what: Invalidation): void {
+    this.#loads.supersede(what);
+    const l1 = this.#l1;
+    if (!l1) return;
+    switch (what.type) {
+      case 'keys':
+        l1.delete(what.keys);
+        break;
+      case 'tags':
+        l1.deleteByTags(what.tags);
+        break;
+      case 'prefix':
+        l1.deleteByPrefix(what.prefix);
+        break;
+      case 'clear':
+        l1.clear();
+        break;
+    }
+  }
+
+  async #lookup<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    const now = Date.now();
+    const local = this.#l1?.get<T>(key, now);
+    if (local !== undefined && now < local.expiresAt) {
+      this.#event('cache.hit.l1');
+      return local;
+    }
+    const remote = await this.#l2?.get<T>(key);
+    if (remote !== undefined && Date.now() < remote.expiresAt) {
+      this.#event('cache.hit.l2');
+      this.#l1?.set(key, remote);
+      return remote;
+    }
+    this.#event('cache.miss');
+    return undefined;
+  }
+
+  async #load<T>(
+    key: string,
+    loader: () => Promise<T>,
+    options: GetOrSetOptions | undefined,
+    tags: readonly string[],
+    local: CacheEntry<T> | undefined,
+    load: { superseded: boolean },
+  ): Promise<T> {
+    let stale = local;
+    const remote = await this.#l2?.get<T>(key);
+    if (remote !== undefined) {
+      if (Date.now() < remote.expiresAt) {
+        this.#event('cache.hit.l2');
+        if (!load.superseded) this.#l1?.set(key, remote);
+        return remote.value;
+      }
+      if (stale === undefined || remote.expiresAt > stale.expiresAt) stale = remote;
+    }
+    this.#event('cache.miss');
+    const policy = this.#resolve(options);
+    let value: T;
+    try {
+      value = await loader();
+    } catch (error) {
+      if (stale !== undefined && isWithinGrace(stale) && !load.superseded) {
+        this.#event('cache.stale_served');
+        this.#logger.debug?.({ reason: 'loader_failed' }, 'cache: serving a stale value');
+        return stale.value;
+      }
+      this.#event('cache.loader.error');
+      throw error;
+    }
+    if (load.superseded) {
+      // Invalidated while loading: the result may predate the write, so it is not cached.
+      this.#event('cache.load.superseded');
+      return value;
+    }
+    if (value === null || value === undefined) {
+      if (policy.negativeTtlMs > 0) await this.#write(key, value, policy.negativeTtlMs, 0, tags);
+      return value;
+    }
+    await this.#write(key, value, policy.ttlMs, policy.graceMs, tags);
+    return value;
+  }
+
+  async #write(key: string, value: unknown, ttlMs: number, graceMs: number, tags: readonly string[]): Promise<void> {
+    if (!(ttlMs > 0)) {
+      // A non-positive TTL means "do not keep": make sure no older value survives either.
+      await this.invalidate({ type: 'keys', keys: [key] });
+      return;
+    }
+    const text = serializeValue(value);
+    const entry = createEntry(value, ttlMs, graceMs, tags);
+    this.#loads.supersede({ type: 'keys', keys: [key] });
+    this.#l1?.set(key, entry, text);
+    await this.#l2?.set(key, entry, text);
+  }
+
+  #resolve(options: GetOrSetOptions | undefined): Resolved {
+    const policy = this.#resources[options?.resource ?? 'default'] ?? this.#resources.default;
+    return {
+      ttlMs: options?.ttlMs ?? policy.ttlMs,
+      graceMs: options?.staleIfErrorMs ?? policy.staleIfErrorMs ?? this.#staleIfErrorMs,
+      negativeTtlMs: options?.negativeTtlMs ?? policy.negativeTtlMs ?? this.#negativeTtlMs,
+    };
+  }
+
+  #event(name: string, by?: number): void {
+    this.#metrics?.incrementEvent(name, by);
+  }
+}

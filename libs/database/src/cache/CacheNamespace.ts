@@ -1,0 +1,76 @@
+import type { CacheCore } from './CacheCore';
+import { CacheError, CacheErrorCodes } from './errors/CacheError';
+import type { CacheSetOptions, GetOrSetOptions, ICache } from './ICache';
+
+function checkKey(key: string): string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new CacheError(CacheErrorCodes.INVALID_KEY, 'cache keys must be non-empty strings');
+  }
+  return key;
+}
+
+/**
+ * An `ICache` view whose keys and tags are prefixed with `<name>:`. Views share the core
+ * (layers, bus, in-flight loads); `clear()` on a view clears only its prefix.
+ */
+export class CacheNamespace implements ICache {
+  protected readonly core: CacheCore;
+  readonly #prefix: string;
+
+  constructor(core: CacheCore, prefix: string) {
+    this.core = core;
+    this.#prefix = prefix;
+  }
+
+  /** The key prefix of this view (`''` for the root). */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.core.get<T>(this.#prefix + checkKey(key));
+  }
+
+  async set<T>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
+    return this.core.set(this.#prefix + checkKey(key), value, options, this.#tags(options?.tags));
+  }
+
+  async delete(...keys: string[]): Promise<void> {
+    if (keys.length) await this.core.invalidate({ type: 'keys', keys: keys.map((k) => this.#prefix + checkKey(k)) });
+  }
+
+  async has(key: string): Promise<boolean> {
+    return this.core.has(this.#prefix + checkKey(key));
+  }
+
+  async getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T> {
+    return this.core.getOrSet(this.#prefix + checkKey(key), loader, options, this.#tags(options?.tags));
+  }
+
+  async mget<T>(keys: string[]): Promise<Array<T | undefined>> {
+    return this.core.mget<T>(keys.map((k) => this.#prefix + checkKey(k)));
+  }
+
+  async invalidateTags(tags: string[]): Promise<void> {
+    if (tags.length) await this.core.invalidate({ type: 'tags', tags: this.#tags(tags) });
+  }
+
+  async invalidatePrefix(prefix: string): Promise<void> {
+    // An empty prefix on the root would be a clear; say so explicitly instead.
+    if (this.#prefix + prefix === '') return this.clear();
+    await this.core.invalidate({ type: 'prefix', prefix: this.#prefix + prefix });
+  }
+
+  clear(): Promise<void> {
+    return this.#prefix === '' ? this.core.invalidate({ type: 'clear' }) : this.core.invalidate({ type: 'prefix', prefix: this.#prefix });
+  }
+
+  namespace(name: string): ICache {
+    return new CacheNamespace(this.core, `${this.#prefix}${checkKey(name)}:`);
+  }
+
+  #tags(tags: readonly string[] | undefined): string[] {
+    if (!tags || tags.length === 0) return [];
+    return this.#prefix === '' ? [...tags] : tags.map((t) => this.#prefix + t);
+  }
+}

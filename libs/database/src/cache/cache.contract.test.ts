@@ -1,0 +1,19 @@
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
+import { harnessRedisUrl } from '@tools/test-harness';
+import { randomBytes } from 'node:crypto';
+import { ResilientCacheService } from './cache.service';
+import { describeCacheContract } from './testing/cacheContract';
+
+describeCacheContract('L1 only', async (options) => new ResilientCacheService({ ...options }));
+
+describeCacheContract('L1 + Redis (harness)', async (options) => {
+  const cache = new ResilientCacheService({ prefix: `contract-${randomBytes(4).toString('hex')}`, ...options, redis: harnessRedisUrl() });
+  expect(await cache.ready()).toBe(true);
+  return cache;
+});
+
+describeCacheContract('Redis only (memory off)', async (options) => {
+  const cache = new ResilientCacheService({ prefix: `contract-${randomBytes(4).toString('hex')}`, ...options, memory: false, redis: harnessRedisUrl() });
+  expect(await cache.ready()).toBe(true);
+  return cache;
+});

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { InvalidationBus } from './bus/InvalidationBus';
+import { CacheCore } from './CacheCore';
+import { type CacheOptions, DEFAULT_CACHE_OPTIONS } from './cacheOptions';
+import { CacheNamespace } from './CacheNamespace';
+import { MemoryDriver } from './drivers/MemoryDriver';
+import { RedisDriver } from './drivers/RedisDriver';
+import { CacheError, CacheErrorCodes } from './errors/CacheError';
+import type { RedisExecutor } from './facades/redisExecutor';
+import { RemoteLayer } from './facades/RemoteLayer';
+import { silentLogger } from './logger';
+
+/** ioredis settings for the connections the cache opens itself. */
+const COMMAND_CONNECTION: RedisOptions = {
+  // Fail fast while disconnected: the cache falls back to L1 and loaders instead of queueing.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+};
+const SUBSCRIBER_CONNECTION: RedisOptions = {
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+};
+
+interface Connections {
+  command: Redis;
+  subscriber: Redis;
+  ownsCommand: boolean;
+}
+
+function connect(redis: string | Redis): Connections {
+  if (typeof redis === 'string') {
+    return { command: new Redis(redis, COMMAND_CONNECTION), subscriber: new Redis(redis, SUBSCRIBER_CONNECTION), ownsCommand: true };
+  }
+  return { command: redis, subscriber: redis.duplicate(SUBSCRIBER_CONNECTION), ownsCommand: false };
+}
+
+/**
+ * The seed's `ResilientCacheService`: memory L1 (lru-cache) + Redis L2 (ioredis) behind
+ * `ICache`, every Redis call through `executeRedisWithRetry` with metrics, cross-instance
+ * invalidation on a pub/sub channel, stampede protection and stale-if-error. Without
+ * `redis` it runs L1-only. See README.md in this folder.
+ */
+export class ResilientCacheService extends CacheNamespace {
+  readonly instanceId: string;
+  readonly #connections: Connections | undefined;
+  readonly #remote: RemoteLayer | undefined;
+  readonly #bus: InvalidationBus | undefined;
+  readonly #subscribed: Promise<boolean>;
+  #closed = false;
+
+  /** `executor` replaces `executeRedisWithRetry` (tests only). */
+  constructor(options: CacheOptions = {}, executor?: RedisExecutor) {
+    const logger = options.logger ?? silentLogger;
+    const prefix = options.prefix ?? DEFAULT_CACHE_OPTIONS.prefix;
+    const instanceId = options.instanceId ?? randomUUID();
+    const memory = options.memory === false ? undefined : new MemoryDriver(options.memory);
+    if (!memory && !options.redis) {
+      throw new CacheError(CacheErrorCodes.INVALID_OPTIONS, 'a cache needs L1 (memory) or L2 (redis); both are off');
+    }
+    const connections = options.redis ? connect(options.redis) : undefined;
+    const remote = connections
+      ? new RemoteLayer({
+          driver: new RedisDriver(connections.command, prefix),
+          channel: options.channel ?? `${prefix}:bus`,
+          instanceId,
+          retry: options.retry,
+          maxPendingInvalidations: options.maxPendingInvalidations ?? DEFAULT_CACHE_OPTIONS.maxPendingInvalidations,
+          metrics: options.metrics,
+          logger,
+          executor,
+        })
+      : undefined;
+    const core = new CacheCore({
+      memory,
+      remote,
+      resources: options.resources ?? {},
+      staleIfErrorMs: options.staleIfErrorMs ?? DEFAULT_CACHE_OPTIONS.staleIfErrorMs,
+      negativeTtlMs: options.negativeTtlMs ?? DEFAULT_CACHE_OPTIONS.negativeTtlMs,
+      metrics: options.metrics,
+      logger,
+    });
+    super(core, '');
+    this.instanceId = instanceId;
+    this.#connections = connections;
+    this.#remote = remote;
+    if (connections) {
+      // Without a listener ioredis prints every reconnect error; RemoteLayer reports outages.
+      if (connections.ownsCommand) connections.command.on('error', () => undefined);
+      this.#bus = new InvalidationBus(
+        connections.subscriber,
+        options.channel ?? `${prefix}:bus`,
+        instanceId,
+        { onMessage: (message) => core.applyRemote(message), onReconnect: () => core.forgetLocal() },
+        logger,
+      );
+      this.#subscribed = this.#bus.start().then(
+        () => true,
+        (error: unknown) => {
+          logger.warn?.({ code: (error as { code?: string }).code ?? 'UNKNOWN' }, 'cache bus: subscribe failed; retried on reconnect');
+          return false;
+        },
+      );
+    } else {
+      logger.info?.({ prefix }, 'cache: no Redis configured, running L1-only');
+      this.#subscribed = Promise.resolve(false);
+    }
+  }
+
+  /** 'l1' (no Redis), 'l2' (memory off) or 'l1+l2'. */
+  get mode(): 'l1' | 'l2' | 'l1+l2' {
+    if (!this.#remote) return 'l1';
+    return this.core.hasMemory ? 'l1+l2' : 'l2';
+  }
+
+  /** True while Redis is failing and the cache runs on L1 and loaders. */
+  get degraded(): boolean {
+    return this.#remote?.degraded ?? false;
+  }
+
+  /** Invalidations that failed to reach Redis and wait for its return. */
+  get pendingInvalidations(): number {
+    return this.#remote?.pendingInvalidations ?? 0;
+  }
+
+  /**
+   * Resolves `true` once Redis answers and the bus is subscribed, `false` in L1-only mode
+   * or when that takes longer than `timeoutMs`. Never rejects: the cache works either way.
+   */
+  async ready(timeoutMs = 5_000): Promise<boolean> {
+    const connections = this.#connections;
+    if (!connections) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    const connected = (async () => {
+      if (connections.command.status !== 'ready') {
+        await new Promise<void>((resolve) => connections.command.once('ready', () => resolve()));
+      }
+      return this.#subscribed;
+    })();
+    try {
+      return await Promise.race([connected, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once invalidations remembered during an outage have been replayed (or replay stopped). */
+  async settle(): Promise<void> {
+    await this.#remote?.settle();
+  }
+
+  /** Unsubscribes and closes the connections the cache opened (a client passed in stays open). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#remote?.detach();
+    await this.#bus?.stop();
+    const connections = this.#connections;
+    if (connections?.ownsCommand) connections.command.disconnect();
+  }
+}

@@ -1,0 +1,55 @@
+import { CacheError, CacheErrorCodes } from './errors/CacheError';
+import { deserializeValue, serializeValue } from './serializer';
+
+/**
+ * One cached value with its logical expiry and its stale-if-error window. Layers keep an
+ * entry until `graceUntil`; between `expiresAt` and `graceUntil` it is stale and is served
+ * only when refreshing it fails.
+ */
+export interface CacheEntry<T = unknown> {
+  value: T;
+  /** Epoch ms after which the value is stale. */
+  expiresAt: number;
+  /** Epoch ms after which the value is gone (≥ expiresAt). */
+  graceUntil: number;
+  /** Tags for group invalidation (already namespaced). */
+  tags: readonly string[];
+}
+
+export function isFresh(entry: CacheEntry, now = Date.now()): boolean {
+  return now < entry.expiresAt;
+}
+
+export function isWithinGrace(entry: CacheEntry, now = Date.now()): boolean {
+  return now < entry.graceUntil;
+}
+
+export function createEntry<T>(value: T, ttlMs: number, graceMs: number, tags: readonly string[], now = Date.now()): CacheEntry<T> {
+  const expiresAt = now + ttlMs;
+  return { value, expiresAt, graceUntil: expiresAt + Math.max(0, graceMs), tags };
+}
+
+const VERSION = 1;
+
+/**
+ * The L2 wire format: a versioned JSON envelope. The value is embedded as serialized by
+ * `serializeValue`, so Dates, `undefined`, Maps … survive the trip between instances.
+ */
+export function serializeEntry(entry: CacheEntry, valueText = serializeValue(entry.value)): string {
+  return `{"#":${VERSION},"e":${entry.expiresAt},"g":${entry.graceUntil},"t":${JSON.stringify(entry.tags)},"v":${valueText}}`;
+}
+
+export function deserializeEntry<T = unknown>(text: string): CacheEntry<T> {
+  const raw = deserializeValue(text) as { '#'?: number; e?: unknown; g?: unknown; t?: unknown; v?: unknown } | null;
+  if (
+    raw === null ||
+    typeof raw !== 'object' ||
+    raw['#'] !== VERSION ||
+    typeof raw.e !== 'number' ||
+    typeof raw.g !== 'number' ||
+    !Array.isArray(raw.t)
+  ) {
+    throw new CacheError(CacheErrorCodes.DESERIALIZATION, 'cached entry has an unknown format');
+  }
+  return { value: raw.v as T, expiresAt: raw.e, graceUntil: raw.g, tags: raw.t as string[] };
+}

@@ -1,0 +1,104 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import type { Redis } from 'ioredis';
+import type { CacheResource } from './ICache';
+import type { CacheLogger } from './logger';
+
+/** TTL and windows of one resource type. */
+export interface ResourcePolicy {
+  /** How long a value is fresh, in ms. */
+  ttlMs: number;
+  /** How long past expiry a value may still be served when refreshing it fails. @default CacheOptions.staleIfErrorMs */
+  staleIfErrorMs?: number;
+  /** TTL of a cached `null`/`undefined` loader result; 0 disables negative caching. @default CacheOptions.negativeTtlMs */
+  negativeTtlMs?: number;
+}
+
+/** Default TTLs per resource type: short for what a ban or revocation must reach quickly. */
+export const DEFAULT_RESOURCE_POLICIES: Readonly<Record<string, ResourcePolicy>> = Object.freeze({
+  default: { ttlMs: 60_000 },
+  user: { ttlMs: 300_000 },
+  session: { ttlMs: 60_000 },
+  apiKey: { ttlMs: 300_000 },
+  role: { ttlMs: 600_000 },
+  permissions: { ttlMs: 300_000 },
+});
+
+/** L1 (in-process memory) bounds. */
+export interface MemoryLayerOptions {
+  /** Maximum number of entries. @default 10_000 */
+  maxEntries?: number;
+  /** Maximum total size in bytes (measured as serialized length). @default 67_108_864 (64 MiB) */
+  maxBytes?: number;
+  /**
+   * Store values serialized and parse them on every hit, so a caller mutating a returned
+   * object cannot corrupt the cache (bentocache's `serializeL1`). `false` returns the
+   * stored object itself: faster, but results must be treated as read-only.
+   * @default true
+   */
+  serialize?: boolean;
+}
+
+export const DEFAULT_MEMORY_LAYER_OPTIONS: Required<MemoryLayerOptions> = Object.freeze({
+  maxEntries: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+  serialize: true,
+});
+
+/** How L2 calls are retried and broken (passed to `executeRedisWithRetry`). */
+export interface RemoteLayerRetryOptions {
+  /** Retries after the first attempt; a cache favours falling back over waiting. @default 1 */
+  maxRetries?: number;
+  /** Per-attempt timeout in ms. @default 250 */
+  attemptTimeoutMs?: number;
+  /** Consecutive failures that open the L2 breaker. @default 5 */
+  circuitBreakerThreshold?: number;
+  /** Open → half-open after this many ms. @default 5_000 */
+  circuitBreakerResetMs?: number;
+  /** Breaker key; caches sharing a Redis share a breaker. @default 'cache.l2:<host>:<port>' */
+  breakerKey?: string;
+}
+
+export const DEFAULT_REMOTE_RETRY_OPTIONS = Object.freeze({
+  maxRetries: 1,
+  attemptTimeoutMs: 250,
+  circuitBreakerThreshold: 5,
+  circuitBreakerResetMs: 5_000,
+});
+
+export interface CacheOptions {
+  /**
+   * Redis for L2 and the invalidation bus: a URL, or an ioredis client (the cache then
+   * duplicates it for the subscriber and does not close it). Absent: L1-only mode, logged once.
+   * @default undefined
+   */
+  redis?: string | Redis;
+  /** Prefix of every Redis key the cache writes (`<prefix>:k:<key>`, `<prefix>:t:<tag>`). @default 'cache' */
+  prefix?: string;
+  /** Pub/sub channel for invalidations. @default '<prefix>:bus' */
+  channel?: string;
+  /** L1 bounds, or `false` for no L1 (every read goes to Redis). @default DEFAULT_MEMORY_LAYER_OPTIONS */
+  memory?: MemoryLayerOptions | false;
+  /** TTL policy per resource type, merged over DEFAULT_RESOURCE_POLICIES. @default DEFAULT_RESOURCE_POLICIES */
+  resources?: Partial<Record<CacheResource, ResourcePolicy>>;
+  /** Stale-if-error window for resources that set none. @default 30_000 */
+  staleIfErrorMs?: number;
+  /** Negative-result TTL for resources that set none; 0 = do not cache null/undefined. @default 0 */
+  negativeTtlMs?: number;
+  /** Failed L2 invalidations remembered for replay when Redis is back; past it, recovery clears L2. @default 10_000 */
+  maxPendingInvalidations?: number;
+  /** L2 retry and breaker settings. @default DEFAULT_REMOTE_RETRY_OPTIONS */
+  retry?: RemoteLayerRetryOptions;
+  /** Identifies this instance on the bus so it ignores its own messages. @default a random UUID */
+  instanceId?: string;
+  /** Receives hit/miss/stale/L2-error counters and L2 operation timings. @default undefined */
+  metrics?: IMetricsCollector;
+  /** pino-shaped logger; keys are never logged above debug, values never. @default silent */
+  logger?: CacheLogger;
+}
+
+export const DEFAULT_CACHE_OPTIONS = Object.freeze({
+  prefix: 'cache',
+  staleIfErrorMs: 30_000,
+  negativeTtlMs: 0,
+  maxPendingInvalidations: 10_000,
+});

@@ -1,0 +1,224 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import type { Redis } from 'ioredis';
+import { encodeBusMessage, type Invalidation } from '../bus/busMessage';
+import { type CacheEntry, deserializeEntry, serializeEntry } from '../cacheEntry';
+import { DEFAULT_REMOTE_RETRY_OPTIONS, type RemoteLayerRetryOptions } from '../cacheOptions';
+import type { RedisDriver } from '../drivers/RedisDriver';
+import { isCacheError } from '../errors/CacheError';
+import type { CacheLogger } from '../logger';
+import { defaultRedisExecutor, type RedisCallOptions, type RedisExecutor } from './redisExecutor';
+
+export interface RemoteLayerOptions {
+  driver: RedisDriver;
+  channel: string;
+  instanceId: string;
+  retry?: RemoteLayerRetryOptions;
+  maxPendingInvalidations: number;
+  metrics?: IMetricsCollector;
+  logger: CacheLogger;
+  executor?: RedisExecutor;
+}
+
+/** Thrown internally when the client is not connected: failing fast beats queueing. */
+class NotConnected extends Error {
+  readonly code = 'REDIS_NOT_CONNECTED';
+}
+
+/**
+ * The L2 facade. Every call goes through `executeRedisWithRetry` (short timeout, shared
+ * breaker) and **never throws**: a failure turns a read into a miss and a write into an
+ * L1-only write. An outage is logged once when it starts and once when it ends, and every
+ * failure is counted. Invalidations that could not reach Redis are remembered and replayed
+ * on recovery, so L2 cannot keep a value that was invalidated during the outage.
+ */
+export class RemoteLayer {
+  readonly #driver: RedisDriver;
+  readonly #redis: Redis;
+  readonly #channel: string;
+  readonly #instanceId: string;
+  readonly #call: Omit<RedisCallOptions, 'operationName'>;
+  readonly #maxPending: number;
+  readonly #metrics: IMetricsCollector | undefined;
+  readonly #logger: CacheLogger;
+  readonly #executor: RedisExecutor;
+  #pending: Invalidation[] = [];
+  #overflowed = false;
+  #downSince: number | undefined;
+  #replaying: Promise<void> | undefined;
+
+  constructor(options: RemoteLayerOptions) {
+    this.#driver = options.driver;
+    this.#redis = options.driver.client;
+    this.#channel = options.channel;
+    this.#instanceId = options.instanceId;
+    const retry = { ...DEFAULT_REMOTE_RETRY_OPTIONS, ...options.retry };
+    const { host, port } = this.#redis.options;
+    this.#call = {
+      breakerKey: retry.breakerKey ?? `cache.l2:${host ?? 'localhost'}:${port ?? 6379}`,
+      maxRetries: retry.maxRetries,
+      attemptTimeoutMs: retry.attemptTimeoutMs,
+      circuitBreakerThreshold: retry.circuitBreakerThreshold,
+      circuitBreakerResetMs: retry.circuitBreakerResetMs,
+    };
+    this.#maxPending = options.maxPendingInvalidations;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+    this.#executor = options.executor ?? defaultRedisExecutor;
+    this.#redis.on('ready', this.#onReady);
+  }
+
+  /** True while an outage is in progress (from the first failure to the next success). */
+  get degraded(): boolean {
+    return this.#downSince !== undefined;
+  }
+
+  /** Invalidations waiting for Redis to come back. */
+  get pendingInvalidations(): number {
+    return this.#pending.length;
+  }
+
+  detach(): void {
+    this.#redis.off('ready', this.#onReady);
+  }
+
+  /** The entry (possibly stale, within grace), or undefined on a miss or an L2 failure. */
+  async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    const text = await this.#run('get', (d) => d.get(key));
+    return text ? this.#parse<T>(key, text) : undefined;
+  }
+
+  async mget<T>(keys: readonly string[]): Promise<Array<CacheEntry<T> | undefined>> {
+    const texts = await this.#run('mget', (d) => d.mget(keys));
+    return keys.map((key, i) => {
+      const text = texts?.[i];
+      return text ? this.#parse<T>(key, text) : undefined;
+    });
+  }
+
+  /** Writes the entry and tells other instances to drop their copy. */
+  async set(key: string, entry: CacheEntry, valueText?: string): Promise<void> {
+    const pxMs = entry.graceUntil - Date.now();
+    if (pxMs <= 0) return this.invalidate({ type: 'keys', keys: [key] });
+    const text = serializeEntry(entry, valueText);
+    const ok = await this.#run('set', async (d) => {
+      await d.set(key, text, pxMs, entry.tags);
+      await d.publish(this.#channel, encodeBusMessage({ instanceId: this.#instanceId, type: 'keys', keys: [key] }));
+      return true;
+    });
+    // Other instances may hold the old value and the old value may still be in L2.
+    if (!ok) this.#remember({ type: 'keys', keys: [key] });
+  }
+
+  /** Applies an invalidation to L2, then publishes it (receivers re-read L2 after dropping L1). */
+  async invalidate(what: Invalidation): Promise<void> {
+    const ok = await this.#run(`invalidate_${what.type}`, (d) => this.#apply(d, what));
+    if (!ok) this.#remember(what);
+  }
+
+  async #apply(d: RedisDriver, what: Invalidation): Promise<true> {
+    switch (what.type) {
+      case 'keys':
+        await d.delete(what.keys);
+        break;
+      case 'tags':
+        await d.deleteByTags(what.tags);
+        break;
+      case 'prefix':
+        await d.deleteByPrefix(what.prefix);
+        break;
+      case 'clear':
+        await d.clear();
+        break;
+    }
+    await d.publish(this.#channel, encodeBusMessage({ instanceId: this.#instanceId, ...what }));
+    return true;
+  }
+
+  #parse<T>(key: string, text: string): CacheEntry<T> | undefined {
+    try {
+      return deserializeEntry<T>(text);
+    } catch (error) {
+      // A corrupt or foreign value is a miss, not an outage; drop it so it is rewritten.
+      this.#metrics?.incrementEvent('cache.l2.corrupt');
+      this.#logger.warn?.({ code: isCacheError(error) ? error.code : 'UNKNOWN' }, 'cache L2: unreadable entry dropped');
+      void this.#run('delete', (d) => d.delete([key]));
+      return undefined;
+    }
+  }
+
+  async #run<T>(op: string, fn: (driver: RedisDriver) => Promise<T>): Promise<T | undefined> {
+    try {
+      if (this.#redis.status !== 'ready') throw new NotConnected(`redis is ${this.#redis.status}`);
+      const result = await this.#executor(this.#redis, () => fn(this.#driver), { ...this.#call, operationName: `cache.l2.${op}` }, this.#metrics, this.#logger);
+      if (this.#downSince !== undefined) this.#recovered();
+      return result;
+    } catch (error) {
+      this.#failed(op, error);
+      return undefined;
+    }
+  }
+
+  #failed(op: string, error: unknown): void {
+    this.#metrics?.incrementEvent('cache.l2.error');
+    if (this.#downSince !== undefined) return;
+    this.#downSince = Date.now();
+    this.#metrics?.incrementEvent('cache.l2.outage');
+    const code = (error as { code?: unknown } | null)?.code;
+    this.#logger.warn?.(
+      { op, code: typeof code === 'string' ? code : 'UNKNOWN', breakerKey: this.#call.breakerKey },
+      'cache L2 unavailable: serving from L1 and loaders until Redis is back',
+    );
+  }
+
+  #recovered(): void {
+    const downForMs = Date.now() - (this.#downSince ?? Date.now());
+    this.#downSince = undefined;
+    this.#logger.info?.({ downForMs, pending: this.#pending.length }, 'cache L2 recovered');
+    void this.#replay();
+  }
+
+  #remember(what: Invalidation): void {
+    if (this.#overflowed) return;
+    if (this.#pending.length >= this.#maxPending) {
+      // Too much was missed to replay it item by item: recovery clears this cache's L2.
+      this.#overflowed = true;
+      this.#pending = [];
+      this.#metrics?.incrementEvent('cache.l2.pending_overflow');
+      return;
+    }
+    this.#pending.push(what);
+  }
+
+  readonly #onReady = (): void => {
+    if (this.#pending.length || this.#overflowed) void this.#replay();
+  };
+
+  /** Replays remembered invalidations in order; stops at the first failure and keeps the rest. */
+  #replay(): Promise<void> {
+    this.#replaying ??= (async () => {
+      try {
+        if (this.#overflowed) {
+          this.#overflowed = false;
+          if (!(await this.#run('invalidate_clear', (d) => this.#apply(d, { type: 'clear' })))) {
+            this.#overflowed = true;
+            return;
+          }
+        }
+        while (this.#pending.length) {
+          const next = this.#pending[0];
+          if (!(await this.#run(`replay_${next.type}`, (d) => this.#apply(d, next)))) return;
+          this.#pending.shift();
+          this.#metrics?.incrementEvent('cache.l2.replayed');
+        }
+      } finally {
+        this.#replaying = undefined;
+      }
+    })();
+    return this.#replaying;
+  }
+
+  /** Resolves when remembered invalidations have been replayed (or replay stopped on a failure). */
+  async settle(): Promise<void> {
+    await this.#replaying;
+  }
+}

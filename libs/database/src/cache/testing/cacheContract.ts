@@ -1,0 +1,233 @@
+import type { CacheOptions } from '../cacheOptions';
+import { ResilientCacheService } from '../cache.service';
+import { isCacheError } from '../errors/CacheError';
+import { FakeMetrics, sleep } from './FakeMetrics';
+
+/** Builds a fresh, isolated cache for one test (own prefix on a shared Redis). */
+export type CacheFactory = (options?: Partial<CacheOptions>) => Promise<ResilientCacheService>;
+
+/**
+ * The contract every cache configuration must meet (bentocache's driver_test_suite idea):
+ * the same assertions run against L1-only and against L1 + real Redis.
+ */
+export function describeCacheContract(name: string, factory: CacheFactory): void {
+  describe(`ICache contract: ${name}`, () => {
+    const open: ResilientCacheService[] = [];
+    const make: CacheFactory = async (options) => {
+      const cache = await factory(options);
+      open.push(cache);
+      return cache;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((c) => c.close()));
+    });
+
+    it('returns undefined for a missing key and the value after set', async () => {
+      const cache = await make();
+      expect(await cache.get('missing')).toBeUndefined();
+      expect(await cache.has('missing')).toBe(false);
+      await cache.set('k', { a: 1 });
+      expect(await cache.get('k')).toEqual({ a: 1 });
+      expect(await cache.has('k')).toBe(true);
+    });
+
+    it('keeps null apart from missing', async () => {
+      const cache = await make();
+      await cache.set('nothing', null);
+      expect(await cache.get('nothing')).toBeNull();
+      expect(await cache.has('nothing')).toBe(true);
+      expect(await cache.has('never-set')).toBe(false);
+    });
+
+    it('round-trips Dates, nested JSON, bigint, Map, Set and look-alike tags', async () => {
+      const cache = await make();
+      const value = {
+        createdAt: new Date('2024-02-29T12:34:56.789Z'),
+        nested: { list: [1, 'two', null, { when: new Date(0) }], deep: { deeper: { ok: true } } },
+        big: 12345678901234567890n,
+        map: new Map<string, unknown>([['a', new Date(5)]]),
+        set: new Set([1, 2, 3]),
+        lookAlike: { $t: 'D', v: '2020-01-01T00:00:00.000Z' },
+        text: 'ünïcødé ✓ "quotes" \\ backslash',
+        invalidDate: new Date(Number.NaN),
+      };
+      await cache.set('rich', value);
+      const back = await cache.get<typeof value>('rich');
+      // Jest compares Dates by getTime(), and NaN !== NaN: check the invalid Date apart.
+      expect({ ...back, invalidDate: undefined }).toEqual({ ...value, invalidDate: undefined });
+      expect(back?.createdAt).toBeInstanceOf(Date);
+      expect(back?.nested.list[3]).toEqual({ when: new Date(0) });
+      expect(back?.lookAlike).toEqual({ $t: 'D', v: '2020-01-01T00:00:00.000Z' });
+      expect(Number.isNaN(back?.invalidDate.getTime())).toBe(true);
+    });
+
+    it('protects cached values from callers mutating what they got', async () => {
+      const cache = await make();
+      await cache.set('obj', { n: 1, list: [1] });
+      const first = (await cache.get<{ n: number; list: number[] }>('obj')) as { n: number; list: number[] };
+      first.n = 99;
+      first.list.push(2);
+      expect(await cache.get('obj')).toEqual({ n: 1, list: [1] });
+    });
+
+    it('deletes one or several keys', async () => {
+      const cache = await make();
+      await cache.set('a', 1);
+      await cache.set('b', 2);
+      await cache.set('c', 3);
+      await cache.delete('a', 'b');
+      expect(await cache.mget(['a', 'b', 'c'])).toEqual([undefined, undefined, 3]);
+    });
+
+    it('expires values after their TTL', async () => {
+      const cache = await make({ staleIfErrorMs: 0 });
+      await cache.set('short', 'v', { ttlMs: 40 });
+      await cache.set('long', 'v', { ttlMs: 60_000 });
+      expect(await cache.get('short')).toBe('v');
+      await sleep(80);
+      expect(await cache.get('short')).toBeUndefined();
+      expect(await cache.has('short')).toBe(false);
+      expect(await cache.get('long')).toBe('v');
+    });
+
+    it('applies the TTL configured for a resource type', async () => {
+      const cache = await make({ resources: { session: { ttlMs: 40 } } });
+      await cache.set('s', 'session', { resource: 'session' });
+      await cache.set('u', 'user', { resource: 'user' });
+      await sleep(80);
+      expect(await cache.get('s')).toBeUndefined();
+      expect(await cache.get('u')).toBe('user');
+    });
+
+    it('invalidates by tag', async () => {
+      const cache = await make();
+      await cache.set('a', 1, { tags: ['x'] });
+      await cache.set('b', 2, { tags: ['x', 'y'] });
+      await cache.set('c', 3, { tags: ['y'] });
+      await cache.set('d', 4);
+      await cache.invalidateTags(['x']);
+      expect(await cache.mget(['a', 'b', 'c', 'd'])).toEqual([undefined, undefined, 3, 4]);
+    });
+
+    it('invalidates by prefix', async () => {
+      const cache = await make();
+      await cache.set('user:1', 1);
+      await cache.set('user:2', 2);
+      await cache.set('session:1', 3);
+      await cache.set('user*glob', 4);
+      await cache.invalidatePrefix('user:');
+      expect(await cache.mget(['user:1', 'user:2', 'session:1', 'user*glob'])).toEqual([undefined, undefined, 3, 4]);
+    });
+
+    it('isolates namespaces: keys, tags and clear', async () => {
+      const cache = await make();
+      const users = cache.namespace('users');
+      const keys = cache.namespace('keys');
+      await users.set('1', 'u', { tags: ['t'] });
+      await keys.set('1', 'k', { tags: ['t'] });
+      expect(await users.get('1')).toBe('u');
+      expect(await keys.get('1')).toBe('k');
+      expect(await cache.get('users:1')).toBe('u');
+      await users.invalidateTags(['t']);
+      expect(await users.get('1')).toBeUndefined();
+      expect(await keys.get('1')).toBe('k');
+      await keys.namespace('deep').set('x', 1);
+      await keys.clear();
+      expect(await keys.get('1')).toBeUndefined();
+      expect(await cache.get('keys:deep:x')).toBeUndefined();
+    });
+
+    it('clears everything', async () => {
+      const cache = await make();
+      await cache.set('a', 1, { tags: ['t'] });
+      await cache.namespace('n').set('b', 2);
+      await cache.clear();
+      expect(await cache.mget(['a', 'n:b'])).toEqual([undefined, undefined]);
+    });
+
+    it('getOrSet caches the loader result', async () => {
+      const cache = await make();
+      const loader = jest.fn(async () => ({ at: new Date(1) }));
+      expect(await cache.getOrSet('g', loader)).toEqual({ at: new Date(1) });
+      expect(await cache.getOrSet('g', loader)).toEqual({ at: new Date(1) });
+      expect(loader).toHaveBeenCalledTimes(1);
+    });
+
+    it('runs the loader once for 100 concurrent getOrSet on a cold key', async () => {
+      const cache = await make();
+      let calls = 0;
+      const loader = async () => {
+        calls++;
+        await sleep(20);
+        return 'loaded';
+      };
+      const results = await Promise.all(Array.from({ length: 100 }, () => cache.getOrSet('cold', loader)));
+      expect(calls).toBe(1);
+      expect(new Set(results)).toEqual(new Set(['loaded']));
+    });
+
+    it('shares a loader failure with concurrent callers and caches nothing', async () => {
+      const cache = await make();
+      const boom = new Error('db down');
+      const loader = jest.fn(async () => {
+        await sleep(5);
+        throw boom;
+      });
+      const settled = await Promise.allSettled([cache.getOrSet('f', loader), cache.getOrSet('f', loader)]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+      expect(loader).toHaveBeenCalledTimes(1);
+      expect(await cache.has('f')).toBe(false);
+    });
+
+    it('does not cache negative results unless asked, and then only until a set', async () => {
+      const cache = await make();
+      const loader = jest.fn(async (): Promise<string | null> => null);
+      await cache.getOrSet('neg', loader);
+      await cache.getOrSet('neg', loader);
+      expect(loader).toHaveBeenCalledTimes(2);
+      await cache.getOrSet('neg2', loader, { negativeTtlMs: 60_000 });
+      expect(await cache.getOrSet('neg2', loader, { negativeTtlMs: 60_000 })).toBeNull();
+      expect(loader).toHaveBeenCalledTimes(3);
+      await cache.set('neg2', 'created');
+      expect(await cache.getOrSet('neg2', loader)).toBe('created');
+    });
+
+    it('serves a recently expired value when the loader fails, and counts it', async () => {
+      const metrics = new FakeMetrics();
+      const cache = await make({ metrics });
+      await cache.getOrSet('sie', async () => 'old', { ttlMs: 30, staleIfErrorMs: 60_000 });
+      await sleep(60);
+      expect(await cache.get('sie')).toBeUndefined();
+      const failing = async (): Promise<string> => {
+        throw new Error('db down');
+      };
+      expect(await cache.getOrSet('sie', failing, { ttlMs: 30, staleIfErrorMs: 60_000 })).toBe('old');
+      expect(metrics.count('cache.stale_served')).toBe(1);
+      await cache.set('nograce', 'x', { ttlMs: 30, staleIfErrorMs: 0 });
+      await sleep(60);
+      await expect(cache.getOrSet('nograce', failing)).rejects.toThrow('db down');
+    });
+
+    it('does not cache a load that an invalidation overtook', async () => {
+      const cache = await make();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const pending = cache.getOrSet('race', async () => {
+        await gate;
+        return 'read-before-write';
+      });
+      await sleep(5);
+      await cache.delete('race');
+      release();
+      expect(await pending).toBe('read-before-write');
+      expect(await cache.has('race')).toBe(false);
+    });
+
+    it('rejects empty keys with a typed error', async () => {
+      const cache = await make();
+      const error = await cache.get('').catch((e: unknown) => e);
+      expect(isCacheError(error) && error.code).toBe('CACHE_INVALID_KEY');
+      await expect(cache.set('', 1)).rejects.toThrow('non-empty');
+    });
+  });
+}
