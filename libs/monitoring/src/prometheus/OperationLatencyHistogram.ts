@@ -34,8 +34,9 @@ export interface HistogramValues {
 /**
  * A histogram labelled `operation` and `outcome` whose buckets live in the collector's
  * {@link OperationStats}. It has the shape prom-client's Registry reads from a metric (`name`,
- * `help`, `type`, `aggregator`, `get()`, `reset()`) and produces the same values, in the same
- * order, as a prom-client `Histogram` fed the same observations — a test holds it to that.
+ * `help`, `type`, `aggregator`, `get()`, `getForPromString()`, `reset()`) and produces the same
+ * samples (series order aside) as a prom-client `Histogram` fed the same observations, in text
+ * and JSON, with and without default labels — a test holds it to that.
  * It exists because prom-client's `observe()` costs more than the rest of recording together.
  */
 export class OperationLatencyHistogram {
