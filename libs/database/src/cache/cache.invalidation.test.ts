@@ -1,0 +1,119 @@
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
+import { harnessRedisUrl } from '@tools/test-harness';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { ResilientCacheService } from './cache.service';
+import { eventually, FakeMetrics } from './testing/FakeMetrics';
+
+describe('cross-instance invalidation (two caches on one Redis)', () => {
+  let prefix: string;
+  let a: ResilientCacheService;
+  let b: ResilientCacheService;
+  let metricsB: FakeMetrics;
+  const delays: number[] = [];
+
+  beforeEach(async () => {
+    prefix = `inv-${randomBytes(4).toString('hex')}`;
+    metricsB = new FakeMetrics();
+    a = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB });
+    expect(await a.ready()).toBe(true);
+    expect(await b.ready()).toBe(true);
+  });
+
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  afterAll(() => {
+    if (delays.length) {
+      const sorted = [...delays].sort((x, y) => x - y);
+      console.log(`cache invalidation delay (set on A → B's L1 dropped), ${sorted.length} samples: median ${sorted[sorted.length >> 1].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`);
+    }
+  });
+
+  /** Waits until B has applied one more bus message; returns the delay in ms from `start`. */
+  async function nextMessageOnB(before: number, start: bigint): Promise<number> {
+    await eventually(() => metricsB.count('cache.bus.received') > before, 5_000, 0);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }
+
+  it('a set on A drops the old value from B’s L1; B then reads the new value from L2', async () => {
+    await a.set('user:1', { name: 'old' });
+    expect(await b.get('user:1')).toEqual({ name: 'old' }); // now in B's L1
+    expect(await b.get('user:1')).toEqual({ name: 'old' });
+    expect(metricsB.count('cache.hit.l1')).toBe(1);
+
+    for (let i = 0; i < 20; i++) {
+      const before = metricsB.count('cache.bus.received');
+      const start = process.hrtime.bigint();
+      await a.set('user:1', { name: `new-${i}` });
+      delays.push(await nextMessageOnB(before, start));
+      const hitsL2 = metricsB.count('cache.hit.l2');
+      expect(await b.get('user:1')).toEqual({ name: `new-${i}` });
+      expect(metricsB.count('cache.hit.l2')).toBe(hitsL2 + 1);
+    }
+  });
+
+  it('delete, tag, prefix and clear on A reach B', async () => {
+    await a.set('ban:1', 'active', { tags: ['user:1'] });
+    await a.set('key:1', 'valid');
+    await a.set('sess:1', 'open');
+    await a.set('other', 'x');
+    await b.mget(['ban:1', 'key:1', 'sess:1', 'other']); // into B's L1
+
+    let before = metricsB.count('cache.bus.received');
+    await a.invalidateTags(['user:1']);
+    await nextMessageOnB(before, process.hrtime.bigint());
+    expect(await b.get('ban:1')).toBeUndefined();
+
+    before = metricsB.count('cache.bus.received');
+    await a.delete('key:1');
+    await nextMessageOnB(before, process.hrtime.bigint());
+    expect(await b.get('key:1')).toBeUndefined();
+
+    before = metricsB.count('cache.bus.received');
+    await a.invalidatePrefix('sess:');
+    await nextMessageOnB(before, process.hrtime.bigint());
+    expect(await b.get('sess:1')).toBeUndefined();
+
+    before = metricsB.count('cache.bus.received');
+    await a.clear();
+    await nextMessageOnB(before, process.hrtime.bigint());
+    expect(await b.get('other')).toBeUndefined();
+  });
+
+  it('an instance ignores its own messages and the caches of other prefixes', async () => {
+    const metricsA = new FakeMetrics();
+    const self = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsA });
+    const stranger = new ResilientCacheService({ redis: harnessRedisUrl(), prefix: `${prefix}-other`, metrics: new FakeMetrics() });
+    try {
+      await self.ready();
+      await stranger.ready();
+      const before = metricsB.count('cache.bus.received');
+      await self.set('k', 1);
+      await stranger.set('k', 2);
+      await nextMessageOnB(before, process.hrtime.bigint());
+      // B got self's message; self did not apply its own, and no one heard the stranger.
+      expect(metricsA.count('cache.bus.received')).toBe(0);
+      expect(await b.get('k')).toBe(1);
+    } finally {
+      await Promise.all([self.close(), stranger.close()]);
+    }
+  });
+
+  it('ignores malformed messages on the channel', async () => {
+    const raw = new Redis(harnessRedisUrl());
+    try {
+      await raw.publish(`${prefix}:bus`, 'not json');
+      await raw.publish(`${prefix}:bus`, JSON.stringify({ i: 'x', o: 'zz', k: [] }));
+      await a.set('still', 'here');
+      const before = metricsB.count('cache.bus.received');
+      await a.set('still', 'there');
+      await nextMessageOnB(before, process.hrtime.bigint());
+      expect(await b.get('still')).toBe('there');
+    } finally {
+      raw.disconnect();
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { createEntry } from '../cacheEntry';
+import { MemoryDriver } from './MemoryDriver';
+
+const entry = (value: unknown, ttlMs = 60_000, graceMs = 0, tags: string[] = []) => createEntry(value, ttlMs, graceMs, tags);
+
+describe('MemoryDriver (L1)', () => {
+  it('is bounded by entry count (least recently used goes first)', () => {
+    const l1 = new MemoryDriver({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c']) l1.set(k, entry(k));
+    l1.get('a');
+    l1.set('d', entry('d'));
+    expect(l1.size).toBe(3);
+    expect(l1.get('b')).toBeUndefined();
+    expect(l1.get('a')?.value).toBe('a');
+  });
+
+  it('is bounded by bytes and skips an entry larger than the budget', () => {
+    const l1 = new MemoryDriver({ maxBytes: 1_000 });
+    for (let i = 0; i < 50; i++) l1.set(`k${i}`, entry('x'.repeat(100)));
+    expect(l1.calculatedSize).toBeLessThanOrEqual(1_000);
+    expect(l1.size).toBeLessThan(10);
+    l1.set('huge', entry('y'.repeat(5_000)));
+    expect(l1.get('huge')).toBeUndefined();
+  });
+
+  it('keeps an expired entry through its grace window, then drops it', async () => {
+    const l1 = new MemoryDriver();
+    const now = Date.now();
+    l1.set('k', createEntry('v', 10, 1_000, [], now));
+    expect(l1.get('k', now + 500)?.value).toBe('v');
+    expect(l1.get('k', now + 1_011)).toBeUndefined();
+    expect(l1.size).toBe(0);
+  });
+
+  it('returns copies when serializing and the stored object when not', () => {
+    const obj = { n: 1 };
+    const copying = new MemoryDriver();
+    copying.set('k', entry(obj));
+    expect(copying.get('k')?.value).not.toBe(obj);
+    const sharing = new MemoryDriver({ serialize: false });
+    sharing.set('k', entry(obj));
+    expect(sharing.get('k')?.value).toBe(obj);
+  });
+
+  it('drops by tags and by prefix', () => {
+    const l1 = new MemoryDriver();
+    l1.set('user:1', entry(1, 60_000, 0, ['u1']));
+    l1.set('user:2', entry(2, 60_000, 0, ['u2']));
+    l1.set('sess:1', entry(3, 60_000, 0, ['u1']));
+    expect(l1.deleteByTags(['u1'])).toBe(2);
+    expect(l1.get('user:2')?.value).toBe(2);
+    expect(l1.deleteByPrefix('user:')).toBe(1);
+    expect(l1.size).toBe(0);
+  });
+});
