@@ -12,7 +12,7 @@ describe('computeDelay', () => {
     for (let retry = 1; retry <= 10; retry++) {
       const cap = Math.min(5_000, 100 * 2 ** (retry - 1));
       expect(computeDelay(settings('full'), retry, 0, () => 0)).toBe(0);
-      expect(computeDelay(settings('full'), retry, 0, () => 0.999999)).toBeCloseTo(cap, 2);
+      expect(computeDelay(settings('full'), retry, 0, () => 1 - 1e-12)).toBeCloseTo(cap, 2);
       expect(computeDelay(settings('full'), retry, 0, () => 0.5)).toBeCloseTo(cap / 2, 5);
     }
   });
@@ -39,8 +39,8 @@ describe('computeDelay', () => {
       previous = delay;
     }
     expect(computeDelay(settings('decorrelated'), 1, 0, () => 0)).toBe(100);
-    expect(computeDelay(settings('decorrelated'), 1, 0, () => 0.999999)).toBeCloseTo(300, 2);
-    expect(computeDelay(settings('decorrelated'), 9, 4_000, () => 0.999999)).toBeCloseTo(5_000, 2);
+    expect(computeDelay(settings('decorrelated'), 1, 0, () => 1 - 1e-12)).toBeCloseTo(300, 2);
+    expect(computeDelay(settings('decorrelated'), 9, 4_000, () => 1 - 1e-12)).toBeCloseTo(5_000, 2);
   });
 
   it('treats a max below the base as the base and negative values as zero', () => {

@@ -30,6 +30,7 @@ export function resolveSettings(options: RetryOptions | undefined, defaults: Rea
         : undefined,
     budget: budgetOptions === false ? undefined : getRetryBudget(key, budgetOptions),
     deadline: undefined,
+    createBreaker: undefined,
     beforeRetry: undefined,
   };
 }

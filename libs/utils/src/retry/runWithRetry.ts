@@ -24,6 +24,12 @@ export interface RetrySettings extends BackoffSettings {
   budget: RetryBudget | undefined;
   /** performance.now() after which no retry starts (real-time WebSocket work, token refresh). */
   deadline: number | undefined;
+  /**
+   * Creates the breaker on the first retryable failure when `breaker` is undefined. WebSocket
+   * connections mostly never fail; a cockatiel breaker per socket costs ~6 µs and ~2 KB, so it
+   * is made only once there is a failure to record.
+   */
+  createBreaker: (() => ManagedBreaker) | undefined;
   /** Runs before each retry; throwing stops the loop with that error (WebSocket health check). */
   beforeRetry: ((attempt: number) => Promise<void>) | undefined;
 }
@@ -39,7 +45,8 @@ export async function runWithRetry<T, C extends RetryContext>(
   s: RetrySettings,
   metrics: IMetricsCollector | undefined,
 ): Promise<T> {
-  const { operationName, breaker, budget, signal } = s;
+  const { operationName, budget, signal } = s;
+  let breaker = s.breaker;
   if (budget !== undefined) budget.recordCall(performance.now());
   let lastError: unknown;
   let previousDelay = 0;
@@ -81,6 +88,7 @@ export async function runWithRetry<T, C extends RetryContext>(
     }
     if (!retryable) throw error;
     lastError = error;
+    if (breaker === undefined && s.createBreaker !== undefined) breaker = await recordFirstFailure(s.createBreaker, error);
     if (attempt > s.maxRetries) throw exhausted(s, metrics, attempt, error, 'max_retries');
 
     let delay = computeDelay(s, attempt, previousDelay, s.random);
@@ -110,6 +118,17 @@ async function guardedAttempt<T, C extends RetryContext>(fn: (context: C) => Pro
     if (error instanceof RetryAbortedError || !classify(s, error)) throw new BreakerPassthrough(error);
     throw error;
   }
+}
+
+/** Makes the lazily created breaker and records the failure that made it necessary. */
+async function recordFirstFailure(create: () => ManagedBreaker, error: unknown): Promise<ManagedBreaker> {
+  const breaker = create();
+  await breaker.policy
+    .execute(() => {
+      throw error;
+    })
+    .catch(() => undefined);
+  return breaker;
 }
 
 function classify(s: RetrySettings, error: unknown): boolean {

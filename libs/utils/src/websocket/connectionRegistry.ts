@@ -34,7 +34,12 @@ export class ConnectionState {
     this.id = id;
   }
 
-  /** The connection's breaker for `kind` (operations, token refresh), created on first use. */
+  /** The connection's breaker for `kind`, if one was needed yet. */
+  existingBreaker(kind: string): ManagedBreaker | undefined {
+    return this.#breakers.get(kind);
+  }
+
+  /** The connection's breaker for `kind` (operations, token refresh), created on first call. */
   breaker(kind: string, threshold: number, resetMs: number): ManagedBreaker {
     let breaker = this.#breakers.get(kind);
     if (breaker === undefined) {
@@ -61,6 +66,9 @@ function createCache(options: ConnectionRegistryOptions): LRUCache<string, Conne
     updateAgeOnGet: true,
     // No purge timer: expired entries go on access or under LRU pressure, so nothing keeps the process alive.
     ttlAutopurge: false,
+    // Read the global clock on each call (lru-cache captures it at import otherwise), so an
+    // injected or faked clock applies to the TTL too.
+    perf: { now: () => performance.now() },
   });
 }
 

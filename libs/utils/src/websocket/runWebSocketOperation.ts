@@ -33,12 +33,19 @@ export function runWebSocketOperation<T>(
     defaults,
   );
   if (o.enableCircuitBreaker ?? defaults.enableCircuitBreaker) {
-    settings.breaker = connection.breaker(
-      breakerKind,
-      o.circuitBreakerThreshold ?? defaults.circuitBreakerThreshold,
-      o.circuitBreakerResetMs ?? defaults.circuitBreakerResetMs,
-    );
-    if (o.logger !== undefined) settings.breaker.attach(undefined, o.logger);
+    const logger = o.logger;
+    settings.breaker = connection.existingBreaker(breakerKind);
+    // Created on the first retryable failure only (see RetrySettings.createBreaker).
+    settings.createBreaker = () => {
+      const breaker = connection.breaker(
+        breakerKind,
+        o.circuitBreakerThreshold ?? defaults.circuitBreakerThreshold,
+        o.circuitBreakerResetMs ?? defaults.circuitBreakerResetMs,
+      );
+      if (logger !== undefined) breaker.attach(undefined, logger);
+      return breaker;
+    };
+    if (settings.breaker !== undefined && logger !== undefined) settings.breaker.attach(undefined, logger);
   }
   const started = performance.now();
   const isRealTime = o.isRealTime ?? defaults.isRealTime;
