@@ -1,4 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+
+/** A message to publish in the same round trip as the write it announces. */
+export interface Announcement {
+  channel: string;
+  message: string;
+}
 
 /** Escapes Redis glob metacharacters so a prefix matches literally in `SCAN MATCH`. */
 export function escapeGlob(text: string): string {
@@ -57,36 +63,50 @@ export class RedisDriver {
     return this.#redis.mget(keys.map((k) => this.#keyPrefix + k));
   }
 
-  async set(key: string, text: string, pxMs: number, tags: readonly string[]): Promise<void> {
+  /**
+   * Writes the value (and its tag memberships) and, in the same pipeline, publishes
+   * `announce`: one round trip, and Redis runs them in order, so a receiver of the message
+   * already reads the new value.
+   */
+  async set(key: string, text: string, pxMs: number, tags: readonly string[], announce?: Announcement): Promise<void> {
     const ttl = String(Math.max(1, Math.ceil(pxMs)));
-    if (tags.length === 0) {
-      await this.#redis.set(this.#keyPrefix + key, text, 'PX', ttl);
-      return;
-    }
-    await this.#redis.eval(SET_WITH_TAGS, 1 + tags.length, this.#keyPrefix + key, ...tags.map((t) => this.#tagPrefix + t), text, ttl);
+    const pipeline = this.#redis.pipeline();
+    if (tags.length === 0) pipeline.set(this.#keyPrefix + key, text, 'PX', ttl);
+    else pipeline.eval(SET_WITH_TAGS, 1 + tags.length, this.#keyPrefix + key, ...tags.map((t) => this.#tagPrefix + t), text, ttl);
+    await this.#exec(pipeline, announce);
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
-    if (keys.length) await this.#redis.unlink(...keys.map((k) => this.#keyPrefix + k));
+  async delete(keys: readonly string[], announce?: Announcement): Promise<void> {
+    const pipeline = this.#redis.pipeline();
+    if (keys.length) pipeline.unlink(...keys.map((k) => this.#keyPrefix + k));
+    await this.#exec(pipeline, announce);
   }
 
-  async deleteByTags(tags: readonly string[]): Promise<void> {
-    if (tags.length) await this.#redis.eval(DELETE_TAGS, tags.length, ...tags.map((t) => this.#tagPrefix + t));
+  async deleteByTags(tags: readonly string[], announce?: Announcement): Promise<void> {
+    const pipeline = this.#redis.pipeline();
+    if (tags.length) pipeline.eval(DELETE_TAGS, tags.length, ...tags.map((t) => this.#tagPrefix + t));
+    await this.#exec(pipeline, announce);
   }
 
   /** Deletes values whose logical key starts with `prefix` (SCAN, so it never blocks Redis). */
-  async deleteByPrefix(prefix: string): Promise<void> {
+  async deleteByPrefix(prefix: string, announce?: Announcement): Promise<void> {
     await this.#deleteMatching(`${escapeGlob(this.#keyPrefix + prefix)}*`);
+    if (announce) await this.#redis.publish(announce.channel, announce.message);
   }
 
   /** Deletes every value and tag set of this cache prefix. */
-  async clear(): Promise<void> {
+  async clear(announce?: Announcement): Promise<void> {
     await this.#deleteMatching(`${escapeGlob(this.#keyPrefix)}*`);
     await this.#deleteMatching(`${escapeGlob(this.#tagPrefix)}*`);
+    if (announce) await this.#redis.publish(announce.channel, announce.message);
   }
 
-  publish(channel: string, message: string): Promise<number> {
-    return this.#redis.publish(channel, message);
+  /** Runs a pipeline (plus the announcement) and throws its first command error. */
+  async #exec(pipeline: ChainableCommander, announce: Announcement | undefined): Promise<void> {
+    if (announce) pipeline.publish(announce.channel, announce.message);
+    if (pipeline.length === 0) return;
+    const results = await pipeline.exec();
+    for (const [error] of results ?? []) if (error) throw error;
   }
 
   async #deleteMatching(pattern: string): Promise<void> {

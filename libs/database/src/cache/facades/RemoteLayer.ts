@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { encodeBusMessage, type Invalidation } from '../bus/busMessage';
 import { type CacheEntry, deserializeEntry, serializeEntry } from '../cacheEntry';
 import { DEFAULT_REMOTE_RETRY_OPTIONS, type RemoteLayerRetryOptions } from '../cacheOptions';
-import type { RedisDriver } from '../drivers/RedisDriver';
+import type { Announcement, RedisDriver } from '../drivers/RedisDriver';
 import { isCacheError } from '../errors/CacheError';
 import type { CacheLogger } from '../logger';
 import { defaultRedisExecutor, type RedisCallOptions, type RedisExecutor } from './redisExecutor';
@@ -101,8 +101,7 @@ export class RemoteLayer {
     if (pxMs <= 0) return this.invalidate({ type: 'keys', keys: [key] });
     const text = serializeEntry(entry, valueText);
     const ok = await this.#run('set', async (d) => {
-      await d.set(key, text, pxMs, entry.tags);
-      await d.publish(this.#channel, encodeBusMessage({ instanceId: this.#instanceId, type: 'keys', keys: [key] }));
+      await d.set(key, text, pxMs, entry.tags, this.#announce({ type: 'keys', keys: [key] }));
       return true;
     });
     // Other instances may hold the old value and the old value may still be in L2.
@@ -116,22 +115,26 @@ export class RemoteLayer {
   }
 
   async #apply(d: RedisDriver, what: Invalidation): Promise<true> {
+    const announce = this.#announce(what);
     switch (what.type) {
       case 'keys':
-        await d.delete(what.keys);
+        await d.delete(what.keys, announce);
         break;
       case 'tags':
-        await d.deleteByTags(what.tags);
+        await d.deleteByTags(what.tags, announce);
         break;
       case 'prefix':
-        await d.deleteByPrefix(what.prefix);
+        await d.deleteByPrefix(what.prefix, announce);
         break;
       case 'clear':
-        await d.clear();
+        await d.clear(announce);
         break;
     }
-    await d.publish(this.#channel, encodeBusMessage({ instanceId: this.#instanceId, ...what }));
     return true;
+  }
+
+  #announce(what: Invalidation): Announcement {
+    return { channel: this.#channel, message: encodeBusMessage({ instanceId: this.#instanceId, ...what }) };
   }
 
   #parse<T>(key: string, text: string): CacheEntry<T> | undefined {
