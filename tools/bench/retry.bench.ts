@@ -1,0 +1,120 @@
+/**
+ * `npm run bench -- retry`, side by side in one process:
+ *  1. Happy-path cost per call of `executeWithRetry` (breaker on, metrics on) against a plain
+ *     cockatiel `wrap(retry, breaker)` policy on the same no-op async function.
+ *     Target: ≤ 1.2× cockatiel and < 2 µs per call.
+ *  2. A simulation: N concurrent callers against an always-failing dependency; attempts per
+ *     call (= load multiplier on the dependency) without a budget, with the default budget,
+ *     and with budget + breaker.
+ */
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, retry, wrap } from 'cockatiel';
+import { MetricsCollector, NoopMetricsCollector } from '@libs/monitoring';
+import {
+  executeWithRetry,
+  resetCircuitBreakers,
+  resetRetryBudgets,
+  type RetryOptions,
+} from '@libs/utils';
+import { compare, writeReport } from './report';
+
+const noop = async (): Promise<number> => 1;
+
+async function happyPath(): Promise<Record<string, number>> {
+  const cockatiel = wrap(
+    retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 }) }),
+    circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) }),
+  );
+  const collector = new MetricsCollector();
+  const silent = new NoopMetricsCollector();
+  const options: RetryOptions = { operationName: 'bench.noop', maxRetries: 3 };
+  const noMetricsOptions: RetryOptions = { operationName: 'bench.noop2', maxRetries: 3 };
+  const noBreaker: RetryOptions = { operationName: 'bench.noop3', maxRetries: 3, enableCircuitBreaker: false, retryBudget: false };
+  return compare(
+    {
+      cockatiel_wrap: () => cockatiel.execute(noop),
+      ours_breaker_metrics: () => executeWithRetry(noop, undefined, options, collector),
+      ours_breaker_noop_metrics: () => executeWithRetry(noop, undefined, options, silent),
+      ours_breaker_no_metrics: () => executeWithRetry(noop, undefined, noMetricsOptions),
+      ours_no_breaker_no_budget: () => executeWithRetry(noop, undefined, noBreaker),
+      // A fresh options literal per call, as in the seed's Example 3.
+      ours_inline_options: () => executeWithRetry(noop, undefined, { operationName: 'bench.noop', maxRetries: 3 }, collector),
+    },
+    { iterations: 100_000, rounds: 7, warmup: 50_000 },
+  );
+}
+
+interface SimulationResult {
+  attempts_per_call: number;
+  dependency_load_multiplier: number;
+  outcomes: Record<string, number>;
+}
+
+/**
+ * `callers` concurrent loops of `callsEach` sequential calls against a dependency that always
+ * fails with ECONNREFUSED. Real timers, short delays (1–8 ms) so the run takes about a second.
+ */
+async function simulate(label: string, callers: number, callsEach: number, extra: RetryOptions): Promise<SimulationResult> {
+  resetCircuitBreakers();
+  resetRetryBudgets();
+  let attempts = 0;
+  let calls = 0;
+  const outcomes: Record<string, number> = {};
+  const dependency = async (): Promise<never> => {
+    attempts++;
+    throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  };
+  const options: RetryOptions = { operationName: `sim.${label}`, maxRetries: 3, baseDelayMs: 1, maxDelayMs: 8, ...extra };
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      for (let i = 0; i < callsEach; i++) {
+        calls++;
+        try {
+          await executeWithRetry(dependency, undefined, options);
+        } catch (error) {
+          const e = error as { code?: string; reason?: string };
+          const key = e.code === 'RETRY_EXHAUSTED' ? `RETRY_EXHAUSTED(${e.reason})` : String(e.code);
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  return { attempts_per_call: attempts / calls, dependency_load_multiplier: attempts / calls, outcomes };
+}
+
+export async function run(): Promise<void> {
+  const ns = await happyPath();
+  const callers = 200;
+  const callsEach = 25;
+  const noBudget = await simulate('no_budget', callers, callsEach, { enableCircuitBreaker: false, retryBudget: false });
+  const budget = await simulate('budget', callers, callsEach, { enableCircuitBreaker: false });
+  const budgetBreaker = await simulate('budget_breaker', callers, callsEach, {});
+
+  const metrics = {
+    ns_per_call: ns,
+    happy_path_us_per_call: ns.ours_breaker_metrics / 1_000,
+    cockatiel_us_per_call: ns.cockatiel_wrap / 1_000,
+    happy_path_vs_cockatiel_ratio: ns.ours_breaker_metrics / ns.cockatiel_wrap,
+    happy_path_noop_metrics_vs_cockatiel_ratio: ns.ours_breaker_noop_metrics / ns.cockatiel_wrap,
+    happy_path_no_metrics_vs_cockatiel_ratio: ns.ours_breaker_no_metrics / ns.cockatiel_wrap,
+    inline_options_vs_cockatiel_ratio: ns.ours_inline_options / ns.cockatiel_wrap,
+    simulation: { callers, calls_each: callsEach, max_retries: 3, no_budget: noBudget, budget, budget_breaker: budgetBreaker },
+    attempts_per_call_budget_vs_no_budget_ratio: budget.attempts_per_call / noBudget.attempts_per_call,
+  };
+  const table = [
+    ...Object.entries(ns).map(([candidate, v]) => ({ measure: 'happy path', candidate, 'ns/call': Math.round(v), 'vs cockatiel': (v / ns.cockatiel_wrap).toFixed(2) })),
+    ...(
+      [
+        ['no budget, no breaker', noBudget],
+        ['default budget, no breaker', budget],
+        ['default budget + breaker', budgetBreaker],
+      ] as const
+    ).map(([candidate, r]) => ({
+      measure: `${callers}×${callsEach} calls, dependency down`,
+      candidate,
+      'ns/call': '',
+      'vs cockatiel': '',
+      'attempts/call': r.attempts_per_call.toFixed(3),
+    })),
+  ];
+  writeReport('retry', metrics, table);
+}
