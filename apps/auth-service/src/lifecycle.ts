@@ -35,11 +35,16 @@ export function gracefulShutdown(
     timer.unref();
     done = (async () => {
       let failed = false;
+      // Keep-alive connections that finish their last request during the drain would hold
+      // `close` open until the client hangs up: sweep the idle ones while we wait.
+      const sweep = setInterval(() => app.server.closeIdleConnections?.(), 100);
       try {
         await app.close();
       } catch (error) {
         failed = true;
         log.error({ err: error }, 'closing the server failed');
+      } finally {
+        clearInterval(sweep);
       }
       for (const closer of closers) {
         try {
