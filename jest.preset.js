@@ -29,6 +29,7 @@ const esmPackages = [
 
 module.exports = {
   testEnvironment: 'node',
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   transform: {
     '^.+\\.(t|j|mj)sx?$': [
       '@swc/jest',
