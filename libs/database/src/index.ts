@@ -1,4 +1,5 @@
 export * from './client';
-export * from './models';
 export * from './migrations';
+export * from './models';
+export * from './postgress/repositories';
 export * from './types';

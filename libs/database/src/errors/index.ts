@@ -1,0 +1,2 @@
+export * from './RepositoryError';
+export * from './toRepositoryError';

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import type { ZodType } from 'zod';
+import type { CacheResource } from '../../cache/ICache';
+import type { Page } from '../../models/types';
+import { OperationRunner, type OperationOptions } from './operation';
+import type { PrismaExecutor, TransactionState } from './prismaTypes';
+import {
+  DEFAULT_TRANSACTION_OPTIONS,
+  type FindByIdOptions,
+  type FindFirstOptions,
+  type FindManyOptions,
+  type PaginateOptions,
+  type RepositoryDependencies,
+  type RepositoryMetrics,
+  type TransactionOptions,
+} from './types';
+
+/** Prisma model accessors a repository can wrap. */
+export type ModelKey = 'user' | 'userSession' | 'sessionLog' | 'userEvent' | 'role' | 'rolePermission' | 'apiKey' | 'store' | 'account' | 'verification';
+
+/** The part of a Prisma model delegate a repository uses (args are Prisma's, checked at runtime). */
+interface Delegate {
+  findUnique(args: object): Promise<unknown>;
+  findFirst(args: object): Promise<unknown>;
+  findMany(args: object): Promise<unknown[]>;
+  count(args: object): Promise<number>;
+  create(args: object): Promise<unknown>;
+  createMany(args: object): Promise<{ count: number }>;
+  update(args: object): Promise<unknown>;
+  updateMany(args: object): Promise<{ count: number }>;
+  upsert(args: object): Promise<unknown>;
+  delete(args: object): Promise<unknown>;
+}
+
+export interface BaseRepositoryConfig {
+  model: ModelKey;
+  /** Name in metrics, logs and the default breaker key. @default model */
+  name?: string;
+  /** Zod schema every `create` input is parsed with (VALIDATION before any query). */
+  createSchema?: ZodType<Record<string, unknown>>;
+  /** Zod schema every `update` input is parsed with. */
+  updateSchema?: ZodType<Record<string, unknown>>;
+  /** Boolean column marking soft-deleted rows, hidden from finders unless `includeDeleted`. */
+  softDeleteField?: string;
+}
+
+export const MAX_PAGE_SIZE = 1_000;
+
+type Row = Record<string, unknown>;
+
+/**
+ * Generic CRUD over one Prisma model. Every call goes through `executeOperation` (retry,
+ * shared breaker, metrics, `RepositoryError`). Subclasses take `(deps, tx?)` and pass `tx` on,
+ * which is how `transaction()` hands out copies bound to the transaction.
+ */
+export class BaseRepository<T, TWhere extends object = Row, TCreate extends object = Row, TUpdate extends object = Row> {
+  protected readonly deps: RepositoryDependencies;
+  protected readonly runner: OperationRunner;
+  protected readonly tx: TransactionState | undefined;
+  readonly #config: BaseRepositoryConfig;
+
+  constructor(deps: RepositoryDependencies, config: BaseRepositoryConfig, tx?: TransactionState) {
+    this.deps = deps;
+    this.#config = config;
+    this.tx = tx;
+    this.runner =
+      tx?.runners.get(config.name ?? config.model) ??
+      new OperationRunner({ repository: config.name ?? config.model, metrics: deps.metrics, logger: deps.logger, retry: deps.retry, slowQueryMs: deps.slowQueryMs });
+  }
+
+  /** The Prisma client, or the transaction's client inside `transaction()`. */
+  protected get client(): PrismaExecutor {
+    return this.tx?.client ?? this.deps.db.prisma;
+  }
+
+  protected get delegate(): Delegate {
+    return (this.client as unknown as Record<ModelKey, Delegate>)[this.#config.model];
+  }
+
+  /** The seed's `executeOperation`: retry policy, breaker, metrics and error mapping. */
+  protected executeOperation<R>(name: string, fn: () => Promise<R>, options?: OperationOptions<R>): Promise<R> {
+    return this.tx ? this.runner.direct(name, fn) : this.runner.run(name, fn, options);
+  }
+
+  /** Parses input with a Zod schema; failures become `VALIDATION` before any query. */
+  protected parse<S>(operation: string, schema: ZodType<S> | undefined, input: unknown): S {
+    if (!schema) return input as S;
+    const result = schema.safeParse(input);
+    if (!result.success) throw this.runner.rejectInput(operation, result.error);
+    return result.data;
+  }
+
+  /** Adds the soft-delete filter unless deleted rows were asked for. */
+  protected scope(where: object | undefined, includeDeleted = false): object | undefined {
+    const field = this.#config.softDeleteField;
+    if (!field || includeDeleted) return where;
+    return where ? { AND: [where, { [field]: false }] } : { [field]: false };
+  }
+
+  /** Hook: called with rows that changed (cache invalidation). Runs after commit in a transaction. */
+  protected async onChanged(_rows: T[]): Promise<void> {
+    /* no cache to invalidate by default */
+  }
+
+  /** Hook: called after a bulk write whose rows are not known (updateMany, createMany). */
+  protected async onBulkChanged(): Promise<void> {
+    /* no cache to invalidate by default */
+  }
+
+  /** Runs cache work now, or after commit when inside a transaction. Cache failures never fail a write. */
+  protected async afterWrite(work: () => Promise<void>): Promise<void> {
+    if (this.tx) {
+      this.tx.afterCommit.push(work);
+      return;
+    }
+    await work().catch((error: unknown) => this.deps.logger?.warn?.({ op: `${this.runner.repository}.invalidate`, err: (error as Error)?.name }, 'cache invalidation failed'));
+  }
+
+  /** Cache-first read (`getOrSet`) when a cache is configured and we are not in a transaction. */
+  protected async cached<R>(key: string, options: { resource: CacheResource; tags?: string[]; revive: (value: unknown) => R }, loader: () => Promise<R | null>): Promise<R | null> {
+    const cache = this.deps.cache;
+    if (!cache || this.tx) return loader();
+    const value = await cache.getOrSet<R | null>(key, loader, { resource: options.resource, tags: options.tags });
+    return value === null || value === undefined ? null : options.revive(value);
+  }
+
+  async findById(id: string, options: FindByIdOptions = {}): Promise<T | null> {
+    const { includeDeleted, ...rest } = options;
+    if (this.#config.softDeleteField && !includeDeleted) {
+      return this.executeOperation('findById', () => this.delegate.findFirst({ where: this.scope({ id }), ...rest }) as Promise<T | null>);
+    }
+    return this.executeOperation('findById', () => this.delegate.findUnique({ where: { id }, ...rest }) as Promise<T | null>);
+  }
+
+  async findFirst(options: FindFirstOptions<TWhere> = {}): Promise<T | null> {
+    const { includeDeleted, where, ...rest } = options;
+    return this.executeOperation('findFirst', () => this.delegate.findFirst({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T | null>);
+  }
+
+  async findMany(options: FindManyOptions<TWhere> = {}): Promise<T[]> {
+    const { includeDeleted, where, ...rest } = options;
+    return this.executeOperation('findMany', () => this.delegate.findMany({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T[]>);
+  }
+
+  async count(where?: TWhere, options: { includeDeleted?: boolean } = {}): Promise<number> {
+    return this.executeOperation('count', () => this.delegate.count({ where: this.scope(where, options.includeDeleted) }));
+  }
+
+  async exists(where: TWhere, options: { includeDeleted?: boolean } = {}): Promise<boolean> {
+    const row = await this.executeOperation('exists', () => this.delegate.findFirst({ where: this.scope(where, options.includeDeleted), select: { id: true } }));
+    return row !== null;
+  }
+
+  /** Hook: turns parsed create input into Prisma `data` (audit fields, defaults). */
+  protected toCreateData(input: Row): Row {
+    return input;
+  }
+
+  /**
+   * Inserts one row. The id is chosen before sending, so when the connection drops mid-write
+   * the repository can check whether the row landed instead of inserting it twice.
+   */
+  async create(data: TCreate): Promise<T> {
+    const input = this.parse<Row>('create', this.#config.createSchema, data);
+    const row = this.toCreateData({ ...input, id: (input['id'] as string | undefined) ?? randomUUID() });
+    const created = await this.executeOperation('create', () => this.delegate.create({ data: row }) as Promise<T>, {
+      idempotent: false,
+      reconcile: async () => ((await this.delegate.findUnique({ where: { id: row['id'] } })) as T | null) ?? undefined,
+    });
+    await this.afterWrite(() => this.onChanged([created]));
+    return created;
+  }
+
+  /** Inserts many rows in one statement (all or none); returns how many were inserted. */
+  async createMany(data: TCreate[], options: { skipDuplicates?: boolean } = {}): Promise<number> {
+    const rows = data.map((item) => {
+      const input = this.parse<Row>('createMany', this.#config.createSchema, item);
+      return this.toCreateData({ ...input, id: (input['id'] as string | undefined) ?? randomUUID() });
+    });
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r['id']);
+    const { count } = await this.executeOperation('createMany', () => this.delegate.createMany({ data: rows, skipDuplicates: options.skipDuplicates }), {
+      idempotent: false,
+      // One INSERT is atomic: either every id is there (it landed) or none is (send again).
+      reconcile: async () => {
+        const found = await this.delegate.count({ where: { id: { in: ids } } });
+        return found === 0 ? undefined : { count: found };
+      },
+    });
+    await this.afterWrite(() => this.onBulkChanged());
+    return count;
+  }
+
+  /** Hook: turns parsed update input into Prisma `data`. */
+  protected toUpdateData(input: Row): Row {
+    return input;
+  }
+
+  async update(id: string, data: TUpdate): Promise<T> {
+    const input = this.toUpdateData(this.parse<Row>('update', this.#config.updateSchema, data));
+    const updated = await this.executeOperation('update', () => this.delegate.update({ where: { id }, data: input }) as Promise<T>);
+    await this.afterWrite(() => this.onChanged([updated]));
+    return updated;
+  }
+
+  /** Updates every row matching `where` (Prisma data, not validated); returns the count. */
+  async updateMany(where: TWhere, data: Row): Promise<number> {
+    const { count } = await this.executeOperation('updateMany', () => this.delegate.updateMany({ where, data }));
+    await this.afterWrite(() => this.onBulkChanged());
+    return count;
+  }
+
+  async upsert(where: Row, create: TCreate, update: TUpdate): Promise<T> {
+    const createInput = this.parse<Row>('upsert', this.#config.createSchema, create);
+    const createData = this.toCreateData({ ...createInput, id: (createInput['id'] as string | undefined) ?? randomUUID() });
+    const updateData = this.toUpdateData(this.parse<Row>('upsert', this.#config.updateSchema, update));
+    const row = await this.executeOperation('upsert', () => this.delegate.upsert({ where, create: createData, update: updateData }) as Promise<T>);
+    await this.afterWrite(() => this.onChanged([row]));
+    return row;
+  }
+
+  /** Deletes a row for good (see `softDelete` where the model has one). NOT_FOUND when absent. */
+  async delete(id: string): Promise<T> {
+    const row = await this.executeOperation('delete', () => this.delegate.delete({ where: { id } }) as Promise<T>, { idempotent: false });
+    await this.afterWrite(() => this.onChanged([row]));
+    return row;
+  }
+
+  /** A page of rows and the total, read in one consistent snapshot. */
+  async paginate(options: PaginateOptions<TWhere> = {}): Promise<Page<T>> {
+    const { page = 1, pageSize = 20, includeDeleted, where, ...rest } = options;
+    const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
+    const current = Math.max(1, Math.floor(page));
+    const scoped = this.scope(where, includeDeleted);
+    const [total, items] = await this.executeOperation('paginate', async () => {
+      const count = this.delegate.count({ where: scoped });
+      const rows = this.delegate.findMany({ ...rest, where: scoped, skip: (current - 1) * size, take: size });
+      if (this.tx) return [await count, await rows] as [number, T[]];
+      return (await this.deps.db.prisma.$transaction([count, rows] as never)) as [number, T[]];
+    });
+    const totalPages = Math.ceil(total / size);
+    return { items, total, page: current, pageSize: size, totalPages, hasNext: current < totalPages };
+  }
+
+  /**
+   * Runs `fn` in one database transaction with a copy of this repository bound to it (the
+   * seed's `userRepo.transaction(async (repo) => …)`). Rolls back when `fn` throws; reruns the
+   * whole of `fn` on serialization failures and deadlocks, so `fn` must not have side effects
+   * outside the database. Cache invalidations of its writes run after the commit.
+   */
+  async transaction<R>(fn: (repo: this) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
+    if (this.tx) return fn(this);
+    const opts = { ...DEFAULT_TRANSACTION_OPTIONS, ...options };
+    let afterCommit: Array<() => Promise<void>> = [];
+    const result = await this.runner.runTransaction(() => {
+      afterCommit = [];
+      return this.deps.db.prisma.$transaction(
+        (client) => fn(this.bindTo({ client, afterCommit, runners: new Map([[this.runner.repository, this.runner]]) })),
+        { isolationLevel: opts.isolationLevel, maxWait: opts.maxWaitMs, timeout: opts.timeoutMs },
+      );
+    }, opts.maxRetries);
+    for (const work of afterCommit) await this.afterWrite(work);
+    return result;
+  }
+
+  /** A copy of this repository bound to a transaction (or another repository's transaction). */
+  bindTo(tx: TransactionState): this {
+    const Ctor = this.constructor as new (deps: RepositoryDependencies, configOrTx?: unknown, tx?: TransactionState) => this;
+    if (Ctor === (BaseRepository as unknown)) return new BaseRepository(this.deps, this.#config, tx) as this;
+    return new Ctor(this.deps, tx);
+  }
+
+  /** The seed's per-repository figures: operation count, errors, mean time, last operation. */
+  getMetrics(): RepositoryMetrics {
+    return this.runner.metrics();
+  }
+}

@@ -1,0 +1,15 @@
+import { isCircuitOpenError, isRetryExhaustedError } from '@libs/utils/src/executeWithRetry';
+import { isRepositoryError } from '../../errors/RepositoryError';
+
+/**
+ * True for errors that come from the database path (Prisma, pg, sockets, our retry family),
+ * as opposed to errors thrown by a caller's own code inside a transaction callback.
+ */
+export function isDatabaseError(error: unknown): boolean {
+  if (isRepositoryError(error) || isCircuitOpenError(error) || isRetryExhaustedError(error)) return true;
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as { name?: unknown; code?: unknown; severity?: unknown; errno?: unknown };
+  if (typeof e.name === 'string' && e.name.startsWith('PrismaClient')) return true;
+  if (typeof e.code === 'string' && /^P\d{4}$/.test(e.code)) return true;
+  return typeof e.severity === 'string' || typeof e.errno === 'number';
+}

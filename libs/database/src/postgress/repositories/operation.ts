@@ -1,0 +1,191 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import { executeWithRetry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
+import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
+import { toRepositoryError } from '../../errors/toRepositoryError';
+import { silentLogger, type DatabaseLogger } from '../../types/Logger';
+import { isDatabaseError } from './isDatabaseError';
+import { isAmbiguousWriteError, retryIdempotent, retryNotApplied } from './retryClassification';
+import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
+
+export interface OperationOptions<T> {
+  /**
+   * Reads and writes that give the same result when repeated. Others are resent only when the
+   * failure proves they did not reach the database. @default true
+   */
+  idempotent?: boolean;
+  /**
+   * For a non-idempotent write whose outcome is unknown (connection lost mid-flight): finds out
+   * whether it landed. Returning a value means "it did, here is the result"; `undefined` means
+   * "it did not", and the write is sent once more.
+   */
+  reconcile?: () => Promise<T | undefined>;
+}
+
+export interface OperationRunnerOptions {
+  repository: string;
+  metrics?: IMetricsCollector;
+  logger?: DatabaseLogger;
+  retry?: RepositoryRetryOptions;
+  slowQueryMs?: number;
+}
+
+/**
+ * `executeOperation` of the seed: every repository call goes through `run`, which applies the
+ * retry policy and the repository's shared breaker (`executeWithRetry`), records metrics and
+ * maps failures to `RepositoryError`. Inside a transaction (`direct`) there is no retry: one
+ * failed statement aborts the transaction, so only the whole transaction is retried.
+ */
+export class OperationRunner {
+  readonly repository: string;
+  readonly #metrics?: IMetricsCollector;
+  readonly #logger: DatabaseLogger;
+  readonly #slowQueryMs: number;
+  readonly #idempotentOptions: RetryOptions;
+  readonly #writeOptions: RetryOptions;
+  readonly #names = new Map<string, string>();
+  readonly #maxRetries: number;
+  #count = 0;
+  #errors = 0;
+  #totalMs = 0;
+  #last: number | null = null;
+
+  constructor(options: OperationRunnerOptions) {
+    this.repository = options.repository;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger ?? silentLogger;
+    this.#slowQueryMs = options.slowQueryMs ?? 500;
+    const retry = { ...DEFAULT_REPOSITORY_RETRY_OPTIONS, ...options.retry };
+    this.#maxRetries = retry.maxRetries;
+    const base: RetryOptions = {
+      breakerKey: retry.breakerKey ?? `db.${options.repository}`,
+      maxRetries: retry.maxRetries,
+      baseDelayMs: retry.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs,
+      enableCircuitBreaker: retry.enableCircuitBreaker,
+      circuitBreakerThreshold: retry.circuitBreakerThreshold,
+      circuitBreakerResetMs: retry.circuitBreakerResetMs,
+      logger: options.logger,
+    };
+    this.#idempotentOptions = { ...base, attemptTimeoutMs: retry.attemptTimeoutMs, isRetryable: retryIdempotent };
+    // No per-attempt timeout on writes: abandoning a write that is still running makes it ambiguous.
+    this.#writeOptions = { ...base, isRetryable: retryNotApplied };
+  }
+
+  #name(operation: string): string {
+    let name = this.#names.get(operation);
+    if (name === undefined) {
+      name = `${this.repository}.${operation}`;
+      this.#names.set(operation, name);
+    }
+    return name;
+  }
+
+  /** Runs `fn` with the repository's retry policy and breaker. */
+  async run<T>(operation: string, fn: () => Promise<T>, options: OperationOptions<T> = {}): Promise<T> {
+    const name = this.#name(operation);
+    const idempotent = options.idempotent ?? true;
+    const started = performance.now();
+    try {
+      const value = await this.#attempt(name, fn, idempotent);
+      this.#done(name, started, true);
+      return value;
+    } catch (error) {
+      if (options.reconcile && !isRepositoryError(error) && isAmbiguousWriteError(error)) {
+        try {
+          const value = await this.#reconcile(name, fn, options.reconcile);
+          this.#done(name, started, true);
+          return value;
+        } catch (second) {
+          throw this.#fail(name, started, second, !idempotent);
+        }
+      }
+      throw this.#fail(name, started, error, !idempotent);
+    }
+  }
+
+  /**
+   * Runs a whole transaction; reruns it on serialization failures, deadlocks and failures to
+   * connect (the transaction was rolled back or never started). Errors that are not database
+   * errors (thrown by the caller's own code) come back unchanged.
+   */
+  async runTransaction<T>(fn: () => Promise<T>, maxRetries: number): Promise<T> {
+    const name = this.#name('transaction');
+    const started = performance.now();
+    try {
+      const value = await executeWithRetry(fn, undefined, { ...this.#writeOptions, operationName: name, maxRetries }, this.#metrics);
+      this.#done(name, started, true);
+      return value;
+    } catch (error) {
+      if (!isDatabaseError(error)) {
+        this.#done(name, started, false);
+        throw error;
+      }
+      throw this.#fail(name, started, error, true);
+    }
+  }
+
+  /** Runs `fn` once (inside a transaction); errors are mapped but not retried. */
+  async direct<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    const name = this.#name(operation);
+    const started = performance.now();
+    try {
+      const value = await fn();
+      this.#done(name, started, true);
+      return value;
+    } catch (error) {
+      throw this.#fail(name, started, error, false);
+    }
+  }
+
+  /** Records an input rejected before any query (no database call was made). */
+  rejectInput(operation: string, error: unknown): RepositoryError {
+    const name = this.#name(operation);
+    this.#metrics?.recordOperation(name, 0, false, 'VALIDATION');
+    return this.#fail(name, performance.now(), error, false);
+  }
+
+  #attempt<T>(name: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
+    const options = idempotent ? this.#idempotentOptions : this.#writeOptions;
+    return executeWithRetry(fn, undefined, { ...options, operationName: name }, this.#metrics);
+  }
+
+  /** Up to `maxRetries` rounds of: did the write land? if not, send it again. */
+  async #reconcile<T>(name: string, fn: () => Promise<T>, reconcile: () => Promise<T | undefined>): Promise<T> {
+    for (let round = 1; ; round++) {
+      this.#logger.warn?.({ op: name, round }, 'write outcome unknown after a lost connection; checking whether it landed');
+      const landed = await this.#attempt(`${name}.reconcile`, reconcile, true);
+      if (landed !== undefined) return landed;
+      try {
+        return await this.#attempt(name, fn, false);
+      } catch (error) {
+        if (round >= this.#maxRetries || !isAmbiguousWriteError(error)) throw error;
+      }
+    }
+  }
+
+  #done(name: string, started: number, success: boolean): void {
+    const ms = performance.now() - started;
+    this.#count++;
+    this.#totalMs += ms;
+    this.#last = Date.now();
+    if (!success) this.#errors++;
+    if (ms > this.#slowQueryMs) this.#logger.warn?.({ op: name, durationMs: Math.round(ms) }, 'slow repository operation');
+  }
+
+  #fail(name: string, started: number, error: unknown, ambiguous: boolean): RepositoryError {
+    const mapped = toRepositoryError(error, name, { ambiguous: ambiguous && isAmbiguousWriteError(error) });
+    this.#done(name, started, false);
+    const level = mapped.code === 'NOT_FOUND' || mapped.code === 'VALIDATION' || mapped.code === 'UNIQUE_VIOLATION' ? 'debug' : 'error';
+    this.#logger[level]?.({ op: name, code: mapped.code, ambiguous: mapped.ambiguous || undefined }, 'repository operation failed');
+    return mapped;
+  }
+
+  metrics(): RepositoryMetrics {
+    return {
+      operationCount: this.#count,
+      errorCount: this.#errors,
+      averageResponseTime: this.#count === 0 ? 0 : this.#totalMs / this.#count,
+      lastOperationTime: this.#last,
+    };
+  }
+}

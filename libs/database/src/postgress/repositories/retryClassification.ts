@@ -1,0 +1,60 @@
+import { isTransientError } from '@libs/utils/src/executeWithRetry';
+
+// Failures that prove the statement never reached the server (or was rolled back as a whole),
+// so even a non-idempotent write can be sent again.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'P1001', 'P2024', 'P2037', '57P03', '53300', 'ENOTFOUND', 'EAI_AGAIN']);
+const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
+const NOT_SENT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+const NOT_SENT_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
+
+function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): boolean {
+  let current = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const e = current as Record<string, unknown>;
+    if (test(e)) return true;
+    const adapter = (e['meta'] as { driverAdapterError?: { cause?: unknown } } | undefined)?.driverAdapterError?.cause;
+    if (adapter && typeof adapter === 'object' && test(adapter as Record<string, unknown>)) return true;
+    current = e['cause'];
+  }
+  return false;
+}
+
+/** The statement provably did not take effect: safe to resend even a non-idempotent write. */
+export function isNotAppliedError(error: unknown): boolean {
+  return walk(error, (e) => {
+    const code = (e['code'] ?? e['originalCode']) as unknown;
+    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code))) return true;
+    if (typeof e['kind'] === 'string' && NOT_SENT_KINDS.has(e['kind'])) return true;
+    return typeof e['message'] === 'string' && NOT_SENT_MESSAGES.test(e['message']);
+  });
+}
+
+/** Serialization failure or deadlock: the whole transaction was rolled back and may be rerun. */
+export function isSerializationError(error: unknown): boolean {
+  return walk(error, (e) => {
+    const code = (e['code'] ?? e['originalCode']) as unknown;
+    return (typeof code === 'string' && ROLLED_BACK_CODES.has(code)) || e['kind'] === 'TransactionWriteConflict';
+  });
+}
+
+/**
+ * `isTransientError`, also looking inside Prisma's wrapper: Prisma 7 reports raw pg failures
+ * (57P01 on a killed backend, 08006 …) as P2039/P2010 with the pg error under
+ * `meta.driverAdapterError.cause`, which is not on the `cause` chain.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (isTransientError(error)) return true;
+  const adapter = (error as { meta?: { driverAdapterError?: { cause?: unknown } } } | null)?.meta?.driverAdapterError?.cause;
+  return adapter !== undefined && isTransientError(adapter);
+}
+
+/** Retry classifier for reads and idempotent writes. */
+export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
+
+/** Retry classifier for non-idempotent writes: only when the write provably did not happen. */
+export const retryNotApplied = (error: unknown): boolean => isNotAppliedError(error);
+
+/** A transient failure of a write that may or may not have been applied. */
+export function isAmbiguousWriteError(error: unknown): boolean {
+  return isTransientDatabaseError(error) && !isNotAppliedError(error);
+}

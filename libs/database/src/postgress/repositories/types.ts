@@ -1,0 +1,107 @@
+import type { IMetricsCollector } from '@libs/monitoring';
+import type { ICache } from '../../cache/ICache';
+import type { DatabaseClient } from '../../types/DatabaseClient';
+import type { DatabaseLogger } from '../../types/Logger';
+
+/** Retry policy of a repository (the rest of `RetryOptions` is fixed by the repository). */
+export interface RepositoryRetryOptions {
+  /** Retries after the first attempt. @default 3 */
+  maxRetries?: number;
+  /** @default 50 */
+  baseDelayMs?: number;
+  /** @default 1_000 */
+  maxDelayMs?: number;
+  /** Per-attempt timeout (reads and idempotent writes only); undefined = none. @default undefined */
+  attemptTimeoutMs?: number;
+  /** @default true */
+  enableCircuitBreaker?: boolean;
+  /** Consecutive transient failures that open the repository's breaker. @default 5 */
+  circuitBreakerThreshold?: number;
+  /** Open → half-open after. @default 10_000 */
+  circuitBreakerResetMs?: number;
+  /** Breaker (and retry budget) key; repositories sharing a key fail fast together. @default 'db.<repository>' */
+  breakerKey?: string;
+}
+
+export const DEFAULT_REPOSITORY_RETRY_OPTIONS = {
+  maxRetries: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 1_000,
+  enableCircuitBreaker: true,
+  circuitBreakerThreshold: 5,
+  circuitBreakerResetMs: 10_000,
+} as const;
+
+/** What every repository is built from (the seed: "db, metrics, cache"). */
+export interface RepositoryDependencies {
+  db: DatabaseClient;
+  /** Per-operation timings and outcomes. @default none */
+  metrics?: IMetricsCollector;
+  /** Caches hot finders and is invalidated by writes. @default none */
+  cache?: ICache;
+  /** Pino-shaped logger: retries at warn, final failures at error, slow queries at warn. @default silent */
+  logger?: DatabaseLogger;
+  retry?: RepositoryRetryOptions;
+  /** Queries slower than this are logged at warn. @default 500 */
+  slowQueryMs?: number;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+/** The seed's query options: where, select, include, orderBy, skip, take. */
+export interface FindManyOptions<TWhere = Record<string, unknown>> {
+  where?: TWhere;
+  select?: Record<string, unknown>;
+  include?: Record<string, unknown>;
+  orderBy?: Record<string, unknown> | Array<Record<string, unknown>>;
+  skip?: number;
+  take?: number;
+  /** Also return soft-deleted rows (repositories with soft delete hide them). @default false */
+  includeDeleted?: boolean;
+}
+
+export type FindFirstOptions<TWhere = Record<string, unknown>> = Omit<FindManyOptions<TWhere>, 'take'>;
+
+export interface FindByIdOptions {
+  select?: Record<string, unknown>;
+  include?: Record<string, unknown>;
+  /** @default false */
+  includeDeleted?: boolean;
+}
+
+export interface PaginateOptions<TWhere = Record<string, unknown>> extends Omit<FindManyOptions<TWhere>, 'skip' | 'take'> {
+  /** 1-based. @default 1 */
+  page?: number;
+  /** Capped at 1,000. @default 20 */
+  pageSize?: number;
+}
+
+export type IsolationLevel = 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+
+export interface TransactionOptions {
+  /** @default 'ReadCommitted' (Postgres' default) */
+  isolationLevel?: IsolationLevel;
+  /** Whole-transaction retries on serialization failures and deadlocks. @default 5 */
+  maxRetries?: number;
+  /** Longest the transaction may stay open. @default 10_000 */
+  timeoutMs?: number;
+  /** Longest wait for a connection to start it. @default 5_000 */
+  maxWaitMs?: number;
+}
+
+export const DEFAULT_TRANSACTION_OPTIONS = {
+  isolationLevel: 'ReadCommitted',
+  maxRetries: 5,
+  timeoutMs: 10_000,
+  maxWaitMs: 5_000,
+} as const;
+
+/** The seed's repository figures (`getMetrics()`). */
+export interface RepositoryMetrics {
+  operationCount: number;
+  errorCount: number;
+  /** Mean duration in ms, retries included. */
+  averageResponseTime: number;
+  /** Epoch ms of the last operation, or null. */
+  lastOperationTime: number | null;
+}
