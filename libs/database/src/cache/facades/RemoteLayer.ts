@@ -41,6 +41,7 @@ export class RemoteLayer {
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
   readonly #executor: RedisExecutor;
+  readonly #callOptions = new Map<string, RedisCallOptions>();
   #pending: Invalidation[] = [];
   #overflowed = false;
   #downSince: number | undefined;
@@ -152,13 +153,23 @@ export class RemoteLayer {
   async #run<T>(op: string, fn: (driver: RedisDriver) => Promise<T>): Promise<T | undefined> {
     try {
       if (this.#redis.status !== 'ready') throw new NotConnected(`redis is ${this.#redis.status}`);
-      const result = await this.#executor(this.#redis, () => fn(this.#driver), { ...this.#call, operationName: `cache.l2.${op}` }, this.#metrics, this.#logger);
+      const result = await this.#executor(this.#redis, () => fn(this.#driver), this.#optionsFor(op), this.#metrics, this.#logger);
       if (this.#downSince !== undefined) this.#recovered();
       return result;
     } catch (error) {
       this.#failed(op, error);
       return undefined;
     }
+  }
+
+  /** Per-operation options, built once: this runs on every L2 call. */
+  #optionsFor(op: string): RedisCallOptions {
+    let options = this.#callOptions.get(op);
+    if (options === undefined) {
+      options = Object.freeze({ ...this.#call, operationName: `cache.l2.${op}` });
+      this.#callOptions.set(op, options);
+    }
+    return options;
   }
 
   #failed(op: string, error: unknown): void {

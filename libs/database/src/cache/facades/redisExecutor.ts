@@ -1,5 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeRedisWithRetry } from '@libs/utils/src/executeWithRetry';
+import { executeRedisWithRetry, type RedisRetryOptions } from '@libs/utils/src/executeWithRetry';
 import type { Redis } from 'ioredis';
 import type { CacheLogger } from '../logger';
 
@@ -22,17 +22,25 @@ export type RedisExecutor = <T>(
   logger: CacheLogger,
 ) => Promise<T>;
 
-/** The default executor: the team's `executeRedisWithRetry` (the seed's Example 5). */
-export const defaultRedisExecutor: RedisExecutor = (redis, fn, options, metrics, logger) =>
-  executeRedisWithRetry(
-    redis,
-    fn,
-    undefined,
-    {
+const resolved = new WeakMap<RedisCallOptions, WeakMap<CacheLogger, RedisRetryOptions>>();
+
+/** The options object for `executeRedisWithRetry`, built once per (call options, logger). */
+function retryOptions(options: RedisCallOptions, logger: CacheLogger): RedisRetryOptions {
+  let byLogger = resolved.get(options);
+  if (byLogger === undefined) resolved.set(options, (byLogger = new WeakMap()));
+  let result = byLogger.get(logger);
+  if (result === undefined) {
+    result = {
       ...options,
       enableCircuitBreaker: true,
       // The cache reports outages itself, once; per-attempt chatter stays at debug.
-      logger: { debug: logger.debug?.bind(logger) },
-    },
-    metrics,
-  );
+      logger: logger.debug ? { debug: logger.debug.bind(logger) } : undefined,
+    };
+    byLogger.set(logger, result);
+  }
+  return result;
+}
+
+/** The default executor: the team's `executeRedisWithRetry` (the seed's Example 5). */
+export const defaultRedisExecutor: RedisExecutor = (redis, fn, options, metrics, logger) =>
+  executeRedisWithRetry(redis, fn, undefined, retryOptions(options, logger), metrics);
