@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import type { Prisma } from '../../generated/prisma/client';
+import {
+  reviveUserSession,
+  UserSessionCreateInputSchema,
+  UserSessionUpdateInputSchema,
+  type SessionLog,
+  type UserSession,
+  type UserSessionCreateInput,
+  type UserSessionUpdateInput,
+} from '../../models';
+import { BaseRepository } from './base';
+import type { TransactionState } from './prismaTypes';
+import type { RepositoryDependencies } from './types';
+
+export interface SessionRepositoryOptions {
+  /** `lastAccessedAt` is written at most once per session per interval. @default 60_000 */
+  touchIntervalMs?: number;
+  /** Sessions remembered by the in-process touch throttle. @default 10_000 */
+  touchMemory?: number;
+}
+
+export const DEFAULT_SESSION_REPOSITORY_OPTIONS = { touchIntervalMs: 60_000, touchMemory: 10_000 } as const;
+
+export interface EndSessionOptions {
+  /** Why (`logout`, `revoked`, `banned` …), stored in `endReason` and the log. @default 'logout' */
+  reason?: string;
+  /** Actor id for the log. */
+  by?: string;
+}
+
+export interface UpstreamTokens {
+  accessToken?: string | null;
+  refreshToken?: string | null;
+  idToken?: string | null;
+  accessTokenExpiresAt?: Date | null;
+  refreshTokenExpiresAt?: Date | null;
+  /** Extends the session itself. */
+  expiresAt?: Date;
+}
+
+/** Tokens never appear in cache keys (Redis keys show up in monitoring): a digest does. */
+const tokenKey = (token: string) => `session:token:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
+const sessionTag = (id: string) => `session:${id}`;
+const userSessionsTag = (userId: string) => `user-sessions:${userId}`;
+
+/** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
+export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> {
+  readonly #options: Required<SessionRepositoryOptions>;
+  readonly #touched: Map<string, number>;
+
+  constructor(deps: RepositoryDependencies & { session?: SessionRepositoryOptions }, tx?: TransactionState, touched?: Map<string, number>) {
+    super(deps, { model: 'userSession', name: 'session', createSchema: UserSessionCreateInputSchema, updateSchema: UserSessionUpdateInputSchema }, tx);
+    this.#options = { ...DEFAULT_SESSION_REPOSITORY_OPTIONS, ...deps.session };
+    this.#touched = touched ?? new Map();
+  }
+
+  protected override toCreateData(input: Record<string, unknown>): Record<string, unknown> {
+    // The CREATED log entry goes in the same statement (Prisma nests it in one transaction).
+    const log = { action: 'CREATED', userId: input['userId'], ipAddress: input['ipAddress'] ?? null, userAgent: input['userAgent'] ?? null };
+    return { ...input, logs: { create: log } };
+  }
+
+  protected override async onChanged(rows: UserSession[]): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache) return;
+    await cache.delete(...rows.map((s) => tokenKey(s.token)));
+    await cache.invalidateTags(rows.map((s) => sessionTag(s.id)));
+  }
+
+  protected override async onBulkChanged(): Promise<void> {
+    await this.deps.cache?.invalidateTags(['sessions']);
+  }
+
+  /** The session for `token` if it is active and not expired; cache-first. */
+  async findActiveByToken(token: string): Promise<UserSession | null> {
+    const load = () =>
+      this.executeOperation('findActiveByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true, expiresAt: { gt: new Date() } } }) as Promise<UserSession | null>);
+    const session = await this.cached(tokenKey(token), { resource: 'session', tags: ['sessions'], revive: reviveUserSession }, load);
+    // A cached session may have expired since it was cached.
+    return session && session.isActive && session.expiresAt.getTime() > Date.now() ? session : null;
+  }
+
+  async findActiveByUser(userId: string): Promise<UserSession[]> {
+    return this.findMany({ where: { userId, isActive: true, expiresAt: { gt: new Date() } }, orderBy: { lastAccessedAt: 'desc' } });
+  }
+
+  /**
+   * Records activity. Writes at most once per `touchIntervalMs` per session: skipped in process
+   * when this instance touched it recently, and by the WHERE clause when another instance did.
+   * Returns whether a write happened.
+   */
+  async touch(sessionId: string, now = new Date()): Promise<boolean> {
+    const last = this.#touched.get(sessionId);
+    if (last !== undefined && now.getTime() - last < this.#options.touchIntervalMs) return false;
+    if (this.#touched.size >= this.#options.touchMemory) this.#touched.clear();
+    this.#touched.set(sessionId, now.getTime());
+    const threshold = new Date(now.getTime() - this.#options.touchIntervalMs);
+    const { count } = await this.executeOperation('touch', () =>
+      this.client.userSession.updateMany({ where: { id: sessionId, isActive: true, lastAccessedAt: { lt: threshold } }, data: { lastAccessedAt: now } }),
+    );
+    return count > 0;
+  }
+
+  /** Ends one session with an ENDED log entry. Ending an ended session changes nothing. */
+  async end(sessionId: string, options: EndSessionOptions = {}): Promise<UserSession> {
+    const reason = options.reason ?? 'logout';
+    const session = await this.transaction(async (repo) => {
+      const { count } = await repo.executeOperation('end', () =>
+        repo.client.userSession.updateMany({ where: { id: sessionId, isActive: true }, data: { isActive: false, endedAt: new Date(), endReason: reason } }),
+      );
+      const row = await repo.executeOperation('end.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
+      if (count > 0) await repo.#log(row.id, row.userId, 'ENDED', { reason, by: options.by ?? null });
+      return row;
+    });
+    await this.afterWrite(() => this.onChanged([session]));
+    return session;
+  }
+
+  /** Ends every active session of a user (sign-out everywhere, ban), optionally but one. */
+  async endAllForUser(userId: string, options: EndSessionOptions & { exceptSessionId?: string } = {}): Promise<number> {
+    const reason = options.reason ?? 'logout_all';
+    const ended = await this.transaction(async (repo) => {
+      const where = { userId, isActive: true, ...(options.exceptSessionId ? { id: { not: options.exceptSessionId } } : {}) };
+      const rows = (await repo.executeOperation('endAllForUser.read', () => repo.client.userSession.findMany({ where }))) as UserSession[];
+      if (rows.length === 0) return rows;
+      await repo.executeOperation('endAllForUser', () =>
+        repo.client.userSession.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { isActive: false, endedAt: new Date(), endReason: reason } }),
+      );
+      await repo.executeOperation('endAllForUser.log', () =>
+        repo.client.sessionLog.createMany({ data: rows.map((r) => ({ sessionId: r.id, userId, action: 'ENDED', details: { reason, by: options.by ?? null } })) }),
+      );
+      return rows;
+    });
+    await this.afterWrite(() => this.onChanged(ended));
+    return ended.length;
+  }
+
+  /** Stores refreshed upstream (Keycloak) tokens, with a TOKENS_REFRESHED log entry. */
+  async updateTokens(sessionId: string, tokens: UpstreamTokens): Promise<UserSession> {
+    const data = this.parse('updateTokens', UserSessionUpdateInputSchema, tokens);
+    const session = await this.executeOperation(
+      'updateTokens',
+      () =>
+        this.client.userSession.update({
+          where: { id: sessionId },
+          data: { ...(data as Prisma.UserSessionUpdateInput), logs: { create: { action: 'TOKENS_REFRESHED' } } },
+        }) as Promise<UserSession>,
+      { idempotent: false },
+    );
+    await this.afterWrite(() => this.onChanged([session]));
+    return session;
+  }
+
+  /** The log of a session, oldest first. */
+  async getLogs(sessionId: string): Promise<SessionLog[]> {
+    return this.executeOperation('getLogs', () => this.client.sessionLog.findMany({ where: { sessionId }, orderBy: { timestamp: 'asc' } }) as Promise<SessionLog[]>);
+  }
+
+  /** Deletes sessions that expired before `before` (housekeeping); returns how many. */
+  async deleteExpired(before = new Date()): Promise<number> {
+    const { count } = await this.executeOperation('deleteExpired', () => this.client.userSession.deleteMany({ where: { expiresAt: { lt: before } } }));
+    await this.afterWrite(() => this.onBulkChanged());
+    return count;
+  }
+
+  async #log(sessionId: string, userId: string | null, action: string, details: Record<string, unknown>): Promise<void> {
+    await this.executeOperation('log', () => this.client.sessionLog.create({ data: { sessionId, userId, action, details: details as Prisma.InputJsonValue } }));
+  }
+
+  override bindTo(tx: TransactionState): this {
+    return new SessionRepository({ ...this.deps, session: this.#options }, tx, this.#touched) as this;
+  }
+}

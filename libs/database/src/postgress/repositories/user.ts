@@ -1,0 +1,175 @@
+import type { Prisma } from '../../generated/prisma/client';
+import {
+  reviveUser,
+  UserCreateInputSchema,
+  UserStatus,
+  userStatusSchema,
+  UserUpdateInputSchema,
+  type User,
+  type UserCreateInput,
+  type UserUpdateInput,
+} from '../../models';
+import { RepositoryError } from '../../errors/RepositoryError';
+import { BaseRepository } from './base';
+import type { TransactionState } from './prismaTypes';
+import type { FindManyOptions, RepositoryDependencies } from './types';
+import { userCacheKeys } from './userCacheKeys';
+import { getUserStats, type UserStats, type UserStatsOptions } from './userStats';
+
+export interface UpdateRoleOptions {
+  /** The assignment lapses at this time (finders by role ignore it afterwards). */
+  expiresAt?: Date | null;
+  reason?: string;
+}
+
+/**
+ * Users, with soft delete (hidden from finders unless `includeDeleted`), audit fields, an
+ * append-only `auditLog` of role and status changes, and cache-first finders by id and email.
+ */
+export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> {
+  constructor(deps: RepositoryDependencies, tx?: TransactionState) {
+    super(deps, { model: 'user', createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' }, tx);
+  }
+
+  protected override toCreateData(input: Record<string, unknown>): Record<string, unknown> {
+    const by = (input['createdBy'] as string | undefined) ?? null;
+    const data: Record<string, unknown> = { ...input, updatedBy: by, auditLog: [] };
+    if (input['roleId']) Object.assign(data, { roleAssignedAt: new Date(), roleAssignedBy: by });
+    return data;
+  }
+
+  protected override async onChanged(rows: User[]): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache) return;
+    // Keys as well as tags: a cached "no such user" (null) carries no user tag.
+    await cache.delete(...rows.flatMap((u) => [userCacheKeys.byId(u.id), userCacheKeys.byEmail(u.email)]));
+    await cache.invalidateTags(rows.map((u) => userCacheKeys.tag(u.id)));
+  }
+
+  protected override async onBulkChanged(): Promise<void> {
+    await this.deps.cache?.invalidateTags([userCacheKeys.all]);
+  }
+
+  #cacheOptions(id?: string) {
+    return { resource: 'user', tags: id ? [userCacheKeys.tag(id), userCacheKeys.all] : [userCacheKeys.all], revive: reviveUser } as const;
+  }
+
+  /** Cache-first when called without options. */
+  override async findById(id: string, options: Parameters<BaseRepository<User>['findById']>[1] = {}): Promise<User | null> {
+    if (Object.keys(options).length > 0) return super.findById(id, options);
+    return this.cached(userCacheKeys.byId(id), this.#cacheOptions(id), () => super.findById(id));
+  }
+
+  async findByEmail(email: string, options: { includeDeleted?: boolean } = {}): Promise<User | null> {
+    const normalised = email.trim().toLowerCase();
+    const load = () => this.executeOperation('findByEmail', () => this.client.user.findFirst({ where: this.scope({ email: normalised }, options.includeDeleted) }) as Promise<User | null>);
+    if (options.includeDeleted) return load();
+    return this.cached(userCacheKeys.byEmail(normalised), this.#cacheOptions(), load);
+  }
+
+  async findByUsername(username: string, options: { includeDeleted?: boolean } = {}): Promise<User | null> {
+    return this.findFirst({ where: { username: username.trim().toLowerCase() }, includeDeleted: options.includeDeleted });
+  }
+
+  /** Users holding `roleId` now (expired assignments excluded). */
+  async findByRole(roleId: string, options: Omit<FindManyOptions<Prisma.UserWhereInput>, 'where'> = {}): Promise<User[]> {
+    return this.findMany({ ...options, where: { roleId, OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: new Date() } }] } });
+  }
+
+  /** Assigns (or with `null` removes) a role; appends a ROLE_CHANGED audit entry in the same statement. */
+  async updateRole(userId: string, roleId: string | null, assignedBy: string, options: UpdateRoleOptions = {}): Promise<User> {
+    const at = new Date();
+    const entry = { action: 'ROLE_CHANGED', at: at.toISOString(), by: assignedBy, to: roleId, ...(options.reason ? { reason: options.reason } : {}) };
+    const count = await this.executeOperation(
+      'updateRole',
+      // `"roleId"` on the right of SET is the old value: the audit entry records from → to atomically.
+      () => this.client.$executeRaw`
+        UPDATE "User" SET "roleId" = ${roleId}, "roleAssignedAt" = ${at}, "roleAssignedBy" = ${assignedBy},
+          "roleExpiresAt" = ${options.expiresAt ?? null}, "updatedBy" = ${assignedBy}, "updatedAt" = ${at},
+          "auditLog" = "auditLog" || jsonb_build_array(${JSON.stringify(entry)}::jsonb || jsonb_build_object('from', "roleId"))
+        WHERE "id" = ${userId} AND NOT "isDeleted"`,
+      { idempotent: false },
+    );
+    return this.#changed('updateRole', userId, count);
+  }
+
+  /** Sets status on many users in one statement (ban, deactivate …), with an audit entry each. */
+  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reason?: string): Promise<number> {
+    const parsed = this.parse('batchUpdateStatus', userStatusSchema, status);
+    if (userIds.length === 0) return 0;
+    const at = new Date();
+    const entry = JSON.stringify({ action: 'STATUS_CHANGED', at: at.toISOString(), by: updatedBy, to: parsed, ...(reason ? { reason } : {}) });
+    const banned = parsed === UserStatus.BANNED;
+    const count = await this.executeOperation(
+      'batchUpdateStatus',
+      () => this.client.$executeRaw`
+        UPDATE "User" SET "status" = ${parsed}::"UserStatus", "updatedBy" = ${updatedBy}, "updatedAt" = ${at},
+          "bannedAt" = CASE WHEN ${banned} THEN ${at}::timestamp(3) ELSE NULL END,
+          "banReason" = CASE WHEN ${banned} THEN ${reason ?? null} ELSE NULL END,
+          "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb || jsonb_build_object('from', "status"))
+        WHERE "id" = ANY(${userIds}) AND NOT "isDeleted" AND "status" <> ${parsed}::"UserStatus"`,
+    );
+    await this.afterWrite(() => this.#invalidateIds(userIds));
+    return count;
+  }
+
+  /** Hides the user from finders and marks it DELETED; NOT_FOUND when absent or already deleted. */
+  async softDelete(userId: string, deletedBy: string): Promise<User> {
+    const at = new Date();
+    const entry = JSON.stringify({ action: 'SOFT_DELETED', at: at.toISOString(), by: deletedBy, to: 'DELETED' });
+    const count = await this.executeOperation(
+      'softDelete',
+      () => this.client.$executeRaw`
+        UPDATE "User" SET "isDeleted" = true, "deletedAt" = ${at}, "deletedBy" = ${deletedBy}, "status" = 'DELETED',
+          "updatedBy" = ${deletedBy}, "updatedAt" = ${at},
+          "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb || jsonb_build_object('from', "status"))
+        WHERE "id" = ${userId} AND NOT "isDeleted"`,
+    );
+    return this.#changed('softDelete', userId, count);
+  }
+
+  /** Brings a soft-deleted user back as ACTIVE. NOT_FOUND when absent or not deleted. */
+  async restore(userId: string, restoredBy: string): Promise<User> {
+    const at = new Date();
+    const entry = JSON.stringify({ action: 'RESTORED', at: at.toISOString(), by: restoredBy, from: 'DELETED', to: 'ACTIVE' });
+    const count = await this.executeOperation(
+      'restore',
+      () => this.client.$executeRaw`
+        UPDATE "User" SET "isDeleted" = false, "deletedAt" = NULL, "deletedBy" = NULL, "status" = 'ACTIVE',
+          "updatedBy" = ${restoredBy}, "updatedAt" = ${at}, "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb)
+        WHERE "id" = ${userId} AND "isDeleted"`,
+    );
+    return this.#changed('restore', userId, count);
+  }
+
+  /** Records a sign-in: `lastLoginAt` now and `loginCount` + 1 (not retried once it may have landed). */
+  async updateLastLogin(userId: string): Promise<User> {
+    const user = await this.executeOperation(
+      'updateLastLogin',
+      () => this.client.user.update({ where: { id: userId, isDeleted: false }, data: { lastLoginAt: new Date(), loginCount: { increment: 1 } } }) as Promise<User>,
+      { idempotent: false },
+    );
+    await this.afterWrite(() => this.onChanged([user]));
+    return user;
+  }
+
+  /** Counts by status and role and new users in the last N days, in one round trip. */
+  async getUserStats(options: UserStatsOptions = {}): Promise<UserStats> {
+    return this.executeOperation('getUserStats', () => getUserStats(this.client, options));
+  }
+
+  async #changed(operation: string, userId: string, count: number): Promise<User> {
+    if (count === 0) throw new RepositoryError('NOT_FOUND', `user.${operation}: user not found`, { operation: `user.${operation}` });
+    const user = await this.executeOperation(`${operation}.read`, () => this.client.user.findUnique({ where: { id: userId } }) as Promise<User | null>);
+    if (!user) throw new RepositoryError('NOT_FOUND', `user.${operation}: user not found`, { operation: `user.${operation}` });
+    await this.afterWrite(() => this.onChanged([user]));
+    return user;
+  }
+
+  async #invalidateIds(ids: string[]): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache) return;
+    await cache.delete(...ids.map(userCacheKeys.byId));
+    await cache.invalidateTags(ids.map(userCacheKeys.tag));
+  }
+}
