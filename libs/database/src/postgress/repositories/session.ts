@@ -42,7 +42,6 @@ export interface UpstreamTokens {
 /** Tokens never appear in cache keys (Redis keys show up in monitoring): a digest does. */
 const tokenKey = (token: string) => `session:token:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
 const sessionTag = (id: string) => `session:${id}`;
-const userSessionsTag = (userId: string) => `user-sessions:${userId}`;
 
 /** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
 export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> {
