@@ -34,6 +34,8 @@ export class CacheCore {
   readonly #l1: MemoryDriver | undefined;
   readonly #l2: RemoteLayer | undefined;
   readonly #loads = new LoadRegistry();
+  /** Refreshes still running after a soft timeout answered their callers with a stale value. */
+  readonly #background = new Map<string, Promise<unknown>>();
   readonly #resources: Record<string, ResourcePolicy>;
   readonly #staleIfErrorMs: number;
   readonly #negativeTtlMs: number;
@@ -102,6 +104,11 @@ export class CacheCore {
     const local = this.#l1?.get<T>(key, now);
     if (local !== undefined && now < local.expiresAt) {
       this.#event('cache.hit.l1');
+      return local.value;
+    }
+    if (local !== undefined && this.#background.has(key) && isWithinGrace(local, now)) {
+      // A soft-timed-out loader is still refreshing this key: keep answering with the stale value.
+      this.#event('cache.stale_served');
       return local.value;
     }
     const running = this.#loads.get(key);
@@ -184,20 +191,53 @@ export class CacheCore {
       }
       if (stale === undefined || remote.expiresAt > stale.expiresAt) stale = remote;
     }
+    const usable = stale !== undefined && isWithinGrace(stale) ? stale : undefined;
+    if (usable !== undefined && this.#background.has(key)) {
+      this.#event('cache.stale_served');
+      return usable.value;
+    }
     this.#event('cache.miss');
     const policy = this.#resolve(options);
-    let value: T;
+    const refresh = this.#refresh(key, loader, policy, tags, load);
+    if (usable !== undefined && options?.timeoutMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        refresh.then(
+          () => false,
+          () => false,
+        ),
+        new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), options.timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut && !load.superseded) {
+        // Soft timeout: answer with the stale value, let the loader finish and refresh the cache.
+        this.#background.set(key, refresh);
+        refresh
+          .catch(() => this.#event('cache.loader.error'))
+          .finally(() => {
+            if (this.#background.get(key) === refresh) this.#background.delete(key);
+          });
+        this.#event('cache.stale_served');
+        this.#event('cache.loader.soft_timeout');
+        return usable.value;
+      }
+    }
     try {
-      value = await loader();
+      return await refresh;
     } catch (error) {
-      if (stale !== undefined && isWithinGrace(stale) && !load.superseded) {
+      if (usable !== undefined && !load.superseded) {
         this.#event('cache.stale_served');
         this.#logger.debug?.({ reason: 'loader_failed' }, 'cache: serving a stale value');
-        return stale.value;
+        return usable.value;
       }
       this.#event('cache.loader.error');
       throw error;
     }
+  }
+
+  /** Runs the loader and stores its result, unless an invalidation overtook it. */
+  async #refresh<T>(key: string, loader: () => Promise<T>, policy: Resolved, tags: readonly string[], load: { superseded: boolean }): Promise<T> {
+    const value = await loader();
     if (load.superseded) {
       // Invalidated while loading: the result may predate the write, so it is not cached.
       this.#event('cache.load.superseded');

@@ -18,6 +18,12 @@ export interface GetOrSetOptions extends CacheSetOptions {
    * Kept short: the create that makes it wrong also invalidates it.
    */
   negativeTtlMs?: number;
+  /**
+   * Soft timeout in ms: when a stale value (within its stale window) exists and the loader
+   * takes longer than this, the stale value is returned and the loader finishes in the
+   * background, refreshing the cache. Without a stale value the caller waits. @default undefined (wait)
+   */
+  timeoutMs?: number;
 }
 
 /**

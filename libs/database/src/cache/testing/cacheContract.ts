@@ -1,7 +1,7 @@
 import type { CacheOptions } from '../cacheOptions';
 import { ResilientCacheService } from '../cache.service';
 import { isCacheError } from '../errors/CacheError';
-import { FakeMetrics, sleep } from './FakeMetrics';
+import { eventually, FakeMetrics, sleep } from './FakeMetrics';
 
 /** Builds a fresh, isolated cache for one test (own prefix on a shared Redis). */
 export type CacheFactory = (options?: Partial<CacheOptions>) => Promise<ResilientCacheService>;
@@ -206,6 +206,29 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       await cache.set('nograce', 'x', { ttlMs: 30, staleIfErrorMs: 0 });
       await sleep(60);
       await expect(cache.getOrSet('nograce', failing)).rejects.toThrow('db down');
+    });
+
+    it('answers with the stale value after a soft timeout and refreshes in the background', async () => {
+      const metrics = new FakeMetrics();
+      const cache = await make({ metrics });
+      const options = { ttlMs: 30, staleIfErrorMs: 60_000, timeoutMs: 20 };
+      await cache.getOrSet('slow', async () => 'v1', options);
+      await sleep(50);
+      let release!: () => void;
+      const loader = jest.fn(async () => {
+        await new Promise<void>((r) => (release = r));
+        return 'v2';
+      });
+      expect(await cache.getOrSet('slow', loader, options)).toBe('v1');
+      expect(await cache.getOrSet('slow', loader, options)).toBe('v1'); // still refreshing: no second loader
+      expect(loader).toHaveBeenCalledTimes(1);
+      expect(metrics.count('cache.loader.soft_timeout')).toBe(1);
+      release();
+      await eventually(async () => (await cache.get('slow')) === 'v2');
+      expect(await cache.getOrSet('cold-slow', async () => {
+        await sleep(40);
+        return 'waited';
+      }, options)).toBe('waited'); // nothing stale to serve: the caller waits
     });
 
     it('does not cache a load that an invalidation overtook', async () => {
