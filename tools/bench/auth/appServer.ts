@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChildServer, REPO_ROOT } from './childServer';
+
+export const APP_ENTRY = 'apps/auth-service/src/main.ts';
+
+export type AppOutcome = { server: ChildServer } | { unavailable: string };
+
+interface AppStartOptions {
+  port: number;
+  databaseUrl: string;
+  secret: string;
+  startTimeoutMs: number;
+}
+
+/** Better-Auth is mounted when get-session answers 200 `null` without credentials, or /ok answers 200. */
+async function exposesBetterAuth(baseUrl: string): Promise<string | undefined> {
+  const session = await fetch(`${baseUrl}/api/auth/get-session`);
+  const body = (await session.text()).trim();
+  if (session.status === 200 && body === 'null') return undefined;
+  const ok = await fetch(`${baseUrl}/api/auth/ok`);
+  await ok.arrayBuffer();
+  if (ok.status === 200) return undefined;
+  return `GET /api/auth/get-session → ${session.status}, GET /api/auth/ok → ${ok.status}: Better-Auth is not mounted at /api/auth`;
+}
+
+/**
+ * Starts the app the way it is deployed (its own main.ts, configured by environment) on the
+ * benchmark's database and secret, so it can read the sessions the stock server created. Any
+ * reason it cannot be measured is returned, not thrown: the baselines are still worth reporting.
+ */
+export async function startApp(options: AppStartOptions): Promise<AppOutcome> {
+  if (!existsSync(join(REPO_ROOT, APP_ENTRY))) return { unavailable: `${APP_ENTRY} does not exist` };
+  let server: ChildServer;
+  try {
+    server = await ChildServer.start({
+      name: 'ours',
+      script: APP_ENTRY,
+      port: options.port,
+      env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+      // The app does not print READY; any HTTP answer means it is listening.
+      ready: { httpPath: '/health/live' },
+      startTimeoutMs: options.startTimeoutMs,
+    });
+  } catch (error) {
+    return { unavailable: `the app did not start: ${(error as Error).message.split('\n').slice(0, 3).join(' | ')}` };
+  }
+  try {
+    const missing = await exposesBetterAuth(server.url);
+    if (!missing) return { server };
+    await server.stop();
+    return { unavailable: missing };
+  } catch (error) {
+    await server.stop();
+    return { unavailable: `probing the app failed: ${(error as Error).message}` };
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Child process: stock Better-Auth (Prisma adapter over `@libs/database`, bearer plugin) on a
+ * plain node:http server. Env: PORT, DATABASE_URL, BETTER_AUTH_SECRET. Prints `READY` when listening.
+ */
+import { createServer } from 'node:http';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
+import { createDatabaseClient } from '@libs/database';
+import { toNodeHandler } from 'better-auth/node';
+import { createStockAuth } from './stockAuth';
+import { requiredEnv, stopOnSignals } from './serverProcess';
+
+async function main(): Promise<void> {
+  const port = Number(requiredEnv('PORT'));
+  // Same pool size as the app's default, so neither side wins on connections.
+  const db = await createDatabaseClient({ url: requiredEnv('DATABASE_URL'), applicationName: 'bench-stock' });
+  const auth = createStockAuth({ prisma: db.prisma, secret: requiredEnv('BETTER_AUTH_SECRET'), baseURL: `http://127.0.0.1:${port}` });
+  const server = createServer(toNodeHandler(auth));
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  stopOnSignals(server, () => db.disconnect());
+  console.log(`READY ${port}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+});
