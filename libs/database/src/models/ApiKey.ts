@@ -100,3 +100,8 @@ export interface CreatedApiKey {
   /** The full key. It is not stored anywhere: show it once. */
   plainKey: string;
 }
+
+/** Parses a key read back from a JSON cache (ISO strings become Dates again). */
+export function reviveApiKey(value: unknown): ApiKey {
+  return ApiKeySchema.parse(value) as ApiKey;
+}

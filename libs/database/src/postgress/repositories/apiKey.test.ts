@@ -1,0 +1,142 @@
+import { executeWithRetry } from '@libs/utils/src/executeWithRetry';
+import { isRepositoryError } from '../../errors/RepositoryError';
+import { FakeCache } from '../../testing/FakeCache';
+import { FakeMetrics } from '../../testing/FakeMetrics';
+import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
+import { generateKey, hashKey, keyMatchesHash, parseKeyIdentifier, randomBase62 } from './apiKeyMaterial';
+import { ApiKeyRepository } from './apiKey';
+import { UserRepository } from './user';
+
+describe('API key material', () => {
+  it('generates distinct well-formed keys with a readable prefix and ≥ 128 bits of secret', () => {
+    const a = generateKey('sk_live');
+    const b = generateKey('sk_live');
+    expect(a.plainKey).not.toBe(b.plainKey);
+    expect(a.plainKey).toMatch(/^sk_live_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$/);
+    expect(43 * Math.log2(62)).toBeGreaterThan(128);
+    expect(a.keyHash).toBe(hashKey(a.plainKey));
+    expect(a.keyPreview.startsWith(`sk_live_${a.keyIdentifier}…`)).toBe(true);
+    expect(a.keyPreview).not.toContain(a.plainKey.slice(-20));
+    expect(parseKeyIdentifier(a.plainKey)).toBe(a.keyIdentifier);
+    expect(parseKeyIdentifier('garbage')).toBeUndefined();
+    expect(keyMatchesHash(a.plainKey, a.keyHash)).toBe(true);
+    expect(keyMatchesHash(b.plainKey, a.keyHash)).toBe(false);
+    const chars = new Set(randomBase62(5_000));
+    expect(chars.size).toBe(62);
+  });
+});
+
+describe('ApiKeyRepository', () => {
+  let t: MigratedTestDatabase;
+  let keys: ApiKeyRepository;
+  let cache: FakeCache;
+  const metrics = new FakeMetrics();
+  let userId: string;
+
+  beforeAll(async () => {
+    t = await migratedTestDatabase('apikeys');
+    cache = new FakeCache();
+    userId = (await new UserRepository({ db: t.client }).create({ email: 'k@example.com' })).id;
+    keys = new ApiKeyRepository({ db: t.client, cache, metrics, apiKeys: { usageFlushIntervalMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await keys.close();
+    await t.close();
+  });
+
+  it('stores only the hash and returns the plain key once', async () => {
+    const { apiKey, plainKey } = await keys.createKey({ name: 'ci', userId, scopes: ['read', 'write'], prefix: 'sk_test' });
+    expect(apiKey).not.toHaveProperty('keyHash');
+    const row = await keys.findById(apiKey.id);
+    expect(row?.keyHash).toBe(hashKey(plainKey));
+    expect(JSON.stringify(row)).not.toContain(plainKey.split('_').pop());
+    expect(row).toMatchObject({ status: 'ACTIVE', isActive: true, usageCount: 0, scopes: ['read', 'write'] });
+  });
+
+  it('validates: scopes, wrong secret, malformed, revoked, expired, inactive', async () => {
+    const { apiKey, plainKey } = await keys.createKey({ name: 'v', userId, scopes: ['read'] });
+    expect(await keys.validate(plainKey, ['read'])).toMatchObject({ valid: true, userId, scopes: ['read'] });
+    expect(await keys.validate(plainKey, ['read', 'admin'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes: ['admin'] });
+    const forged = plainKey.slice(0, -1) + (plainKey.endsWith('a') ? 'b' : 'a');
+    expect(await keys.validate(forged)).toEqual({ valid: false, reason: 'NOT_FOUND' });
+    expect(await keys.validate('sk_nope')).toEqual({ valid: false, reason: 'MALFORMED' });
+
+    await keys.update(apiKey.id, { status: 'INACTIVE' });
+    expect(await keys.validate(plainKey)).toMatchObject({ valid: false, reason: 'INACTIVE' });
+    await keys.update(apiKey.id, { status: 'ACTIVE' });
+    expect((await keys.validate(plainKey)).valid).toBe(true);
+
+    const revoked = await keys.revoke(apiKey.id, 'admin-1', 'leaked');
+    expect(revoked).toMatchObject({ status: 'REVOKED', isActive: false, revokedBy: 'admin-1', revokedReason: 'leaked' });
+    expect(await keys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+
+    const expiring = await keys.createKey({ name: 'e', userId, expiresAt: new Date(Date.now() + 50) });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await keys.validate(expiring.plainKey)).toMatchObject({ valid: false, reason: 'EXPIRED' });
+    expect(await keys.expireSweep()).toBeGreaterThanOrEqual(1);
+    expect((await keys.findById(expiring.apiKey.id))?.status).toBe('EXPIRED');
+  });
+
+  it('buffers usage: 1,000 validations arrive in a handful of writes with the right count', async () => {
+    const { apiKey, plainKey } = await keys.createKey({ name: 'busy', userId, scopes: ['*'] });
+    const other = await keys.createKey({ name: 'busy2', userId });
+    await keys.flushUsage(); // uses left over from earlier tests
+    metrics.reset();
+    for (let i = 0; i < 1_000; i++) expect((await keys.validate(i % 10 === 0 ? other.plainKey : plainKey, ['anything'].slice(0, i % 10 === 0 ? 0 : 1))).valid).toBe(true);
+    const writesBefore = metrics.operations.filter((o) => o.operation === 'apiKey.flushUsage').length;
+    expect(writesBefore).toBe(0);
+    expect(await keys.flushUsage()).toBe(2);
+    const writes = metrics.operations.filter((o) => o.operation === 'apiKey.flushUsage').length;
+    expect(writes).toBeLessThanOrEqual(2);
+    expect((await keys.findById(apiKey.id))?.usageCount).toBe(900);
+    expect((await keys.findById(other.apiKey.id))?.usageCount).toBe(100);
+    expect((await keys.findById(apiKey.id))?.lastUsedAt).toBeInstanceOf(Date);
+    // Validation reads came from the cache after the first load.
+    expect(metrics.operations.filter((o) => o.operation === 'apiKey.validate').length).toBeLessThanOrEqual(2);
+  });
+
+  it('flushes at the threshold and on close', async () => {
+    const small = new ApiKeyRepository({ db: t.client, apiKeys: { usageFlushThreshold: 100, usageFlushIntervalMs: 60_000 } });
+    const { apiKey, plainKey } = await small.createKey({ name: 'thr', userId });
+    for (let i = 0; i < 150; i++) await small.validate(plainKey);
+    await small.close();
+    expect((await small.findById(apiKey.id))?.usageCount).toBe(150);
+  });
+
+  it('rotates atomically: new key works, old key is revoked', async () => {
+    const { apiKey, plainKey } = await keys.createKey({ name: 'rot', userId, scopes: ['read'], prefix: 'pk_live' });
+    const rotated = await keys.rotate(apiKey.id, 'admin-1');
+    expect(rotated.plainKey.startsWith('pk_live_')).toBe(true);
+    expect(await keys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+    expect(await keys.validate(rotated.plainKey, ['read'])).toMatchObject({ valid: true });
+    expect(rotated.apiKey).toMatchObject({ name: 'rot', scopes: ['read'], metadata: { rotatedFrom: apiKey.id } });
+    expect(isRepositoryError(await keys.rotate('missing', 'x').catch((e: unknown) => e), 'NOT_FOUND')).toBe(true);
+  });
+
+  it('lists by user and by store', async () => {
+    const store = await t.client.prisma.store.create({ data: { name: 'S', slug: 'store-keys' } });
+    const { apiKey } = await keys.createKey({ name: 'store-key', userId, storeId: store.id });
+    expect((await keys.listByStore(store.id)).map((k) => k.id)).toEqual([apiKey.id]);
+    const mine = await keys.listByUser(userId);
+    expect(mine.every((k) => k.isActive && !('keyHash' in k))).toBe(true);
+    expect((await keys.listByUser(userId, { includeInactive: true })).length).toBeGreaterThan(mine.length);
+  });
+
+  it('supports the seed’s Example 3: findFirst by keyHash and isActive inside executeWithRetry', async () => {
+    const { plainKey } = await keys.createKey({ name: 'ex3', userId });
+    const keyHash = hashKey(plainKey);
+    const apiKey = await executeWithRetry(
+      async () => keys.findFirst({ where: { keyHash, isActive: true } }),
+      () => undefined,
+      { maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, operationName: 'example3' },
+      metrics,
+    );
+    expect(apiKey?.name).toBe('ex3');
+    expect((await keys.findByHash(keyHash))?.name).toBe('ex3');
+  });
+
+  it('rejects invalid input before any query', async () => {
+    const error = await keys.createKey({ name: '', userId, scopes: ['x'.repeat(200)] }).catch((e: unknown) => e);
+    expect(isRepositoryError(error, 'VALIDATION')).toBe(true);
+  });
+});
