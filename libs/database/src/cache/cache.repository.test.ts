@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
+import { harnessRedisUrl } from '@tools/test-harness';
+import { UserStatus } from '../models';
+import { UserRepository } from '../postgress/repositories/user';
+import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
+import { ResilientCacheService } from './cache.service';
+import { eventually, FakeMetrics } from './testing/FakeMetrics';
+
+/**
+ * Two app instances: each with its own cache (own L1) on one Redis, and its own
+ * UserRepository on one database. A write through one must be seen by the other's
+ * cached finders, not after a TTL but after one pub/sub message.
+ */
+describe('repository integration: writes on instance A reach cached reads on instance B', () => {
+  let t: MigratedTestDatabase;
+  let cacheA: ResilientCacheService;
+  let cacheB: ResilientCacheService;
+  let metricsB: FakeMetrics;
+  let usersA: UserRepository;
+  let usersB: UserRepository;
+  const delays: number[] = [];
+
+  beforeAll(async () => {
+    t = await migratedTestDatabase('cache_repo');
+    const prefix = `repo-${randomBytes(4).toString('hex')}`;
+    metricsB = new FakeMetrics();
+    cacheA = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    cacheB = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB });
+    expect(await cacheA.ready()).toBe(true);
+    expect(await cacheB.ready()).toBe(true);
+    usersA = new UserRepository({ db: t.client, cache: cacheA, retry: { breakerKey: 'cache-repo-a' } });
+    usersB = new UserRepository({ db: t.client, cache: cacheB, retry: { breakerKey: 'cache-repo-b' } });
+  });
+
+  afterAll(async () => {
+    await Promise.all([cacheA?.close(), cacheB?.close()]);
+    await t?.close();
+    if (delays.length) console.log(`repository write on A → B's cached read correct ${delays.map((d) => d.toFixed(2)).join(', ')} ms after A's write returned (includes B's reload from Postgres)`);
+  });
+
+  /** Polls B's cached finder until it reflects the write; records how long that took. */
+  async function seenOnB<T>(read: () => Promise<T>, ok: (value: T) => boolean, since: bigint): Promise<void> {
+    await eventually(async () => ok(await read()), 5_000, 1);
+    delays.push(Number(process.hrtime.bigint() - since) / 1e6);
+  }
+
+  it('an update through the repository is seen by the other instance’s cached findById and findByEmail', async () => {
+    const user = await usersA.create({ email: 'two-instances@example.com', firstName: 'Before' });
+    expect((await usersB.findById(user.id))?.firstName).toBe('Before');
+    expect((await usersB.findByEmail(user.email))?.firstName).toBe('Before');
+    const l1Hits = metricsB.count('cache.hit.l1');
+    expect((await usersB.findById(user.id))?.firstName).toBe('Before'); // served from B's L1
+    expect(metricsB.count('cache.hit.l1')).toBe(l1Hits + 1);
+
+    await usersA.update(user.id, { firstName: 'After', updatedBy: 'admin' });
+    const since = process.hrtime.bigint();
+    await seenOnB(() => usersB.findById(user.id), (u) => u?.firstName === 'After', since);
+    expect((await usersB.findByEmail(user.email))?.firstName).toBe('After');
+    const cached = await usersB.findById(user.id);
+    expect(cached?.createdAt).toBeInstanceOf(Date);
+    expect(cached?.updatedBy).toBe('admin');
+  });
+
+  it('a ban and a soft delete on A are visible on B', async () => {
+    const user = await usersA.create({ email: 'banned@example.com' });
+    expect((await usersB.findById(user.id))?.status).toBe('ACTIVE');
+
+    await usersA.batchUpdateStatus([user.id], UserStatus.BANNED, 'admin', 'abuse');
+    let since = process.hrtime.bigint();
+    await seenOnB(() => usersB.findById(user.id), (u) => u?.status === 'BANNED', since);
+
+    await usersA.softDelete(user.id, 'admin');
+    since = process.hrtime.bigint();
+    await seenOnB(() => usersB.findById(user.id), (u) => u === null, since);
+    expect(await usersB.findByEmail(user.email)).toBeNull();
+  });
+});
