@@ -6,6 +6,8 @@
  * (autocannon ≤ 10 s per run), and everything it starts is stopped. See tools/bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
+import { migrate } from '@libs/database';
 import { freePort } from '../test-harness';
 import { startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
@@ -52,7 +54,7 @@ export async function run(): Promise<void> {
   const options = authBenchOptionsFromEnv();
   const secret = randomBytes(32).toString('hex');
   console.log('starting Postgres (embedded binaries) and applying migrations …');
-  const db = await startBenchDatabase();
+  const db = await startBenchDatabase((url) => migrate(url));
   if (db.statementsUnavailable) console.log(db.statementsUnavailable);
   const onSignal = () => void cleanup(db).finally(() => process.exit(130));
   process.once('SIGINT', onSignal);

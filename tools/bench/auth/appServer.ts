@@ -13,8 +13,8 @@ interface AppStartOptions {
   startTimeoutMs: number;
 }
 
-/** Better-Auth is mounted when get-session answers 200 `null` without credentials, or /ok answers 200. */
-async function exposesBetterAuth(baseUrl: string): Promise<string | undefined> {
+/** Undefined when Better-Auth is mounted (get-session answers 200 `null` without credentials, or /ok answers 200); else why not. */
+export async function exposesBetterAuth(baseUrl: string): Promise<string | undefined> {
   const session = await fetch(`${baseUrl}/api/auth/get-session`);
   const body = (await session.text()).trim();
   if (session.status === 200 && body === 'null') return undefined;

@@ -1,5 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
-import { migrate } from '@libs/database';
 import { LocalPostgres } from '../../test-harness';
 import { Client } from 'pg';
 import { AuthBenchError } from './AuthBenchError';
@@ -43,11 +41,12 @@ async function enableStatementStats(pg: LocalPostgres): Promise<string | undefin
 }
 
 /**
- * A Postgres of the benchmark's own (embedded binaries via the test harness) with our
- * migrations applied, and pg_stat_statements loaded so queries per request can be counted
+ * A Postgres of the benchmark's own (embedded binaries via the test harness) with a database
+ * prepared by `prepare` (the benchmark passes our `migrate`; injected so this file does not load
+ * the Prisma client), and pg_stat_statements loaded so queries per request can be counted
  * exactly (pg_stat_database counters reach shared memory up to 10 s late; these do not).
  */
-export async function startBenchDatabase(): Promise<BenchDatabase> {
+export async function startBenchDatabase(prepare: (url: string) => Promise<unknown>): Promise<BenchDatabase> {
   const pg = await LocalPostgres.create();
   let counter: StatementCounter | null = null;
   try {
@@ -55,7 +54,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     await onAdmin(pg.url, (c) => c.query(`CREATE DATABASE ${BENCH_DATABASE_NAME}`));
     const url = new URL(pg.url);
     url.pathname = `/${BENCH_DATABASE_NAME}`;
-    await migrate(url.toString());
+    await prepare(url.toString());
     if (!unavailable) counter = await StatementCounter.connect(pg.url, BENCH_DATABASE_NAME);
     return {
       url: url.toString(),

@@ -11,8 +11,9 @@ import { requiredEnv, stopOnSignals } from './serverProcess';
 
 async function main(): Promise<void> {
   const port = Number(requiredEnv('PORT'));
-  // Same pool size as the app's default, so neither side wins on connections.
-  const db = await createDatabaseClient({ url: requiredEnv('DATABASE_URL'), applicationName: 'bench-stock' });
+  // Default pool (10, like the app), so neither side wins on connections. Migrating is a no-op
+  // on the benchmark's already migrated database and lets a test start it on an empty one.
+  const db = await createDatabaseClient({ url: requiredEnv('DATABASE_URL'), applicationName: 'bench-stock', migrate: true });
   const auth = createStockAuth({ prisma: db.prisma, secret: requiredEnv('BETTER_AUTH_SECRET'), baseURL: `http://127.0.0.1:${port}` });
   const server = createServer(toNodeHandler(auth));
   server.keepAliveTimeout = 30_000;

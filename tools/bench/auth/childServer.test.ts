@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../test-harness';
+import { isAuthBenchError } from './AuthBenchError';
+import { ChildServer } from './childServer';
+
+const BODY = JSON.stringify({ session: { token: 't' }, user: { email: 'a@b.c' } });
+
+function alive(pid: number | undefined): boolean {
+  try {
+    process.kill(pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('ChildServer (with the node:http floor server)', () => {
+  it('starts on READY, serves the fixed body, reads CPU over IPC and stops', async () => {
+    const server = await ChildServer.start({ name: 'nodehttp', script: 'tools/bench/auth/nodeHttpServer.ts', port: await freePort(), env: { BENCH_BODY: BODY } });
+    try {
+      const response = await fetch(`${server.url}/api/auth/get-session`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(BODY);
+      const cpu = await server.cpuUsage();
+      expect(cpu.userMicros).toBeGreaterThan(0);
+      expect(cpu.systemMicros).toBeGreaterThanOrEqual(0);
+    } finally {
+      await server.stop();
+    }
+    expect(alive(server.pid)).toBe(false);
+    await server.stop();
+  });
+
+  it('rejects with SERVER_EXITED and the output tail when the server dies before READY', async () => {
+    const error = await ChildServer.start({ name: 'broken', script: 'tools/bench/auth/nodeHttpServer.ts', port: await freePort(), env: { BENCH_BODY: '' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(isAuthBenchError(error) && error.code).toBe('SERVER_EXITED');
+    expect((error as Error).message).toMatch(/BENCH_BODY is not set/);
+  });
+
+  it('rejects with SERVER_START_FAILED and kills a server that never becomes ready', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'bench-child-')), 'pid');
+    const error = await ChildServer.start({
+      name: 'silent',
+      script: 'tools/bench/auth/fixtures/neverReady.ts',
+      port: await freePort(),
+      env: { PID_FILE: pidFile },
+      startTimeoutMs: 3_000,
+      stopTimeoutMs: 500,
+    }).catch((e: unknown) => e);
+    expect(isAuthBenchError(error) && error.code).toBe('SERVER_START_FAILED');
+    expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+});
