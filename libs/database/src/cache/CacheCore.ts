@@ -36,6 +36,12 @@ export class CacheCore {
   readonly #loads = new LoadRegistry();
   /** Refreshes still running after a soft timeout answered their callers with a stale value. */
   readonly #background = new Map<string, Promise<unknown>>();
+  /**
+   * Bumped by every invalidation. A read that awaited L2 copies the result into L1 only if
+   * no invalidation arrived meanwhile: the bus message and the GET reply travel on two
+   * connections, so the message can overtake a reply that predates the write.
+   */
+  #epoch = 0;
   readonly #resources: Record<string, ResourcePolicy>;
   readonly #staleIfErrorMs: number;
   readonly #negativeTtlMs: number;
@@ -81,12 +87,14 @@ export class CacheCore {
       } else missing.push(i);
     });
     if (missing.length && this.#l2) {
+      const epoch = this.#epoch;
       const remote = await this.#l2.mget<T>(missing.map((i) => keys[i]));
+      const mayKeep = epoch === this.#epoch;
       missing.forEach((index, j) => {
         const entry = remote[j];
         if (entry !== undefined && Date.now() < entry.expiresAt) {
           this.#event('cache.hit.l2');
-          this.#l1?.set(keys[index], entry);
+          if (mayKeep) this.#l1?.set(keys[index], entry);
           out[index] = entry.value;
         } else this.#event('cache.miss');
       });
@@ -137,6 +145,7 @@ export class CacheCore {
   }
 
   #dropLocal(what: Invalidation): void {
+    this.#epoch++;
     this.#loads.supersede(what);
     const l1 = this.#l1;
     if (!l1) return;
@@ -163,10 +172,12 @@ export class CacheCore {
       this.#event('cache.hit.l1');
       return local;
     }
+    const epoch = this.#epoch;
     const remote = await this.#l2?.get<T>(key);
     if (remote !== undefined && Date.now() < remote.expiresAt) {
       this.#event('cache.hit.l2');
-      this.#l1?.set(key, remote);
+      // An invalidation that arrived while we waited may concern what Redis just returned.
+      if (epoch === this.#epoch) this.#l1?.set(key, remote);
       return remote;
     }
     this.#event('cache.miss');

@@ -3,7 +3,8 @@ import { harnessRedisUrl } from '@tools/test-harness';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ResilientCacheService } from './cache.service';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { defaultRedisExecutor, type RedisExecutor } from './facades/redisExecutor';
+import { eventually, FakeMetrics, sleep } from './testing/FakeMetrics';
 
 describe('cross-instance invalidation (two caches on one Redis)', () => {
   let prefix: string;
@@ -99,6 +100,35 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
       expect(await b.get('k')).toBe(1);
     } finally {
       await Promise.all([self.close(), stranger.close()]);
+    }
+  });
+
+  it('does not keep in L1 an L2 reply that a bus message overtook', async () => {
+    // B's GET runs on Redis before A's write, but its reply is held until after A's message
+    // reached B: B may answer with the old value once, but must not cache it.
+    let hold: Promise<void> | undefined;
+    const holding: RedisExecutor = async (redis, fn, options, metrics, logger) => {
+      const result = await defaultRedisExecutor(redis, fn, options, metrics, logger);
+      if (options.operationName === 'cache.l2.get' && hold) await hold;
+      return result;
+    };
+    const metrics = new FakeMetrics();
+    const slowB = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics }, holding);
+    try {
+      await slowB.ready();
+      await a.set('raced', 'old');
+      let release!: () => void;
+      hold = new Promise<void>((r) => (release = r));
+      const read = slowB.get('raced');
+      await sleep(20); // the GET has been answered by Redis and is being held
+      await a.set('raced', 'new');
+      await eventually(() => metrics.count('cache.bus.received') > 0);
+      hold = undefined;
+      release();
+      expect(await read).toBe('old');
+      expect(await slowB.get('raced')).toBe('new');
+    } finally {
+      await slowB.close();
     }
   });
 
