@@ -2,6 +2,7 @@ import type { IMetricsCollector } from '@libs/monitoring';
 import type { Invalidation } from './bus/busMessage';
 import { type CacheEntry, createEntry, isWithinGrace } from './cacheEntry';
 import { DEFAULT_RESOURCE_POLICIES, type ResourcePolicy } from './cacheOptions';
+import { isCacheError } from './errors/CacheError';
 import type { MemoryDriver } from './drivers/MemoryDriver';
 import { LoadRegistry } from './facades/LoadRegistry';
 import type { RemoteLayer } from './facades/RemoteLayer';
@@ -254,11 +255,16 @@ export class CacheCore {
       this.#event('cache.load.superseded');
       return value;
     }
-    if (value === null || value === undefined) {
-      if (policy.negativeTtlMs > 0) await this.#write(key, value, policy.negativeTtlMs, 0, tags);
-      return value;
+    const negative = value === null || value === undefined;
+    if (negative && !(policy.negativeTtlMs > 0)) return value;
+    try {
+      await this.#write(key, value, negative ? policy.negativeTtlMs : policy.ttlMs, negative ? 0 : policy.graceMs, tags);
+    } catch (error) {
+      // The loader's answer is good even if it cannot be cached (e.g. a cycle): return it.
+      if (!isCacheError(error)) throw error;
+      this.#event('cache.serialization_error');
+      this.#logger.warn?.({ code: error.code }, 'cache: loader result not cached');
     }
-    await this.#write(key, value, policy.ttlMs, policy.graceMs, tags);
     return value;
   }
 

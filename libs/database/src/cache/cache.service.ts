@@ -137,9 +137,10 @@ export class ResilientCacheService extends CacheNamespace {
       timer = setTimeout(() => resolve(false), timeoutMs);
       timer.unref();
     });
+    let onReady: (() => void) | undefined;
     const connected = (async () => {
       if (connections.command.status !== 'ready') {
-        await new Promise<void>((resolve) => connections.command.once('ready', () => resolve()));
+        await new Promise<void>((resolve) => connections.command.once('ready', (onReady = resolve)));
       }
       return this.#subscribed;
     })();
@@ -147,6 +148,7 @@ export class ResilientCacheService extends CacheNamespace {
       return await Promise.race([connected, timeout]);
     } finally {
       clearTimeout(timer);
+      if (onReady) connections.command.off('ready', onReady);
     }
   }
 

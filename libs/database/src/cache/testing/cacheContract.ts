@@ -248,6 +248,18 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       expect(await cache.has('race')).toBe(false);
     });
 
+    it('rejects unserializable values on set but still answers getOrSet with them', async () => {
+      const metrics = new FakeMetrics();
+      const cache = await make({ metrics });
+      const cyclic: Record<string, unknown> = { name: 'loop' };
+      cyclic.self = cyclic;
+      const error = await cache.set('cyclic', cyclic).catch((e: unknown) => e);
+      expect(isCacheError(error) && error.code).toBe('CACHE_SERIALIZATION');
+      expect(await cache.getOrSet('cyclic', async () => cyclic)).toBe(cyclic);
+      expect(metrics.count('cache.serialization_error')).toBe(1);
+      expect(await cache.has('cyclic')).toBe(false);
+    });
+
     it('rejects empty keys with a typed error', async () => {
       const cache = await make();
       const error = await cache.get('').catch((e: unknown) => e);
