@@ -7,10 +7,10 @@ import { defaultRedisExecutor, type RedisExecutor } from './redisExecutor';
 
 /** An executor that can cut this one instance off Redis (a partition: the server stays up). */
 function switchableExecutor() {
-  const state = { down: false, calls: 0 };
+  const state = { down: false, failReplays: false, calls: 0 };
   const executor: RedisExecutor = (redis, fn, options, metrics, logger) => {
     state.calls++;
-    if (state.down) return Promise.reject(Object.assign(new Error('partitioned'), { code: 'ECONNRESET' }));
+    if (state.down || (state.failReplays && options.operationName.startsWith('cache.l2.replay'))) return Promise.reject(Object.assign(new Error('partitioned'), { code: 'ECONNRESET' }));
     return defaultRedisExecutor(redis, fn, options, metrics, logger);
   };
   return { state, executor };
@@ -58,6 +58,31 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
     expect(metricsA.count('cache.l2.replayed')).toBe(3);
     await eventually(() => metricsB.count('cache.bus.received') >= received + 3);
     expect(await b.mget(['revoked', 'banned', 'renamed'])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('retries a failed replay on a timer, without waiting for the next cache call', async () => {
+    const { state, executor } = switchableExecutor();
+    const metrics = new FakeMetrics();
+    const cache = new ResilientCacheService(
+      { redis: harnessRedisUrl(), prefix, metrics, retry: { circuitBreakerResetMs: 50, breakerKey: `replay-${prefix}` } },
+      executor,
+    );
+    open.push(cache);
+    await cache.ready();
+    const { cache: b } = await instance();
+    await b.set('late', 'stale');
+    state.down = true;
+    await cache.delete('late');
+    expect(cache.pendingInvalidations).toBe(1);
+    state.down = false;
+    state.failReplays = true;
+    await cache.get('x'); // ends the outage; the replay it starts fails and is rescheduled
+    await cache.settle();
+    expect(cache.pendingInvalidations).toBe(1);
+    state.failReplays = false;
+    // No further cache call: the scheduled retry alone must deliver the invalidation.
+    await eventually(() => cache.pendingInvalidations === 0, 5_000, 10);
+    expect(await b.get('late')).toBeUndefined();
   });
 
   it('clears this cache’s L2 on recovery when too much was missed to replay', async () => {

@@ -46,6 +46,8 @@ export class RemoteLayer {
   #overflowed = false;
   #downSince: number | undefined;
   #replaying: Promise<void> | undefined;
+  #replayTimer: NodeJS.Timeout | undefined;
+  #detached = false;
 
   constructor(options: RemoteLayerOptions) {
     this.#driver = options.driver;
@@ -79,7 +81,10 @@ export class RemoteLayer {
   }
 
   detach(): void {
+    this.#detached = true;
     this.#redis.off('ready', this.#onReady);
+    clearTimeout(this.#replayTimer);
+    this.#replayTimer = undefined;
   }
 
   /** The entry (possibly stale, within grace), or undefined on a miss or an L2 failure. */
@@ -215,12 +220,12 @@ export class RemoteLayer {
           this.#overflowed = false;
           if (!(await this.#run('invalidate_clear', (d) => this.#apply(d, { type: 'clear' })))) {
             this.#overflowed = true;
-            return;
+            return this.#retryReplayLater();
           }
         }
         while (this.#pending.length) {
           const next = this.#pending[0];
-          if (!(await this.#run(`replay_${next.type}`, (d) => this.#apply(d, next)))) return;
+          if (!(await this.#run(`replay_${next.type}`, (d) => this.#apply(d, next)))) return this.#retryReplayLater();
           this.#pending.shift();
           this.#metrics?.incrementEvent('cache.l2.replayed');
         }
@@ -229,6 +234,19 @@ export class RemoteLayer {
       }
     })();
     return this.#replaying;
+  }
+
+  /**
+   * A replay that failed (e.g. the breaker is still open) is retried after the breaker's
+   * reset time, so pending invalidations do not wait for the next cache call.
+   */
+  #retryReplayLater(): void {
+    if (this.#replayTimer || this.#detached) return;
+    this.#replayTimer = setTimeout(() => {
+      this.#replayTimer = undefined;
+      if (this.#pending.length || this.#overflowed) void this.#replay();
+    }, this.#call.circuitBreakerResetMs);
+    this.#replayTimer.unref();
   }
 
   /** Resolves when remembered invalidations have been replayed (or replay stopped on a failure). */
