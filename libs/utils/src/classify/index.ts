@@ -1,2 +1,3 @@
 export * from './isRedisTransientError';
+export * from './isSafeToRetryWrite';
 export * from './isTransientError';

@@ -1,7 +1,5 @@
 import { resetCircuitBreakers } from '../breaker/breakerRegistry';
 import { resetRetryBudgets } from '../budget/budgetRegistry';
-import { isAttemptTimeoutError } from '../errors/AttemptTimeoutError';
-import { isRetryAbortedError } from '../errors/RetryAbortedError';
 import { isRetryExhaustedError, RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
 import { executeWithRetry } from './executeWithRetry';
@@ -211,92 +209,6 @@ describe('executeWithRetry', () => {
       throw thrown;
     }) as unknown as () => Promise<never>;
     await expect(executeWithRetry(fn, undefined, noJitter)).rejects.toBe(thrown);
-  });
-
-  describe('abort', () => {
-    it('does not call fn when the signal is already aborted', async () => {
-      const fn = jest.fn(async () => 1);
-      const controller = new AbortController();
-      controller.abort(new Error('shutdown'));
-      const error = await executeWithRetry(fn, undefined, { signal: controller.signal }).catch((e: unknown) => e);
-      expect(isRetryAbortedError(error)).toBe(true);
-      expect(error).toMatchObject({ code: 'RETRY_ABORTED', cause: controller.signal.reason });
-      expect(fn).not.toHaveBeenCalled();
-    });
-
-    it('stops during the backoff wait and makes no further attempt', async () => {
-      const controller = new AbortController();
-      const fn = jest.fn(async () => {
-        throw transient();
-      });
-      const outcome = executeWithRetry(fn, undefined, { signal: controller.signal, ...noJitter }).catch((e: unknown) => e);
-      await jest.advanceTimersByTimeAsync(50);
-      controller.abort();
-      await jest.advanceTimersByTimeAsync(10_000);
-      expect(isRetryAbortedError(await outcome)).toBe(true);
-      expect(fn).toHaveBeenCalledTimes(1);
-    });
-
-    it('rejects an in-flight attempt at once and aborts its signal', async () => {
-      const controller = new AbortController();
-      let attemptSignal: AbortSignal | undefined;
-      const outcome = executeWithRetry(
-        ({ signal }) => {
-          attemptSignal = signal;
-          return new Promise<never>(() => undefined);
-        },
-        undefined,
-        { signal: controller.signal },
-      ).catch((e: unknown) => e);
-      await jest.advanceTimersByTimeAsync(10);
-      controller.abort();
-      expect(isRetryAbortedError(await outcome)).toBe(true);
-      expect(attemptSignal?.aborted).toBe(true);
-    });
-  });
-
-  describe('per-attempt timeout', () => {
-    it('times out a hung attempt with ATTEMPT_TIMEOUT, aborts its signal and retries', async () => {
-      const signals: AbortSignal[] = [];
-      const onError = jest.fn();
-      const outcome = settle(
-        executeWithRetry(
-          ({ signal, attempt }) => {
-            signals.push(signal);
-            return attempt < 3 ? new Promise<string>(() => undefined) : Promise.resolve('third time');
-          },
-          onError,
-          { attemptTimeoutMs: 1_000, ...noJitter },
-        ),
-      );
-      expect((await outcome).value).toBe('third time');
-      expect(signals).toHaveLength(3);
-      expect(signals[0].aborted && signals[1].aborted).toBe(true);
-      expect(signals[2].aborted).toBe(false);
-      const firstError = onError.mock.calls[0][0];
-      expect(isAttemptTimeoutError(firstError)).toBe(true);
-      expect(firstError).toMatchObject({ code: 'ATTEMPT_TIMEOUT', name: 'TimeoutError', timeoutMs: 1_000 });
-      expect(signals[0].reason).toBe(firstError);
-    });
-
-    it('ends with RetryExhaustedError whose cause is the timeout', async () => {
-      const { error } = await settle(
-        executeWithRetry(() => new Promise<never>(() => undefined), undefined, { attemptTimeoutMs: 500, maxRetries: 1, ...noJitter }),
-      );
-      expect(error).toMatchObject({ code: 'RETRY_EXHAUSTED', attempts: 2, cause: { code: 'ATTEMPT_TIMEOUT' } });
-    });
-
-    it('does not time out an attempt that finishes in time', async () => {
-      const outcome = settle(
-        executeWithRetry(
-          () => new Promise<string>((resolve) => setTimeout(() => resolve('in time'), 400)),
-          undefined,
-          { attemptTimeoutMs: 500, ...noJitter },
-        ),
-      );
-      expect((await outcome).value).toBe('in time');
-      expect(jest.getTimerCount()).toBe(0);
-    });
   });
 
   it('logs retries at warn and exhaustion at error, without error messages', async () => {

@@ -1,0 +1,23 @@
+import { errorWith } from '../testing/FakeMetricsCollector';
+import { isSafeToRetryWrite } from './isSafeToRetryWrite';
+
+describe('isSafeToRetryWrite', () => {
+  it.each(['ECONNREFUSED', 'P1001', 'P2024', 'P2034', '40001', '40P01', '57P03'])('allows %s (the write was not applied)', (code) => {
+    expect(isSafeToRetryWrite(errorWith({ code }))).toBe(true);
+  });
+
+  it('reads causes and adapter kinds', () => {
+    expect(isSafeToRetryWrite(errorWith({ name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } }))).toBe(true);
+    expect(isSafeToRetryWrite(new Error('wrapped', { cause: errorWith({ code: '40001' }) }))).toBe(true);
+  });
+
+  it.each([
+    ['a reset after sending', errorWith({ code: 'ECONNRESET' })],
+    ['a timeout', errorWith({ code: 'ATTEMPT_TIMEOUT' })],
+    ['a closed connection mid-query', errorWith({ code: 'P1017' })],
+    ['Connection terminated', new Error('Connection terminated unexpectedly')],
+    ['a unique violation', errorWith({ code: 'P2002' })],
+  ])('refuses %s (ambiguous or permanent)', (_label, error) => {
+    expect(isSafeToRetryWrite(error)).toBe(false);
+  });
+});
