@@ -5,6 +5,7 @@ export * from './apiKeyMaterial';
 export * from './apiKeyUsage';
 export * from './base';
 export * from './isDatabaseError';
+export * from './mocks';
 export * from './operation';
 export * from './prismaTypes';
 export * from './retryClassification';

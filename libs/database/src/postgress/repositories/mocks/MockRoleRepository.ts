@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../../../generated/prisma/client';
+import { RoleCreateInputSchema, RoleUpdateInputSchema, type Role, type RoleCreateInput, type RolePermission, type RoleUpdateInput } from '../../../models';
+import { RepositoryError } from '../../../errors/RepositoryError';
+import type { RoleRepository } from '../role';
+import { permissionGrants } from '../roleQueries';
+import { buildRole } from './builders';
+import { InMemoryRepository } from './InMemoryRepository';
+import type { RepositoryContract } from './RepositoryContract';
+
+const live = (r: { isActive: boolean; expiresAt: Date | null } | undefined) => !!r && r.isActive && (!r.expiresAt || r.expiresAt > new Date());
+
+/** In-memory `RoleRepository` for unit tests: hierarchy, cycle checks, inherited permissions. */
+export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements RepositoryContract<RoleRepository> {
+  readonly permissions: RolePermission[] = [];
+  /** Users' role assignments the fake resolves in `getUserPermissions` (set by tests). */
+  readonly userRoles = new Map<string, { roleId: string; expiresAt?: Date | null }>();
+
+  constructor() {
+    super({ name: 'role', uniques: [['name']], build: buildRole, updateSchema: RoleUpdateInputSchema });
+  }
+
+  #grant(roleId: string, permission: string, expiresAt: Date | null = null): void {
+    if (this.permissions.some((p) => p.roleId === roleId && p.permission === permission)) return;
+    const [resource, action] = permission.split(':');
+    this.permissions.push({ id: randomUUID(), roleId, permission, resource, action, conditions: null, expiresAt, createdAt: new Date() });
+  }
+
+  override async create(input: RoleCreateInput): Promise<Role> {
+    this.track('create', [input]);
+    const { permissions = [], ...data } = this.parse('create', RoleCreateInputSchema, input);
+    const role = this.insert('create', data);
+    for (const p of permissions as string[]) this.#grant(role.id, p);
+    return role;
+  }
+
+  override async update(id: string, input: RoleUpdateInput): Promise<Role> {
+    this.track('update', [id, input]);
+    const data = this.parse('update', RoleUpdateInputSchema, input);
+    const parent = data['parentRoleId'] as string | null | undefined;
+    if (parent) {
+      for (let at: string | null = parent, depth = 0; at && depth < 32; at = this.rows.get(at)?.parentRoleId ?? null, depth++) {
+        if (at === id) throw new RepositoryError('VALIDATION', 'role.update: the new parent would create a cycle', { operation: 'role.update', fields: ['parentRoleId'] });
+      }
+    }
+    const current = this.rows.get(id);
+    if (!current) throw this.notFound('update');
+    return this.patch('update', id, { ...data, version: current.version + 1 });
+  }
+
+  setParent(id: string, parentRoleId: string | null): Promise<Role> {
+    return this.update(id, { parentRoleId });
+  }
+
+  async findByName(name: string): Promise<Role | null> {
+    return this.findFirst({ where: { name } });
+  }
+
+  async findChildren(roleId: string): Promise<Role[]> {
+    return this.findMany({ where: { parentRoleId: roleId }, orderBy: { name: 'asc' } });
+  }
+
+  async addPermissions(roleId: string, permissions: string[], options: { expiresAt?: Date } = {}): Promise<Role> {
+    const role = this.rows.get(roleId);
+    if (!role) throw this.notFound('addPermissions');
+    for (const p of permissions) this.#grant(roleId, p, options.expiresAt ?? null);
+    return this.patch('addPermissions', roleId, { version: role.version + 1 });
+  }
+
+  async removePermissions(roleId: string, permissions: string[]): Promise<Role> {
+    const role = this.rows.get(roleId);
+    if (!role) throw this.notFound('removePermissions');
+    for (let i = this.permissions.length - 1; i >= 0; i--) if (this.permissions[i].roleId === roleId && permissions.includes(this.permissions[i].permission)) this.permissions.splice(i, 1);
+    return this.patch('removePermissions', roleId, { version: role.version + 1 });
+  }
+
+  async getEffectivePermissions(roleId: string): Promise<string[]> {
+    this.track('getEffectivePermissions', [roleId]);
+    const chain: string[] = [];
+    for (let at: string | null = roleId; at && live(this.rows.get(at)) && chain.length < 32; at = this.rows.get(at)?.parentRoleId ?? null) chain.push(at);
+    const now = new Date();
+    return [...new Set(this.permissions.filter((p) => chain.includes(p.roleId) && (!p.expiresAt || p.expiresAt > now)).map((p) => p.permission))].sort();
+  }
+
+  async getUserPermissions(userId: string): Promise<string[]> {
+    const assignment = this.userRoles.get(userId);
+    if (!assignment || (assignment.expiresAt && assignment.expiresAt <= new Date())) return [];
+    return this.getEffectivePermissions(assignment.roleId);
+  }
+
+  async hasPermission(roleId: string, permission: string): Promise<boolean> {
+    return permissionGrants(await this.getEffectivePermissions(roleId), permission);
+  }
+}

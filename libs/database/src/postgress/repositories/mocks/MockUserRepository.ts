@@ -1,0 +1,95 @@
+import type { Prisma } from '../../../generated/prisma/client';
+import { UserCreateInputSchema, UserUpdateInputSchema, userStatusSchema, type AuditLogEntry, type User, type UserCreateInput, type UserStatus, type UserUpdateInput } from '../../../models';
+import type { UpdateRoleOptions, UserRepository } from '../user';
+import type { UserStats, UserStatsOptions } from '../userStats';
+import { buildUser } from './builders';
+import { InMemoryRepository } from './InMemoryRepository';
+import type { RepositoryContract } from './RepositoryContract';
+
+/** In-memory `UserRepository` for unit tests (soft delete, audit log and role expiry emulated). */
+export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> implements RepositoryContract<UserRepository> {
+  constructor() {
+    super({ name: 'user', uniques: [['email'], ['username']], build: buildUser, createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' });
+  }
+
+  #audit(user: User, entry: AuditLogEntry): AuditLogEntry[] {
+    return [...((user.auditLog as unknown as AuditLogEntry[]) ?? []), entry];
+  }
+
+  #live(method: string, id: string): User {
+    const user = this.rows.get(id);
+    if (!user || user.isDeleted) throw this.notFound(method);
+    return user;
+  }
+
+  async findByEmail(email: string, options: { includeDeleted?: boolean } = {}): Promise<User | null> {
+    this.track('findByEmail', [email, options]);
+    return this.findFirst({ where: { email: email.trim().toLowerCase() }, includeDeleted: options.includeDeleted });
+  }
+
+  async findByUsername(username: string, options: { includeDeleted?: boolean } = {}): Promise<User | null> {
+    this.track('findByUsername', [username, options]);
+    return this.findFirst({ where: { username: username.trim().toLowerCase() }, includeDeleted: options.includeDeleted });
+  }
+
+  async findByRole(roleId: string): Promise<User[]> {
+    return (await this.findMany({ where: { roleId } })).filter((u) => !u.roleExpiresAt || u.roleExpiresAt > new Date());
+  }
+
+  async updateRole(userId: string, roleId: string | null, assignedBy: string, options: UpdateRoleOptions = {}): Promise<User> {
+    this.track('updateRole', [userId, roleId, assignedBy, options]);
+    const user = this.#live('updateRole', userId);
+    const at = new Date();
+    const entry: AuditLogEntry = { action: 'ROLE_CHANGED', at: at.toISOString(), by: assignedBy, from: user.roleId, to: roleId, ...(options.reason ? { reason: options.reason } : {}) };
+    return this.patch('updateRole', userId, { roleId, roleAssignedAt: at, roleAssignedBy: assignedBy, roleExpiresAt: options.expiresAt ?? null, updatedBy: assignedBy, auditLog: this.#audit(user, entry) });
+  }
+
+  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reason?: string): Promise<number> {
+    this.track('batchUpdateStatus', [userIds, status, updatedBy, reason]);
+    const parsed = this.parse('batchUpdateStatus', userStatusSchema as never, status) as unknown as UserStatus;
+    let n = 0;
+    for (const id of userIds) {
+      const user = this.rows.get(id);
+      if (!user || user.isDeleted || user.status === parsed) continue;
+      const banned = parsed === 'BANNED';
+      const entry: AuditLogEntry = { action: 'STATUS_CHANGED', at: new Date().toISOString(), by: updatedBy, from: user.status, to: parsed, ...(reason ? { reason } : {}) };
+      this.patch('batchUpdateStatus', id, { status: parsed, updatedBy, bannedAt: banned ? new Date() : null, banReason: banned ? (reason ?? null) : null, auditLog: this.#audit(user, entry) });
+      n++;
+    }
+    return n;
+  }
+
+  async softDelete(userId: string, deletedBy: string): Promise<User> {
+    this.track('softDelete', [userId, deletedBy]);
+    const user = this.#live('softDelete', userId);
+    const entry: AuditLogEntry = { action: 'SOFT_DELETED', at: new Date().toISOString(), by: deletedBy, from: user.status, to: 'DELETED' };
+    return this.patch('softDelete', userId, { isDeleted: true, deletedAt: new Date(), deletedBy, status: 'DELETED', updatedBy: deletedBy, auditLog: this.#audit(user, entry) });
+  }
+
+  async restore(userId: string, restoredBy: string): Promise<User> {
+    this.track('restore', [userId, restoredBy]);
+    const user = this.rows.get(userId);
+    if (!user || !user.isDeleted) throw this.notFound('restore');
+    const entry: AuditLogEntry = { action: 'RESTORED', at: new Date().toISOString(), by: restoredBy, from: 'DELETED', to: 'ACTIVE' };
+    return this.patch('restore', userId, { isDeleted: false, deletedAt: null, deletedBy: null, status: 'ACTIVE', updatedBy: restoredBy, auditLog: this.#audit(user, entry) });
+  }
+
+  async updateLastLogin(userId: string): Promise<User> {
+    this.track('updateLastLogin', [userId]);
+    const user = this.#live('updateLastLogin', userId);
+    return this.patch('updateLastLogin', userId, { lastLoginAt: new Date(), loginCount: user.loginCount + 1 });
+  }
+
+  async getUserStats(options: UserStatsOptions = {}): Promise<UserStats> {
+    this.track('getUserStats', [options]);
+    const days = options.newUsersDays ?? 30;
+    const all = [...this.rows.values()];
+    const live = all.filter((u) => !u.isDeleted);
+    const byStatus: Record<UserStatus, number> = { ACTIVE: 0, BANNED: 0, INACTIVE: 0, DELETED: 0, PENDING: 0 };
+    for (const u of all) byStatus[u.status]++;
+    const byRole: Record<string, number> = {};
+    for (const u of live) byRole[u.roleId ?? 'none'] = (byRole[u.roleId ?? 'none'] ?? 0) + 1;
+    const since = Date.now() - days * 86_400_000;
+    return { total: all.length, deleted: all.length - live.length, byStatus, byRole, newUsers: live.filter((u) => u.createdAt.getTime() >= since).length, newUsersDays: days };
+  }
+}

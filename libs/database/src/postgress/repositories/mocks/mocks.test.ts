@@ -1,0 +1,76 @@
+import { isRepositoryError, RepositoryError } from '../../../errors/RepositoryError';
+import type { UserRepository } from '../user';
+import { createMockRepositories } from './createMockRepositories';
+import type { RepositoryContract } from './RepositoryContract';
+
+describe('createMockRepositories', () => {
+  it('keeps the fakes in step with the repositories at compile time', () => {
+    // @ts-expect-error a fake missing a repository method does not satisfy the contract
+    const incomplete: RepositoryContract<UserRepository> = { findByEmail: async () => null };
+    expect(incomplete).toBeDefined();
+  });
+
+  it('users: validation, uniqueness, soft delete, role and status with audit entries, stats', async () => {
+    const { users } = createMockRepositories();
+    const ada = await users.create({ email: 'Ada@Example.com', username: 'ada' });
+    expect(ada).toMatchObject({ email: 'ada@example.com', name: 'ada', status: 'ACTIVE', isDeleted: false });
+    expect(isRepositoryError(await users.create({ email: 'ada@example.com' }).catch((e: unknown) => e), 'UNIQUE_VIOLATION')).toBe(true);
+    expect(isRepositoryError(await users.create({ email: 'bad' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
+    const withRole = await users.updateRole(ada.id, 'role-1', 'admin');
+    expect(withRole.auditLog).toEqual([expect.objectContaining({ action: 'ROLE_CHANGED', from: null, to: 'role-1' })]);
+    expect(await users.findByRole('role-1')).toHaveLength(1);
+    expect(await users.batchUpdateStatus([ada.id], 'BANNED', 'mod', 'spam')).toBe(1);
+    await users.softDelete(ada.id, 'admin');
+    expect(await users.findByEmail('ada@example.com')).toBeNull();
+    expect(await users.findByEmail('ada@example.com', { includeDeleted: true })).not.toBeNull();
+    await users.restore(ada.id, 'admin');
+    expect((await users.updateLastLogin(ada.id)).loginCount).toBe(1);
+    expect((await users.getUserStats()).byStatus.ACTIVE).toBe(1);
+    expect((await users.paginate({ pageSize: 10 })).total).toBe(1);
+  });
+
+  it('users: transactions roll back, failures can be injected, calls are recorded', async () => {
+    const { users } = createMockRepositories();
+    await expect(
+      users.transaction(async (repo) => {
+        await repo.create({ email: 'tx@example.com' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await users.count()).toBe(0);
+    users.failNext('findByEmail', new RepositoryError('CIRCUIT_OPEN', 'open', { operation: 'user.findByEmail', retryAfterMs: 1_000 }));
+    expect(isRepositoryError(await users.findByEmail('x@example.com').catch((e: unknown) => e), 'CIRCUIT_OPEN')).toBe(true);
+    expect(await users.findByEmail('x@example.com')).toBeNull();
+    expect(users.calls.map((c) => c.method)).toContain('findByEmail');
+  });
+
+  it('sessions, API keys, roles, events, accounts and verifications behave like the real ones', async () => {
+    const repos = createMockRepositories();
+    const s = await repos.sessions.create({ userId: 'u1', token: 't'.repeat(32), expiresAt: new Date(Date.now() + 60_000) });
+    expect(await repos.sessions.findActiveByToken('t'.repeat(32))).toMatchObject({ id: s.id });
+    await repos.sessions.end(s.id);
+    expect(await repos.sessions.findActiveByToken('t'.repeat(32))).toBeNull();
+    expect((await repos.sessions.getLogs(s.id)).map((l) => l.action)).toEqual(['CREATED', 'ENDED']);
+
+    const { apiKey, plainKey } = await repos.apiKeys.createKey({ name: 'k', userId: 'u1', scopes: ['read'] });
+    expect(await repos.apiKeys.validate(plainKey, ['read'])).toMatchObject({ valid: true });
+    expect(await repos.apiKeys.validate(plainKey, ['write'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE' });
+    await repos.apiKeys.flushUsage();
+    expect((await repos.apiKeys.findById(apiKey.id))?.usageCount).toBe(1);
+    await repos.apiKeys.revoke(apiKey.id, 'admin');
+    expect(await repos.apiKeys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+
+    const parent = await repos.roles.create({ name: 'viewer', permissions: ['users:read'] });
+    const child = await repos.roles.create({ name: 'editor', parentRoleId: parent.id, permissions: ['users:write'] });
+    expect(await repos.roles.getEffectivePermissions(child.id)).toEqual(['users:read', 'users:write']);
+    expect(isRepositoryError(await repos.roles.setParent(parent.id, child.id).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
+
+    await repos.events.appendMany([{ userId: 'u1', eventType: 'login' }, { userId: 'u1', eventType: 'view' }]);
+    expect(await repos.events.countByType('u1')).toEqual({ login: 1, view: 1 });
+
+    await repos.accounts.create({ userId: 'u1', providerId: 'credential', accountId: 'u1' });
+    expect(await repos.accounts.findByProvider('credential', 'u1')).not.toBeNull();
+    await repos.verifications.create({ identifier: 'e', value: 'v', expiresAt: new Date(Date.now() + 1_000) });
+    expect((await repos.verifications.findValid('e'))?.value).toBe('v');
+  });
+});
