@@ -38,7 +38,7 @@ export class CacheCore {
   /** Refreshes still running after a soft timeout answered their callers with a stale value. */
   readonly #background = new Map<string, Promise<unknown>>();
   /**
-   * Bumped by every invalidation. A read that awaited L2 copies the result into L1 only if
+   * Bumped by every invalidation and local write. A read that awaited L2 copies the result into L1 only if
    * no invalidation arrived meanwhile: the bus message and the GET reply travel on two
    * connections, so the message can overtake a reply that predates the write.
    */
@@ -276,6 +276,8 @@ export class CacheCore {
     }
     const text = serializeValue(value);
     const entry = createEntry(value, ttlMs, graceMs, tags);
+    // A concurrent read must not copy an older L2 reply over this value (see #epoch).
+    this.#epoch++;
     this.#loads.supersede({ type: 'keys', keys: [key] });
     this.#l1?.set(key, entry, text);
     await this.#l2?.set(key, entry, text);

@@ -132,6 +132,31 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     }
   });
 
+  it('does not let a read that started before a local write overwrite it in L1', async () => {
+    let hold: Promise<void> | undefined;
+    const holding: RedisExecutor = async (redis, fn, options, metrics, logger) => {
+      const result = await defaultRedisExecutor(redis, fn, options, metrics, logger);
+      if (options.operationName === 'cache.l2.get' && hold) await hold;
+      return result;
+    };
+    const local = new ResilientCacheService({ redis: harnessRedisUrl(), prefix }, holding);
+    try {
+      await local.ready();
+      await a.set('mine', 'old');
+      let release!: () => void;
+      hold = new Promise<void>((r) => (release = r));
+      const read = local.get('mine');
+      await sleep(20);
+      await local.set('mine', 'new');
+      hold = undefined;
+      release();
+      expect(await read).toBe('old');
+      expect(await local.get('mine')).toBe('new');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('ignores malformed messages on the channel', async () => {
     const raw = new Redis(harnessRedisUrl());
     try {
