@@ -5,3 +5,4 @@ export * from './CacheNamespace';
 export * from './errors/CacheError';
 export * from './logger';
 export * from './serializer';
+export * from './facades/redisExecutor';
