@@ -9,6 +9,8 @@ describe('isSafeToRetryWrite', () => {
   it('reads causes and adapter kinds', () => {
     expect(isSafeToRetryWrite(errorWith({ name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } }))).toBe(true);
     expect(isSafeToRetryWrite(new Error('wrapped', { cause: errorWith({ code: '40001' }) }))).toBe(true);
+    const adapter = errorWith({ name: 'DriverAdapterError', cause: { kind: 'postgres', code: '40P01', originalCode: '40P01' } });
+    expect(isSafeToRetryWrite(errorWith({ code: 'P2039', meta: { driverAdapterError: adapter } }))).toBe(true);
   });
 
   it.each([

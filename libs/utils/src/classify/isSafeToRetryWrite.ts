@@ -1,4 +1,5 @@
 import { isTransientError } from './isTransientError';
+import { MAX_CAUSE_DEPTH, nextCause } from './nextCause';
 
 /**
  * Failures after which a non-idempotent write (INSERT without a unique key, `increment`,
@@ -24,8 +25,6 @@ const NOT_APPLIED_CODES: ReadonlySet<string> = new Set([
 
 const NOT_APPLIED_KINDS: ReadonlySet<string> = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
 
-const MAX_CAUSE_DEPTH = 5;
-
 /**
  * `isRetryable` for non-idempotent writes: true only for transient errors that guarantee the
  * write was not applied. Use as `executeWithRetry(write, onError, { isRetryable: isSafeToRetryWrite })`.
@@ -34,11 +33,10 @@ export function isSafeToRetryWrite(error: unknown): boolean {
   if (!isTransientError(error)) return false;
   let current: unknown = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== null && typeof current === 'object'; depth++) {
-    const e = current as { code?: unknown; errorCode?: unknown; kind?: unknown; cause?: unknown };
-    const code = typeof e.code === 'string' ? e.code : typeof e.errorCode === 'string' ? e.errorCode : undefined;
-    if (code !== undefined && NOT_APPLIED_CODES.has(code)) return true;
+    const e = current as { code?: unknown; errorCode?: unknown; originalCode?: unknown; kind?: unknown };
+    for (const code of [e.code, e.errorCode, e.originalCode]) if (typeof code === 'string' && NOT_APPLIED_CODES.has(code)) return true;
     if (typeof e.kind === 'string' && NOT_APPLIED_KINDS.has(e.kind)) return true;
-    current = e.cause;
+    current = nextCause(current);
   }
   return false;
 }

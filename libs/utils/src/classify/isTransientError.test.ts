@@ -51,6 +51,20 @@ describe('isTransientError', () => {
     expect(isTransientError(errorWith({ name: 'DriverAdapterError', cause: { kind: 'UniqueConstraintViolation' } }))).toBe(false);
   });
 
+  it('looks into meta.driverAdapterError of Prisma 7 P2039/P2010 errors', () => {
+    const adapterError = errorWith({ name: 'DriverAdapterError', cause: { kind: 'postgres', code: '57P01', originalCode: '57P01' } });
+    expect(isTransientError(errorWith({ code: 'P2039', meta: { driverAdapterError: adapterError } }))).toBe(true);
+    const closed = errorWith({ name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } });
+    expect(isTransientError(errorWith({ code: 'P2010', meta: { driverAdapterError: closed } }))).toBe(true);
+    const unique = errorWith({ name: 'DriverAdapterError', cause: { kind: 'postgres', code: '23505', originalCode: '23505' } });
+    expect(isTransientError(errorWith({ code: 'P2039', meta: { driverAdapterError: unique } }))).toBe(false);
+    expect(isTransientError(errorWith({ code: 'P2039', meta: null }))).toBe(false);
+  });
+
+  it('reads originalCode of adapter payloads', () => {
+    expect(isTransientError({ kind: 'GenericJs', originalCode: '08006' })).toBe(true);
+  });
+
   it('recognises code-less pg and ioredis connection messages', () => {
     expect(isTransientError(new Error('Connection terminated unexpectedly'))).toBe(true);
     expect(isTransientError(new Error('timeout exceeded when trying to connect'))).toBe(true);

@@ -5,6 +5,7 @@
  * validation, not found, unique/foreign-key conflicts, authentication — would fail the same way
  * again, so it is not retried.
  */
+import { MAX_CAUSE_DEPTH, nextCause } from './nextCause';
 
 /** Prisma codes that mean "the database was unreachable or contended", not "your query is wrong". */
 export const TRANSIENT_PRISMA_CODES: ReadonlySet<string> = new Set([
@@ -60,8 +61,6 @@ const TRANSIENT_MESSAGE =
 
 const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set(['MaxRetriesPerRequestError', 'TimeoutError']);
 
-// Bounded walk: cause chains can be cyclic or absurdly deep.
-const MAX_CAUSE_DEPTH = 5;
 
 /** True when `error` (or an error in its `cause` chain) is a transient failure worth retrying. */
 export function isTransientError(error: unknown): boolean {
@@ -69,9 +68,14 @@ export function isTransientError(error: unknown): boolean {
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== null && typeof current === 'object'; depth++) {
     const verdict = classifyOne(current as Record<string, unknown>);
     if (verdict !== undefined) return verdict;
-    current = (current as { cause?: unknown }).cause;
+    current = nextCause(current);
   }
   return false;
+}
+
+function isTransientCode(code: string): boolean {
+  if (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_PG_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(code)) return true;
+  return code.length === 5 && code.startsWith('08'); // pg connection_exception class
 }
 
 /** true / false when this error decides it; undefined to look at its cause. */
@@ -79,9 +83,10 @@ function classifyOne(error: Record<string, unknown>): boolean | undefined {
   // An explicit flag wins, so callers can mark their own errors either way.
   if (typeof error.retryable === 'boolean') return error.retryable;
   const code = typeof error.code === 'string' ? error.code : typeof error.errorCode === 'string' ? error.errorCode : undefined;
+  // Prisma adapter payloads keep the database's own code as `originalCode`.
+  if (typeof error.originalCode === 'string' && isTransientCode(error.originalCode)) return true;
   if (code !== undefined) {
-    if (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_PG_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(code)) return true;
-    if (code.length === 5 && code.startsWith('08')) return true; // pg connection_exception class
+    if (isTransientCode(code)) return true;
     // Our own typed errors that must never be retried by an outer loop.
     if (code === 'CIRCUIT_OPEN' || code === 'RETRY_EXHAUSTED' || code === 'RETRY_ABORTED' || code === 'CONCURRENCY_LIMIT') return false;
   }
