@@ -54,6 +54,24 @@ describe('ResilientCacheService', () => {
     }
   });
 
+  it('subscribes even when the given client fails fast while offline', async () => {
+    const client = new Redis(harnessRedisUrl(), { enableOfflineQueue: false, lazyConnect: true });
+    const prefix = `svc-${randomBytes(4).toString('hex')}`;
+    const metrics = new FakeMetrics();
+    const a = new ResilientCacheService({ redis: client, prefix, metrics });
+    const b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    try {
+      await client.connect();
+      expect(await a.ready()).toBe(true);
+      await b.ready();
+      await b.delete('k');
+      await eventually(() => metrics.count('cache.bus.received') === 1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      client.disconnect();
+    }
+  });
+
   it('uses a custom channel and instance id', async () => {
     const prefix = `svc-${randomBytes(4).toString('hex')}`;
     const raw = new Redis(harnessRedisUrl());

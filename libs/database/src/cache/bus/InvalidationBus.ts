@@ -39,8 +39,15 @@ export class InvalidationBus {
 
   /** Subscribes; resolves once the subscription is active. */
   async start(): Promise<void> {
-    await this.#subscriber.subscribe(this.#channel);
-    this.#subscribedOnce = true;
+    try {
+      await this.#subscriber.subscribe(this.#channel);
+      this.#subscribedOnce = true;
+    } catch (error) {
+      // Subscribe again (and forget L1) on the next 'ready'.
+      this.#subscribedOnce = true;
+      this.#lostSinceSubscribe = true;
+      throw error;
+    }
   }
 
   /** Unsubscribes and closes the subscriber connection. */
