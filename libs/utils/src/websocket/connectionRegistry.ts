@@ -40,12 +40,13 @@ export class ConnectionState {
   }
 
   /** The connection's breaker for `kind` (operations, token refresh), created on first call. */
-  breaker(kind: string, threshold: number, resetMs: number): ManagedBreaker {
+  breaker(kind: string, threshold: number, resetMs: number, onCreate?: (breaker: ManagedBreaker) => void): ManagedBreaker {
     let breaker = this.#breakers.get(kind);
     if (breaker === undefined) {
       // Key names the kind only: connection ids must not become metric labels.
       breaker = new ManagedBreaker(`websocket:${kind}`, threshold, resetMs);
       this.#breakers.set(kind, breaker);
+      onCreate?.(breaker);
     }
     return breaker;
   }

@@ -131,6 +131,7 @@ describe('executeWebSocketWithRetry', () => {
       await outcome(executeWebSocketWithRetry(fail, undefined, 'c', opts, metrics));
       expect(metrics.breakerStates).toEqual([]);
       expect(metrics.operations.every((o) => o.operation === 'ws.push')).toBe(true);
+      expect(metrics.events['websocket.breaker.operations.open']).toBe(1);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
+import { stateName } from '../breaker/ManagedBreaker';
 import { resolveSettings } from '../retry/resolveSettings';
 import { runWithRetry } from '../retry/runWithRetry';
 import { classifyWebSocketError } from './classifyWebSocketError';
@@ -41,6 +42,17 @@ export function runWebSocketOperation<T>(
         breakerKind,
         o.circuitBreakerThreshold ?? defaults.circuitBreakerThreshold,
         o.circuitBreakerResetMs ?? defaults.circuitBreakerResetMs,
+        // Per-connection state changes are counted, not labelled per connection (unbounded).
+        metrics === undefined
+          ? undefined
+          : (created) =>
+              created.policy.onStateChange((state) => {
+                try {
+                  metrics.incrementEvent(`websocket.breaker.${breakerKind}.${stateName(state)}`);
+                } catch {
+                  /* metrics must not fail the call */
+                }
+              }),
       );
       if (logger !== undefined) breaker.attach(undefined, logger);
       return breaker;
