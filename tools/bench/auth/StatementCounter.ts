@@ -29,14 +29,18 @@ export class StatementCounter {
 
   /** What ran in the database since the last reset, per request. */
   async read(requests: number): Promise<StatementSummary> {
+    return summarizeStatements(await this.rows(), requests);
+  }
+
+  /** Every statement (normalised text) and its calls since the last reset. */
+  async rows(): Promise<StatementRow[]> {
     const { rows } = await this.#client.query<{ query: string; calls: string }>(
       `SELECT s.query, s.calls FROM pg_stat_statements s
          JOIN pg_database d ON d.oid = s.dbid
         WHERE d.datname = $1`,
       [this.#database],
     );
-    const parsed: StatementRow[] = rows.map((r) => ({ query: r.query, calls: Number(r.calls) }));
-    return summarizeStatements(parsed, requests);
+    return rows.map((r) => ({ query: r.query, calls: Number(r.calls) }));
   }
 
   /** Calls of every statement in the database since the last reset (to tell when it goes quiet). */

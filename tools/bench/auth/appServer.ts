@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChildServer, REPO_ROOT } from './childServer';
 
-export const APP_ENTRY = 'apps/auth-service/src/main.ts';
-
 export type AppOutcome = { server: ChildServer } | { unavailable: string };
 
 interface AppStartOptions {
+  /** Entry file relative to the repository root. */
+  entry: string;
   port: number;
   databaseUrl: string;
   secret: string;
@@ -30,12 +30,12 @@ export async function exposesBetterAuth(baseUrl: string): Promise<string | undef
  * reason it cannot be measured is returned, not thrown: the baselines are still worth reporting.
  */
 export async function startApp(options: AppStartOptions): Promise<AppOutcome> {
-  if (!existsSync(join(REPO_ROOT, APP_ENTRY))) return { unavailable: `${APP_ENTRY} does not exist` };
+  if (!existsSync(join(REPO_ROOT, options.entry))) return { unavailable: `${options.entry} does not exist` };
   let server: ChildServer;
   try {
     server = await ChildServer.start({
       name: 'ours',
-      script: APP_ENTRY,
+      script: options.entry,
       port: options.port,
       env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
       // The app does not print READY; any HTTP answer means it is listening.

@@ -1,10 +1,11 @@
 import { buildAuthReport, NOT_AVAILABLE } from './authReport';
-import type { ServerFigures } from './measureServer';
+import type { ServerFigures } from './figures';
 
 function figures(rps: number, signInP50: number | null, overrides: Partial<ServerFigures['getSession']> = {}): ServerFigures {
   return {
     getSession: {
       rps,
+      roundRps: [rps, rps],
       p50Ms: 10,
       p99Ms: 40,
       requests: rps * 8,

@@ -1,4 +1,4 @@
-import type { ServerFigures } from './measureServer';
+import type { ServerFigures } from './figures';
 import { ratio, round } from './stats';
 
 /** What became of the app: measured, or why it could not be. */
@@ -87,6 +87,6 @@ export function buildAuthReport(input: AuthReportInput): AuthReport {
     warnings,
   };
   const rows = [row('stock Better-Auth', input.stock), row('bare node:http', input.nodehttp)];
-  rows.push(ours ? row('ours (auth-service)', ours) : { server: `ours: ${NOT_AVAILABLE}`, 'getSession req/s': '—' });
+  rows.push(ours ? row('ours', ours) : { server: `ours: ${NOT_AVAILABLE}`, 'getSession req/s': '—' });
   return { metrics, rows, warnings };
 }

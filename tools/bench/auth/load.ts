@@ -12,6 +12,8 @@ export interface LoadResult {
   /** Answers that were not 2xx, plus connection errors and timeouts: must be 0 for a valid run. */
   non2xx: number;
   errors: number;
+  /** Wall time of the run. */
+  durationSeconds: number;
   /** Mean bytes per answer (headers + body): a drop to a few bytes means `null` answers. */
   bytesPerResponse: number;
 }
@@ -30,6 +32,7 @@ export async function runLoad(url: string, requests: autocannon.Request[], conne
     requests: completed,
     sent: result.requests.sent,
     rps: completed / result.duration,
+    durationSeconds: result.duration,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     non2xx: result.non2xx,

@@ -10,6 +10,10 @@ describe('authBenchOptionsFromEnv', () => {
     expect(options).toMatchObject({ users: 20, durationSeconds: 3, signins: 5, connections: 32 });
   });
 
+  it('takes another entry for ours (an A/A check of the harness)', () => {
+    expect(authBenchOptionsFromEnv({ AUTH_BENCH_APP_ENTRY: 'tools/bench/auth/stockServer.ts' }).appEntry).toBe('tools/bench/auth/stockServer.ts');
+  });
+
   it('caps each load run at 10 s', () => {
     expect(authBenchOptionsFromEnv({ AUTH_BENCH_DURATION_S: '60', AUTH_BENCH_WARMUP_S: '30' })).toMatchObject({ durationSeconds: 10, warmupSeconds: 10 });
   });

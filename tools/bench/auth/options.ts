@@ -5,8 +5,10 @@ export interface AuthBenchOptions {
   connections: number;
   /** Unmeasured load before each measured getSession run, in seconds. @default 2 */
   warmupSeconds: number;
-  /** Measured getSession run per server, in seconds (capped at 10). @default 8 */
+  /** Measured getSession time per server, in seconds (capped at 10), split into `rounds`. @default 8 */
   durationSeconds: number;
+  /** Measured getSession runs and sign-in batches alternate between servers in this many rounds. @default 4 */
+  rounds: number;
   /** Sequential sign-ins measured per server. @default 30 */
   signins: number;
   /** Sign-ins sent first and not measured (JIT, pool). @default 3 */
@@ -15,6 +17,11 @@ export interface AuthBenchOptions {
   seedConcurrency: number;
   /** How long the app may take to start before it counts as not available. @default 60_000 */
   appStartTimeoutMs: number;
+  /**
+   * Entry of "ours", relative to the repository root. Overridable (AUTH_BENCH_APP_ENTRY) so the
+   * harness can be checked A/A by pointing it at the stock server. @default 'apps/auth-service/src/main.ts'
+   */
+  appEntry: string;
 }
 
 export const DEFAULT_AUTH_BENCH_OPTIONS: AuthBenchOptions = {
@@ -22,21 +29,24 @@ export const DEFAULT_AUTH_BENCH_OPTIONS: AuthBenchOptions = {
   connections: 32,
   warmupSeconds: 2,
   durationSeconds: 8,
+  rounds: 4,
   signins: 30,
   signinWarmup: 3,
   seedConcurrency: 4,
   appStartTimeoutMs: 60_000,
+  appEntry: 'apps/auth-service/src/main.ts',
 };
 
 // The brief bounds each autocannon run at 10 s so the whole benchmark stays near 3 minutes.
 const MAX_RUN_SECONDS = 10;
 
-const ENV: Record<string, keyof AuthBenchOptions> = {
+const ENV: Record<string, Exclude<keyof AuthBenchOptions, 'appEntry'>> = {
   AUTH_BENCH_USERS: 'users',
   AUTH_BENCH_CONNECTIONS: 'connections',
   AUTH_BENCH_WARMUP_S: 'warmupSeconds',
   AUTH_BENCH_DURATION_S: 'durationSeconds',
   AUTH_BENCH_SIGNINS: 'signins',
+  AUTH_BENCH_ROUNDS: 'rounds',
 };
 
 /**
@@ -52,6 +62,7 @@ export function authBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): A
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`${variable} must be a positive integer, got "${raw}"`);
     options[key] = value;
   }
+  if (env['AUTH_BENCH_APP_ENTRY']) options.appEntry = env['AUTH_BENCH_APP_ENTRY'];
   options.warmupSeconds = Math.min(options.warmupSeconds, MAX_RUN_SECONDS);
   options.durationSeconds = Math.min(options.durationSeconds, MAX_RUN_SECONDS);
   return options;

@@ -19,6 +19,11 @@ const BEGIN = /^\s*(begin|start\s+transaction)\b/i;
 const TOP = 5;
 const TEXT_LIMIT = 140;
 
+/** Adds `more` into `into` by statement text (to sum several measured windows). */
+export function addStatementRows(into: Map<string, number>, more: StatementRow[]): void {
+  for (const row of more) into.set(row.query, (into.get(row.query) ?? 0) + row.calls);
+}
+
 export function isUtilityStatement(sql: string): boolean {
   return UTILITY.test(sql);
 }
