@@ -6,6 +6,17 @@ export interface RetryLogger {
   error?(obj: object, msg?: string): void;
 }
 
+/** Calls `logger[level]` if present; a throwing logger must not fail the operation it describes. */
+export function log(logger: RetryLogger | undefined, level: keyof RetryLogger, obj: object, msg: string): void {
+  const method = logger?.[level];
+  if (method === undefined) return;
+  try {
+    method.call(logger, obj, msg);
+  } catch {
+    /* ignored on purpose */
+  }
+}
+
 /**
  * A stable, bounded error code for metrics and logs: the error's own string `code` when it
  * looks like one (Prisma `P2002`, `ECONNRESET`, `ATTEMPT_TIMEOUT`), otherwise its class name,

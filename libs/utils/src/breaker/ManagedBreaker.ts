@@ -1,6 +1,6 @@
 import { CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { CircuitBreakerStateName, IMetricsCollector } from '@libs/monitoring';
-import type { RetryLogger } from '../logger';
+import { log, type RetryLogger } from '../logger';
 
 /**
  * Wraps an error the breaker must not count. Non-retryable errors (validation, not found, auth)
@@ -79,8 +79,7 @@ export class ManagedBreaker {
     if (state === CircuitState.Open) this.#openedAt = Date.now();
     const name = stateName(state);
     for (const sink of this.#sinks) safe(() => sink.recordCircuitBreakerState(this.key, name));
-    const log = state === CircuitState.Closed ? this.#logger?.info : this.#logger?.warn;
-    if (log) safe(() => log.call(this.#logger, { breaker: this.key, state: name }, `circuit breaker ${name}`));
+    log(this.#logger, state === CircuitState.Closed ? 'info' : 'warn', { breaker: this.key, state: name }, `circuit breaker ${name}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CircuitBreakerStateName } from '@libs/monitoring';
-import type { RetryLogger } from '../logger';
+import { log, type RetryLogger } from '../logger';
 import { ManagedBreaker } from './ManagedBreaker';
 
 /** Options of the process-wide breaker registry. */
@@ -36,7 +36,9 @@ export function getCircuitBreaker(key: string, threshold: number, resetMs: numbe
     breakers.set(key, breaker);
   } else if ((breaker.threshold !== threshold || breaker.resetMs !== resetMs) && !warnedMismatch.has(key)) {
     if (warnedMismatch.size < 1_000) warnedMismatch.add(key);
-    logger?.warn?.(
+    log(
+      logger,
+      'warn',
       { breaker: key, threshold: breaker.threshold, resetMs: breaker.resetMs, requestedThreshold: threshold, requestedResetMs: resetMs },
       'circuit breaker already exists with other settings; keeping the first',
     );

@@ -211,6 +211,31 @@ describe('executeWithRetry', () => {
     await expect(executeWithRetry(fn, undefined, noJitter)).rejects.toBe(thrown);
   });
 
+  it('a throwing logger does not fail the call', async () => {
+    const logger = {
+      warn: () => {
+        throw new Error('logger down');
+      },
+      error: () => {
+        throw new Error('logger down');
+      },
+    };
+    let calls = 0;
+    const ok = settle(
+      executeWithRetry(
+        async () => {
+          if (++calls < 2) throw transient();
+          return 'ok';
+        },
+        undefined,
+        { logger, ...noJitter },
+      ),
+    );
+    expect((await ok).value).toBe('ok');
+    const { error } = await settle(executeWithRetry(async () => Promise.reject(transient()), undefined, { logger, maxRetries: 1, ...noJitter }));
+    expect(error).toMatchObject({ code: 'RETRY_EXHAUSTED' });
+  });
+
   it('logs retries at warn and exhaustion at error, without error messages', async () => {
     const logger = { warn: jest.fn(), error: jest.fn(), info: jest.fn(), debug: jest.fn() };
     await settle(

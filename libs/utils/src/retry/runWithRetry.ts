@@ -6,7 +6,7 @@ import type { RetryBudget } from '../budget/RetryBudget';
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryAbortedError } from '../errors/RetryAbortedError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
-import { errorCodeOf, type RetryLogger } from '../logger';
+import { errorCodeOf, log, type RetryLogger } from '../logger';
 import { invokeAttempt } from './invokeAttempt';
 import type { RetryContext } from './RetryOptions';
 import { sleep } from './sleep';
@@ -101,7 +101,7 @@ export async function runWithRetry<T, C extends RetryContext>(
       throw exhausted(s, metrics, attempt, error, 'budget');
     }
     if (metrics !== undefined) safeEvent(metrics, 'retry.retries');
-    s.logger?.warn?.({ op: operationName, attempt, code: errorCodeOf(error), delayMs: Math.round(delay) }, 'retrying');
+    if (s.logger !== undefined) log(s.logger, 'warn', { op: operationName, attempt, code: errorCodeOf(error), delayMs: Math.round(delay) }, 'retrying');
     if (delay > 0) await sleep(delay, signal, (reason) => aborted(s, metrics, reason));
     if (s.beforeRetry !== undefined) await s.beforeRetry(attempt + 1);
   }
@@ -153,7 +153,7 @@ function circuitOpen(breaker: ManagedBreaker, s: RetrySettings, metrics: IMetric
     record(metrics, s.operationName, 0, false, error.code);
     safeEvent(metrics, 'retry.circuit_open');
   }
-  s.logger?.debug?.({ op: s.operationName, breaker: breaker.key, retryAfterMs: error.retryAfterMs }, 'circuit open; call rejected');
+  log(s.logger, 'debug', { op: s.operationName, breaker: breaker.key, retryAfterMs: error.retryAfterMs }, 'circuit open; call rejected');
   return error;
 }
 
@@ -165,7 +165,7 @@ function exhausted(
   reason: RetryExhaustedError['reason'],
 ): RetryExhaustedError {
   if (metrics !== undefined) safeEvent(metrics, 'retry.exhausted');
-  s.logger?.error?.({ op: s.operationName, attempts, code: errorCodeOf(cause), reason }, 'retries exhausted');
+  log(s.logger, 'error', { op: s.operationName, attempts, code: errorCodeOf(cause), reason }, 'retries exhausted');
   return new RetryExhaustedError(s.operationName, attempts, cause, reason);
 }
 
