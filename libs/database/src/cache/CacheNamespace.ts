@@ -2,9 +2,13 @@ import type { CacheCore } from './CacheCore';
 import { CacheError, CacheErrorCodes } from './errors/CacheError';
 import type { CacheSetOptions, GetOrSetOptions, ICache } from './ICache';
 
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+const invalidKey = () => new CacheError(CacheErrorCodes.INVALID_KEY, 'cache keys must be non-empty strings');
+
 function checkKey(key: string): string {
   if (typeof key !== 'string' || key.length === 0) {
-    throw new CacheError(CacheErrorCodes.INVALID_KEY, 'cache keys must be non-empty strings');
+    throw invalidKey();
   }
   return key;
 }
@@ -27,8 +31,10 @@ export class CacheNamespace implements ICache {
     return this.#prefix;
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
-    return this.core.get<T>(this.#prefix + checkKey(key));
+  get<T>(key: string): Promise<T | undefined> {
+    // Not `async` (hot path): invalid keys still reject rather than throw.
+    if (typeof key !== 'string' || key.length === 0) return Promise.reject(invalidKey());
+    return this.core.get<T>(this.#prefix + key);
   }
 
   async set<T>(key: string, value: T, options?: CacheSetOptions): Promise<void> {
@@ -43,8 +49,9 @@ export class CacheNamespace implements ICache {
     return this.core.has(this.#prefix + checkKey(key));
   }
 
-  async getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T> {
-    return this.core.getOrSet(this.#prefix + checkKey(key), loader, options, this.#tags(options?.tags));
+  getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T> {
+    if (typeof key !== 'string' || key.length === 0) return Promise.reject(invalidKey());
+    return this.core.getOrSet(this.#prefix + key, loader, options, this.#tags(options?.tags));
   }
 
   async mget<T>(keys: string[]): Promise<Array<T | undefined>> {
@@ -52,7 +59,7 @@ export class CacheNamespace implements ICache {
   }
 
   async invalidateTags(tags: string[]): Promise<void> {
-    if (tags.length) await this.core.invalidate({ type: 'tags', tags: this.#tags(tags) });
+    if (tags.length) await this.core.invalidate({ type: 'tags', tags: [...this.#tags(tags)] });
   }
 
   async invalidatePrefix(prefix: string): Promise<void> {
@@ -69,8 +76,8 @@ export class CacheNamespace implements ICache {
     return new CacheNamespace(this.core, `${this.#prefix}${checkKey(name)}:`);
   }
 
-  #tags(tags: readonly string[] | undefined): string[] {
-    if (!tags || tags.length === 0) return [];
-    return this.#prefix === '' ? [...tags] : tags.map((t) => this.#prefix + t);
+  #tags(tags: readonly string[] | undefined): readonly string[] {
+    if (!tags || tags.length === 0) return NO_TAGS;
+    return this.#prefix === '' ? tags : tags.map((t) => this.#prefix + t);
   }
 }

@@ -26,7 +26,8 @@ export function isWithinGrace(entry: CacheEntry, now = Date.now()): boolean {
 
 export function createEntry<T>(value: T, ttlMs: number, graceMs: number, tags: readonly string[], now = Date.now()): CacheEntry<T> {
   const expiresAt = now + ttlMs;
-  return { value, expiresAt, graceUntil: expiresAt + Math.max(0, graceMs), tags };
+  // Tags are copied: the caller's array may be reused or mutated after the write.
+  return { value, expiresAt, graceUntil: expiresAt + Math.max(0, graceMs), tags: [...tags] };
 }
 
 const VERSION = 1;
