@@ -225,6 +225,19 @@ describe('executeWebSocketWithRetry', () => {
       expect(healthCheck).toHaveBeenCalledWith('c');
     });
 
+    it('a hanging check counts as unhealthy after attemptTimeoutMs', async () => {
+      const fn = jest.fn(async () => {
+        throw lost();
+      });
+      const pending = outcome(
+        executeWebSocketWithRetry(fn, undefined, 'c', { ...base, attemptTimeoutMs: 300, healthCheck: () => new Promise<boolean>(() => undefined) }),
+      );
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(await pending).toMatchObject({ code: 'CONNECTION_CLOSED' });
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
     it('an unhealthy (or throwing) check stops with CONNECTION_CLOSED', async () => {
       for (const healthCheck of [async () => false, () => Promise.reject(new Error('ping failed'))]) {
         const metrics = new FakeMetricsCollector();

@@ -70,7 +70,7 @@ export function runWebSocketOperation<T>(
     settings.beforeRetry = async () => {
       let healthy: boolean;
       try {
-        healthy = (await healthCheck(connection.id)) === true;
+        healthy = (await boundedCheck(healthCheck, connection.id, settings.attemptTimeoutMs)) === true;
       } catch {
         healthy = false;
       }
@@ -107,4 +107,19 @@ export function runWebSocketOperation<T>(
           );
         };
   return runWithRetry(fn, { attempt: 0, signal: undefined as unknown as AbortSignal, connectionId: connection.id }, report, settings, metrics);
+}
+
+/** A health check that hangs counts as unhealthy after `timeoutMs` (the attempt timeout), if set. */
+function boundedCheck(
+  check: (connectionId: string) => boolean | Promise<boolean>,
+  connectionId: string,
+  timeoutMs: number | undefined,
+): Promise<boolean> {
+  const result = Promise.resolve(check(connectionId));
+  if (timeoutMs === undefined) return result;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }
