@@ -43,6 +43,8 @@ export class OperationRunner {
   readonly #idempotentOptions: RetryOptions;
   readonly #writeOptions: RetryOptions;
   readonly #names = new Map<string, string>();
+  readonly #readOptionsByName = new Map<string, RetryOptions>();
+  readonly #writeOptionsByName = new Map<string, RetryOptions>();
   readonly #maxRetries: number;
   #count = 0;
   #errors = 0;
@@ -145,8 +147,19 @@ export class OperationRunner {
   }
 
   #attempt<T>(name: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
-    const options = idempotent ? this.#idempotentOptions : this.#writeOptions;
-    return executeWithRetry(fn, undefined, { ...options, operationName: name }, this.#metrics);
+    return executeWithRetry(fn, undefined, this.#optionsFor(name, idempotent), this.#metrics);
+  }
+
+  // One frozen options object per operation: building one per call cost more than the retry
+  // machinery itself on the hot read path (measured in tools/bench/repository.bench.ts).
+  #optionsFor(name: string, idempotent: boolean): RetryOptions {
+    const cache = idempotent ? this.#readOptionsByName : this.#writeOptionsByName;
+    let options = cache.get(name);
+    if (options === undefined) {
+      options = Object.freeze({ ...(idempotent ? this.#idempotentOptions : this.#writeOptions), operationName: name });
+      cache.set(name, options);
+    }
+    return options;
   }
 
   /** Up to `maxRetries` rounds of: did the write land? if not, send it again. */

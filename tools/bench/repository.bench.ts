@@ -1,0 +1,86 @@
+/**
+ * `npm run bench -- repository`: UserRepository.findById / findByEmail against the same Prisma
+ * query on the same rows and client, interleaved in one run. Uses DATABASE_URL when set (its
+ * database gets a `bench_repository` sibling), otherwise a throwaway local Postgres.
+ */
+import { loadavg } from 'node:os';
+import { Client } from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a benchmark script, never shipped; the reverse edge is database's tests using the harness
+import { migrate, PrismaDatabaseClient, UserRepository, type User } from '@libs/database';
+import { LocalPostgres } from '../test-harness/localPostgres';
+import { compare, writeReport } from './report';
+
+const USERS = 200;
+
+async function freshDatabase(adminUrl: string): Promise<string> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS bench_repository WITH (FORCE)');
+  await admin.query('CREATE DATABASE bench_repository');
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/bench_repository';
+  return url.toString();
+}
+
+export async function run(): Promise<void> {
+  const local = process.env['DATABASE_URL'] ? undefined : await LocalPostgres.create();
+  const url = await freshDatabase(process.env['DATABASE_URL'] ?? local!.url);
+  await migrate(url);
+  const db = new PrismaDatabaseClient({ url, poolMax: 4 });
+  try {
+    await db.connect();
+    // No cache and no metrics collector: this measures the repository path itself
+    // (validation-free read, executeWithRetry, breaker, error mapping) over raw Prisma.
+    const users = new UserRepository({ db });
+    const rows: User[] = [];
+    for (let i = 0; i < USERS; i++) rows.push(await users.create({ email: `bench${i}@example.com`, name: `Bench ${i}` }));
+    let i = 0;
+    const next = () => rows[i++ % USERS];
+    // The repository hides soft-deleted users, so the raw baseline runs the same filter.
+    // `async` matters: a PrismaPromise is a lazy thenable that only runs when awaited.
+    const results = await compare(
+      {
+        repo_findById: () => users.findById(next().id),
+        prisma_findById: async () => db.prisma.user.findFirst({ where: { AND: [{ id: next().id }, { isDeleted: false }] } }),
+        repo_findByEmail: () => users.findByEmail(next().email),
+        prisma_findByEmail: async () => db.prisma.user.findFirst({ where: { AND: [{ email: next().email }, { isDeleted: false }] } }),
+      },
+      { iterations: 300, rounds: 21, warmup: 1_000 },
+    );
+    // The same paths over a Prisma stub that answers at once: the repository's own CPU cost,
+    // free of database and scheduling noise.
+    const row = rows[0];
+    const stub = { prisma: { user: { findFirst: async () => row, findUnique: async () => row } } } as unknown as PrismaDatabaseClient;
+    const stubRepo = new UserRepository({ db: stub });
+    const cpu = await compare(
+      { repo: () => stubRepo.findById(row.id), stub: () => stub.prisma.user.findFirst({ where: { AND: [{ id: row.id }, { isDeleted: false }] } }) },
+      { iterations: 50_000, rounds: 7, warmup: 20_000 },
+    );
+    const us = (ns: number) => Number((ns / 1_000).toFixed(1));
+    const metrics = {
+      users: USERS,
+      repo_findById_median_us: us(results['repo_findById']),
+      prisma_findById_median_us: us(results['prisma_findById']),
+      repo_findByEmail_median_us: us(results['repo_findByEmail']),
+      prisma_findByEmail_median_us: us(results['prisma_findByEmail']),
+      findById_overhead_us: us(results['repo_findById'] - results['prisma_findById']),
+      findByEmail_overhead_us: us(results['repo_findByEmail'] - results['prisma_findByEmail']),
+      findById_vs_prisma_ratio: results['repo_findById'] / results['prisma_findById'],
+      findByEmail_vs_prisma_ratio: results['repo_findByEmail'] / results['prisma_findByEmail'],
+      repository_cpu_overhead_us: us(cpu['repo'] - cpu['stub']),
+      stub_repo_ns: Math.round(cpu['repo']),
+      stub_prisma_ns: Math.round(cpu['stub']),
+      load_average_1m: Number(loadavg()[0].toFixed(2)),
+      backend: local ? 'local postgres (embedded binaries)' : 'DATABASE_URL',
+    };
+    writeReport('repository', metrics, [
+      { query: 'findById', repository_us: metrics.repo_findById_median_us, prisma_us: metrics.prisma_findById_median_us, ratio: metrics.findById_vs_prisma_ratio.toFixed(3) },
+      { query: 'findByEmail', repository_us: metrics.repo_findByEmail_median_us, prisma_us: metrics.prisma_findByEmail_median_us, ratio: metrics.findByEmail_vs_prisma_ratio.toFixed(3) },
+      { query: 'findById over a Prisma stub (CPU only)', repository_us: us(cpu['repo']), prisma_us: us(cpu['stub']), ratio: (cpu['repo'] / cpu['stub']).toFixed(3) },
+    ]);
+  } finally {
+    await db.disconnect();
+    await local?.destroy();
+  }
+}
