@@ -47,13 +47,15 @@ export async function runWithRetry<T, C extends RetryContext>(
 ): Promise<T> {
   const { operationName, budget, signal } = s;
   let breaker = s.breaker;
-  if (budget !== undefined) budget.recordCall(performance.now());
+  // One clock read serves the budget and the first attempt's duration (the happy path).
+  let started = performance.now();
+  if (budget !== undefined) budget.recordCall(started);
   let lastError: unknown;
   let previousDelay = 0;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw aborted(s, metrics, signal.reason);
     context.attempt = attempt;
-    const started = performance.now();
+    if (attempt > 1) started = performance.now();
     let error: unknown;
     let retryable: boolean;
     try {
