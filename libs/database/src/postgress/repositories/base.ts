@@ -226,6 +226,13 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     return row;
   }
 
+  /** Deletes every row matching `where` for good; returns the count (the Better-Auth adapter's deleteMany). */
+  async deleteMany(where: TWhere): Promise<number> {
+    const { count } = await this.executeOperation('deleteMany', () => (this.delegate as Delegate & { deleteMany(args: object): Promise<{ count: number }> }).deleteMany({ where }));
+    await this.afterWrite(() => this.onBulkChanged());
+    return count;
+  }
+
   /** A page of rows and the total, read in one consistent snapshot. */
   async paginate(options: PaginateOptions<TWhere> = {}): Promise<Page<T>> {
     const { page = 1, pageSize = 20, includeDeleted, where, ...rest } = options;

@@ -144,3 +144,22 @@ describe('UserRepository', () => {
     expect(await users.findByEmail('example2-fail@example.com', { includeDeleted: true })).toBeNull();
   });
 });
+
+describe('UserRepository.update with a status and deleteMany', () => {
+  let t: MigratedTestDatabase;
+  beforeAll(async () => {
+    t = await migratedTestDatabase('users_status');
+  });
+  afterAll(() => t.close());
+
+  it('audits a status change made through update, atomically with the other fields', async () => {
+    const users = new UserRepository({ db: t.client });
+    const u = await users.create({ email: 'st@example.com' });
+    const banned = await users.update(u.id, { status: 'BANNED', banReason: 'abuse', firstName: 'X', updatedBy: 'mod' });
+    expect(banned).toMatchObject({ status: 'BANNED', banReason: 'abuse', firstName: 'X', updatedBy: 'mod' });
+    expect((banned.auditLog as unknown as AuditLogEntry[]).map((e) => [e.action, e.from, e.to, e.by])).toEqual([['STATUS_CHANGED', 'ACTIVE', 'BANNED', 'mod']]);
+    expect(isRepositoryError(await users.update('missing', { status: 'ACTIVE' }).catch((e: unknown) => e), 'NOT_FOUND')).toBe(true);
+    expect(await users.deleteMany({ email: 'st@example.com' })).toBe(1);
+    expect(await users.count(undefined, { includeDeleted: true })).toBe(0);
+  });
+});

@@ -54,6 +54,24 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return { resource: 'user', tags: id ? [userCacheKeys.tag(id), userCacheKeys.all] : [userCacheKeys.all], revive: reviveUser } as const;
   }
 
+  /**
+   * Updates profile fields. A `status` change goes through `batchUpdateStatus` in the same
+   * transaction, so it is audited like every other status change.
+   */
+  override async update(id: string, data: UserUpdateInput): Promise<User> {
+    if (data.status === undefined) return super.update(id, data);
+    const { status, ...rest } = this.parse('update', UserUpdateInputSchema, data);
+    const by = (rest['updatedBy'] as string | undefined) ?? 'system';
+    const user = await this.transaction(async (repo) => {
+      if (Object.keys(rest).length > 0) await BaseRepository.prototype.update.call(repo, id, rest as UserUpdateInput);
+      else if (!(await repo.exists({ id }))) throw new RepositoryError('NOT_FOUND', 'user.update: user not found', { operation: 'user.update' });
+      await repo.batchUpdateStatus([id], status as UserStatus, by, (rest['banReason'] as string | undefined) ?? undefined);
+      return repo.#read('update', id);
+    });
+    await this.afterWrite(() => this.onChanged([user]));
+    return user;
+  }
+
   /** Cache-first when called without options. */
   override async findById(id: string, options: Parameters<BaseRepository<User>['findById']>[1] = {}): Promise<User | null> {
     if (Object.keys(options).length > 0) return super.findById(id, options);
@@ -160,9 +178,14 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
 
   async #changed(operation: string, userId: string, count: number): Promise<User> {
     if (count === 0) throw new RepositoryError('NOT_FOUND', `user.${operation}: user not found`, { operation: `user.${operation}` });
+    const user = await this.#read(operation, userId);
+    await this.afterWrite(() => this.onChanged([user]));
+    return user;
+  }
+
+  async #read(operation: string, userId: string): Promise<User> {
     const user = await this.executeOperation(`${operation}.read`, () => this.client.user.findUnique({ where: { id: userId } }) as Promise<User | null>);
     if (!user) throw new RepositoryError('NOT_FOUND', `user.${operation}: user not found`, { operation: `user.${operation}` });
-    await this.afterWrite(() => this.onChanged([user]));
     return user;
   }
 

@@ -197,6 +197,13 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
     return row;
   }
 
+  async deleteMany(where: TWhere): Promise<number> {
+    this.track('deleteMany', [where]);
+    const ids = [...this.rows.values()].filter((r) => matchWhere(r as Row, where as Row)).map((r) => (r as Row)['id'] as string);
+    for (const id of ids) this.rows.delete(id);
+    return ids.length;
+  }
+
   async paginate(options: PaginateOptions<TWhere> = {}): Promise<Page<T>> {
     const { page = 1, pageSize = 20, ...rest } = options;
     const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);

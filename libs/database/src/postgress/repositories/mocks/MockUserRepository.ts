@@ -22,6 +22,14 @@ export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWher
     return user;
   }
 
+  override async update(id: string, data: UserUpdateInput): Promise<User> {
+    const { status, ...rest } = data;
+    const updated = await super.update(id, rest);
+    if (status === undefined) return updated;
+    await this.batchUpdateStatus([id], status, data.updatedBy ?? 'system', data.banReason ?? undefined);
+    return structuredClone(this.rows.get(id) as User);
+  }
+
   async findByEmail(email: string, options: { includeDeleted?: boolean } = {}): Promise<User | null> {
     this.track('findByEmail', [email, options]);
     return this.findFirst({ where: { email: email.trim().toLowerCase() }, includeDeleted: options.includeDeleted });
