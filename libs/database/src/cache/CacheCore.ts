@@ -20,6 +20,8 @@ export interface CacheCoreOptions {
   logger: CacheLogger;
 }
 
+const NOT_READ = Object.freeze({ entry: undefined, stamp: undefined });
+
 interface Resolved {
   ttlMs: number;
   graceMs: number;
@@ -208,7 +210,7 @@ export class CacheCore {
     load: { superseded: boolean },
   ): Promise<T> {
     let stale = local;
-    const remote = await this.#l2?.get<T>(key);
+    const { entry: remote, stamp } = this.#l2 ? await this.#l2.getForLoad<T>(key, tags) : NOT_READ;
     if (remote !== undefined) {
       if (Date.now() < remote.expiresAt) {
         this.#event('cache.hit.l2');
@@ -224,7 +226,7 @@ export class CacheCore {
     }
     this.#event('cache.miss');
     const policy = this.#resolve(options);
-    const refresh = this.#refresh(key, loader, policy, tags, load);
+    const refresh = this.#refresh(key, loader, policy, tags, load, stamp);
     if (usable !== undefined && options?.timeoutMs !== undefined) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
@@ -262,7 +264,14 @@ export class CacheCore {
   }
 
   /** Runs the loader and stores its result, unless an invalidation overtook it. */
-  async #refresh<T>(key: string, loader: () => Promise<T>, policy: Resolved, tags: readonly string[], load: { superseded: boolean }): Promise<T> {
+  async #refresh<T>(
+    key: string,
+    loader: () => Promise<T>,
+    policy: Resolved,
+    tags: readonly string[],
+    load: { superseded: boolean },
+    stamp: string[] | undefined,
+  ): Promise<T> {
     const value = await loader();
     if (load.superseded) {
       // Invalidated while loading: the result may predate the write, so it is not cached.
@@ -272,7 +281,7 @@ export class CacheCore {
     const negative = value === null || value === undefined;
     if (negative && !(policy.negativeTtlMs > 0)) return value;
     try {
-      await this.#write(key, value, negative ? policy.negativeTtlMs : policy.ttlMs, negative ? 0 : policy.graceMs, tags);
+      await this.#writeLoaded(key, value, negative ? policy.negativeTtlMs : policy.ttlMs, negative ? 0 : policy.graceMs, tags, stamp, load);
     } catch (error) {
       // The loader's answer is good even if it cannot be cached (e.g. a cycle): return it.
       if (!isCacheError(error)) throw error;
@@ -280,6 +289,23 @@ export class CacheCore {
       this.#logger.warn?.({ code: error.code }, 'cache: loader result not cached');
     }
     return value;
+  }
+
+  /**
+   * Stores a loader's result: L1 now, L2 only if nothing was invalidated since the load read
+   * its stamp (another instance may have changed the row after our loader read it). Without
+   * a stamp (L2 was unreadable) the value stays local.
+   */
+  async #writeLoaded(key: string, value: unknown, ttlMs: number, graceMs: number, tags: readonly string[], stamp: string[] | undefined, load: { superseded: boolean }): Promise<void> {
+    const text = serializeValue(value);
+    const entry = createEntry(value, ttlMs, graceMs, tags);
+    this.#l1?.set(key, entry, text);
+    if (this.#l2 === undefined || stamp === undefined) return;
+    const outcome = await this.#l2.setIfUnchanged(key, entry, text, stamp);
+    if (outcome === 'refused' || load.superseded) {
+      this.#l1?.delete([key]);
+      this.#event('cache.load.superseded');
+    }
   }
 
   async #write(key: string, value: unknown, ttlMs: number, graceMs: number, tags: readonly string[]): Promise<void> {

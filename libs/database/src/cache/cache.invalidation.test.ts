@@ -157,6 +157,38 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     }
   });
 
+  it.each([
+    ['a key delete', (c: ResilientCacheService) => c.delete('loading')],
+    ['a tag invalidation (key not cached yet)', (c: ResilientCacheService) => c.invalidateTags(['user:9'])],
+    ['a prefix invalidation', (c: ResilientCacheService) => c.invalidatePrefix('load')],
+    ['a clear', (c: ResilientCacheService) => c.clear()],
+  ])('a load that read the database before %s on another instance does not write L2', async (_name, invalidate) => {
+    // B listens on another channel, so only Redis (not the bus) can stop its stale write.
+    const deaf = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, channel: `${prefix}:elsewhere` });
+    const fresh = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    try {
+      await deaf.ready();
+      await fresh.ready();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const loading = deaf.getOrSet('loading', async () => {
+        await gate; // the row was read here, before A's write below
+        return 'before-the-write';
+      }, { tags: ['user:9'] });
+      await sleep(20);
+      await invalidate(a);
+      release();
+      expect(await loading).toBe('before-the-write');
+      const loader = jest.fn(async () => 'after-the-write');
+      expect(await fresh.getOrSet('loading', loader)).toBe('after-the-write');
+      expect(loader).toHaveBeenCalledTimes(1);
+      // Nor does the refused writer keep it in its own L1.
+      expect(await deaf.get('loading')).toBe('after-the-write');
+    } finally {
+      await Promise.all([deaf.close(), fresh.close()]);
+    }
+  });
+
   it('ignores malformed messages on the channel', async () => {
     const raw = new Redis(harnessRedisUrl());
     try {

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { DELETE_TAGS, SET_IF_UNCHANGED, SET_WITH_TAGS } from './redisScripts';
 
 /** A message to publish in the same round trip as the write it announces. */
 export interface Announcement {
@@ -11,44 +12,38 @@ export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
-// Sets a value and adds its key to each tag's set, extending (never shortening) the tag
-// set's TTL, atomically: a concurrent tag invalidation cannot miss the new member.
-const SET_WITH_TAGS = `
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-local ttl = tonumber(ARGV[2])
-for i = 2, #KEYS do
-  redis.call('SADD', KEYS[i], KEYS[1])
-  local current = redis.call('PTTL', KEYS[i])
-  if current >= 0 and current < ttl or current == -1 then redis.call('PEXPIRE', KEYS[i], ttl) end
-end
-return 1`;
+/**
+ * How long an invalidation counter lives. A load that runs longer than this sees its
+ * counter vanish, which reads as "changed": the failure mode is a skipped write, never a
+ * stale one.
+ */
+export const VERSION_TTL_MS = 3_600_000;
 
-// Deletes every member of each tag set and the sets themselves, atomically with respect to
-// SET_WITH_TAGS. Members are deleted in chunks to stay below Lua's unpack limit.
-const DELETE_TAGS = `
-local n = 0
-for i = 1, #KEYS do
-  local members = redis.call('SMEMBERS', KEYS[i])
-  for j = 1, #members, 1000 do
-    n = n + redis.call('UNLINK', unpack(members, j, math.min(j + 999, #members)))
-  end
-  redis.call('UNLINK', KEYS[i])
-end
-return n`;
+/** What a load read from L2: the value's text and the counters to check before writing. */
+export interface StampedRead {
+  text: string | null;
+  stamp: string[];
+}
 
 /**
- * L2: raw ioredis operations on the cache's key layout (`<prefix>:k:<key>` for values,
- * `<prefix>:t:<tag>` for tag sets). No resilience here: `RemoteLayer` wraps every call.
+ * L2: raw ioredis operations on the cache's key layout (see redisScripts.ts). No
+ * resilience here: `RemoteLayer` wraps every call.
  */
 export class RedisDriver {
   readonly #redis: Redis;
   readonly #keyPrefix: string;
   readonly #tagPrefix: string;
+  readonly #versionPrefix: string;
+  readonly #tagVersionPrefix: string;
+  readonly #generationKey: string;
 
   constructor(redis: Redis, prefix: string) {
     this.#redis = redis;
     this.#keyPrefix = `${prefix}:k:`;
     this.#tagPrefix = `${prefix}:t:`;
+    this.#versionPrefix = `${prefix}:v:`;
+    this.#tagVersionPrefix = `${prefix}:tv:`;
+    this.#generationKey = `${prefix}:gen`;
   }
 
   get client(): Redis {
@@ -57,6 +52,36 @@ export class RedisDriver {
 
   get(key: string): Promise<string | null> {
     return this.#redis.get(this.#keyPrefix + key);
+  }
+
+  /** The value and, in the same round trip, the counters a later `setIfUnchanged` checks. */
+  async getStamped(key: string, tags: readonly string[]): Promise<StampedRead> {
+    const [text, ...stamp] = await this.#redis.mget(this.#keyPrefix + key, ...this.#stampKeys(key, tags));
+    return { text, stamp: stamp.map((v) => v ?? '') };
+  }
+
+  /** Writes like `set`, unless a counter in `stamp` moved; resolves false when refused. */
+  async setIfUnchanged(key: string, text: string, pxMs: number, tags: readonly string[], stamp: readonly string[], announce?: Announcement): Promise<boolean> {
+    const ttl = String(Math.max(1, Math.ceil(pxMs)));
+    const counters = this.#stampKeys(key, tags);
+    const pipeline = this.#redis.pipeline();
+    pipeline.eval(
+      SET_IF_UNCHANGED,
+      1 + counters.length + tags.length,
+      this.#keyPrefix + key,
+      ...counters,
+      ...tags.map((t) => this.#tagPrefix + t),
+      text,
+      ttl,
+      String(counters.length),
+      ...stamp,
+    );
+    const [written] = await this.#exec(pipeline, announce);
+    return written === 1;
+  }
+
+  #stampKeys(key: string, tags: readonly string[]): string[] {
+    return [this.#versionPrefix + key, this.#generationKey, ...tags.map((t) => this.#tagVersionPrefix + t)];
   }
 
   mget(keys: readonly string[]): Promise<Array<string | null>> {
@@ -76,37 +101,45 @@ export class RedisDriver {
     await this.#exec(pipeline, announce);
   }
 
+  /** Deletes the values and bumps their counters (loads in flight then cannot write them back). */
   async delete(keys: readonly string[], announce?: Announcement): Promise<void> {
     const pipeline = this.#redis.pipeline();
     if (keys.length) pipeline.unlink(...keys.map((k) => this.#keyPrefix + k));
+    for (const key of keys) pipeline.incr(this.#versionPrefix + key).pexpire(this.#versionPrefix + key, VERSION_TTL_MS);
     await this.#exec(pipeline, announce);
   }
 
   async deleteByTags(tags: readonly string[], announce?: Announcement): Promise<void> {
     const pipeline = this.#redis.pipeline();
-    if (tags.length) pipeline.eval(DELETE_TAGS, tags.length, ...tags.map((t) => this.#tagPrefix + t));
+    if (tags.length) {
+      pipeline.eval(DELETE_TAGS, 2 * tags.length, ...tags.map((t) => this.#tagPrefix + t), ...tags.map((t) => this.#tagVersionPrefix + t), String(tags.length), String(VERSION_TTL_MS));
+    }
     await this.#exec(pipeline, announce);
   }
 
   /** Deletes values whose logical key starts with `prefix` (SCAN, so it never blocks Redis). */
   async deleteByPrefix(prefix: string, announce?: Announcement): Promise<void> {
+    // Coarse on purpose: prefix invalidations are rare, so every load in flight is fenced.
+    await this.#redis.incr(this.#generationKey);
     await this.#deleteMatching(`${escapeGlob(this.#keyPrefix + prefix)}*`);
     if (announce) await this.#redis.publish(announce.channel, announce.message);
   }
 
   /** Deletes every value and tag set of this cache prefix. */
   async clear(announce?: Announcement): Promise<void> {
+    await this.#redis.incr(this.#generationKey);
     await this.#deleteMatching(`${escapeGlob(this.#keyPrefix)}*`);
     await this.#deleteMatching(`${escapeGlob(this.#tagPrefix)}*`);
     if (announce) await this.#redis.publish(announce.channel, announce.message);
   }
 
-  /** Runs a pipeline (plus the announcement) and throws its first command error. */
-  async #exec(pipeline: ChainableCommander, announce: Announcement | undefined): Promise<void> {
+  /** Runs a pipeline (plus the announcement), throws its first command error, returns the replies. */
+  async #exec(pipeline: ChainableCommander, announce: Announcement | undefined): Promise<unknown[]> {
     if (announce) pipeline.publish(announce.channel, announce.message);
-    if (pipeline.length === 0) return;
-    const results = await pipeline.exec();
-    for (const [error] of results ?? []) if (error) throw error;
+    if (pipeline.length === 0) return [];
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
+    return results.map(([, reply]) => reply);
   }
 
   async #deleteMatching(pattern: string): Promise<void> {

@@ -101,6 +101,32 @@ export class RemoteLayer {
     });
   }
 
+  /**
+   * For a load: the entry plus the invalidation counters to hand back to `setIfUnchanged`.
+   * `stamp` is undefined when L2 could not be read (the load's result then stays local).
+   */
+  async getForLoad<T>(key: string, tags: readonly string[]): Promise<{ entry: CacheEntry<T> | undefined; stamp: string[] | undefined }> {
+    const read = await this.#run('get', (d) => d.getStamped(key, tags));
+    if (read === undefined) return { entry: undefined, stamp: undefined };
+    return { entry: read.text ? this.#parse<T>(key, read.text) : undefined, stamp: read.stamp };
+  }
+
+  /**
+   * Writes a loaded entry unless the key (or one of its tags, or the whole cache) was
+   * invalidated since `stamp` was read. Resolves 'refused' in that case.
+   */
+  async setIfUnchanged(key: string, entry: CacheEntry, valueText: string, stamp: readonly string[]): Promise<'written' | 'refused' | 'failed'> {
+    const pxMs = entry.graceUntil - Date.now();
+    if (pxMs <= 0) return 'refused';
+    const text = serializeEntry(entry, valueText);
+    const written = await this.#run('set', (d) => d.setIfUnchanged(key, text, pxMs, entry.tags, stamp, this.#announce({ type: 'keys', keys: [key] })));
+    if (written === undefined) {
+      this.#remember({ type: 'keys', keys: [key] });
+      return 'failed';
+    }
+    return written ? 'written' : 'refused';
+  }
+
   /** Writes the entry and tells other instances to drop their copy. */
   async set(key: string, entry: CacheEntry, valueText?: string): Promise<void> {
     const pxMs = entry.graceUntil - Date.now();
