@@ -189,6 +189,28 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     }
   });
 
+  it('a load that read the database before a set on another instance does not overwrite it', async () => {
+    const deaf = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, channel: `${prefix}:elsewhere` });
+    const fresh = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    try {
+      await deaf.ready();
+      await fresh.ready();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const loading = deaf.getOrSet('written', async () => {
+        await gate;
+        return 'before-the-write';
+      });
+      await sleep(20);
+      await a.set('written', 'the-write');
+      release();
+      expect(await loading).toBe('before-the-write');
+      expect(await fresh.get('written')).toBe('the-write');
+    } finally {
+      await Promise.all([deaf.close(), fresh.close()]);
+    }
+  });
+
   it('ignores malformed messages on the channel', async () => {
     const raw = new Redis(harnessRedisUrl());
     try {

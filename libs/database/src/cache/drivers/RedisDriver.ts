@@ -98,6 +98,8 @@ export class RedisDriver {
     const pipeline = this.#redis.pipeline();
     if (tags.length === 0) pipeline.set(this.#keyPrefix + key, text, 'PX', ttl);
     else pipeline.eval(SET_WITH_TAGS, 1 + tags.length, this.#keyPrefix + key, ...tags.map((t) => this.#tagPrefix + t), text, ttl);
+    // A write supersedes loads in flight elsewhere, exactly like a delete.
+    pipeline.incr(this.#versionPrefix + key).pexpire(this.#versionPrefix + key, VERSION_TTL_MS);
     await this.#exec(pipeline, announce);
   }
 
