@@ -1,13 +1,14 @@
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { Invalidation } from './bus/busMessage';
 import { type CacheEntry, createEntry, isWithinGrace } from './cacheEntry';
-import { DEFAULT_RESOURCE_POLICIES, type ResourcePolicy } from './cacheOptions';
+import type { ResourcePolicy } from './cacheOptions';
 import { isCacheError } from './errors/CacheError';
 import type { MemoryDriver } from './drivers/MemoryDriver';
 import { LoadRegistry } from './facades/LoadRegistry';
 import type { RemoteLayer } from './facades/RemoteLayer';
 import type { CacheSetOptions, GetOrSetOptions } from './ICache';
 import type { CacheLogger } from './logger';
+import { ResourcePolicies, type ResolvedPolicy } from './ResourcePolicies';
 import { serializeValue } from './serializer';
 
 export interface CacheCoreOptions {
@@ -22,11 +23,6 @@ export interface CacheCoreOptions {
 
 const NOT_READ = Object.freeze({ entry: undefined, stamp: undefined });
 
-interface Resolved {
-  ttlMs: number;
-  graceMs: number;
-  negativeTtlMs: number;
-}
 
 /**
  * The engine behind every namespace view: reads L1 → L2 → loader, writes L1 then L2 (which
@@ -45,18 +41,14 @@ export class CacheCore {
    * connections, so the message can overtake a reply that predates the write.
    */
   #epoch = 0;
-  readonly #resources: Record<string, ResourcePolicy>;
-  readonly #staleIfErrorMs: number;
-  readonly #negativeTtlMs: number;
+  readonly #policies: ResourcePolicies;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
 
   constructor(options: CacheCoreOptions) {
     this.#l1 = options.memory;
     this.#l2 = options.remote;
-    this.#resources = { ...DEFAULT_RESOURCE_POLICIES, ...(options.resources as Record<string, ResourcePolicy>) };
-    this.#staleIfErrorMs = options.staleIfErrorMs;
-    this.#negativeTtlMs = options.negativeTtlMs;
+    this.#policies = new ResourcePolicies(options.resources, options.staleIfErrorMs, options.negativeTtlMs);
     this.#metrics = options.metrics;
     this.#logger = options.logger;
   }
@@ -114,7 +106,7 @@ export class CacheCore {
   }
 
   async set<T>(key: string, value: T, options: CacheSetOptions | undefined, tags: readonly string[]): Promise<void> {
-    const { ttlMs, graceMs } = this.#resolve(options);
+    const { ttlMs, graceMs } = this.#policies.resolve(options);
     await this.#write(key, value, ttlMs, graceMs, tags);
   }
 
@@ -162,22 +154,7 @@ export class CacheCore {
   #dropLocal(what: Invalidation): void {
     this.#epoch++;
     this.#loads.supersede(what);
-    const l1 = this.#l1;
-    if (!l1) return;
-    switch (what.type) {
-      case 'keys':
-        l1.delete(what.keys);
-        break;
-      case 'tags':
-        l1.deleteByTags(what.tags);
-        break;
-      case 'prefix':
-        l1.deleteByPrefix(what.prefix);
-        break;
-      case 'clear':
-        l1.clear();
-        break;
-    }
+    this.#l1?.apply(what);
   }
 
   #freshLocal<T>(key: string): CacheEntry<T> | undefined {
@@ -225,7 +202,7 @@ export class CacheCore {
       return usable.value;
     }
     this.#event('cache.miss');
-    const policy = this.#resolve(options);
+    const policy = this.#policies.resolve(options);
     const refresh = this.#refresh(key, loader, policy, tags, load, stamp);
     if (usable !== undefined && options?.timeoutMs !== undefined) {
       let timer: NodeJS.Timeout | undefined;
@@ -267,7 +244,7 @@ export class CacheCore {
   async #refresh<T>(
     key: string,
     loader: () => Promise<T>,
-    policy: Resolved,
+    policy: ResolvedPolicy,
     tags: readonly string[],
     load: { superseded: boolean },
     stamp: string[] | undefined,
@@ -321,15 +298,6 @@ export class CacheCore {
     this.#loads.supersede({ type: 'keys', keys: [key] });
     this.#l1?.set(key, entry, text);
     await this.#l2?.set(key, entry, text);
-  }
-
-  #resolve(options: GetOrSetOptions | undefined): Resolved {
-    const policy = this.#resources[options?.resource ?? 'default'] ?? this.#resources.default;
-    return {
-      ttlMs: options?.ttlMs ?? policy.ttlMs,
-      graceMs: options?.staleIfErrorMs ?? policy.staleIfErrorMs ?? this.#staleIfErrorMs,
-      negativeTtlMs: options?.negativeTtlMs ?? policy.negativeTtlMs ?? this.#negativeTtlMs,
-    };
   }
 
   #event(name: string, by?: number): void {

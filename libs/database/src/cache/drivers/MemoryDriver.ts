@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { Invalidation } from '../bus/busMessage';
 import { type CacheEntry, isWithinGrace } from '../cacheEntry';
 import { DEFAULT_MEMORY_LAYER_OPTIONS, type MemoryLayerOptions } from '../cacheOptions';
 import { deserializeValue, serializeValue } from '../serializer';
@@ -98,5 +99,23 @@ export class MemoryDriver {
 
   clear(): void {
     this.#lru.clear();
+  }
+
+  /** Applies an invalidation (from this instance or the bus). */
+  apply(what: Invalidation): void {
+    switch (what.type) {
+      case 'keys':
+        this.delete(what.keys);
+        break;
+      case 'tags':
+        this.deleteByTags(what.tags);
+        break;
+      case 'prefix':
+        this.deleteByPrefix(what.prefix);
+        break;
+      case 'clear':
+        this.clear();
+        break;
+    }
   }
 }
