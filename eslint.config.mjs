@@ -1,5 +1,34 @@
 import nx from '@nx/eslint-plugin';
 
+/**
+ * Module boundaries. Production code: app → data, util; data → util; util → util; monitoring
+ * and the test harness import nothing of ours. Tests (and `testing/` helpers) may also import
+ * the test harness (`type:test`).
+ */
+function boundaries({ tests }) {
+  const withTests = (tags) => (tests ? [...tags, 'type:test'] : tags);
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      banTransitiveDependencies: false,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTests(['type:data', 'type:util']) },
+        { sourceTag: 'type:data', onlyDependOnLibsWithTags: withTests(['type:util']) },
+        { sourceTag: 'type:util', onlyDependOnLibsWithTags: withTests(['type:util']) },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:tool', 'type:test'] },
+        { sourceTag: 'type:test', onlyDependOnLibsWithTags: [] },
+        // monitoring is the leaf: it imports nothing of ours.
+        { sourceTag: 'scope:monitoring', onlyDependOnLibsWithTags: withTests([]) },
+        { sourceTag: 'scope:utils', onlyDependOnLibsWithTags: withTests(['scope:utils', 'scope:monitoring']) },
+      ],
+    },
+  ];
+}
+
+const TEST_FILES = ['**/*.test.ts', '**/*.spec.ts', '**/testing/**/*.ts'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -10,24 +39,14 @@ export default [
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:data', 'type:util'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:tool'] },
-            // monitoring is the leaf: it imports nothing of ours.
-            { sourceTag: 'scope:monitoring', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:utils', onlyDependOnLibsWithTags: ['scope:utils', 'scope:monitoring'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ tests: false }),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: TEST_FILES,
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ tests: true }),
     },
   },
   {
@@ -36,7 +55,7 @@ export default [
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
-    files: ['**/*.test.ts', '**/*.spec.ts', 'tools/**/*.ts'],
+    files: [...TEST_FILES, 'tools/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

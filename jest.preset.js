@@ -4,7 +4,10 @@
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
-const moduleNameMapper = {};
+const moduleNameMapper = {
+  // The generated Prisma client imports its siblings as `./x.js`; the sources are `.ts`.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   moduleNameMapper[`^${alias.replace(/[/.]/g, (c) => `\\${c}`)}$`] = path.join(__dirname, target);
 }

@@ -8,4 +8,6 @@ module.exports = {
   rootDir: __dirname,
   // Boundary fixtures run ESLint with the project graph: give them room.
   testTimeout: 60_000,
+  // The harness is its own project (test-harness).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test-harness/'],
 };

@@ -7,9 +7,8 @@
  * everything it starts is stopped. See tools/bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
 import { migrate } from '@libs/database';
-import { freePort } from '../test-harness';
+import { freePort } from '@tools/test-harness';
 import { appRevision, startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
 import { startBenchDatabase, type BenchDatabase } from './auth/benchDatabase';

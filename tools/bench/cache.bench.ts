@@ -6,11 +6,10 @@
  *    executeRedisWithRetry + envelope decoding) vs a raw ioredis GET of the same stored value.
  * Redis: REDIS_URL if set, otherwise a throwaway redis-server started (and stopped) here.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a benchmark script, never shipped; the reverse edge is database's tests using the harness
 import { DEFAULT_REMOTE_RETRY_OPTIONS, ResilientCacheService } from '@libs/database/cache';
 import { executeRedisWithRetry } from '@libs/utils/src/executeWithRetry';
 import { Redis } from 'ioredis';
-import { LocalRedis, redisServerBinary } from '../test-harness/localRedis';
+import { LocalRedis, redisServerBinary } from '@tools/test-harness';
 import { compare, writeReport } from './report';
 
 const VALUE = {

@@ -5,9 +5,8 @@
  */
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a benchmark script, never shipped; the reverse edge is database's tests using the harness
 import { migrate, PrismaDatabaseClient, UserRepository, type User } from '@libs/database';
-import { LocalPostgres } from '../test-harness/localPostgres';
+import { LocalPostgres } from '@tools/test-harness';
 import { compare, writeReport } from './report';
 
 const USERS = 200;

@@ -33,6 +33,7 @@ describe('module boundaries', () => {
     ['a lib importing the app by path', 'libs/utils/src/fixture.ts', "import { x } from '../../../apps/auth-service/src/main';\nexport const y = x;\n"],
     ['monitoring importing the data lib', 'libs/monitoring/src/fixture.ts', "import { x } from '@libs/database/models';\nexport const y = x;\n"],
     ['a deep import past the public paths', 'apps/auth-service/src/fixture.ts', "import { x } from '../../../libs/utils/src/retry/whatever';\nexport const y = x;\n"],
+    ['library code importing the test harness', 'libs/database/src/fixture.ts', "import { createTestDatabase } from '@tools/test-harness';\nexport const y = createTestDatabase;\n"],
   ])('rejects %s', async (_name, file, code) => {
     expect(await boundaryErrors(file, code)).not.toHaveLength(0);
   });
@@ -40,6 +41,7 @@ describe('module boundaries', () => {
   it.each([
     ['the app importing data and util libs', 'apps/auth-service/src/fixture.ts', "import { a } from '@libs/database/postgress/repositories';\nimport { b } from '@libs/utils/src/executeWithRetry';\nimport { c } from '@libs/monitoring';\nexport const y = [a, b, c];\n"],
     ['the data lib importing util libs', 'libs/database/src/fixture.ts', "import { b } from '@libs/utils';\nimport type { IMetricsCollector } from '@libs/monitoring';\nexport const y: [unknown, IMetricsCollector?] = [b];\n"],
+    ['a test importing the test harness', 'libs/database/src/fixture.test.ts', "import { createTestDatabase } from '@tools/test-harness';\nexport const y = createTestDatabase;\n"],
   ])('allows %s', async (_name, file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { LocalPostgres } from './localPostgres';
 import { LocalRedis, redisServerBinary } from './localRedis';
 
 export { LocalPostgres } from './localPostgres';
-export { LocalRedis } from './localRedis';
+export { LocalRedis, redisCommand, redisServerBinary } from './localRedis';
 export { freePort, waitFor } from './ports';
 
 function required(name: string): string {

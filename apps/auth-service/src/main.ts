@@ -1,16 +1,16 @@
 import { loadConfig } from './config';
-import { buildServer } from './server';
+import { createAppContext } from './context';
+import { gracefulShutdown } from './lifecycle';
+import { buildServer, createFastify } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await buildServer(config);
-  const shutdown = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  const app = createFastify(config);
+  const context = await createAppContext(config, app.log);
+  const lifecycle = gracefulShutdown(app, context.closers, { log: app.log });
+  await buildServer(app, context, { draining: () => lifecycle.draining });
+  process.once('SIGTERM', () => void lifecycle.shutdown('SIGTERM'));
+  process.once('SIGINT', () => void lifecycle.shutdown('SIGINT'));
   await app.listen({ host: config.HOST, port: config.PORT });
 }
 

@@ -1,20 +1,9 @@
 import { loadConfig } from './config';
-import { buildServer } from './server';
+import { createFastify } from './server';
 
-describe('auth-service skeleton', () => {
-  it('answers GET /health/live', async () => {
-    const app = await buildServer(loadConfig({ LOG_LEVEL: 'silent' }));
-    const res = await app.inject({ method: 'GET', url: '/health/live' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
-    await app.close();
-  });
-
-});
-
-describe('error answers', () => {
-  it('answers malformed JSON and oversized bodies with 4xx JSON and a code', async () => {
-    const app = await buildServer(loadConfig({ LOG_LEVEL: 'silent' }));
+describe('server error answers', () => {
+  it('answers malformed JSON, oversized bodies and unknown routes with 4xx JSON and a code', async () => {
+    const app = createFastify(loadConfig({ LOG_LEVEL: 'silent' }));
     app.post('/echo', async (req) => req.body);
     const bad = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
     expect(bad.statusCode).toBe(400);

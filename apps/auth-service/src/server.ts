@@ -1,7 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import underPressure from '@fastify/under-pressure';
+import { listCircuitBreakers } from '@libs/utils';
 import type { AppConfig } from './config';
+import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
+import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerMetricsRoute } from './routes/metrics';
 
 /** Headers and body fields that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -19,13 +25,47 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-/** Builds the Fastify app; `main.ts` listens, tests use `inject`. */
-export async function buildServer(config: AppConfig): Promise<FastifyInstance> {
+/** 64 KiB: sign-up and API-key bodies are small; anything larger is junk (DESIGN.md §5a). */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createFastify(config: AppConfig, options: { stream?: NodeJS.WritableStream } = {}): FastifyInstance {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
-    bodyLimit: 64 * 1024,
+    logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.stream ? { stream: options.stream } : {}) },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
   });
   registerErrorHandling(app);
-  registerHealthRoutes(app, { checks: {} });
+  return app;
+}
+
+export interface ServerOptions {
+  draining?: () => boolean;
+}
+
+/** Builds the app on a context; `main.ts` listens, tests use `inject` or listen on port 0. */
+export async function buildServer(app: FastifyInstance, context: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1_000,
+    retryAfter: 1,
+    exposeStatusRoute: false,
+  });
+  await app.register(cors, {
+    origin: context.config.TRUSTED_ORIGINS.length ? context.config.TRUSTED_ORIGINS : false,
+    credentials: true,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+  });
+  registerMetricsRoute(app, { registry: context.registry, metrics: context.metrics });
+  registerHealthRoutes(app, {
+    checks: {
+      database: async () => {
+        const health = await context.db.healthCheck(1_000);
+        return { healthy: health.healthy, latencyMs: health.latencyMs, errorCode: health.errorCode, embedded: health.embedded };
+      },
+      cache: async () => ({ healthy: !context.cache.degraded, required: false, mode: context.cache.mode }),
+    },
+    breakers: () => listCircuitBreakers(),
+    draining: options.draining,
+  });
+  registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   return app;
 }

@@ -1,4 +1,4 @@
-import { LocalPostgres } from '../../test-harness';
+import { LocalPostgres } from '@tools/test-harness';
 import { Client } from 'pg';
 import { AuthBenchError } from './AuthBenchError';
 import { StatementCounter } from './StatementCounter';

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../test-harness';
+import { freePort } from '@tools/test-harness';
 import { isAuthBenchError } from './AuthBenchError';
 import { ChildServer } from './childServer';
 

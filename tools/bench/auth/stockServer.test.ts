@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestDatabase, freePort, type TestDatabase } from '../../test-harness';
+import { createTestDatabase, freePort, type TestDatabase } from '@tools/test-harness';
 import { isAuthBenchError } from './AuthBenchError';
 import { ChildServer } from './childServer';
 import { seedUsers, type BenchUser } from './seed';

@@ -3,7 +3,6 @@
  * plain node:http server. Env: PORT, DATABASE_URL, BETTER_AUTH_SECRET. Prints `READY` when listening.
  */
 import { createServer } from 'node:http';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a runtime use, allowed for type:tool; the "cycle" is only database's tests using tools/test-harness
 import { createDatabaseClient } from '@libs/database';
 import { toNodeHandler } from 'better-auth/node';
 import { createStockAuth } from './stockAuth';

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { betterAuth, type BetterAuthOptions } from 'better-auth';
+import { bearer, openAPI } from 'better-auth/plugins';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppConfig } from '../config';
+import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
+
+export interface CreateAuthOptions {
+  config: AppConfig;
+  secret: string;
+  baseURL: string;
+  repositories: AdapterRepositories;
+  transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
+  logger: FastifyBaseLogger;
+}
+
+/** Session lifetime and refresh window, as Better-Auth's defaults. */
+export const SESSION_EXPIRES_IN_S = 60 * 60 * 24 * 7;
+export const SESSION_UPDATE_AGE_S = 60 * 60 * 24;
+
+/** The seed's extra user fields Better-Auth returns but never lets a client set. */
+const readOnlyUserFields = {
+  status: { type: 'string', required: false, input: false },
+  firstName: { type: 'string', required: false, input: false },
+  lastName: { type: 'string', required: false, input: false },
+  username: { type: 'string', required: false, input: false },
+  roleId: { type: 'string', required: false, input: false },
+} as const;
+
+export function authOptions(options: CreateAuthOptions) {
+  const { config, logger } = options;
+  return {
+    appName: 'auth-service',
+    baseURL: options.baseURL,
+    basePath: '/api/auth',
+    secret: options.secret,
+    trustedOrigins: config.TRUSTED_ORIGINS,
+    telemetry: { enabled: false },
+    database: repositoryAdapter({ repositories: options.repositories, transaction: options.transaction }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+    },
+    user: { additionalFields: readOnlyUserFields },
+    session: {
+      modelName: 'userSession',
+      expiresIn: SESSION_EXPIRES_IN_S,
+      updateAge: SESSION_UPDATE_AGE_S,
+    },
+    account: { modelName: 'account' },
+    verification: { modelName: 'verification' },
+    advanced: {
+      database: { generateId: () => randomUUID() },
+      useSecureCookies: config.NODE_ENV === 'production',
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+    },
+    plugins: [bearer(), openAPI()],
+    logger: {
+      level: 'warn',
+      log: (level, message) => {
+        // Better-Auth's extra arguments can carry request data: only the message is logged.
+        logger[level]({ component: 'better-auth' }, message);
+      },
+    },
+  } satisfies BetterAuthOptions;
+}
+
+export function createAuth(options: CreateAuthOptions) {
+  return betterAuth(authOptions(options));
+}
+
+export type Auth = ReturnType<typeof createAuth>;

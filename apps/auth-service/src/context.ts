@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
+import { createDatabaseClient } from '@libs/database';
+import type { DatabaseClient } from '@libs/database/types';
+import { ResilientCacheService } from '@libs/database/cache';
+import {
+  AccountRepository,
+  ApiKeyRepository,
+  RoleRepository,
+  SessionRepository,
+  UserEventRepository,
+  UserRepository,
+  VerificationRepository,
+  type RepositoryDependencies,
+} from '@libs/database/postgress/repositories';
+import { createAuth, type Auth } from './auth/createAuth';
+import type { AppConfig } from './config';
+import { resolveAuthSecret } from './devSecret';
+import type { Closer } from './lifecycle';
+
+export interface Repositories {
+  users: UserRepository;
+  sessions: SessionRepository;
+  accounts: AccountRepository;
+  verifications: VerificationRepository;
+  apiKeys: ApiKeyRepository;
+  roles: RoleRepository;
+  events: UserEventRepository;
+}
+
+/** Everything a request handler may use, built once at start-up and closed in order at shutdown. */
+export interface AppContext {
+  config: AppConfig;
+  db: DatabaseClient;
+  registry: Registry;
+  metrics: MetricsCollector;
+  cache: ResilientCacheService;
+  repositories: Repositories;
+  auth: Auth;
+  baseURL: string;
+  /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
+  closers: Closer[];
+}
+
+export function createRepositories(deps: RepositoryDependencies): Repositories {
+  return {
+    users: new UserRepository(deps),
+    sessions: new SessionRepository(deps),
+    accounts: new AccountRepository(deps),
+    verifications: new VerificationRepository(deps),
+    apiKeys: new ApiKeyRepository(deps),
+    roles: new RoleRepository(deps),
+    events: new UserEventRepository(deps),
+  };
+}
+
+export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
+  const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
+  const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
+  const db = await createDatabaseClient({
+    url: config.DATABASE_URL,
+    logger,
+    embedded: { dataDir: join(config.DATA_DIR, 'postgres') },
+  });
+  logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
+  const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger });
+  logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
+
+  const deps: RepositoryDependencies = { db, metrics, cache, logger };
+  const repositories = createRepositories(deps);
+  const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const auth = createAuth({
+    config,
+    secret: resolveAuthSecret(config),
+    baseURL,
+    logger,
+    repositories: {
+      user: repositories.users,
+      userSession: repositories.sessions,
+      account: repositories.accounts,
+      verification: repositories.verifications,
+    },
+  });
+  return {
+    config,
+    db,
+    registry,
+    metrics,
+    cache,
+    repositories,
+    auth,
+    baseURL,
+    closers: [
+      { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
+      { name: 'cache', close: () => cache.close() },
+      { name: 'database', close: () => db.disconnect() },
+    ],
+  };
+}

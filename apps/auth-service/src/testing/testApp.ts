@@ -1,0 +1,70 @@
+import { Writable } from 'node:stream';
+import { migrate } from '@libs/database';
+import { createTestDatabase, freePort, harnessRedisUrl, type TestDatabase } from '@tools/test-harness';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../config';
+import { createAppContext, type AppContext } from '../context';
+import { buildServer, createFastify } from '../server';
+
+export interface TestApp {
+  url: string;
+  app: FastifyInstance;
+  context: AppContext;
+  /** Every log line the app wrote (JSON), to check what is and is not logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Use this database (shared by several instances) instead of a fresh one. */
+  database?: TestDatabase;
+  /** Use the harness Redis (L1 + L2 + invalidation bus). @default false */
+  redis?: boolean;
+  env?: Record<string, string>;
+}
+
+/** A migrated fresh database on the harness Postgres, for one test file. */
+export async function migratedDatabase(prefix: string): Promise<TestDatabase> {
+  const db = await createTestDatabase(prefix);
+  await migrate(db.url);
+  return db;
+}
+
+/** The real app on a real Postgres (and Redis when asked), listening on a free port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = options.database ? undefined : await migratedDatabase('app');
+  const database = options.database ?? ownDatabase!;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    DATABASE_URL: database.url,
+    BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    ...(options.redis ? { REDIS_URL: harnessRedisUrl() } : {}),
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = createFastify(config, { stream });
+  const context = await createAppContext(config, app.log);
+  await buildServer(app, context);
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const url = `http://127.0.0.1:${config.PORT}`;
+  return {
+    url,
+    app,
+    context,
+    logs,
+    async close() {
+      await app.close();
+      for (const closer of context.closers) await closer.close().catch(() => undefined);
+      await ownDatabase?.drop();
+    },
+  };
+}
