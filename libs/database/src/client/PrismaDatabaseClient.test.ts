@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
 import { PrismaDatabaseClient } from './PrismaDatabaseClient';

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { createTestDatabase, type TestDatabase } from '@tools/test-harness';
 import { createDatabaseClient } from './createDatabaseClient';
 import { redactUrl } from './options';

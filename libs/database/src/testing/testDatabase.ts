@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { createTestDatabase, type TestDatabase } from '@tools/test-harness';
 import { PrismaDatabaseClient, type PrismaDatabaseClientOptions } from '../client/PrismaDatabaseClient';
 import { migrate } from '../migrations/migrate';

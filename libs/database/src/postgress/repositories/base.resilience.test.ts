@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
 import { Client } from 'pg';
 import { PrismaDatabaseClient } from '../../client/PrismaDatabaseClient';

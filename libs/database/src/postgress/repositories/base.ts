@@ -270,6 +270,21 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     return result;
   }
 
+  /**
+   * A transaction spanning several repositories: `fn` gets this repository and each of
+   * `others` bound to the same transaction (e.g. a user and its Better-Auth account together).
+   */
+  async transactionWith<R, O extends Array<{ bindTo(tx: TransactionState): unknown }>>(
+    others: [...O],
+    fn: (repo: this, ...bound: O) => Promise<R>,
+    options: TransactionOptions = {},
+  ): Promise<R> {
+    return this.transaction((repo) => {
+      const state = repo.tx as TransactionState;
+      return fn(repo, ...(others.map((other) => other.bindTo(state)) as O));
+    }, options);
+  }
+
   /** A copy of this repository bound to a transaction (or another repository's transaction). */
   bindTo(tx: TransactionState): this {
     const Ctor = this.constructor as new (deps: RepositoryDependencies, configOrTx?: unknown, tx?: TransactionState) => this;

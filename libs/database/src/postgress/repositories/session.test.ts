@@ -124,3 +124,31 @@ describe('Better-Auth tables', () => {
     expect(await v.findValid('email:a')).toBeNull();
   });
 });
+
+describe('transactionWith (several repositories, one transaction)', () => {
+  let t: MigratedTestDatabase;
+  beforeAll(async () => {
+    t = await migratedTestDatabase('txwith');
+  });
+  afterAll(() => t.close());
+
+  it('commits a user and its account together, or neither', async () => {
+    const users = new UserRepository({ db: t.client });
+    const accounts = new AccountRepository({ db: t.client });
+    const user = await users.transactionWith([accounts], async (u, a) => {
+      const created = await u.create({ email: 'both@example.com' });
+      await a.create({ userId: created.id, providerId: 'credential', accountId: created.id, password: 'hash' });
+      return created;
+    });
+    expect(await accounts.findByUserId(user.id)).toHaveLength(1);
+    const failed = await users
+      .transactionWith([accounts], async (u, a) => {
+        const created = await u.create({ email: 'neither@example.com' });
+        await a.create({ userId: created.id, providerId: 'credential', accountId: user.id });
+        await a.create({ userId: created.id, providerId: 'credential', accountId: user.id });
+      })
+      .catch((e: unknown) => e);
+    expect(isRepositoryError(failed, 'UNIQUE_VIOLATION')).toBe(true);
+    expect(await users.findByEmail('neither@example.com')).toBeNull();
+  });
+});

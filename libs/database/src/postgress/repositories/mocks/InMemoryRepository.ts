@@ -224,6 +224,11 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
     }
   }
 
+  /** Runs `fn` with this fake and `others` as they are; only this fake's rows roll back. */
+  async transactionWith<R, O extends unknown[]>(others: [...O], fn: (repo: this, ...bound: O) => Promise<R>): Promise<R> {
+    return this.transaction((repo) => fn(repo, ...others));
+  }
+
   bindTo(): this {
     return this;
   }
