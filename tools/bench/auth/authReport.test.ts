@@ -33,6 +33,8 @@ describe('buildAuthReport', () => {
       getSession_rps_vs_nodehttp_ratio: null,
       signin_p50_vs_stock_ratio: null,
       stock_vs_nodehttp_rps_ratio: 0.02,
+      getSession_cpu_per_req_vs_stock_ratio: null,
+      signin_cpu_per_req_vs_stock_ratio: null,
     });
     expect(report.rows).toHaveLength(3);
     expect(report.rows[2].server).toBe(`ours: ${NOT_AVAILABLE}`);
@@ -40,11 +42,16 @@ describe('buildAuthReport', () => {
   });
 
   it('gives every ratio as ours ÷ baseline when ours was measured', () => {
-    const report = buildAuthReport({ ...base, ours: { figures: figures(1_500, 60) } });
+    const ours = figures(1_500, 60);
+    ours.getSession.cpuMsPerRequest = 0.75;
+    ours.signIn!.cpuMsPerRequest = 45;
+    const report = buildAuthReport({ ...base, ours: { figures: ours } });
     expect(report.metrics).toMatchObject({
       getSession_rps_vs_stock_ratio: 5,
       getSession_rps_vs_nodehttp_ratio: 0.1,
       signin_p50_vs_stock_ratio: 0.75,
+      getSession_cpu_per_req_vs_stock_ratio: 0.25,
+      signin_cpu_per_req_vs_stock_ratio: 0.5,
     });
     expect(report.metrics).not.toHaveProperty('ours_reason');
     expect(report.warnings).toEqual([]);

@@ -84,6 +84,9 @@ export function buildAuthReport(input: AuthReportInput): AuthReport {
     getSession_rps_vs_nodehttp_ratio: ratio(oursRps, nodeRps),
     signin_p50_vs_stock_ratio: ratio(oursSignIn, stockSignIn),
     stock_vs_nodehttp_rps_ratio: ratio(stockRps, nodeRps),
+    // CPU per request is the steadiest figure on a shared machine (latency moves with other jobs).
+    getSession_cpu_per_req_vs_stock_ratio: oursRps === null || stockRps === null ? null : ratio(ours?.getSession.cpuMsPerRequest, input.stock.getSession.cpuMsPerRequest),
+    signin_cpu_per_req_vs_stock_ratio: oursSignIn === null || stockSignIn === null ? null : ratio(ours?.signIn?.cpuMsPerRequest, input.stock.signIn?.cpuMsPerRequest),
     warnings,
   };
   const rows = [row('stock Better-Auth', input.stock), row('bare node:http', input.nodehttp)];
