@@ -9,7 +9,7 @@
 import { DEFAULT_REMOTE_RETRY_OPTIONS, ResilientCacheService } from '@libs/database/cache';
 import { executeRedisWithRetry } from '@libs/utils/src/executeWithRetry';
 import { Redis } from 'ioredis';
-import { LocalRedis, redisServerBinary } from '@tools/test-harness';
+import { startDedicatedRedis } from '@tools/test-harness';
 import { compare, writeReport } from './report';
 
 const VALUE = {
@@ -28,9 +28,7 @@ const opsPerSec = (ns: number) => 1e9 / ns;
 
 async function redisUrl(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-  const binary = redisServerBinary();
-  if (!binary) throw new Error('set REDIS_URL or put redis-server on PATH');
-  const server = await LocalRedis.create(binary);
+  const server = await startDedicatedRedis();
   return { url: server.url, stop: () => server.stop() };
 }
 

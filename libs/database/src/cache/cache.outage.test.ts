@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { startDedicatedRedis, type LocalRedis } from '@tools/test-harness';
 import { ResilientCacheService } from './cache.service';
 import type { CacheLogger } from './logger';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { harnessRedisUrl } from '@tools/test-harness';
 import { UserStatus } from '../models';
 import { UserRepository } from '../postgress/repositories/user';

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- tests run on the real-service harness (tools), never shipped code
 import { harnessRedisUrl } from '@tools/test-harness';
 import { randomBytes } from 'node:crypto';
 import { ResilientCacheService } from '../cache.service';
