@@ -71,3 +71,17 @@ describe('test harness', () => {
     expect(server.running).toBe(false);
   });
 });
+
+describe('test harness leftovers', () => {
+  it('stops a dedicated Postgres that a test forgot, when its process exits', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'forgetServer.ts')], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(0);
+    const started = JSON.parse(run.stdout.trim()) as { port: number; dataDir: string; url: string };
+    expect(existsSync(started.dataDir)).toBe(false);
+    const client = new Client({ connectionString: started.url, connectionTimeoutMillis: 1000 });
+    await expect(client.connect()).rejects.toThrow();
+  });
+});

@@ -50,6 +50,18 @@ export interface LocalPostgresOptions {
   password?: string;
 }
 
+/** Servers still running when the process exits (a test that forgot `destroy()`, a crash). */
+const live = new Set<LocalPostgres>();
+let exitHookInstalled = false;
+
+function stopLeftoversOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pg of live) pg.stopSync();
+  });
+}
+
 /**
  * A throwaway Postgres cluster in `os.tmpdir()`: initdb, start, stop (for outage tests),
  * start again on the same port and data, destroy.
@@ -72,6 +84,8 @@ export class LocalPostgres {
 
   static async create(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
     const pg = new LocalPostgres(opts.port ?? (await freePort()), opts);
+    stopLeftoversOnExit();
+    live.add(pg);
     await pg.#initdb();
     await pg.start();
     return pg;
@@ -135,7 +149,17 @@ export class LocalPostgres {
     try {
       await this.stop();
     } finally {
+      live.delete(this);
       rmSync(this.dataDir, { recursive: true, force: true });
     }
+  }
+
+  /** Last-resort synchronous stop, for the process 'exit' hook. */
+  stopSync(): void {
+    if (this.#running) {
+      spawnSync(join(this.#bin, 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w'], { ...this.#runAs, stdio: 'ignore' });
+      this.#running = false;
+    }
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -29,6 +29,12 @@ export function redisCommand(port: number, command: string): Promise<string> {
   });
 }
 
+/** Servers still running when the process exits. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** A throwaway redis-server on loopback (no persistence) that a test can stop and restart. */
 export class LocalRedis {
   readonly port: number;
@@ -66,7 +72,9 @@ export class LocalRedis {
       { stdio: 'ignore' },
     );
     this.#child = child;
+    live.add(child);
     child.once('exit', () => {
+      live.delete(child);
       if (this.#child === child) this.#child = undefined;
     });
     await waitFor(async () => {
