@@ -57,11 +57,6 @@ export class CacheCore {
     return this.#l1 !== undefined;
   }
 
-  /** Loads running now (for tests and health pages). */
-  get inflightLoads(): number {
-    return this.#loads.size;
-  }
-
   // Hot paths (`get`, `getOrSet`) are plain functions, not `async`: an L1 hit then costs one
   // resolved promise instead of a chain of async frames (this is most of the L1 throughput).
   get<T>(key: string): Promise<T | undefined> {

@@ -16,10 +16,6 @@ export interface CacheEntry<T = unknown> {
   tags: readonly string[];
 }
 
-export function isFresh(entry: CacheEntry, now = Date.now()): boolean {
-  return now < entry.expiresAt;
-}
-
 export function isWithinGrace(entry: CacheEntry, now = Date.now()): boolean {
   return now < entry.graceUntil;
 }
