@@ -7,9 +7,37 @@ import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import { migrate, PrismaDatabaseClient, UserRepository, type User } from '@libs/database';
 import { LocalPostgres } from '@tools/test-harness';
-import { compare, writeReport } from './report';
+import { compare, median, writeReport } from './report';
 
 const USERS = 200;
+const PAIRS = 4_000;
+
+/**
+ * Per-call latencies of two candidates on the same row, in random order within each pair, so
+ * load spikes from other processes on this shared machine hit both alike; medians of each.
+ * (Round-based `compare()` swung ±20% here with the load average at 8.)
+ */
+async function paired(name: string, ours: (u: User) => Promise<unknown>, raw: (u: User) => Promise<unknown>, rows: User[]): Promise<Record<string, number>> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const time = async (fn: (u: User) => Promise<unknown>, u: User) => {
+    const t0 = process.hrtime.bigint();
+    await fn(u);
+    return Number(process.hrtime.bigint() - t0);
+  };
+  for (let i = 0; i < 500; i++) await Promise.all([ours(rows[i % rows.length]), raw(rows[i % rows.length])]);
+  for (let i = 0; i < PAIRS; i++) {
+    const u = rows[i % rows.length];
+    if (Math.random() < 0.5) {
+      a.push(await time(ours, u));
+      b.push(await time(raw, u));
+    } else {
+      b.push(await time(raw, u));
+      a.push(await time(ours, u));
+    }
+  }
+  return { [`repo_${name}`]: median(a), [`prisma_${name}`]: median(b) };
+}
 
 async function freshDatabase(adminUrl: string): Promise<string> {
   const admin = new Client({ connectionString: adminUrl });
@@ -34,19 +62,22 @@ export async function run(): Promise<void> {
     const users = new UserRepository({ db });
     const rows: User[] = [];
     for (let i = 0; i < USERS; i++) rows.push(await users.create({ email: `bench${i}@example.com`, name: `Bench ${i}` }));
-    let i = 0;
-    const next = () => rows[i++ % USERS];
     // The repository hides soft-deleted users, so the raw baseline runs the same filter.
     // `async` matters: a PrismaPromise is a lazy thenable that only runs when awaited.
-    const results = await compare(
-      {
-        repo_findById: () => users.findById(next().id),
-        prisma_findById: async () => db.prisma.user.findFirst({ where: { AND: [{ id: next().id }, { isDeleted: false }] } }),
-        repo_findByEmail: () => users.findByEmail(next().email),
-        prisma_findByEmail: async () => db.prisma.user.findFirst({ where: { AND: [{ email: next().email }, { isDeleted: false }] } }),
-      },
-      { iterations: 300, rounds: 21, warmup: 1_000 },
-    );
+    const results = {
+      ...(await paired(
+        'findById',
+        (u) => users.findById(u.id),
+        async (u) => db.prisma.user.findFirst({ where: { AND: [{ id: u.id }, { isDeleted: false }] } }),
+        rows,
+      )),
+      ...(await paired(
+        'findByEmail',
+        (u) => users.findByEmail(u.email),
+        async (u) => db.prisma.user.findFirst({ where: { AND: [{ email: u.email }, { isDeleted: false }] } }),
+        rows,
+      )),
+    };
     // The same paths over a Prisma stub that answers at once: the repository's own CPU cost,
     // free of database and scheduling noise.
     const row = rows[0];
@@ -59,6 +90,7 @@ export async function run(): Promise<void> {
     const us = (ns: number) => Number((ns / 1_000).toFixed(1));
     const metrics = {
       users: USERS,
+      pairs: PAIRS,
       repo_findById_median_us: us(results['repo_findById']),
       prisma_findById_median_us: us(results['prisma_findById']),
       repo_findByEmail_median_us: us(results['repo_findByEmail']),
