@@ -127,7 +127,9 @@ export class LocalPostgres {
 
   async start(): Promise<void> {
     if (this.#running) return;
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200`;
+    // fsync off is safe for throwaway data; synchronous_commit stays on, or an immediate stop
+    // (outage tests) would lose commits the app already saw succeed.
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c full_page_writes=off -c max_connections=200`;
     await this.#exec('pg_ctl', ['start', '-w', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log')]);
     this.#running = true;
     await waitFor(async () => {

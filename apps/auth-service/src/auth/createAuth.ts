@@ -3,6 +3,7 @@ import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import { bearer, openAPI } from 'better-auth/plugins';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config';
+import { outageScope } from '../http/outageScope';
 import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
 
 export interface CreateAuthOptions {
@@ -36,7 +37,9 @@ export function authOptions(options: CreateAuthOptions) {
     secret: options.secret,
     trustedOrigins: config.TRUSTED_ORIGINS,
     telemetry: { enabled: false },
-    database: repositoryAdapter({ repositories: options.repositories, transaction: options.transaction }),
+    // Errors reach our route, which answers outages with 503 + Retry-After (see routes/auth.ts).
+    onAPIError: { throw: true },
+    database: repositoryAdapter({ repositories: options.repositories, transaction: options.transaction, onError: outageScope.report }),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,

@@ -28,7 +28,7 @@ function asCoded(error: unknown): CodedError {
 }
 
 /** Walks `cause` links (bounded) looking for a dependency-outage code. */
-function outageOf(error: unknown): CodedError | undefined {
+export function outageOf(error: unknown): CodedError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const coded = asCoded(current);

@@ -1,12 +1,49 @@
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from '../auth/createAuth';
+import { outageOf } from '../http/httpError';
+import { outageScope } from '../http/outageScope';
 import { sendWebResponse, toWebRequest } from '../http/webBridge';
 
-/** Better-Auth's endpoints under `/api/auth/*`, served through its Fetch handler. */
+interface ApiErrorLike {
+  statusCode: number;
+  body?: unknown;
+  headers?: ConstructorParameters<typeof Headers>[0];
+}
+
+function isApiError(error: unknown): error is ApiErrorLike {
+  return typeof error === 'object' && error !== null && typeof (error as ApiErrorLike).statusCode === 'number' && 'body' in error;
+}
+
+/** The answer Better-Auth itself gives for an APIError. */
+function apiErrorResponse(error: ApiErrorLike): Response {
+  const headers = new Headers(error.headers);
+  headers.set('content-type', 'application/json');
+  return new Response(error.body === undefined ? null : JSON.stringify(error.body), { status: error.statusCode, headers });
+}
+
+/**
+ * Better-Auth's endpoints under `/api/auth/*`, served through its Fetch handler. Better-Auth
+ * turns a failed database call into a 500 or, on some paths, into "no session". Two things make
+ * an outage answer 503 + Retry-After instead: the auth instance is built with `onAPIError.throw`
+ * (errors reach this route with their cause), and the adapter reports every repository outage
+ * to the request's `outageScope`, which catches the ones Better-Auth wrapped or swallowed.
+ */
 export function registerAuthRoutes(app: FastifyInstance, { auth, baseURL }: { auth: Auth; baseURL: string }): void {
   app.route({
     method: ['GET', 'POST'],
     url: '/api/auth/*',
-    handler: async (request, reply) => sendWebResponse(reply, await auth.handler(toWebRequest(request, baseURL))),
+    handler: (request, reply) =>
+      outageScope.run(async () => {
+        let response: Response;
+        try {
+          response = await auth.handler(toWebRequest(request, baseURL));
+        } catch (error) {
+          if (!isApiError(error) || outageOf(error) || error.statusCode >= 500) throw outageScope.current() ?? error;
+          response = apiErrorResponse(error);
+        }
+        const outage = outageScope.current();
+        if (outage && (response.status >= 500 || response.status === 401)) throw outage;
+        return sendWebResponse(reply, response);
+      }),
   });
 }

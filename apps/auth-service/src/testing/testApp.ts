@@ -18,6 +18,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Use this database (shared by several instances) instead of a fresh one. */
   database?: TestDatabase;
+  /** Use this (already migrated) Postgres URL, e.g. a dedicated server the test will stop. */
+  databaseUrl?: string;
   /** Use the harness Redis (L1 + L2 + invalidation bus). @default false */
   redis?: boolean;
   env?: Record<string, string>;
@@ -32,14 +34,14 @@ export async function migratedDatabase(prefix: string): Promise<TestDatabase> {
 
 /** The real app on a real Postgres (and Redis when asked), listening on a free port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const ownDatabase = options.database ? undefined : await migratedDatabase('app');
-  const database = options.database ?? ownDatabase!;
+  const ownDatabase = options.database || options.databaseUrl ? undefined : await migratedDatabase('app');
+  const databaseUrl = options.databaseUrl ?? (options.database ?? ownDatabase)!.url;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
     ...(options.redis ? { REDIS_URL: harnessRedisUrl() } : {}),
     ...options.env,

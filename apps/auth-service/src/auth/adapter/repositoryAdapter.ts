@@ -32,6 +32,8 @@ export interface RepositoryAdapterOptions {
    */
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   debugLogs?: boolean;
+  /** Sees every error a repository call throws (before Better-Auth may swallow it). */
+  onError?: (error: unknown) => void;
 }
 
 function toSelect(select: string[] | undefined): Row | undefined {
@@ -50,11 +52,26 @@ function idLookup(where: readonly WhereCondition[]): string | undefined {
 
 const isNotFound = (error: unknown) => isRepositoryError(error) && error.code === 'NOT_FOUND';
 
-function customAdapter(repositories: AdapterRepositories): CustomAdapter {
+/** Passes every repository error to `onError` before rethrowing it. */
+function observed(repository: AdapterRepository, onError: (error: unknown) => void): AdapterRepository {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
+          onError(error);
+          throw error;
+        });
+    },
+  });
+}
+
+function customAdapter(repositories: AdapterRepositories, onError?: (error: unknown) => void): CustomAdapter {
   const repo = (model: string): AdapterRepository => {
     const found = repositories[model];
     if (!found) throw new Error(`no repository for Better-Auth model "${model}"`);
-    return found;
+    return onError ? observed(found, onError) : found;
   };
   const findOne = async (model: string, where: WhereCondition[], select?: string[]): Promise<Row | null> => {
     const id = idLookup(where);
@@ -138,11 +155,11 @@ export function repositoryAdapter(options: RepositoryAdapterOptions) {
       transaction: runInTransaction
         ? (callback) =>
             runInTransaction((bound) =>
-              callback(createAdapterFactory({ config: { ...config, transaction: false }, adapter: () => customAdapter(bound) })(lazyOptions)),
+              callback(createAdapterFactory({ config: { ...config, transaction: false }, adapter: () => customAdapter(bound, options.onError) })(lazyOptions)),
             )
         : false,
     },
-    adapter: () => customAdapter(options.repositories),
+    adapter: () => customAdapter(options.repositories, options.onError),
   });
   return (betterAuthOptions: BetterAuthOptions) => {
     lazyOptions = betterAuthOptions;

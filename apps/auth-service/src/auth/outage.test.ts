@@ -1,0 +1,58 @@
+import { migrate } from '@libs/database';
+import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
+import { startTestApp, type TestApp } from '../testing/testApp';
+
+const json = { 'content-type': 'application/json' };
+
+async function timed(fn: () => Promise<Response>): Promise<{ res: Response; ms: number }> {
+  const started = performance.now();
+  const res = await fn();
+  return { res, ms: Math.round(performance.now() - started) };
+}
+
+describe('database outage', () => {
+  let pg: LocalPostgres;
+  let t: TestApp;
+  beforeAll(async () => {
+    pg = await startDedicatedPostgres();
+    await migrate(pg.url);
+    t = await startTestApp({ databaseUrl: pg.url });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await pg?.destroy();
+  });
+
+  it('answers 503 with Retry-After (never 401, never a hang) while Postgres is down, and recovers', async () => {
+    const email = `outage-${Date.now()}@example.com`;
+    const credentials = JSON.stringify({ email, password: 'a long enough password' });
+    const signUp = await fetch(`${t.url}/api/auth/sign-up/email`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: 'a long enough password', name: 'O' }) });
+    expect(signUp.status).toBe(200);
+
+    await pg.stop();
+    const signal = () => AbortSignal.timeout(10_000); // a hang fails the test instead of stalling it
+    const signIn = await timed(() => fetch(`${t.url}/api/auth/sign-in/email`, { method: 'POST', headers: json, body: credentials, signal: signal() }));
+    if (signIn.res.status !== 503) console.log('DEBUG', signIn.res.status, await signIn.res.clone().text(), t.logs.filter((l) => l.includes('"level":50')).slice(-3).join('\n'));
+    expect(signIn.res.status).toBe(503);
+    expect(Number(signIn.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await signIn.res.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+
+    const unknownSession = await timed(() => fetch(`${t.url}/api/auth/get-session`, { headers: { authorization: 'Bearer not-a-cached-token' }, signal: signal() }));
+    expect(unknownSession.res.status).toBe(503);
+    const ready = await fetch(`${t.url}/health/ready`, { signal: signal() });
+    expect(ready.status).toBe(503);
+    console.log(`outage answers: sign-in 503 in ${signIn.ms} ms, get-session 503 in ${unknownSession.ms} ms`);
+
+    await pg.start();
+    const restarted = performance.now();
+    let status = 0;
+    while (performance.now() - restarted < 30_000) {
+      status = (await fetch(`${t.url}/api/auth/sign-in/email`, { method: 'POST', headers: json, body: credentials })).status;
+      if (status === 200) break;
+      expect(status).toBe(503);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    console.log(`recovered: sign-in 200 ${Math.round(performance.now() - restarted)} ms after Postgres restarted`);
+  });
+});
