@@ -5,30 +5,14 @@ import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
 import { createDatabaseClient } from '@libs/database';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
-import {
-  AccountRepository,
-  ApiKeyRepository,
-  RoleRepository,
-  SessionRepository,
-  UserEventRepository,
-  UserRepository,
-  VerificationRepository,
-  type RepositoryDependencies,
-} from '@libs/database/postgress/repositories';
+import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
 import { createAuth, type Auth } from './auth/createAuth';
 import type { AppConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
 import type { Closer } from './lifecycle';
+import { createRepositories, type Repositories } from './repositories';
 
-export interface Repositories {
-  users: UserRepository;
-  sessions: SessionRepository;
-  accounts: AccountRepository;
-  verifications: VerificationRepository;
-  apiKeys: ApiKeyRepository;
-  roles: RoleRepository;
-  events: UserEventRepository;
-}
+export type { Repositories } from './repositories';
 
 /** Everything a request handler may use, built once at start-up and closed in order at shutdown. */
 export interface AppContext {
@@ -42,18 +26,6 @@ export interface AppContext {
   baseURL: string;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
   closers: Closer[];
-}
-
-export function createRepositories(deps: RepositoryDependencies): Repositories {
-  return {
-    users: new UserRepository(deps),
-    sessions: new SessionRepository(deps),
-    accounts: new AccountRepository(deps),
-    verifications: new VerificationRepository(deps),
-    apiKeys: new ApiKeyRepository(deps),
-    roles: new RoleRepository(deps),
-    events: new UserEventRepository(deps),
-  };
 }
 
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
@@ -76,7 +48,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     secret: resolveAuthSecret(config),
     baseURL,
     logger,
-    repositories: {
+    plugins: { config, repositories, cache, logger },
+    adapterRepositories: {
       user: repositories.users,
       userSession: repositories.sessions,
       account: repositories.accounts,

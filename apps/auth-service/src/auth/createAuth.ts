@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
-import { bearer, openAPI } from 'better-auth/plugins';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config';
 import { outageScope } from '../http/outageScope';
 import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
+import { authPlugins, type PluginDependencies } from './plugins';
 
 export interface CreateAuthOptions {
   config: AppConfig;
   secret: string;
   baseURL: string;
-  repositories: AdapterRepositories;
+  /** Better-Auth model name → repository (user, userSession, account, verification). */
+  adapterRepositories: AdapterRepositories;
+  plugins: PluginDependencies;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   logger: FastifyBaseLogger;
 }
@@ -39,7 +41,7 @@ export function authOptions(options: CreateAuthOptions) {
     telemetry: { enabled: false },
     // Errors reach our route, which answers outages with 503 + Retry-After (see routes/auth.ts).
     onAPIError: { throw: true },
-    database: repositoryAdapter({ repositories: options.repositories, transaction: options.transaction, onError: outageScope.report }),
+    database: repositoryAdapter({ repositories: options.adapterRepositories, transaction: options.transaction, onError: outageScope.report }),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,
@@ -59,7 +61,7 @@ export function authOptions(options: CreateAuthOptions) {
       useSecureCookies: config.NODE_ENV === 'production',
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
     },
-    plugins: [bearer(), openAPI()],
+    plugins: authPlugins(options.plugins),
     logger: {
       level: 'warn',
       log: (level, message) => {
