@@ -6,6 +6,8 @@ import { createDatabaseClient } from '@libs/database';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
+import { sessionRows } from './auth/adapter/sessionRows';
+import { userRows } from './auth/adapter/userRows';
 import { createAuth, type Auth } from './auth/createAuth';
 import type { AppConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
@@ -50,8 +52,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     logger,
     plugins: { config, repositories, cache, logger },
     adapterRepositories: {
-      user: repositories.users,
-      userSession: repositories.sessions,
+      user: userRows(repositories.users),
+      userSession: sessionRows(repositories.sessions, repositories.users),
       account: repositories.accounts,
       verification: repositories.verifications,
     },

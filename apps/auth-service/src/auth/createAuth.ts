@@ -47,6 +47,9 @@ export function authOptions(options: CreateAuthOptions) {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      // Sign-up answers the same for a new and an existing email (no enumeration): the user
+      // signs in afterwards.
+      autoSignIn: false,
     },
     user: { additionalFields: readOnlyUserFields },
     session: {

@@ -45,12 +45,38 @@ describe('Better-Auth over the repositories: email and password flows', () => {
     expect(((await byBearer.json()) as { user: { email: string } }).user.email).toBe(email);
 
     const sessionsInDb = await t.context.repositories.sessions.findActiveByUser(row!.id);
-    expect(sessionsInDb.length).toBe(2); // sign-up and sign-in sessions
+    expect(sessionsInDb.length).toBe(1); // sign-up does not sign in (no enumeration); sign-in did
 
     const signOut = await fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
     expect(signOut.status).toBe(200);
     const after = await fetch(`${t.url}/api/auth/get-session`, { headers: { cookie } });
     expect(await after.json()).toBeNull();
+
+    // Sign-out ends the session (history kept), it does not erase it.
+    const ended = await t.context.repositories.sessions.findById(sessionsInDb[0].id);
+    expect(ended).toMatchObject({ isActive: false, endReason: 'revoked' });
+    expect(ended!.endedAt).toBeInstanceOf(Date);
+    const logs = await t.context.repositories.sessions.getLogs(sessionsInDb[0].id);
+    expect(logs.map((l) => l.action)).toEqual(expect.arrayContaining(['ENDED']));
+  });
+
+  it('answers a sign-up for an existing email exactly like one for a new email', async () => {
+    const email = `twice-${Date.now()}@example.com`;
+    const signUp = (address: string) =>
+      fetch(`${t.url}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: address, password: 'yet another password', name: 'Twice' }),
+      });
+    const first = await signUp(email);
+    const again = await signUp(email);
+    const fresh = await signUp(`fresh-${Date.now()}@example.com`);
+    expect([first.status, again.status, fresh.status]).toEqual([200, 200, 200]);
+    const shape = (body: { token: unknown; user: Record<string, unknown> }) => ({ token: body.token, keys: Object.keys(body.user).sort() });
+    const bodies = (await Promise.all([again.json(), fresh.json()])) as Array<{ token: unknown; user: Record<string, unknown> }>;
+    expect(shape(bodies[0])).toEqual(shape(bodies[1]));
+    expect(bodies[0].token).toBeNull();
+    expect(await t.context.repositories.users.count({ email })).toBe(1);
   });
 
   it('answers a wrong password and an unknown email the same way', async () => {

@@ -1,0 +1,51 @@
+import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { AdapterRepository } from './repositoryAdapter';
+
+type Row = Record<string, unknown>;
+
+/** Statuses whose sessions work. Anything else (BANNED, INACTIVE, DELETED, PENDING) does not. */
+export const ACTIVE_STATUS = 'ACTIVE';
+
+const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where).length ? { AND: [where, { isActive: true }] } : { isActive: true });
+
+/**
+ * Better-Auth's view of `UserSession` rows:
+ * - it sees only live sessions (`isActive`), and only those of users whose status is ACTIVE and
+ *   who are not soft-deleted — so a ban or a soft delete ends every session on the next request,
+ *   on every instance (the user read is cached and invalidated through the cache bus);
+ * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
+ *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
+ */
+export function sessionRows(sessions: SessionRepository, users: UserRepository): AdapterRepository {
+  const userCanUse = async (row: Row | null): Promise<boolean> => {
+    if (!row) return false;
+    const user = await users.findById(String(row['userId']));
+    return !!user && user.status === ACTIVE_STATUS && !user.isDeleted;
+  };
+  const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);
+  const endAll = async (where: Row): Promise<number> => {
+    const rows = await sessions.findMany({ where: activeOnly(where), select: { id: true } });
+    for (const row of rows) await sessions.end(row.id, { reason: 'revoked' });
+    return rows.length;
+  };
+  return {
+    findById: async (id) => {
+      const row = (await sessions.findFirst({ where: activeOnly({ id }) })) as Row | null;
+      return guard(row);
+    },
+    findFirst: async ({ where, select }) => {
+      // The token lookup is the hot one: serve it from the repository's cache.
+      const token = where && Object.keys(where).length === 1 ? (where['token'] as { equals?: unknown } | undefined)?.equals : undefined;
+      if (typeof token === 'string' && !select) return guard(await sessions.findActiveByToken(token));
+      const row = (await sessions.findFirst({ where: activeOnly(where), select: select && { ...select, userId: true } })) as Row | null;
+      return guard(row);
+    },
+    findMany: (options) => sessions.findMany({ ...options, where: activeOnly(options.where) }),
+    count: (where) => sessions.count(activeOnly(where) as never),
+    create: (data) => sessions.create(data as never),
+    update: (id, data) => sessions.update(id, data as never),
+    updateMany: (where, data) => sessions.updateMany(activeOnly(where) as never, data),
+    delete: async (id) => sessions.end(id, { reason: 'revoked' }),
+    deleteMany: (where) => endAll(where),
+  };
+}
