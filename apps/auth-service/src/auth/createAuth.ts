@@ -4,6 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config';
 import { outageScope } from '../http/outageScope';
 import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
+import { beforeSessionCreate } from './hooks/accountStatus';
+import { authEvents } from './hooks/authEvents';
 import { authPlugins, type PluginDependencies } from './plugins';
 
 export interface CreateAuthOptions {
@@ -32,6 +34,8 @@ const readOnlyUserFields = {
 
 export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
+  const { users, events } = options.plugins.repositories;
+  const eventDeps = { users, events, logger };
   return {
     appName: 'auth-service',
     baseURL: options.baseURL,
@@ -54,6 +58,7 @@ export function authOptions(options: CreateAuthOptions) {
     user: { additionalFields: readOnlyUserFields },
     session: {
       modelName: 'userSession',
+      additionalFields: { fingerprint: { type: 'string', required: false, input: false, returned: false } },
       expiresIn: SESSION_EXPIRES_IN_S,
       updateAge: SESSION_UPDATE_AGE_S,
     },
@@ -63,8 +68,13 @@ export function authOptions(options: CreateAuthOptions) {
       database: { generateId: () => randomUUID() },
       useSecureCookies: config.NODE_ENV === 'production',
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+      // Set by our Fastify bridge from the socket address; a client's own value is overwritten.
+      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
     },
-    plugins: authPlugins(options.plugins),
+    plugins: [...authPlugins(options.plugins), authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions })],
+    databaseHooks: {
+      session: { create: { before: beforeSessionCreate(eventDeps) } },
+    },
     logger: {
       level: 'warn',
       log: (level, message) => {

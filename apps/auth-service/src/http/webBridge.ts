@@ -12,6 +12,9 @@ export function toWebRequest(request: FastifyRequest, baseUrl: string): Request 
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, String(value));
   }
+  // The client address as Fastify sees it (trustProxy decides whether proxies count); whatever
+  // the client put in X-Forwarded-For is replaced, so Better-Auth's IP rate limits hold.
+  headers.set('x-forwarded-for', request.ip);
   const method = request.method.toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== undefined && request.body !== null;
   let body: string | undefined;
