@@ -1,0 +1,112 @@
+import type { ApiKey, User } from '@libs/database/models';
+import type { ApiKeyRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { RateLimiter } from '../shared/RateLimiter';
+import type { WindowLimit } from '../shared/MemoryWindow';
+import { API_KEY_ERROR_CODES } from './error-codes';
+
+/** Who a valid key speaks for, and what it may do. */
+export interface ApiKeyPrincipal {
+  keyId: string;
+  keyName: string;
+  userId: string;
+  scopes: string[];
+  storeId: string | null;
+  expiresAt: Date | null;
+  /** The key's owner (live: not banned, not deleted). */
+  user: User;
+}
+
+export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
+
+export type VerifyOutcome =
+  | { ok: true; principal: ApiKeyPrincipal; rateLimit?: { limit: number; remaining: number; resetInMs: number } }
+  | { ok: false; status: 401 | 403 | 429; error: ApiKeyError; retryAfterS?: number; missingScopes?: string[] };
+
+export interface ApiKeyVerifierOptions {
+  /** Limit of keys without their own `rateLimit`; `null` = unlimited. @default { max: 1_000, windowMs: 60_000 } */
+  defaultRateLimit?: WindowLimit | null;
+  /** Keys longer than this are refused before any work. @default 200 */
+  maxKeyLength?: number;
+  /** At most one expiry sweep (ACTIVE → EXPIRED) per this interval when an expired key shows up. @default 10_000 */
+  expireSweepMinIntervalMs?: number;
+}
+
+export const DEFAULT_API_KEY_VERIFIER_OPTIONS = {
+  defaultRateLimit: { max: 1_000, windowMs: 60_000 },
+  maxKeyLength: 200,
+  expireSweepMinIntervalMs: 10_000,
+} as const satisfies Required<ApiKeyVerifierOptions>;
+
+const INVALID: VerifyOutcome = { ok: false, status: 401, error: API_KEY_ERROR_CODES.INVALID_API_KEY };
+
+/** The per-key limit stored in the key's metadata (`{ rateLimit: { max, windowMs } }`). */
+export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undefined {
+  const limit = (key.metadata as { rateLimit?: WindowLimit } | null)?.rateLimit;
+  return limit && Number.isInteger(limit.max) && Number.isInteger(limit.windowMs) ? limit : undefined;
+}
+
+/**
+ * The one key check every entry point shares (Better-Auth endpoint and hook, the Fastify
+ * route and preHandler): repository validation (cache-first, no write), the owner's status,
+ * then the key's rate limit. Unknown, malformed, truncated and over-long keys all get the
+ * same INVALID_API_KEY answer.
+ */
+export class ApiKeyVerifier {
+  readonly #apiKeys: ApiKeyRepository;
+  readonly #users: UserRepository;
+  readonly #limiter: RateLimiter;
+  readonly #options: Required<ApiKeyVerifierOptions>;
+  #lastSweep = 0;
+
+  constructor(deps: { apiKeys: ApiKeyRepository; users: UserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+    this.#apiKeys = deps.apiKeys;
+    this.#users = deps.users;
+    this.#limiter = deps.rateLimiter;
+    this.#options = { ...DEFAULT_API_KEY_VERIFIER_OPTIONS, ...options };
+  }
+
+  get rateLimiter(): RateLimiter {
+    return this.#limiter;
+  }
+
+  /** Checks a presented key. Throws only when the database is unreachable (the route answers 503). */
+  async verify(plainKey: unknown, requiredScopes: readonly string[] = []): Promise<VerifyOutcome> {
+    if (typeof plainKey !== 'string' || plainKey.length === 0 || plainKey.length > this.#options.maxKeyLength) return INVALID;
+    const result = await this.#apiKeys.validate(plainKey, [...requiredScopes]);
+    if (!result.valid || !result.apiKey) {
+      switch (result.reason) {
+        case 'REVOKED':
+          return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_REVOKED };
+        case 'EXPIRED':
+          this.#sweepExpired(result.apiKey?.status);
+          return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_EXPIRED };
+        case 'INACTIVE':
+          return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_INACTIVE };
+        case 'INSUFFICIENT_SCOPE':
+          return { ok: false, status: 403, error: API_KEY_ERROR_CODES.INSUFFICIENT_SCOPE, missingScopes: result.missingScopes };
+        default:
+          return INVALID;
+      }
+    }
+    const key = result.apiKey;
+    // Cached and invalidated across instances by UserRepository: a ban is seen on the next request.
+    const user = await this.#users.findById(key.userId);
+    if (!user || user.isDeleted || user.status !== 'ACTIVE') return INVALID;
+    const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, storeId: key.storeId, expiresAt: key.expiresAt, user };
+    const limit = keyRateLimit(key) ?? this.#options.defaultRateLimit;
+    if (!limit) return { ok: true, principal };
+    const decision = await this.#limiter.hit(`apikey:${key.id}`, limit);
+    if (!decision.allowed) {
+      return { ok: false, status: 429, error: API_KEY_ERROR_CODES.RATE_LIMITED, retryAfterS: Math.max(1, Math.ceil(decision.resetInMs / 1_000)) };
+    }
+    return { ok: true, principal, rateLimit: { limit: decision.limit, remaining: Math.max(0, decision.limit - decision.count), resetInMs: decision.resetInMs } };
+  }
+
+  /** An ACTIVE key past its expiry is marked EXPIRED in the background, at most once per interval. */
+  #sweepExpired(status: string | undefined): void {
+    const now = Date.now();
+    if (status !== 'ACTIVE' || now - this.#lastSweep < this.#options.expireSweepMinIntervalMs) return;
+    this.#lastSweep = now;
+    this.#apiKeys.expireSweep().catch(() => undefined); // retried on the next expired key; never fails a check
+  }
+}

@@ -1,0 +1,44 @@
+import { APIError, createAuthEndpoint } from 'better-auth/api';
+import type { BetterAuthPlugin } from 'better-auth';
+import type { PluginServices } from '../services';
+import { keyEndpoints } from './endpoints';
+import { API_KEY_ERROR_CODES } from './error-codes';
+import { verifyKeyBodySchema } from './schema';
+import { apiKeySessionHook } from './sessionHook';
+import { STATUS_NAMES, verifyAnswer, verifyOpenApi } from './verifyAnswer';
+
+export interface ApiKeyPluginOptions {
+  /** Prefix of generated keys (`<prefix>_<identifier>_<secret>`). @default 'sk' */
+  defaultPrefix?: string;
+  /** Let `x-api-key` stand in for a session on Better-Auth endpoints. @default true */
+  enableSessionForApiKeys?: boolean;
+}
+
+export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessionForApiKeys: true } as const satisfies Required<ApiKeyPluginOptions>;
+
+/**
+ * API keys on our `ApiKeyRepository` (no Better-Auth tables): create / list / update /
+ * revoke / rotate for the signed-in user, `verify`, and `x-api-key` request authentication.
+ * Verification writes nothing (usage is buffered by the repository) and is rate limited per key.
+ */
+export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories'>, options: ApiKeyPluginOptions = {}) {
+  const settings = { ...DEFAULT_API_KEY_PLUGIN_OPTIONS, ...options };
+  const verifier = services.apiKeys;
+  return {
+    id: 'api-key',
+    endpoints: {
+      ...keyEndpoints({ apiKeys: services.repositories.apiKeys, events: services.repositories.events, defaultPrefix: settings.defaultPrefix }),
+      // Over HTTP the Fastify route of the same path answers (see fastifyRoutes.ts); this one
+      // serves `auth.api.verifyApiKey` and the OpenAPI reference, with the same answers.
+      verifyApiKey: createAuthEndpoint('/api-key/verify', { method: 'POST', body: verifyKeyBodySchema, metadata: { openapi: verifyOpenApi } }, async (ctx) => {
+        const answer = verifyAnswer(await verifier.verify(ctx.body.key, ctx.body.scopes ?? []));
+        if (answer.status !== 200) throw new APIError(STATUS_NAMES[answer.status], answer.body, answer.headers);
+        return ctx.json(answer.body);
+      }),
+    },
+    hooks: { before: settings.enableSessionForApiKeys ? [apiKeySessionHook(verifier)] : [] },
+    $ERROR_CODES: API_KEY_ERROR_CODES,
+  } satisfies BetterAuthPlugin;
+}
+
+export type ApiKeyPlugin = ReturnType<typeof apiKeyPlugin>;

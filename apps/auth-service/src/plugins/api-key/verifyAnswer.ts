@@ -1,0 +1,62 @@
+import type { VerifyOutcome } from './ApiKeyVerifier';
+
+export interface VerifyAnswer {
+  status: 200 | 401 | 403 | 429;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/**
+ * The HTTP answer of `POST /api-key/verify`, shared by the Better-Auth endpoint and the
+ * Fastify route so both say exactly the same thing.
+ */
+export function verifyAnswer(outcome: VerifyOutcome): VerifyAnswer {
+  if (!outcome.ok) {
+    return {
+      status: outcome.status,
+      body: { valid: false, code: outcome.error.code, message: outcome.error.message, ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}) },
+      headers: outcome.retryAfterS === undefined ? {} : { 'retry-after': String(outcome.retryAfterS) },
+    };
+  }
+  const { principal, rateLimit } = outcome;
+  return {
+    status: 200,
+    body: {
+      valid: true,
+      key: { id: principal.keyId, name: principal.keyName, userId: principal.userId, scopes: principal.scopes, storeId: principal.storeId, expiresAt: principal.expiresAt },
+    },
+    headers: rateLimit ? { 'x-ratelimit-limit': String(rateLimit.limit), 'x-ratelimit-remaining': String(rateLimit.remaining) } : {},
+  };
+}
+
+/** The error body of a refused `x-api-key` (Better-Auth's `{ code, message }` shape). */
+export function refusalBody(outcome: Extract<VerifyOutcome, { ok: false }>): { code: string; message: string; missingScopes?: string[] } {
+  return { code: outcome.error.code, message: outcome.error.message, ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}) };
+}
+
+export const STATUS_NAMES = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 429: 'TOO_MANY_REQUESTS' } as const;
+
+export const verifyOpenApi = {
+  operationId: 'verifyApiKey',
+  summary: 'Verify an API key',
+  description: 'Checks a key (and optionally scopes) without writing to the database; counts toward the key rate limit. 401 invalid / revoked / expired, 403 missing scope, 429 rate limited (Retry-After).',
+  responses: {
+    200: {
+      description: 'Valid key',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              valid: { type: 'boolean' },
+              key: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, userId: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } } } },
+            },
+          },
+        },
+      },
+    },
+    401: { description: 'Invalid, revoked or expired key' },
+    403: { description: 'A required scope is missing' },
+    429: { description: 'Rate limited; see Retry-After' },
+  },
+} as const;

@@ -1,0 +1,136 @@
+import { APIError, createAuthEndpoint } from 'better-auth/api';
+import type { Role } from '@libs/database/models';
+import type { RoleRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import { userSessionMiddleware } from '../shared/sessionGuard';
+import { ROLE_ERROR_CODES } from './error-codes';
+import { assertPermission, type RoleAdminPermissions } from './guard';
+import { mapRoleErrors } from './repositoryErrors';
+import { createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
+
+export interface RoleEndpointDependencies {
+  roles: RoleRepository;
+  users: UserRepository;
+  events: UserEventRepository;
+  permissions: RoleAdminPermissions;
+}
+
+const roleSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    category: { type: 'string', nullable: true },
+    level: { type: 'number' },
+    parentRoleId: { type: 'string', nullable: true },
+    version: { type: 'number' },
+    permissions: { type: 'array', items: { type: 'string' } },
+    effectivePermissions: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+const roleResponse = { 200: { description: 'The role', content: { 'application/json': { schema: { type: 'object', properties: { role: roleSchema } } } } } } as const;
+const listResponse = { description: 'Roles', content: { 'application/json': { schema: { type: 'object', properties: { roles: { type: 'array', items: roleSchema } } } } } } as const;
+const openapi = (operationId: string, summary: string, description: string) => ({ openapi: { operationId, summary, description, responses: roleResponse } });
+
+/** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
+export function roleEndpoints(deps: RoleEndpointDependencies) {
+  const { roles, events, permissions } = deps;
+
+  async function view(role: Role) {
+    const own = await roles.findById(role.id, { include: { permissions: true } });
+    return {
+      ...role,
+      permissions: ((own as Role | null)?.permissions ?? []).map((p) => p.permission).sort(),
+      effectivePermissions: await roles.getEffectivePermissions(role.id),
+    };
+  }
+  // Role definitions change what every holder may do: the actor's trail records each change.
+  const record = (actorId: string, eventType: string, role: Role, extra: Record<string, string | number | string[]> = {}) =>
+    events.append({ userId: actorId, eventType, metadata: { roleId: role.id, roleName: role.name, version: role.version, ...extra } }).catch(() => undefined);
+
+  return {
+    createRole: createAuthEndpoint(
+      '/roles/create',
+      { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
+      async (ctx) => {
+        const actor = ctx.context.session.user.id;
+        await assertPermission(roles, actor, permissions.manage);
+        const role = await mapRoleErrors(() => roles.create(ctx.body));
+        await record(actor, 'ROLE_CREATED', role);
+        return ctx.json({ role: await view(role) });
+      },
+    ),
+
+    updateRole: createAuthEndpoint(
+      '/roles/update',
+      { method: 'POST', body: updateRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('updateRole', 'Update a role', 'A parent that would form a cycle is refused (ROLE_CYCLE); version is bumped.') },
+      async (ctx) => {
+        const actor = ctx.context.session.user.id;
+        await assertPermission(roles, actor, permissions.manage);
+        const { roleId, ...changes } = ctx.body;
+        const role = await mapRoleErrors(() => roles.update(roleId, changes));
+        await record(actor, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
+        return ctx.json({ role: await view(role) });
+      },
+    ),
+
+    deleteRole: createAuthEndpoint(
+      '/roles/delete',
+      { method: 'POST', body: roleIdBodySchema, use: [userSessionMiddleware], metadata: openapi('deleteRole', 'Delete a role', 'Refused while users hold it or when it is a system role; its children move to the top.') },
+      async (ctx) => {
+        const actor = ctx.context.session.user.id;
+        await assertPermission(roles, actor, permissions.manage);
+        const role = await roles.findById(ctx.body.roleId);
+        if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
+        if (role.isSystem) throw new APIError('BAD_REQUEST', ROLE_ERROR_CODES.SYSTEM_ROLE);
+        if ((await deps.users.count({ roleId: role.id })) > 0) throw new APIError('CONFLICT', ROLE_ERROR_CODES.ROLE_IN_USE);
+        await mapRoleErrors(() => roles.delete(role.id));
+        await record(actor, 'ROLE_DELETED', role);
+        return ctx.json({ success: true });
+      },
+    ),
+
+    addRolePermissions: createAuthEndpoint(
+      '/roles/add-permissions',
+      { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
+      async (ctx) => {
+        const actor = ctx.context.session.user.id;
+        await assertPermission(roles, actor, permissions.manage);
+        const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
+        await record(actor, 'ROLE_PERMISSIONS_ADDED', role, { permissions: ctx.body.permissions });
+        return ctx.json({ role: await view(role) });
+      },
+    ),
+
+    removeRolePermissions: createAuthEndpoint(
+      '/roles/remove-permissions',
+      { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
+      async (ctx) => {
+        const actor = ctx.context.session.user.id;
+        await assertPermission(roles, actor, permissions.manage);
+        const role = await mapRoleErrors(() => roles.removePermissions(ctx.body.roleId, ctx.body.permissions));
+        await record(actor, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
+        return ctx.json({ role: await view(role) });
+      },
+    ),
+
+    getRole: createAuthEndpoint(
+      '/roles/get',
+      { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.') },
+      async (ctx) => {
+        await assertPermission(roles, ctx.context.session.user.id, permissions.read);
+        const role = await roles.findById(ctx.query.roleId);
+        if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
+        return ctx.json({ role: await view(role) });
+      },
+    ),
+
+    listRoles: createAuthEndpoint(
+      '/roles/list',
+      { method: 'GET', use: [userSessionMiddleware], metadata: { openapi: { operationId: 'listRoles', summary: 'List roles', description: 'Ordered by level, then name.', responses: { 200: listResponse } } } },
+      async (ctx) => {
+        await assertPermission(roles, ctx.context.session.user.id, permissions.read);
+        return ctx.json({ roles: await roles.findMany({ orderBy: [{ level: 'asc' }, { name: 'asc' }], take: 1_000 }) });
+      },
+    ),
+  };
+}

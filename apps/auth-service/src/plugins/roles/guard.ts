@@ -1,0 +1,22 @@
+import { APIError } from 'better-auth/api';
+import { permissionGrants, type RoleRepository } from '@libs/database/postgress/repositories';
+import { ROLE_ERROR_CODES } from './error-codes';
+
+/** The permissions the roles plugin's own endpoints require. */
+export interface RoleAdminPermissions {
+  /** Create, update, delete roles and their permissions. @default 'roles:manage' */
+  manage: string;
+  /** Assign roles to users. @default 'roles:assign' */
+  assign: string;
+  /** Read roles and other users' permissions. @default 'roles:read' */
+  read: string;
+}
+
+export const DEFAULT_ROLE_ADMIN_PERMISSIONS: RoleAdminPermissions = { manage: 'roles:manage', assign: 'roles:assign', read: 'roles:read' };
+
+/** Throws 403 PERMISSION_DENIED unless the user's effective permissions grant `permission`. */
+export async function assertPermission(roles: RoleRepository, userId: string, permission: string): Promise<void> {
+  if (!permissionGrants(await roles.getUserPermissions(userId), permission)) {
+    throw new APIError('FORBIDDEN', { ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
+  }
+}

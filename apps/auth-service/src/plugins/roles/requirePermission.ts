@@ -1,0 +1,41 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { permissionGrants } from '@libs/database/postgress/repositories';
+import { authenticateApiKey } from '../api-key/requireApiKey';
+import { API_KEY_HEADER } from '../api-key/sessionHook';
+import { refusalBody } from '../api-key/verifyAnswer';
+import { ROLE_ERROR_CODES } from './error-codes';
+
+function toHeaders(request: FastifyRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value);
+    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+/**
+ * Fastify preHandler: the caller — an `x-api-key` (its owner) or a Better-Auth session
+ * (cookie or bearer) — must hold `permission` through their role and its ancestors.
+ * 401 without an identity, 403 without the permission.
+ */
+export function requirePermission(permission: string) {
+  return async function requirePermissionHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const services = request.server.authPlugins;
+    let userId: string | undefined = request.apiKey?.userId;
+    if (!userId && request.headers[API_KEY_HEADER] !== undefined) {
+      const outcome = await authenticateApiKey(request);
+      if (!outcome.ok) {
+        if (outcome.retryAfterS !== undefined) void reply.header('retry-after', String(outcome.retryAfterS));
+        return reply.code(outcome.status).send(refusalBody(outcome));
+      }
+      request.apiKey = outcome.principal;
+      userId = outcome.principal.userId;
+    }
+    if (!userId) userId = (await services.readSession(toHeaders(request)))?.user.id;
+    if (!userId) return reply.code(401).send({ code: 'UNAUTHORIZED', message: 'Unauthorized' });
+    if (!permissionGrants(await services.repositories.roles.getUserPermissions(userId), permission)) {
+      return reply.code(403).send({ ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
+    }
+  };
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context';
+import { verifyKeyBodySchema } from './api-key/schema';
+import { verifyAnswer } from './api-key/verifyAnswer';
+import { pluginServices } from './services';
+
+/**
+ * Fastify side of the plugins: `app.authPlugins` (for `requireApiKey` / `requirePermission`)
+ * and the lean `POST /api/auth/api-key/verify`. That path is also a Better-Auth endpoint;
+ * Fastify matches this static route before the `/api/auth/*` wildcard, so key checks skip
+ * Better-Auth's per-request router (≈ 2–3 ms of CPU, DESIGN.md §6) with the same answers.
+ */
+export function registerPluginRoutes(app: FastifyInstance, context: AppContext): void {
+  const services = pluginServices({ config: context.config, repositories: context.repositories, logger: app.log });
+  app.decorate('authPlugins', {
+    ...services,
+    readSession: (headers: Headers) => context.auth.api.getSession({ headers }),
+  });
+  app.decorateRequest('apiKey', null);
+
+  app.post('/api/auth/api-key/verify', async (request, reply) => {
+    const parsed = verifyKeyBodySchema.safeParse(request.body);
+    if (!parsed.success) {
+      return reply.code(400).send({ code: 'VALIDATION_ERROR', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    }
+    const answer = verifyAnswer(await services.apiKeys.verify(parsed.data.key, parsed.data.scopes ?? []));
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
+}
