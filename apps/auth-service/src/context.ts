@@ -6,6 +6,7 @@ import { createDatabaseClient } from '@libs/database';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
+import type { AdapterRepositories } from './auth/adapter/repositoryAdapter';
 import { sessionRows } from './auth/adapter/sessionRows';
 import { userRows } from './auth/adapter/userRows';
 import { createAuth, type Auth } from './auth/createAuth';
@@ -30,6 +31,16 @@ export interface AppContext {
   closers: Closer[];
 }
 
+/** Better-Auth model name → the repository view it works through. */
+function adapterRepositories(repositories: Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>): AdapterRepositories {
+  return {
+    user: userRows(repositories.users),
+    userSession: sessionRows(repositories.sessions, repositories.users),
+    account: repositories.accounts,
+    verification: repositories.verifications,
+  };
+}
+
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
   const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
@@ -51,12 +62,12 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     baseURL,
     logger,
     plugins: { config, repositories, cache, logger },
-    adapterRepositories: {
-      user: userRows(repositories.users),
-      userSession: sessionRows(repositories.sessions, repositories.users),
-      account: repositories.accounts,
-      verification: repositories.verifications,
-    },
+    adapterRepositories: adapterRepositories(repositories),
+    // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.
+    transaction: (fn) =>
+      repositories.users.transactionWith([repositories.sessions, repositories.accounts, repositories.verifications], (users, sessions, accounts, verifications) =>
+        fn(adapterRepositories({ ...repositories, users, sessions, accounts, verifications })),
+      ),
   });
   return {
     config,
