@@ -8,6 +8,7 @@ import { registerErrorHandling } from './http/errorHandler';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoute } from './routes/metrics';
+import { registerSessionRoute } from './session/registerSessionRoute';
 
 /** Headers and body fields that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -67,5 +68,6 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     draining: options.draining,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
+  await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, users: context.repositories.users });
   return app;
 }

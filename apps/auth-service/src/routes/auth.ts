@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Auth } from '../auth/createAuth';
 import { outageOf } from '../http/httpError';
 import { outageScope } from '../http/outageScope';
@@ -21,29 +21,39 @@ function apiErrorResponse(error: ApiErrorLike): Response {
   return new Response(error.body === undefined ? null : JSON.stringify(error.body), { status: error.statusCode, headers });
 }
 
+export interface BetterAuthRouteDependencies {
+  auth: Auth;
+  baseURL: string;
+}
+
 /**
- * Better-Auth's endpoints under `/api/auth/*`, served through its Fetch handler. Better-Auth
- * turns a failed database call into a 500 or, on some paths, into "no session". Two things make
- * an outage answer 503 + Retry-After instead: the auth instance is built with `onAPIError.throw`
- * (errors reach this route with their cause), and the adapter reports every repository outage
- * to the request's `outageScope`, which catches the ones Better-Auth wrapped or swallowed.
+ * Answers one request with Better-Auth's Fetch handler. Better-Auth turns a failed database call
+ * into a 500 or, on some paths, into "no session". Two things make an outage answer 503 +
+ * Retry-After instead: the auth instance is built with `onAPIError.throw` (errors reach this
+ * function with their cause), and the adapter reports every repository outage to the request's
+ * `outageScope`, which catches the ones Better-Auth wrapped or swallowed. Also the fallback of
+ * the fast get-session route (src/session/).
  */
-export function registerAuthRoutes(app: FastifyInstance, { auth, baseURL }: { auth: Auth; baseURL: string }): void {
+export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyReply, { auth, baseURL }: BetterAuthRouteDependencies): Promise<FastifyReply> {
+  return outageScope.run(async () => {
+    let response: Response;
+    try {
+      response = await auth.handler(toWebRequest(request, baseURL));
+    } catch (error) {
+      if (!isApiError(error) || outageOf(error) || error.statusCode >= 500) throw outageScope.current() ?? error;
+      response = apiErrorResponse(error);
+    }
+    const outage = outageScope.current();
+    if (outage && (response.status >= 500 || response.status === 401)) throw outage;
+    return sendWebResponse(reply, response);
+  });
+}
+
+/** Better-Auth's endpoints under `/api/auth/*`, served through its Fetch handler. */
+export function registerAuthRoutes(app: FastifyInstance, deps: BetterAuthRouteDependencies): void {
   app.route({
     method: ['GET', 'POST'],
     url: '/api/auth/*',
-    handler: (request, reply) =>
-      outageScope.run(async () => {
-        let response: Response;
-        try {
-          response = await auth.handler(toWebRequest(request, baseURL));
-        } catch (error) {
-          if (!isApiError(error) || outageOf(error) || error.statusCode >= 500) throw outageScope.current() ?? error;
-          response = apiErrorResponse(error);
-        }
-        const outage = outageScope.current();
-        if (outage && (response.status >= 500 || response.status === 401)) throw outage;
-        return sendWebResponse(reply, response);
-      }),
+    handler: (request, reply) => answerWithBetterAuth(request, reply, deps),
   });
 }
