@@ -3,11 +3,14 @@
  *  1. Happy-path cost per call of `executeWithRetry` (breaker on, metrics on) against a plain
  *     cockatiel `wrap(retry, breaker)` policy on the same no-op async function.
  *     Target: ≤ 1.2× cockatiel and < 2 µs per call.
- *  2. A simulation: N concurrent callers against an always-failing dependency; attempts per
+ *  2. The same happy path with a per-attempt timeout (`attemptTimeoutMs`) against cockatiel
+ *     `wrap(retry, breaker, timeout)` (cooperative: it also hands out an AbortSignal), and
+ *     against our own call without a timeout (what the timeout itself costs).
+ *  3. A simulation: N concurrent callers against an always-failing dependency; attempts per
  *     call (= load multiplier on the dependency) without a budget, with the default budget,
  *     and with budget + breaker.
  */
-import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleAll, retry, wrap } from 'cockatiel';
+import { ConsecutiveBreaker, ExponentialBackoff, TimeoutStrategy, circuitBreaker, handleAll, retry, timeout, wrap } from 'cockatiel';
 import { MetricsCollector, NoopMetricsCollector } from '@libs/monitoring';
 import {
   executeWithRetry,
@@ -29,6 +32,15 @@ async function happyPath(): Promise<Record<string, number>> {
   const options: RetryOptions = { operationName: 'bench.noop', maxRetries: 3 };
   const noMetricsOptions: RetryOptions = { operationName: 'bench.noop2', maxRetries: 3 };
   const noBreaker: RetryOptions = { operationName: 'bench.noop3', maxRetries: 3, enableCircuitBreaker: false, retryBudget: false };
+  const cockatielTimeout = wrap(
+    retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 5_000 }) }),
+    circuitBreaker(handleAll, { halfOpenAfter: 30_000, breaker: new ConsecutiveBreaker(5) }),
+    timeout(1_000, TimeoutStrategy.Cooperative),
+  );
+  const withTimeout: RetryOptions = { operationName: 'bench.timeout', maxRetries: 3, attemptTimeoutMs: 1_000 };
+  const withTimeoutNoMetrics: RetryOptions = { operationName: 'bench.timeout2', maxRetries: 3, attemptTimeoutMs: 1_000 };
+  // An operation that does read its signal (e.g. passes it to fetch): pays for the AbortController.
+  const readsSignal = async ({ signal }: { signal: AbortSignal }): Promise<number> => (signal.aborted ? 0 : 1);
   return compare(
     {
       cockatiel_wrap: () => cockatiel.execute(noop),
@@ -38,6 +50,10 @@ async function happyPath(): Promise<Record<string, number>> {
       ours_no_breaker_no_budget: () => executeWithRetry(noop, undefined, noBreaker),
       // A fresh options literal per call, as in the seed's Example 3.
       ours_inline_options: () => executeWithRetry(noop, undefined, { operationName: 'bench.noop', maxRetries: 3 }, collector),
+      cockatiel_wrap_timeout: () => cockatielTimeout.execute(noop),
+      ours_timeout_metrics: () => executeWithRetry(noop, undefined, withTimeout, collector),
+      ours_timeout_no_metrics: () => executeWithRetry(noop, undefined, withTimeoutNoMetrics),
+      ours_timeout_reads_signal: () => executeWithRetry(readsSignal, undefined, withTimeout, collector),
     },
     { iterations: 100_000, rounds: 7, warmup: 50_000 },
   );
@@ -97,11 +113,22 @@ export async function run(): Promise<void> {
     happy_path_noop_metrics_vs_cockatiel_ratio: ns.ours_breaker_noop_metrics / ns.cockatiel_wrap,
     happy_path_no_metrics_vs_cockatiel_ratio: ns.ours_breaker_no_metrics / ns.cockatiel_wrap,
     inline_options_vs_cockatiel_ratio: ns.ours_inline_options / ns.cockatiel_wrap,
+    timeout_happy_path_us_per_call: ns.ours_timeout_metrics / 1_000,
+    timeout_happy_path_vs_cockatiel_timeout_ratio: ns.ours_timeout_metrics / ns.cockatiel_wrap_timeout,
+    timeout_happy_path_vs_cockatiel_ratio: ns.ours_timeout_metrics / ns.cockatiel_wrap,
+    timeout_happy_path_vs_happy_path_ratio: ns.ours_timeout_metrics / ns.ours_breaker_metrics,
+    timeout_no_metrics_vs_no_metrics_ratio: ns.ours_timeout_no_metrics / ns.ours_breaker_no_metrics,
+    timeout_reads_signal_vs_cockatiel_timeout_ratio: ns.ours_timeout_reads_signal / ns.cockatiel_wrap_timeout,
     simulation: { callers, calls_each: callsEach, max_retries: 3, no_budget: noBudget, budget, budget_breaker: budgetBreaker },
     attempts_per_call_budget_vs_no_budget_ratio: budget.attempts_per_call / noBudget.attempts_per_call,
   };
   const table = [
-    ...Object.entries(ns).map(([candidate, v]) => ({ measure: 'happy path', candidate, 'ns/call': Math.round(v), 'vs cockatiel': (v / ns.cockatiel_wrap).toFixed(2) })),
+    ...Object.entries(ns).map(([candidate, v]) => {
+      // Timeout candidates are compared with cockatiel's policy that also has a timeout.
+      const timed = candidate.includes('timeout');
+      const base = timed ? ns.cockatiel_wrap_timeout : ns.cockatiel_wrap;
+      return { measure: timed ? 'happy path, attemptTimeoutMs' : 'happy path', candidate, 'ns/call': Math.round(v), 'vs cockatiel': (v / base).toFixed(2) };
+    }),
     ...(
       [
         ['no budget, no breaker', noBudget],

@@ -3,15 +3,17 @@ import type { RetryBudgetOptions } from '../budget/RetryBudget';
 import { isTransientError } from '../classify/isTransientError';
 import type { RetryLogger } from '../logger';
 
-/** What the operation receives on each attempt. */
+/** What the operation receives on each attempt (a new context per attempt). */
 export interface RetryContext {
   /** 1 for the first attempt, 2 for the first retry … */
-  attempt: number;
+  readonly attempt: number;
   /**
    * Aborted when the caller's signal aborts or this attempt times out; pass it to anything
-   * cancellable (fetch, pg query cancellation) so a timed-out attempt stops working.
+   * cancellable (fetch, pg query cancellation) so a timed-out attempt stops working. Created
+   * on first read (a getter, so `{ ...context }` does not copy it); read after the attempt
+   * timed out or was aborted, it is already aborted with the same reason.
    */
-  signal: AbortSignal;
+  readonly signal: AbortSignal;
 }
 
 /** Options of `executeWithRetry`. Every field is optional. */

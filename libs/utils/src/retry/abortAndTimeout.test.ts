@@ -124,8 +124,70 @@ describe('executeWithRetry: abort signal and per-attempt timeout', () => {
     await expect(executeWithRetry(async () => 'still closed', undefined, { operationName: 'ab' })).resolves.toBe('still closed');
   });
 
-  it('a timeout with no signal aborts only its own attempt and clears its timer', async () => {
-    await expect(executeWithRetry(async () => 'fast', undefined, { attemptTimeoutMs: 1_000 })).resolves.toBe('fast');
+  it('a finished attempt leaves nothing to fire: its deadline passes without effect and the shared timer goes away', async () => {
+    const onError = jest.fn();
+    const fn = jest.fn(async () => 'fast');
+    await expect(executeWithRetry(fn, onError, { attemptTimeoutMs: 1_000 })).resolves.toBe('fast');
+    // At most the lane's one shared timer remains (unref'd, see the real-timer test below) …
+    expect(jest.getTimerCount()).toBeLessThanOrEqual(1);
+    await jest.advanceTimersByTimeAsync(5_000);
+    // … and when it fires it finds nothing due and is not re-armed.
     expect(jest.getTimerCount()).toBe(0);
+    expect(onError).not.toHaveBeenCalled();
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('attempts started at different times time out at their own deadlines, one shared timer for all', async () => {
+    const timedOutAt: Record<string, number> = {};
+    const start = performance.now();
+    const hang = (label: string) =>
+      executeWithRetry(() => new Promise<never>(() => undefined), undefined, { attemptTimeoutMs: 1_000, maxRetries: 0, ...noJitter }).catch((e: unknown) => {
+        expect(e).toMatchObject({ code: 'RETRY_EXHAUSTED', cause: { code: 'ATTEMPT_TIMEOUT' } });
+        timedOutAt[label] = performance.now() - start;
+      });
+    const fast = executeWithRetry(() => new Promise<string>((resolve) => setTimeout(() => resolve('ok'), 100)), undefined, { attemptTimeoutMs: 1_000 });
+    const a = hang('a');
+    await jest.advanceTimersByTimeAsync(300);
+    const b = hang('b');
+    await jest.advanceTimersByTimeAsync(300);
+    const c = hang('c');
+    // Three pending attempts with the same timeout share one timer.
+    expect(jest.getTimerCount()).toBe(1);
+    await jest.advanceTimersByTimeAsync(399);
+    expect(timedOutAt).toEqual({});
+    await jest.advanceTimersByTimeAsync(2_000);
+    await Promise.all([a, b, c]);
+    await expect(fast).resolves.toBe('ok');
+    expect(timedOutAt).toEqual({ a: 1_000, b: 1_300, c: 1_600 });
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('different timeouts run side by side', async () => {
+    const order: string[] = [];
+    const hang = (label: string, attemptTimeoutMs: number) =>
+      executeWithRetry(() => new Promise<never>(() => undefined), undefined, { attemptTimeoutMs, maxRetries: 0 }).catch(() => order.push(label));
+    const all = Promise.all([hang('slow', 900), hang('fast', 200), hang('medium', 500)]);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await all;
+    expect(order).toEqual(['fast', 'medium', 'slow']);
+  });
+});
+
+describe('per-attempt timeout with real timers', () => {
+  beforeEach(() => jest.useRealTimers());
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('keeps the process alive while an attempt is pending, and not after it finished', async () => {
+    const before = timers();
+    let release: ((value: string) => void) | undefined;
+    const pending = executeWithRetry(() => new Promise<string>((resolve) => (release = resolve)), undefined, {
+      operationName: 'alive',
+      attemptTimeoutMs: 3_600_000,
+    });
+    while (release === undefined) await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(before + 1);
+    release('done');
+    await expect(pending).resolves.toBe('done');
+    expect(timers()).toBe(before);
   });
 });

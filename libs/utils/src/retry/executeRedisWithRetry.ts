@@ -1,5 +1,6 @@
 import type { IMetricsCollector } from '@libs/monitoring';
 import { isRedisTransientError } from '../classify/isRedisTransientError';
+import { createAttemptContext } from './AttemptContext';
 import { DEFAULT_RETRY_OPTIONS, type RetryDefaults, type RetryOptions } from './RetryOptions';
 import { resolveSettings } from './resolveSettings';
 import { runWithRetry } from './runWithRetry';
@@ -58,5 +59,6 @@ export function executeRedisWithRetry<R, T>(
     return Promise.reject(error);
   }
   if (settings.breaker !== undefined && (metrics !== undefined || options?.logger !== undefined)) settings.breaker.attach(metrics, options?.logger);
-  return runWithRetry(() => fn(redis), { attempt: 0, signal: undefined as unknown as AbortSignal }, onError, settings, metrics);
+  // `fn` gets the client, not the context, so the attempt's AbortSignal is never created.
+  return runWithRetry(() => fn(redis), createAttemptContext, onError, settings, metrics);
 }

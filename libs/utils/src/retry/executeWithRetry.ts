@@ -1,4 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
+import { createAttemptContext } from './AttemptContext';
 import type { RetryContext, RetryOptions } from './RetryOptions';
 import { resolveSettings } from './resolveSettings';
 import { runWithRetry } from './runWithRetry';
@@ -31,5 +32,5 @@ export function executeWithRetry<T>(
     return Promise.reject(error);
   }
   if (settings.breaker !== undefined && (metrics !== undefined || options?.logger !== undefined)) settings.breaker.attach(metrics, options?.logger);
-  return runWithRetry(fn, { attempt: 0, signal: undefined as unknown as AbortSignal }, onError, settings, metrics);
+  return runWithRetry(fn, createAttemptContext, onError, settings, metrics);
 }

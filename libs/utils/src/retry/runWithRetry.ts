@@ -7,6 +7,7 @@ import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryAbortedError } from '../errors/RetryAbortedError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { errorCodeOf, log, type RetryLogger } from '../logger';
+import type { AttemptContextFactory } from './AttemptContext';
 import { invokeAttempt } from './invokeAttempt';
 import type { RetryContext } from './RetryOptions';
 import { sleep } from './sleep';
@@ -37,10 +38,11 @@ export interface RetrySettings extends BackoffSettings {
 /**
  * The retry loop shared by every entry point: attempt → (breaker) → classify → budget →
  * backoff → repeat. Each attempt is recorded in `metrics`; `onError` sees every failed attempt.
+ * `makeContext` builds each attempt's context (a fresh one per attempt).
  */
 export async function runWithRetry<T, C extends RetryContext>(
   fn: (context: C) => Promise<T>,
-  context: C,
+  makeContext: AttemptContextFactory<C>,
   onError: ((error: unknown, attempt: number) => void) | undefined,
   s: RetrySettings,
   metrics: IMetricsCollector | undefined,
@@ -54,15 +56,14 @@ export async function runWithRetry<T, C extends RetryContext>(
   let previousDelay = 0;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw aborted(s, metrics, signal.reason);
-    context.attempt = attempt;
     if (attempt > 1) started = performance.now();
     let error: unknown;
     let retryable: boolean;
     try {
       const value =
         breaker === undefined
-          ? await invokeAttempt(fn, context, operationName, s.attemptTimeoutMs, signal)
-          : await breaker.policy.execute(() => guardedAttempt(fn, context, s));
+          ? await invokeAttempt(fn, makeContext, attempt, operationName, s.attemptTimeoutMs, signal)
+          : await breaker.policy.execute(() => guardedAttempt(fn, makeContext, attempt, s));
       if (metrics !== undefined) record(metrics, operationName, performance.now() - started, true);
       return value;
     } catch (caught) {
@@ -113,9 +114,14 @@ export async function runWithRetry<T, C extends RetryContext>(
  * The attempt as the breaker sees it: errors the caller classes as non-retryable (and aborts)
  * are wrapped so cockatiel does not count them as the dependency failing.
  */
-async function guardedAttempt<T, C extends RetryContext>(fn: (context: C) => Promise<T>, context: C, s: RetrySettings): Promise<T> {
+async function guardedAttempt<T, C extends RetryContext>(
+  fn: (context: C) => Promise<T>,
+  makeContext: AttemptContextFactory<C>,
+  attempt: number,
+  s: RetrySettings,
+): Promise<T> {
   try {
-    return await invokeAttempt(fn, context, s.operationName, s.attemptTimeoutMs, s.signal);
+    return await invokeAttempt(fn, makeContext, attempt, s.operationName, s.attemptTimeoutMs, s.signal);
   } catch (error) {
     if (error instanceof RetryAbortedError || !classify(s, error)) throw new BreakerPassthrough(error);
     throw error;

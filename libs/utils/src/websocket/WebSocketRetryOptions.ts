@@ -3,7 +3,7 @@ import { isRetryableWebSocketError, type WebSocketErrorType } from './classifyWe
 
 /** What a WebSocket operation receives on each attempt. */
 export interface WebSocketRetryContext extends RetryContext {
-  connectionId: string;
+  readonly connectionId: string;
 }
 
 /** Passed to `onError(error, context, attempt)` of the WebSocket family. */

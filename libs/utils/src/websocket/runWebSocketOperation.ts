@@ -4,6 +4,7 @@ import { resolveSettings } from '../retry/resolveSettings';
 import { runWithRetry } from '../retry/runWithRetry';
 import { classifyWebSocketError } from './classifyWebSocketError';
 import type { ConnectionState } from './connectionRegistry';
+import { WebSocketAttemptContext } from './WebSocketAttemptContext';
 import { WebSocketError } from './WebSocketError';
 import type {
   WebSocketDefaults,
@@ -106,7 +107,8 @@ export function runWebSocketOperation<T>(
             attempt,
           );
         };
-  return runWithRetry(fn, { attempt: 0, signal: undefined as unknown as AbortSignal, connectionId: connection.id }, report, settings, metrics);
+  const connectionId = connection.id;
+  return runWithRetry(fn, (attempt, source) => new WebSocketAttemptContext(attempt, source, connectionId), report, settings, metrics);
 }
 
 /** A health check that hangs counts as unhealthy after `timeoutMs` (the attempt timeout), if set. */
