@@ -17,6 +17,8 @@ export function registerPluginRoutes(app: FastifyInstance, context: AppContext):
     readSession: (headers: Headers) => context.auth.api.getSession({ headers }),
   });
   app.decorateRequest('apiKey', null);
+  // The rate limiter's Redis connection; buffered key usage is flushed by the context's closers.
+  app.addHook('onClose', () => services.close());
 
   app.post('/api/auth/api-key/verify', async (request, reply) => {
     const parsed = verifyKeyBodySchema.safeParse(request.body);

@@ -1,9 +1,10 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
-import { isRepositoryError, permissionGrants, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
+import { isRepositoryError, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
 import { anySessionMiddleware, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertPermission, type RoleAdminPermissions } from './guard';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
+import { userHasPermission, userPermissions } from './userPermissions';
 
 export interface AssignmentDependencies {
   roles: RoleRepository;
@@ -26,7 +27,7 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
       },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.assign);
+        await assertPermission(deps, actor, permissions.assign);
         const { userId, roleId, expiresAt, reason } = ctx.body;
         if (roleId && !(await roles.findById(roleId))) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
         const before = await users.findById(userId);
@@ -61,8 +62,8 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
       async (ctx) => {
         const self = ctx.context.session.user.id;
         const target = ctx.body.userId ?? self;
-        if (target !== self) await assertPermission(roles, self, permissions.read);
-        return ctx.json({ granted: permissionGrants(await roles.getUserPermissions(target), ctx.body.permission), permission: ctx.body.permission });
+        if (target !== self) await assertPermission(deps, self, permissions.read);
+        return ctx.json({ granted: await userHasPermission(deps, target, ctx.body.permission), permission: ctx.body.permission });
       },
     ),
 
@@ -73,7 +74,7 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         use: [anySessionMiddleware],
         metadata: { openapi: { operationId: 'myPermissions', summary: 'Your effective permissions', description: 'Role and ancestors; empty when the assignment expired.', responses: { 200: { description: '{ permissions }' } } } },
       },
-      async (ctx) => ctx.json({ permissions: await roles.getUserPermissions(ctx.context.session.user.id) }),
+      async (ctx) => ctx.json({ permissions: await userPermissions(deps, ctx.context.session.user.id) }),
     ),
   };
 }

@@ -53,7 +53,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.manage);
+        await assertPermission(deps, actor, permissions.manage);
         const role = await mapRoleErrors(() => roles.create(ctx.body));
         await record(actor, 'ROLE_CREATED', role);
         return ctx.json({ role: await view(role) });
@@ -65,7 +65,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: updateRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('updateRole', 'Update a role', 'A parent that would form a cycle is refused (ROLE_CYCLE); version is bumped.') },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.manage);
+        await assertPermission(deps, actor, permissions.manage);
         const { roleId, ...changes } = ctx.body;
         const role = await mapRoleErrors(() => roles.update(roleId, changes));
         await record(actor, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
@@ -78,7 +78,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: roleIdBodySchema, use: [userSessionMiddleware], metadata: openapi('deleteRole', 'Delete a role', 'Refused while users hold it or when it is a system role; its children move to the top.') },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.manage);
+        await assertPermission(deps, actor, permissions.manage);
         const role = await roles.findById(ctx.body.roleId);
         if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
         if (role.isSystem) throw new APIError('BAD_REQUEST', ROLE_ERROR_CODES.SYSTEM_ROLE);
@@ -94,7 +94,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.manage);
+        await assertPermission(deps, actor, permissions.manage);
         const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
         await record(actor, 'ROLE_PERMISSIONS_ADDED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });
@@ -106,7 +106,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
       async (ctx) => {
         const actor = ctx.context.session.user.id;
-        await assertPermission(roles, actor, permissions.manage);
+        await assertPermission(deps, actor, permissions.manage);
         const role = await mapRoleErrors(() => roles.removePermissions(ctx.body.roleId, ctx.body.permissions));
         await record(actor, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });
@@ -117,7 +117,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/get',
       { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.') },
       async (ctx) => {
-        await assertPermission(roles, ctx.context.session.user.id, permissions.read);
+        await assertPermission(deps, ctx.context.session.user.id, permissions.read);
         const role = await roles.findById(ctx.query.roleId);
         if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
         return ctx.json({ role: await view(role) });
@@ -128,7 +128,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/list',
       { method: 'GET', use: [userSessionMiddleware], metadata: { openapi: { operationId: 'listRoles', summary: 'List roles', description: 'Ordered by level, then name.', responses: { 200: listResponse } } } },
       async (ctx) => {
-        await assertPermission(roles, ctx.context.session.user.id, permissions.read);
+        await assertPermission(deps, ctx.context.session.user.id, permissions.read);
         return ctx.json({ roles: await roles.findMany({ orderBy: [{ level: 'asc' }, { name: 'asc' }], take: 1_000 }) });
       },
     ),

@@ -1,6 +1,6 @@
 import { APIError } from 'better-auth/api';
-import { permissionGrants, type RoleRepository } from '@libs/database/postgress/repositories';
 import { ROLE_ERROR_CODES } from './error-codes';
+import { userHasPermission, type PermissionSources } from './userPermissions';
 
 /** The permissions the roles plugin's own endpoints require. */
 export interface RoleAdminPermissions {
@@ -15,8 +15,8 @@ export interface RoleAdminPermissions {
 export const DEFAULT_ROLE_ADMIN_PERMISSIONS: RoleAdminPermissions = { manage: 'roles:manage', assign: 'roles:assign', read: 'roles:read' };
 
 /** Throws 403 PERMISSION_DENIED unless the user's effective permissions grant `permission`. */
-export async function assertPermission(roles: RoleRepository, userId: string, permission: string): Promise<void> {
-  if (!permissionGrants(await roles.getUserPermissions(userId), permission)) {
+export async function assertPermission(sources: PermissionSources, userId: string, permission: string): Promise<void> {
+  if (!(await userHasPermission(sources, userId, permission))) {
     throw new APIError('FORBIDDEN', { ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
   }
 }

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { permissionGrants } from '@libs/database/postgress/repositories';
 import { authenticateApiKey } from '../api-key/requireApiKey';
 import { API_KEY_HEADER } from '../api-key/sessionHook';
 import { refusalBody } from '../api-key/verifyAnswer';
 import { ROLE_ERROR_CODES } from './error-codes';
+import { userHasPermission } from './userPermissions';
 
 function toHeaders(request: FastifyRequest): Headers {
   const headers = new Headers();
@@ -34,7 +34,7 @@ export function requirePermission(permission: string) {
     }
     if (!userId) userId = (await services.readSession(toHeaders(request)))?.user.id;
     if (!userId) return reply.code(401).send({ code: 'UNAUTHORIZED', message: 'Unauthorized' });
-    if (!permissionGrants(await services.repositories.roles.getUserPermissions(userId), permission)) {
+    if (!(await userHasPermission(services.repositories, userId, permission))) {
       return reply.code(403).send({ ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
     }
   };

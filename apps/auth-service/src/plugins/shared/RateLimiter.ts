@@ -45,6 +45,7 @@ export class RateLimiter {
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: PluginLogger | undefined;
   #degraded = false;
+  #connecting: Promise<void> | undefined;
 
   constructor(options: RateLimiterOptions = {}) {
     this.#options = {
@@ -57,7 +58,8 @@ export class RateLimiter {
     this.#logger = options.logger;
     if (typeof options.redis === 'string') {
       // Fail fast while disconnected: the memory window takes over instead of queueing.
-      this.#redis = new Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
+      // lazyConnect: an app context that never checks a key never opens the connection.
+      this.#redis = new Redis(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
       this.#redis.on('error', () => undefined); // surfaced per call below; an unhandled 'error' would crash
       this.#ownsRedis = true;
     } else {
@@ -76,6 +78,7 @@ export class RateLimiter {
     const redis = this.#redis;
     if (!redis) return this.#memory.hit(key, limit);
     try {
+      if (redis.status === 'wait') await (this.#connecting ??= redis.connect());
       const [count, ttl] = await executeRedisWithRetry(
         redis,
         (r) => r.eval(HIT_SCRIPT, 1, `${this.#options.prefix}${key}`, String(limit.windowMs)) as Promise<[number, number]>,
@@ -93,9 +96,9 @@ export class RateLimiter {
   }
 
   async close(): Promise<void> {
-    if (this.#redis && this.#ownsRedis) {
-      await this.#redis.quit().catch(() => this.#redis?.disconnect());
-    }
+    if (!this.#redis || !this.#ownsRedis || this.#redis.status === 'end') return;
+    if (this.#redis.status === 'wait') return this.#redis.disconnect();
+    await this.#redis.quit().catch(() => this.#redis?.disconnect());
   }
 
   #fellBack(error: unknown): void {

@@ -1,0 +1,227 @@
+import { createAuthClient } from 'better-auth/client';
+import type { TestDatabase } from '@tools/test-harness';
+import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
+import { postJson, signUp, WriteCounter, type SignedUpUser } from '../testing/users';
+import { apiKeyClient } from './client';
+
+const KEY_SHAPE = /^sk_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$/;
+
+describe('API-key plugin end to end (two instances, one Postgres, one Redis)', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  let owner: SignedUpUser;
+  let writes: WriteCounter;
+
+  const clientOf = (t: TestApp) => createAuthClient({ baseURL: t.url, plugins: [apiKeyClient()] });
+  const verify = (t: TestApp, key: unknown, scopes?: string[]) => postJson(`${t.url}/api/auth/api-key/verify`, { key, ...(scopes ? { scopes } : {}) });
+  async function createKey(body: Record<string, unknown> = {}, user = owner): Promise<{ key: string; id: string }> {
+    const created = await postJson(`${a.url}/api/auth/api-key/create`, { name: 'k', ...body }, { cookie: user.cookie });
+    expect(created.status).toBe(200);
+    return { key: created.body['key'] as string, id: (created.body['apiKey'] as { id: string }).id };
+  }
+
+  beforeAll(async () => {
+    database = await migratedDatabase('apikeys');
+    a = await startTestApp({ database, redis: true });
+    b = await startTestApp({ database, redis: true });
+    await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
+    owner = await signUp(a.url, 'Key Owner');
+    writes = await WriteCounter.install(database.url, ['ApiKey', 'User', 'UserSession', 'UserEvent', 'Account']);
+  });
+  afterAll(async () => {
+    await writes?.close();
+    await b?.close();
+    await a?.close();
+    await database?.drop();
+  });
+
+  it('runs the key lifecycle through the client: create (shown once, hash only), list, update, verify, rotate, revoke', async () => {
+    const client = clientOf(a);
+    const headers = { cookie: owner.cookie };
+    const created = await client.apiKey.create({ name: 'ci', scopes: ['orders:read'], expiresIn: 3_600 }, { headers });
+    expect(created.error).toBeNull();
+    const plainKey = created.data!.key;
+    expect(plainKey).toMatch(KEY_SHAPE); // 43 base62 characters of secret ≈ 256 bits
+    const row = await a.context.repositories.apiKeys.findById(created.data!.apiKey.id);
+    expect(row).toMatchObject({ userId: owner.id, scopes: ['orders:read'], status: 'ACTIVE', createdBy: owner.id });
+    expect(row!.keyHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(plainKey.split('_')[2]); // the secret is nowhere in the row
+    expect(plainKey.startsWith(row!.keyPreview.split('…')[0])).toBe(true);
+
+    const listed = await client.apiKey.list({ fetchOptions: { headers } });
+    expect(listed.data!.apiKeys).toHaveLength(1);
+    expect(JSON.stringify(listed.data)).not.toContain(plainKey);
+    expect(listed.data!.apiKeys[0]).toMatchObject({ name: 'ci', keyPreview: row!.keyPreview, status: 'ACTIVE' });
+    expect(listed.data!.apiKeys[0]).not.toHaveProperty('keyHash');
+
+    const updated = await client.apiKey.update({ keyId: row!.id, name: 'ci-2', scopes: ['orders:read', 'orders:write'], expiresIn: null }, { headers });
+    expect(updated.data!.apiKey).toMatchObject({ name: 'ci-2', scopes: ['orders:read', 'orders:write'], expiresAt: null });
+
+    const ok = await verify(a, plainKey, ['orders:write']);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ valid: true, key: { id: row!.id, userId: owner.id, scopes: ['orders:read', 'orders:write'] } });
+
+    const rotated = await client.apiKey.rotate({ keyId: row!.id }, { headers });
+    const newKey = rotated.data!.key;
+    expect(newKey).toMatch(KEY_SHAPE);
+    expect((await verify(a, plainKey)).body).toMatchObject({ valid: false, code: 'API_KEY_REVOKED' });
+    expect((await verify(a, newKey)).body).toMatchObject({ valid: true, key: { name: 'ci-2', scopes: ['orders:read', 'orders:write'] } });
+
+    const revoked = await client.apiKey.revoke({ keyId: rotated.data!.apiKey.id, reason: 'leaked' }, { headers });
+    expect(revoked.data!.apiKey).toMatchObject({ status: 'REVOKED', revokedBy: owner.id });
+    const revokedRow = await a.context.repositories.apiKeys.findById(rotated.data!.apiKey.id);
+    expect(revokedRow).toMatchObject({ status: 'REVOKED', revokedBy: owner.id, revokedReason: 'leaked' });
+    expect(revokedRow!.revokedAt).toBeInstanceOf(Date);
+    const after = await verify(a, newKey);
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ valid: false, code: 'API_KEY_REVOKED' });
+
+    const events = await a.context.repositories.events.query({ userId: owner.id, eventType: ['API_KEY_CREATED', 'API_KEY_ROTATED', 'API_KEY_REVOKED'] });
+    expect(events.map((e) => e.eventType).sort()).toEqual(['API_KEY_CREATED', 'API_KEY_REVOKED', 'API_KEY_ROTATED']);
+  });
+
+  it("refuses someone else's key (404) and key management by API key (403)", async () => {
+    const other = await signUp(a.url, 'Other');
+    const { id, key } = await createKey();
+    const stolen = await postJson(`${a.url}/api/auth/api-key/revoke`, { keyId: id }, { cookie: other.cookie });
+    expect(stolen.status).toBe(404);
+    expect(stolen.body).toMatchObject({ code: 'KEY_NOT_FOUND' });
+    const byKey = await postJson(`${a.url}/api/auth/api-key/create`, { name: 'from a key' }, { 'x-api-key': key });
+    expect(byKey.status).toBe(403);
+    expect(byKey.body).toMatchObject({ code: 'SESSION_REQUIRED' });
+    expect(await a.context.repositories.apiKeys.count({ userId: other.id })).toBe(0);
+  });
+
+  it('authenticates Better-Auth requests by x-api-key as the key owner', async () => {
+    const { key, id } = await createKey({ scopes: ['profile:read'] });
+    const response = await fetch(`${b.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { user: { id: string; email: string }; session: { apiKeyId: string; apiKeyScopes: string[] } };
+    expect(body.user).toMatchObject({ id: owner.id, email: owner.email });
+    expect(body.session).toMatchObject({ apiKeyId: id, apiKeyScopes: ['profile:read'] });
+    const permissions = await fetch(`${b.url}/api/auth/roles/my-permissions`, { headers: { 'x-api-key': key } });
+    expect(permissions.status).toBe(200);
+  });
+
+  it('rejects a revoked key on the other instance on the very next request', async () => {
+    const { key, id } = await createKey();
+    for (let i = 0; i < 3; i += 1) expect((await verify(b, key)).status).toBe(200); // cached on b
+    const revoked = await postJson(`${a.url}/api/auth/api-key/revoke`, { keyId: id }, { cookie: owner.cookie });
+    expect(revoked.status).toBe(200);
+    const next = await verify(b, key);
+    expect(next.status).toBe(401);
+    expect(next.body).toMatchObject({ code: 'API_KEY_REVOKED' });
+    const viaHeader = await fetch(`${b.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
+    expect(viaHeader.status).toBe(401);
+  });
+
+  it('serves 1,000 verifications with no per-request write, and the right usageCount after the flush', async () => {
+    const { key, id } = await createKey({ rateLimit: { max: 100_000, windowMs: 60_000 } });
+    await a.context.repositories.apiKeys.flushUsage();
+    const before = await writes.count();
+    const usageBefore = await writes.usage(id);
+    let ok = 0;
+    for (let batch = 0; batch < 40; batch += 1) {
+      const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => verify((batch + i) % 2 ? a : b, key)));
+      ok += answers.filter((r) => r.status === 200).length;
+    }
+    expect(ok).toBe(1_000);
+    // A flush timer (every 5 s) may fire once mid-run: a batched write, not one per verification.
+    const duringRun = (await writes.count()) - before;
+    expect(duringRun).toBeLessThanOrEqual(2);
+    await Promise.all([a.context.repositories.apiKeys.flushUsage(), b.context.repositories.apiKeys.flushUsage()]);
+    const usage = await writes.usage(id);
+    expect(usage.usageCount - usageBefore.usageCount).toBe(1_000);
+    expect(usage.lastUsedAt).toBeInstanceOf(Date);
+    expect((await writes.count()) - before).toBeLessThanOrEqual(4); // at most one flush per instance, plus the timer's
+  });
+
+  it('answers 429 with Retry-After past the key limit, counted across instances, then recovers', async () => {
+    const { key } = await createKey({ rateLimit: { max: 3, windowMs: 1_000 } });
+    expect((await verify(a, key)).status).toBe(200);
+    expect((await verify(b, key)).status).toBe(200);
+    expect((await verify(a, key)).status).toBe(200);
+    const limited = await verify(b, key);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ valid: false, code: 'RATE_LIMITED' });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    const viaHeader = await fetch(`${a.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
+    expect(viaHeader.status).toBe(429);
+    expect(viaHeader.headers.get('retry-after')).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await verify(a, key)).status).toBe(200);
+  });
+
+  it('answers wrong, malformed, truncated, over-long and missing keys with the same 401 and no exception', async () => {
+    const { key } = await createKey();
+    const candidates: unknown[] = [
+      key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A'), // wrong secret
+      'not-a-key',
+      key.slice(0, 20), // truncated
+      key + 'x'.repeat(10_000), // over-long
+      `sk_${'A'.repeat(12)}_${'B'.repeat(43)}`, // well-formed, unknown
+      '',
+    ];
+    const bodies = new Set<string>();
+    for (const candidate of candidates) {
+      const answer = await verify(a, candidate);
+      expect(answer.status).toBe(401);
+      bodies.add(JSON.stringify(answer.body));
+      const header = await fetch(`${a.url}/api/auth/get-session`, { headers: { 'x-api-key': String(candidate) || ' ' } });
+      if (candidate !== '') {
+        expect(header.status).toBe(401);
+        bodies.add(JSON.stringify({ valid: false, ...((await header.json()) as object) }));
+      }
+    }
+    expect([...bodies]).toEqual([JSON.stringify({ valid: false, code: 'INVALID_API_KEY', message: 'Invalid API key' })]);
+    expect(a.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
+    expect(a.logs.join('\n')).not.toContain(key);
+  });
+
+  it('enforces scopes (`*` grants all)', async () => {
+    const { key } = await createKey({ scopes: ['orders:read'] });
+    const missing = await verify(a, key, ['orders:read', 'orders:write']);
+    expect(missing.status).toBe(403);
+    expect(missing.body).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPE', missingScopes: ['orders:write'] });
+    expect((await verify(a, key, ['orders:read'])).status).toBe(200);
+    const { key: all } = await createKey({ scopes: ['*'] });
+    expect((await verify(a, all, ['anything:at-all'])).status).toBe(200);
+  });
+
+  it('fails the key of a banned or deleted user, and an expired key (EXPIRED)', async () => {
+    const banned = await signUp(a.url, 'To Ban');
+    const { key: bannedKey } = await createKey({}, banned);
+    expect((await verify(b, bannedKey)).status).toBe(200);
+    await a.context.repositories.users.update(banned.id, { status: 'BANNED', updatedBy: owner.id });
+    expect((await verify(b, bannedKey)).body).toMatchObject({ code: 'INVALID_API_KEY' });
+
+    const deleted = await signUp(a.url, 'To Delete');
+    const { key: deletedKey } = await createKey({}, deleted);
+    expect((await verify(b, deletedKey)).status).toBe(200);
+    await a.context.repositories.users.softDelete(deleted.id, owner.id);
+    expect((await verify(b, deletedKey)).status).toBe(401);
+
+    const { key: expiring, id } = await createKey({ expiresIn: 60 });
+    await a.context.repositories.apiKeys.update(id, { expiresAt: new Date(Date.now() - 1_000) });
+    const expired = await verify(b, expiring);
+    expect(expired.status).toBe(401);
+    expect(expired.body).toMatchObject({ code: 'API_KEY_EXPIRED' });
+    const listed = await postJson(`${a.url}/api/auth/api-key/list`, {}, { cookie: owner.cookie }).catch(() => undefined);
+    expect(listed?.status).not.toBe(200); // list is GET
+    const list = await fetch(`${a.url}/api/auth/api-key/list`, { headers: { cookie: owner.cookie } });
+    const view = ((await list.json()) as { apiKeys: Array<{ id: string; status: string }> }).apiKeys.find((k) => k.id === id);
+    expect(view?.status).toBe('EXPIRED');
+    // The verifier's background sweep marks the row itself.
+    for (let i = 0; i < 50 && (await a.context.repositories.apiKeys.findById(id))?.status !== 'EXPIRED'; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect((await a.context.repositories.apiKeys.findById(id))?.status).toBe('EXPIRED');
+  });
+
+  it('lists both plugins in the OpenAPI reference', async () => {
+    const response = await fetch(`${a.url}/api/auth/open-api/generate-schema`);
+    expect(response.status).toBe(200);
+    const schema = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(schema.paths)).toEqual(expect.arrayContaining(['/api-key/create', '/api-key/verify', '/api-key/rotate', '/roles/create', '/roles/assign', '/roles/has-permission']));
+  });
+});
