@@ -5,6 +5,7 @@ import { listCircuitBreakers } from '@libs/utils';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
+import { registerPluginRoutes } from './plugins/routes';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoute } from './routes/metrics';
@@ -68,6 +69,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     draining: options.draining,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
+  registerPluginRoutes(app, context);
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, users: context.repositories.users });
   return app;
 }
