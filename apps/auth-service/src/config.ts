@@ -37,6 +37,8 @@ export const configSchema = z
       .default('')
       .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(url(['http:', 'https:'])).max(64)),
+    /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
+    AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
   })

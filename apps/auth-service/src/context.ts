@@ -12,6 +12,7 @@ import { userRows } from './auth/adapter/userRows';
 import { createAuth, type Auth } from './auth/createAuth';
 import type { AppConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
+import { RateLimiter } from './plugins/shared/RateLimiter';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 
@@ -56,7 +57,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const deps: RepositoryDependencies = { db, metrics, cache, logger };
   const repositories = createRepositories(deps);
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
   const auth = createAuth({
+    rateLimiter,
     config,
     secret: resolveAuthSecret(config),
     baseURL,
@@ -80,6 +83,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     baseURL,
     closers: [
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
+      { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },
       { name: 'database', close: () => db.disconnect() },
     ],

@@ -7,6 +7,8 @@ import { repositoryAdapter, type AdapterRepositories } from './adapter/repositor
 import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
 import { authPlugins, type PluginDependencies } from './plugins';
+import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
+import type { RateLimiter } from '../plugins/shared/RateLimiter';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -15,6 +17,8 @@ export interface CreateAuthOptions {
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
   plugins: PluginDependencies;
+  /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
+  rateLimiter: RateLimiter;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   logger: FastifyBaseLogger;
 }
@@ -36,6 +40,7 @@ export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
   const { users, events } = options.plugins.repositories;
   const eventDeps = { users, events, logger };
+  const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   return {
     appName: 'auth-service',
     baseURL: options.baseURL,
@@ -71,7 +76,12 @@ export function authOptions(options: CreateAuthOptions) {
       // Set by our Fastify bridge from the socket address; a client's own value is overwritten.
       ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
     },
-    plugins: [...authPlugins(options.plugins), authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions })],
+    rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
+    plugins: [
+      accountSignInLimit(options.rateLimiter, rateLimited),
+      ...authPlugins(options.plugins),
+      authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions }),
+    ],
     databaseHooks: {
       session: { create: { before: beforeSessionCreate(eventDeps) } },
     },

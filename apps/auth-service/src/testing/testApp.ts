@@ -43,6 +43,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PORT: String(await freePort()),
     DATABASE_URL: databaseUrl,
     BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    // Flows tests sign in many times from one address; the limits have tests of their own.
+    AUTH_RATE_LIMIT: 'off',
     ...(options.redis ? { REDIS_URL: harnessRedisUrl() } : {}),
     ...options.env,
   });

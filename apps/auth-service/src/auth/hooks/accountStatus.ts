@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ACTIVE_STATUS } from '../adapter/sessionRows';
 import { requestInfo, sessionFingerprint } from './requestInfo';
 
-interface HookContext {
+export interface HookContext {
   request?: Request;
   headers?: Headers;
 }
