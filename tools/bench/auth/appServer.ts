@@ -58,7 +58,7 @@ export async function startApp(options: AppStartOptions): Promise<AppOutcome> {
       name: 'ours',
       script: options.entry,
       port: options.port,
-      env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+      env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off' },
       // The app does not print READY; any HTTP answer means it is listening.
       ready: { httpPath: '/health/live' },
       startTimeoutMs: options.startTimeoutMs,
