@@ -6,4 +6,6 @@ module.exports = {
   ...harness,
   displayName: 'auth-service',
   rootDir: __dirname,
+  // End-to-end tests hash passwords (scrypt) and start servers: generous on a loaded 2-core CI.
+  testTimeout: 60_000,
 };

@@ -8,6 +8,8 @@ import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
 import { authPlugins, type PluginDependencies } from './plugins';
 import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
+import { cacheSecondaryStorage } from './secondaryStorage';
+import { ACTIVE_STATUS } from './adapter/sessionRows';
 import type { RateLimiter } from '../plugins/shared/RateLimiter';
 
 export interface CreateAuthOptions {
@@ -38,7 +40,7 @@ const readOnlyUserFields = {
 
 export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
-  const { users, events } = options.plugins.repositories;
+  const { users, events, sessions } = options.plugins.repositories;
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   return {
@@ -61,14 +63,21 @@ export function authOptions(options: CreateAuthOptions) {
       autoSignIn: false,
     },
     user: { additionalFields: readOnlyUserFields },
+    secondaryStorage: cacheSecondaryStorage(options.plugins.cache.namespace('better-auth'), async (token, userId) => {
+      const live = await sessions.findActiveByToken(token);
+      if (!live || live.userId !== userId) return false;
+      const user = await users.findById(userId);
+      return !!user && user.status === ACTIVE_STATUS;
+    }),
     session: {
       modelName: 'userSession',
+      storeSessionInDatabase: true,
       additionalFields: { fingerprint: { type: 'string', required: false, input: false, returned: false } },
       expiresIn: SESSION_EXPIRES_IN_S,
       updateAge: SESSION_UPDATE_AGE_S,
     },
     account: { modelName: 'account' },
-    verification: { modelName: 'verification' },
+    verification: { modelName: 'verification', storeInDatabase: true },
     advanced: {
       database: { generateId: () => randomUUID() },
       useSecureCookies: config.NODE_ENV === 'production',
