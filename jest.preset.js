@@ -33,6 +33,8 @@ const esmPackages = [
 module.exports = {
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
+  // Integration tests start servers and hash passwords; a loaded 2-core CI needs room.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.(t|j|mj)sx?$': [
       '@swc/jest',
