@@ -13,13 +13,19 @@ export interface RateLimiterOptions {
   memoryMaxKeys?: number;
   /** Timeout of one Redis call before falling back to memory. @default 250 */
   redisTimeoutMs?: number;
+  /** Circuit breaker shared by limiters with the same key (open: straight to memory). @default 'ratelimit' */
+  breakerKey?: string;
+  /** How long an open breaker keeps Redis out before a trial call. @default 5_000 */
+  breakerResetMs?: number;
   /** @default undefined */
   metrics?: IMetricsCollector;
   /** @default silent */
   logger?: PluginLogger;
 }
 
-export const DEFAULT_RATE_LIMITER_OPTIONS = { prefix: 'ratelimit:', memoryMaxKeys: 100_000, redisTimeoutMs: 250 } as const;
+export const DEFAULT_RATE_LIMITER_OPTIONS = { prefix: 'ratelimit:', memoryMaxKeys: 100_000, redisTimeoutMs: 250, breakerKey: 'ratelimit', breakerResetMs: 5_000 } as const;
+
+type Settings = { -readonly [K in keyof typeof DEFAULT_RATE_LIMITER_OPTIONS]: (typeof DEFAULT_RATE_LIMITER_OPTIONS)[K] extends string ? string : number };
 
 // INCR and PEXPIRE in one atomic step: a counter can never be left without an expiry
 // (which would lock the key out for good), and the PTTL read is the Retry-After.
@@ -41,7 +47,7 @@ export class RateLimiter {
   readonly #memory: MemoryWindow;
   readonly #redis: Redis | undefined;
   readonly #ownsRedis: boolean;
-  readonly #options: typeof DEFAULT_RATE_LIMITER_OPTIONS;
+  readonly #options: Settings;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: PluginLogger | undefined;
   #degraded = false;
@@ -52,7 +58,9 @@ export class RateLimiter {
       prefix: options.prefix ?? DEFAULT_RATE_LIMITER_OPTIONS.prefix,
       memoryMaxKeys: options.memoryMaxKeys ?? DEFAULT_RATE_LIMITER_OPTIONS.memoryMaxKeys,
       redisTimeoutMs: options.redisTimeoutMs ?? DEFAULT_RATE_LIMITER_OPTIONS.redisTimeoutMs,
-    } as typeof DEFAULT_RATE_LIMITER_OPTIONS;
+      breakerKey: options.breakerKey ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerKey,
+      breakerResetMs: options.breakerResetMs ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerResetMs,
+    };
     this.#memory = new MemoryWindow(this.#options.memoryMaxKeys);
     this.#metrics = options.metrics;
     this.#logger = options.logger;
@@ -84,7 +92,7 @@ export class RateLimiter {
         (r) => r.eval(HIT_SCRIPT, 1, `${this.#options.prefix}${key}`, String(limit.windowMs)) as Promise<[number, number]>,
         undefined,
         // INCR is not idempotent: a timed-out attempt may have counted, so no retry.
-        { operationName: 'ratelimit_hit', maxRetries: 0, attemptTimeoutMs: this.#options.redisTimeoutMs },
+        { operationName: 'ratelimit_hit', breakerKey: this.#options.breakerKey, circuitBreakerResetMs: this.#options.breakerResetMs, maxRetries: 0, attemptTimeoutMs: this.#options.redisTimeoutMs },
         this.#metrics,
       );
       this.#recovered();

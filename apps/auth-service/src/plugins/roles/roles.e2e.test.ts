@@ -1,0 +1,158 @@
+import { createAuthClient } from 'better-auth/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TestDatabase } from '@tools/test-harness';
+import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
+import { requireApiKey } from '../api-key/requireApiKey';
+import { registerPluginRoutes } from '../routes';
+import { postJson, signUp, type SignedUpUser } from '../testing/users';
+import { rolesClient } from './client';
+import { requirePermission } from './requirePermission';
+
+describe('roles plugin end to end (two instances, one Postgres, one Redis)', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  let admin: SignedUpUser;
+  let member: SignedUpUser;
+  let side: FastifyInstance;
+  let sideUrl: string;
+
+  const call = (t: TestApp, path: string, body: unknown, user: SignedUpUser) => postJson(`${t.url}/api/auth${path}`, body, { cookie: user.cookie });
+  const has = async (t: TestApp, user: SignedUpUser, permission: string) => (await call(t, '/roles/has-permission', { permission }, user)).body['granted'];
+  async function createRole(body: Record<string, unknown>): Promise<{ id: string; version: number; effectivePermissions: string[] }> {
+    const created = await call(a, '/roles/create', body, admin);
+    expect(created.status).toBe(200);
+    return created.body['role'] as { id: string; version: number; effectivePermissions: string[] };
+  }
+
+  beforeAll(async () => {
+    database = await migratedDatabase('roles');
+    a = await startTestApp({ database, redis: true });
+    b = await startTestApp({ database, redis: true });
+    await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
+    admin = await signUp(a.url, 'Admin');
+    member = await signUp(a.url, 'Member');
+    // The first administrator is granted server-side: the endpoints are guarded by permissions.
+    const adminRole = await a.context.repositories.roles.create({ name: 'admin', permissions: ['roles:manage', 'roles:assign', 'roles:read', 'reports:view'], isSystem: true });
+    await a.context.repositories.users.updateRole(admin.id, adminRole.id, 'bootstrap');
+
+    side = Fastify();
+    registerPluginRoutes(side, a.context);
+    side.get('/reports', { preHandler: requirePermission('reports:view') }, async () => ({ ok: true }));
+    side.get('/orders', { preHandler: [requireApiKey({ scopes: ['orders:read'] }), requirePermission('orders:read')] }, async (request) => ({ userId: request.apiKey?.userId }));
+    sideUrl = await side.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await side?.close();
+    await b?.close();
+    await a?.close();
+    await database?.drop();
+  });
+
+  it('guards the admin endpoints by permission', async () => {
+    const denied = await call(a, '/roles/create', { name: 'sneaky', permissions: ['*:*'] }, member);
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ code: 'PERMISSION_DENIED', permission: 'roles:manage' });
+    expect(await a.context.repositories.roles.findByName('sneaky')).toBeNull();
+    const selfAssign = await call(a, '/roles/assign', { userId: member.id, roleId: null }, member);
+    expect(selfAssign.status).toBe(403);
+    const anonymous = await postJson(`${a.url}/api/auth/roles/create`, { name: 'x' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('inherits permissions three levels deep, through the client, and refuses cycles', async () => {
+    const client = createAuthClient({ baseURL: a.url, plugins: [rolesClient()] });
+    const headers = { cookie: admin.cookie };
+    const viewer = await client.roles.create({ name: 'viewer', category: 'staff', level: 1, permissions: ['orders:read'] }, { headers });
+    expect(viewer.error).toBeNull();
+    const editor = await createRole({ name: 'editor', category: 'staff', level: 2, parentRoleId: viewer.data!.role.id, permissions: ['orders:write'] });
+    const manager = await createRole({ name: 'manager', category: 'staff', level: 3, parentRoleId: editor.id, permissions: ['reports:view'] });
+    expect(manager.effectivePermissions).toEqual(['orders:read', 'orders:write', 'reports:view']);
+
+    const assigned = await client.roles.assign({ userId: member.id, roleId: manager.id, reason: 'promotion' }, { headers });
+    expect(assigned.error).toBeNull();
+    expect(await has(a, member, 'orders:read')).toBe(true); // from the grandparent
+    expect(await has(a, member, 'orders:write')).toBe(true);
+    expect(await has(a, member, 'users:delete')).toBe(false);
+    const mine = await fetch(`${a.url}/api/auth/roles/my-permissions`, { headers: { cookie: member.cookie } });
+    expect(await mine.json()).toEqual({ permissions: ['orders:read', 'orders:write', 'reports:view'] });
+
+    // Audited on the user row and as a UserEvent.
+    const row = await a.context.repositories.users.findById(member.id, { select: undefined });
+    expect(row!.roleId).toBe(manager.id);
+    expect(row!.roleAssignedBy).toBe(admin.id);
+    expect(row!.auditLog).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'ROLE_CHANGED', by: admin.id, to: manager.id, from: null, reason: 'promotion' })]));
+    const events = await a.context.repositories.events.query({ userId: member.id, eventType: 'ROLE_ASSIGNED' });
+    expect(events[0]?.metadata).toMatchObject({ to: manager.id, by: admin.id });
+
+    const cycle = await call(a, '/roles/update', { roleId: viewer.data!.role.id, parentRoleId: manager.id }, admin);
+    expect(cycle.status).toBe(400);
+    expect(cycle.body).toMatchObject({ code: 'ROLE_CYCLE' });
+    const self = await call(a, '/roles/update', { roleId: editor.id, parentRoleId: editor.id }, admin);
+    expect(self.body).toMatchObject({ code: 'ROLE_CYCLE' });
+    expect((await a.context.repositories.roles.findById(viewer.data!.role.id))!.parentRoleId).toBeNull();
+
+    const renamed = await call(a, '/roles/update', { roleId: editor.id, description: 'edits orders' }, admin);
+    expect((renamed.body['role'] as { version: number }).version).toBe(editor.version + 1);
+    const roleEvents = await a.context.repositories.events.query({ userId: admin.id, eventType: ['ROLE_CREATED', 'ROLE_UPDATED'] });
+    expect(roleEvents.length).toBeGreaterThanOrEqual(4);
+
+    const inUse = await call(a, '/roles/delete', { roleId: manager.id }, admin);
+    expect(inUse.status).toBe(409);
+  });
+
+  it('grants nothing through an expired assignment', async () => {
+    const user = await signUp(a.url, 'Temp');
+    const temp = await createRole({ name: `temp-${Date.now()}`, permissions: ['temp:use'] });
+    const assigned = await call(a, '/roles/assign', { userId: user.id, roleId: temp.id, expiresAt: new Date(Date.now() + 1_000).toISOString() }, admin);
+    expect(assigned.status).toBe(200);
+    expect(await has(b, user, 'temp:use')).toBe(true); // now cached on b
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await has(b, user, 'temp:use')).toBe(false);
+    const mine = await fetch(`${b.url}/api/auth/roles/my-permissions`, { headers: { cookie: user.cookie } });
+    expect(await mine.json()).toEqual({ permissions: [] });
+    const past = await call(a, '/roles/assign', { userId: user.id, roleId: temp.id, expiresAt: new Date(Date.now() - 1_000).toISOString() }, admin);
+    expect(past.status).toBe(200);
+    expect(await has(a, user, 'temp:use')).toBe(false);
+  });
+
+  it('shows a permission change on the other instance on the next request', async () => {
+    const user = await signUp(a.url, 'Watcher');
+    const role = await createRole({ name: `watcher-${Date.now()}`, permissions: ['feed:read'] });
+    await call(a, '/roles/assign', { userId: user.id, roleId: role.id }, admin);
+    expect(await has(b, user, 'exports:run')).toBe(false); // cached on b
+    const added = await call(a, '/roles/add-permissions', { roleId: role.id, permissions: ['exports:run'] }, admin);
+    expect(added.status).toBe(200);
+    expect(await has(b, user, 'exports:run')).toBe(true);
+    await call(a, '/roles/remove-permissions', { roleId: role.id, permissions: ['exports:run'] }, admin);
+    expect(await has(b, user, 'exports:run')).toBe(false);
+    await call(a, '/roles/assign', { userId: user.id, roleId: null }, admin);
+    expect(await has(b, user, 'feed:read')).toBe(false);
+  });
+
+  it('guards Fastify routes with requirePermission (session or API key) and requireApiKey scopes', async () => {
+    expect((await fetch(`${sideUrl}/reports`)).status).toBe(401);
+    const nobody = await signUp(a.url, 'Nobody');
+    const forbidden = await fetch(`${sideUrl}/reports`, { headers: { cookie: nobody.cookie } });
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect((await fetch(`${sideUrl}/reports`, { headers: { cookie: admin.cookie } })).status).toBe(200);
+
+    const keyOf = async (user: SignedUpUser, scopes: string[]) =>
+      ((await postJson(`${a.url}/api/auth/api-key/create`, { name: 'svc', scopes }, { cookie: user.cookie })).body['key'] as string);
+    const memberKey = await keyOf(member, ['orders:read']); // member holds orders:read through the manager role
+    const ok = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': memberKey } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ userId: member.id });
+    const narrow = await keyOf(member, ['profile:read']);
+    const noScope = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': narrow } });
+    expect(noScope.status).toBe(403);
+    expect(await noScope.json()).toMatchObject({ code: 'INSUFFICIENT_SCOPE' });
+    const nobodyKey = await keyOf(nobody, ['orders:read']);
+    expect((await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': nobodyKey } })).status).toBe(403); // scope yes, role no
+    const wrong = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': 'sk_nope' } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ code: 'INVALID_API_KEY', message: 'Invalid API key' });
+    expect((await fetch(`${sideUrl}/reports`, { headers: { 'x-api-key': memberKey } })).status).toBe(200);
+  });
+});
