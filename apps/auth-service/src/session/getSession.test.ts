@@ -17,6 +17,18 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
 
   const sessionOf = async (user: SignedInUser) => (await t.context.repositories.sessions.findActiveByToken(user.token))!;
 
+  /** Sets expiresAt where Better-Auth reads it: the row and, when configured, its secondary-storage snapshot. */
+  async function setExpiresAt(user: SignedInUser, expiresAt: Date): Promise<void> {
+    await t.context.repositories.sessions.update((await sessionOf(user)).id, { expiresAt });
+    const storage = (await t.context.auth.$context).options.secondaryStorage;
+    const raw = storage ? await storage.get(user.token) : null;
+    if (storage && typeof raw === 'string') {
+      const snapshot = JSON.parse(raw) as { session: { expiresAt: string } };
+      snapshot.session.expiresAt = expiresAt.toISOString();
+      await storage.set(user.token, JSON.stringify(snapshot), 3_600);
+    }
+  }
+
   it.each([
     ['cookie session', (u: SignedInUser) => ({ cookie: u.cookie })],
     ['bearer, unsigned token', (u: SignedInUser) => ({ authorization: `Bearer ${u.token}` })],
@@ -59,6 +71,7 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
   it('expired session: null and cookies expired', async () => {
     const user = await signedInUser(t, 'expired');
     await t.context.repositories.sessions.update((await sessionOf(user)).id, { expiresAt: new Date(Date.now() - 1_000) });
+    // (A secondary-storage snapshot, if any, still says "valid": the repositories decide.)
     const { route, betterAuth, deferred } = await askBoth(t, { cookie: user.cookie });
     expect(deferred).toBe(false);
     expect(route).toEqual(betterAuth);
@@ -82,9 +95,7 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
 
   it('session inside the refresh window: Better-Auth answers (and extends the session)', async () => {
     const user = await signedInUser(t, 'refresh');
-    const session = await sessionOf(user);
-    const inWindow = () => new Date(Date.now() + 6 * DAY_MS - 60_000);
-    await t.context.repositories.sessions.update(session.id, { expiresAt: inWindow() });
+    await setExpiresAt(user, new Date(Date.now() + 6 * DAY_MS - 60_000));
     const first = await askBoth(t, { authorization: `Bearer ${user.token}` });
     expect(first.deferred).toBe(true);
     expect(first.route.status).toBe(200);

@@ -19,6 +19,9 @@ function settings(overrides: Partial<SessionSettings> = {}, prefix = ''): Sessio
     userFields: [],
     expiredCookies: [],
     requestHooks: [],
+    rateLimit: null,
+    hidden: { session: new Set(), user: new Set() },
+    storage: null,
     unsupported: [],
     ...overrides,
   };

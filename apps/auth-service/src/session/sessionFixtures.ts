@@ -37,6 +37,8 @@ export interface Answer {
   pragma: string | null;
   setCookie: string[];
   setAuthToken: string | null;
+  /** Better-Auth's 429 header. */
+  retryAfter: string | null;
 }
 
 export async function answerOf(res: Response): Promise<Answer> {
@@ -48,6 +50,7 @@ export async function answerOf(res: Response): Promise<Answer> {
     pragma: res.headers.get('pragma'),
     setCookie: res.headers.getSetCookie(),
     setAuthToken: res.headers.get('set-auth-token'),
+    retryAfter: res.headers.get('x-retry-after'),
   };
 }
 

@@ -1,5 +1,8 @@
 import { expiredCookie, type CookieAttributes } from './expiredCookie';
+import type { BetterAuthOptions } from 'better-auth';
 import { hooksMatch, type HookLike } from './pluginHooks';
+import { resolveRateLimit, type SessionRateLimit } from './rateLimitStep';
+import type { SessionStorageLike } from './storedSession';
 import type { SessionCookieNames } from './readCookies';
 
 /** An output field: the JSON key Better-Auth answers with, and the row property it reads. */
@@ -22,6 +25,16 @@ export interface SessionSettings {
   /** `{ session, user }` fields in Better-Auth's order (schema fields, then `id`), `returned: false` left out. */
   sessionFields: OutputField[];
   userFields: OutputField[];
+  /** Field names dropped from snapshots (`returned: false`). */
+  hidden: { session: Set<string>; user: Set<string> };
+  /**
+   * Better-Auth's `secondaryStorage`, read first as its `findSession` does; `databaseFallback`:
+   * a token missing there is looked up in the database (`storeSessionInDatabase` without
+   * `preserveSessionInDatabase`), else it is no session.
+   */
+  storage: (SessionStorageLike & { databaseFallback: boolean }) | null;
+  /** Better-Auth's rate limit for get-session, applied by the fast path too; null when off. */
+  rateLimit: SessionRateLimit | null;
   /** The Set-Cookie lines of Better-Auth's `deleteSessionCookie` for this configuration. */
   expiredCookies: string[];
   /**
@@ -58,24 +71,23 @@ export interface AuthContextLike {
   sessionConfig: { expiresIn: number; updateAge: number };
   tables: Record<string, { fields: Record<string, FieldLike> }>;
   oauthConfig: { storeStateStrategy: string };
-  rateLimit: { enabled: boolean };
+  rateLimit: { enabled: boolean; window: number; max: number; customStorage?: unknown; customRules?: Record<string, unknown> };
   options: {
     basePath?: string;
     secondaryStorage?: unknown;
     disabledPaths?: string[];
     hooks?: { before?: unknown; after?: unknown };
-    session?: { cookieCache?: { enabled?: boolean }; deferSessionRefresh?: boolean; disableSessionRefresh?: boolean };
+    session?: {
+      cookieCache?: { enabled?: boolean };
+      deferSessionRefresh?: boolean;
+      disableSessionRefresh?: boolean;
+      storeSessionInDatabase?: boolean;
+      preserveSessionInDatabase?: boolean;
+    };
     account?: { storeAccountCookie?: boolean };
     plugins?: PluginLike[];
+    advanced?: unknown;
   };
-}
-
-export interface SessionSettingsOptions {
-  /**
-   * Better-Auth's own rate limiter is enabled (production default) but the app limits
-   * get-session itself, so the fast path may skip Better-Auth's limiter. @default false
-   */
-  rateLimitedElsewhere?: boolean;
 }
 
 /** Plugins whose effect on get-session the fast path reproduces (bearer) or that have none (open-api). */
@@ -102,10 +114,20 @@ function unknownPluginHooks(ctx: AuthContextLike): HookLike[] {
   return (ctx.options.plugins ?? []).filter((p) => !UNDERSTOOD_PLUGINS.has(p.id)).flatMap((p) => [...(p.hooks?.before ?? []), ...(p.hooks?.after ?? [])]);
 }
 
-function configurationGaps(ctx: AuthContextLike, options: SessionSettingsOptions): string[] {
+function hiddenFields(table: { fields: Record<string, FieldLike> } | undefined): Set<string> {
+  return new Set(Object.entries(table?.fields ?? {}).filter(([, field]) => field.returned === false).map(([key]) => key));
+}
+
+function secondaryStorage(o: AuthContextLike['options']): SessionSettings['storage'] {
+  const storage = o.secondaryStorage as SessionStorageLike | undefined;
+  if (!storage || typeof storage.get !== 'function') return null;
+  return { get: (key) => storage.get(key), databaseFallback: o.session?.storeSessionInDatabase === true && o.session?.preserveSessionInDatabase !== true };
+}
+
+function configurationGaps(ctx: AuthContextLike): string[] {
   const o = ctx.options;
   const gaps: string[] = [];
-  if (o.secondaryStorage) gaps.push('secondaryStorage (sessions may live outside the database)');
+  if (o.secondaryStorage && typeof (o.secondaryStorage as Partial<SessionStorageLike>).get !== 'function') gaps.push('secondaryStorage without get');
   if (o.session?.cookieCache?.enabled) gaps.push('session.cookieCache');
   if (o.session?.deferSessionRefresh) gaps.push('session.deferSessionRefresh');
   if (o.session?.disableSessionRefresh) gaps.push('session.disableSessionRefresh');
@@ -113,7 +135,6 @@ function configurationGaps(ctx: AuthContextLike, options: SessionSettingsOptions
   if (ctx.oauthConfig.storeStateStrategy === 'cookie') gaps.push('account.storeStateStrategy "cookie"');
   if (o.hooks?.before || o.hooks?.after) gaps.push('global hooks (they run on get-session)');
   if (o.disabledPaths?.includes('/get-session')) gaps.push('get-session is disabled');
-  if (ctx.rateLimit.enabled && !options.rateLimitedElsewhere) gaps.push("Better-Auth's rate limiter is enabled");
   for (const plugin of o.plugins ?? []) {
     if (UNDERSTOOD_PLUGINS.has(plugin.id)) continue;
     if (plugin.onRequest || plugin.onResponse || plugin.middlewares) gaps.push(`plugin ${plugin.id} has request middlewares`);
@@ -126,8 +147,10 @@ function configurationGaps(ctx: AuthContextLike, options: SessionSettingsOptions
 }
 
 /** Reads Better-Auth's resolved configuration once, at registration. */
-export function sessionSettings(ctx: AuthContextLike, options: SessionSettingsOptions = {}): SessionSettings {
-  const unsupported = configurationGaps(ctx, options);
+export function sessionSettings(ctx: AuthContextLike): SessionSettings {
+  const unsupported = configurationGaps(ctx);
+  const rateLimit = resolveRateLimit(ctx as never, ctx.options as BetterAuthOptions);
+  if (rateLimit.unsupported) unsupported.push(rateLimit.unsupported);
   const bearerPlugin = ctx.options.plugins?.find((p) => p.id === 'bearer');
   const { sessionToken, sessionData, dontRememberToken } = ctx.authCookies;
   return {
@@ -140,6 +163,9 @@ export function sessionSettings(ctx: AuthContextLike, options: SessionSettingsOp
     sessionFields: outputFields(ctx.tables['session'], unsupported, 'session'),
     userFields: outputFields(ctx.tables['user'], unsupported, 'user'),
     requestHooks: unknownPluginHooks(ctx),
+    hidden: { session: hiddenFields(ctx.tables['session']), user: hiddenFields(ctx.tables['user']) },
+    storage: secondaryStorage(ctx.options),
+    rateLimit: rateLimit.limit,
     expiredCookies: [sessionToken, sessionData, dontRememberToken].map((c) => expiredCookie(c.name, c.attributes)),
     unsupported,
   };
