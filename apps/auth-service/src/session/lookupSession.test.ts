@@ -1,6 +1,6 @@
 import { lookupSession, type SessionLookupRepositories } from './lookupSession';
 import type { SessionSettings } from './sessionSettings';
-import type { SessionStorageLike } from './storedSession';
+import { StoredSessionReader, type SessionStorageLike } from './storedSession';
 
 const DAY = 86_400_000;
 const now = Date.now();
@@ -54,9 +54,13 @@ function storage(values: Record<string, string>, databaseFallback = true): NonNu
 
 const token = { kind: 'token', token: 'tok' } as const;
 
+/** lookupSession with a fresh snapshot reader (no memo shared between cases). */
+const lookup = (credential: Parameters<typeof lookupSession>[0], s: SessionSettings, repos: SessionLookupRepositories) =>
+  lookupSession(credential, s, repos, new StoredSessionReader(s.hidden));
+
 describe('lookupSession (repositories)', () => {
   it('answers a live session of an ACTIVE user with the output fields in order, fingerprint left out', async () => {
-    const result = await lookupSession(token, settings(), repositories(row()));
+    const result = await lookup(token, settings(), repositories(row()));
     expect(result).toEqual({ kind: 'session', sessionId: 's1', body: expect.any(String) });
     const body = JSON.parse((result as { body: string }).body) as { session: object; user: object };
     expect(Object.keys(body.session)).toEqual(['expiresAt', 'token', 'createdAt', 'updatedAt', 'ipAddress', 'userAgent', 'userId', 'id']);
@@ -70,19 +74,19 @@ describe('lookupSession (repositories)', () => {
     ['a PENDING user', row(), user({ status: 'PENDING' })],
     ['a deleted flag', row(), user({ isDeleted: true })],
   ])('%s → null with cookie deletions', async (_name, session, found) => {
-    expect(await lookupSession(token, settings(), repositories(session, found))).toEqual({ kind: 'null', expireCookies: true });
+    expect(await lookup(token, settings(), repositories(session, found))).toEqual({ kind: 'null', expireCookies: true });
   });
 
   it('defers inside the refresh window, without reading the user', async () => {
     const repos = repositories(row({ expiresAt: new Date(now + 6 * DAY - 1_000) }));
-    expect(await lookupSession(token, settings(), repos)).toEqual({ kind: 'defer' });
+    expect(await lookup(token, settings(), repos)).toEqual({ kind: 'defer' });
     expect(repos.calls).toEqual(['session:tok']);
   });
 
   it('no credential → null without cookies or lookups; defer passes through', async () => {
     const repos = repositories(row());
-    expect(await lookupSession({ kind: 'none' }, settings(), repos)).toEqual({ kind: 'null', expireCookies: false });
-    expect(await lookupSession({ kind: 'defer' }, settings(), repos)).toEqual({ kind: 'defer' });
+    expect(await lookup({ kind: 'none' }, settings(), repos)).toEqual({ kind: 'null', expireCookies: false });
+    expect(await lookup({ kind: 'defer' }, settings(), repos)).toEqual({ kind: 'defer' });
     expect(repos.calls).toEqual([]);
   });
 
@@ -91,7 +95,7 @@ describe('lookupSession (repositories)', () => {
       sessions: { findActiveByToken: async () => Promise.reject(Object.assign(new Error('down'), { code: 'CIRCUIT_OPEN' })) },
       users: { findById: async () => null },
     };
-    await expect(lookupSession(token, settings(), failing)).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
+    await expect(lookup(token, settings(), failing)).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
   });
 });
 
@@ -100,7 +104,7 @@ describe('lookupSession (secondary storage first, as Better-Auth findSession)', 
 
   it('answers the snapshot (revived dates, hidden fields dropped) without touching the repositories', async () => {
     const repos = repositories(null);
-    const result = await lookupSession(token, settings(storage({ tok: snapshot() })), repos);
+    const result = await lookup(token, settings(storage({ tok: snapshot() })), repos);
     expect(repos.calls).toEqual([]);
     const body = JSON.parse((result as { body: string }).body) as { session: Record<string, unknown>; user: Record<string, unknown> };
     expect(body.session).not.toHaveProperty('fingerprint');
@@ -110,21 +114,32 @@ describe('lookupSession (secondary storage first, as Better-Auth findSession)', 
 
   it('a snapshot created before the user\'s revocation mark is no session', async () => {
     const values = { tok: snapshot(), 'revoked-sessions-before-u1': String(now) };
-    expect(await lookupSession(token, settings(storage(values)), repositories(row()))).toEqual({ kind: 'null', expireCookies: true });
+    expect(await lookup(token, settings(storage(values)), repositories(row()))).toEqual({ kind: 'null', expireCookies: true });
   });
 
   it('expired or refresh-window snapshots and malformed ones are left to Better-Auth', async () => {
-    expect(await lookupSession(token, settings(storage({ tok: snapshot({ expiresAt: new Date(now - 1) }) })), repositories(row()))).toEqual({ kind: 'defer' });
-    expect(await lookupSession(token, settings(storage({ tok: snapshot({ expiresAt: new Date(now + 6 * DAY - 1_000) }) })), repositories(row()))).toEqual({ kind: 'defer' });
-    expect(await lookupSession(token, settings(storage({ tok: '{"user":{}}' })), repositories(row()))).toEqual({ kind: 'defer' });
-    expect(await lookupSession(token, settings(storage({ tok: 'not json' })), repositories(row()))).toEqual({ kind: 'null', expireCookies: true });
+    expect(await lookup(token, settings(storage({ tok: snapshot({ expiresAt: new Date(now - 1) }) })), repositories(row()))).toEqual({ kind: 'defer' });
+    expect(await lookup(token, settings(storage({ tok: snapshot({ expiresAt: new Date(now + 6 * DAY - 1_000) }) })), repositories(row()))).toEqual({ kind: 'defer' });
+    expect(await lookup(token, settings(storage({ tok: '{"user":{}}' })), repositories(row()))).toEqual({ kind: 'defer' });
+    expect(await lookup(token, settings(storage({ tok: 'not json' })), repositories(row()))).toEqual({ kind: 'null', expireCookies: true });
+  });
+
+  it('remembers the parse of a stored value but reads the revocation mark on every request', async () => {
+    const values: Record<string, string> = { tok: snapshot() };
+    const s = settings(storage(values));
+    const reader = new StoredSessionReader(s.hidden, { memo: 1 });
+    const first = await lookupSession(token, s, repositories(null), reader);
+    expect(first.kind).toBe('session');
+    expect(await lookupSession(token, s, repositories(null), reader)).toEqual(first);
+    values['revoked-sessions-before-u1'] = String(now);
+    expect(await lookupSession(token, s, repositories(null), reader)).toEqual({ kind: 'null', expireCookies: true });
   });
 
   it('a token missing from storage goes to the database only with storeSessionInDatabase', async () => {
     const withFallback = repositories(row());
-    expect((await lookupSession(token, settings(storage({})), withFallback)).kind).toBe('session');
+    expect((await lookup(token, settings(storage({})), withFallback)).kind).toBe('session');
     const without = repositories(row());
-    expect(await lookupSession(token, settings(storage({}, false)), without)).toEqual({ kind: 'null', expireCookies: true });
+    expect(await lookup(token, settings(storage({}, false)), without)).toEqual({ kind: 'null', expireCookies: true });
     expect(without.calls).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { lookupSession } from './lookupSession';
 import { readSessionToken } from './readSessionToken';
 import { consumeRateLimit, RATE_LIMITED_BODY } from './rateLimitStep';
 import { sessionSettings, type AuthContextLike, type SessionSettings } from './sessionSettings';
+import { StoredSessionReader } from './storedSession';
 
 export interface SessionRouteDependencies {
   auth: Auth;
@@ -36,6 +37,7 @@ function touch(sessions: SessionRouteDependencies['sessions'], sessionId: string
 export async function registerSessionRoute(app: FastifyInstance, deps: SessionRouteDependencies): Promise<SessionSettings> {
   const settings = sessionSettings((await deps.auth.$context) as unknown as AuthContextLike);
   const { sessions } = deps;
+  const snapshots = new StoredSessionReader(settings.hidden);
   if (settings.unsupported.length) app.log.warn({ reasons: settings.unsupported }, 'get-session fast path off: Better-Auth answers every request');
 
   const fallback = (request: FastifyRequest, reply: FastifyReply) => answerWithBetterAuth(request, reply, deps);
@@ -45,7 +47,7 @@ export async function registerSessionRoute(app: FastifyInstance, deps: SessionRo
     if (request.url.length !== settings.path.length) return fallback(request, reply);
     // A plugin hook for this request (an API key's session, say) is Better-Auth's to run.
     if (hooksMatch(settings.requestHooks, request.headers)) return fallback(request, reply);
-    const lookup = await lookupSession(readSessionToken(request.headers, settings), settings, deps);
+    const lookup = await lookupSession(readSessionToken(request.headers, settings), settings, deps, snapshots);
     if (lookup.kind === 'defer') return fallback(request, reply);
     // Counted only now: Better-Auth counts the requests it answers itself, none twice.
     if (settings.rateLimit) {

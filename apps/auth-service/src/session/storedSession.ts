@@ -16,19 +16,22 @@ function reviveDate(_key: string, value: unknown): unknown {
 
 type Row = Record<string, unknown>;
 
+/** A snapshot as Better-Auth would answer it, with what the per-request checks need. */
 export interface StoredSession {
-  session: Row & { expiresAt: Date; createdAt: Date; userId: string };
-  user: Row;
+  sessionId: string;
+  userId: string;
+  createdAtMs: number;
+  expiresAtMs: number;
+  /** `{ session, user }` exactly as Better-Auth's get-session serialises this snapshot. */
+  body: string;
 }
 
-function parse(value: unknown): { session?: Row; user?: Row } | null {
-  if (typeof value !== 'string') return null;
-  try {
-    return JSON.parse(value, reviveDate) as { session?: Row; user?: Row } | null;
-  } catch {
-    return null;
-  }
+export interface StoredSessionReaderOptions {
+  /** Parsed snapshots remembered (the same stored value is served again and again). @default 5_000 */
+  memo?: number;
 }
+
+export const DEFAULT_STORED_SESSION_READER_OPTIONS = { memo: 5_000 } as const;
 
 function withoutHidden(row: Row, hidden: ReadonlySet<string>): Row {
   if (hidden.size === 0) return row;
@@ -38,32 +41,61 @@ function withoutHidden(row: Row, hidden: ReadonlySet<string>): Row {
 }
 
 /**
- * The `{ session, user }` snapshot Better-Auth's `internalAdapter.findSession` returns from
- * secondary storage: revived dates, `returned: false` fields dropped, the five timestamps passed
- * through `new Date()`, and `null` for an unreadable value or a session created before the
- * user's `revoked-sessions-before-<userId>` mark. `defer` for a snapshot Better-Auth would trip
- * over (no session or user object, unreadable dates): its own answer is an error.
+ * Reads `{ session, user }` snapshots the way Better-Auth's `internalAdapter.findSession` does:
+ * `safeJSONParse` (ISO strings revived), `returned: false` fields dropped, the five timestamps
+ * passed through `new Date()`, `null` for an unreadable value or a session created before the
+ * user's `revoked-sessions-before-<userId>` mark, `defer` for a snapshot Better-Auth would trip
+ * over (no session or user object, an unreadable expiry: its own answer is an error). The parse
+ * depends on the stored text only, so it is remembered by that text; the revocation mark is read
+ * on every call.
  */
-export async function readStoredSession(
-  storage: SessionStorageLike,
-  value: unknown,
-  hidden: { session: ReadonlySet<string>; user: ReadonlySet<string> },
-): Promise<StoredSession | null | 'defer'> {
-  const parsed = parse(value);
-  if (!parsed) return null;
-  const session = parsed.session;
-  const user = parsed.user;
-  if (!session || typeof session !== 'object' || !user || typeof user !== 'object') return 'defer';
-  if (Number.isNaN(new Date(session['expiresAt'] as string).getTime())) return 'defer';
-  const revokedBefore = Number(await storage.get(`revoked-sessions-before-${String(session['userId'])}`));
-  if (new Date(session['createdAt'] as string).getTime() < revokedBefore) return null;
-  return {
-    session: {
-      ...withoutHidden(session, hidden.session),
-      expiresAt: new Date(session['expiresAt'] as string),
-      createdAt: new Date(session['createdAt'] as string),
-      updatedAt: new Date(session['updatedAt'] as string),
-    } as unknown as StoredSession['session'],
-    user: { ...withoutHidden(user, hidden.user), createdAt: new Date(user['createdAt'] as string), updatedAt: new Date(user['updatedAt'] as string) },
-  };
+export class StoredSessionReader {
+  readonly #hidden: { session: ReadonlySet<string>; user: ReadonlySet<string> };
+  readonly #memoSize: number;
+  readonly #memo = new Map<string, StoredSession | null | 'defer'>();
+
+  constructor(hidden: { session: ReadonlySet<string>; user: ReadonlySet<string> }, options: StoredSessionReaderOptions = {}) {
+    this.#hidden = hidden;
+    this.#memoSize = options.memo ?? DEFAULT_STORED_SESSION_READER_OPTIONS.memo;
+  }
+
+  async read(storage: SessionStorageLike, value: unknown): Promise<StoredSession | null | 'defer'> {
+    if (typeof value !== 'string') return null;
+    let parsed = this.#memo.get(value);
+    if (parsed === undefined) {
+      parsed = this.#parse(value);
+      if (this.#memo.size >= this.#memoSize) this.#memo.clear();
+      this.#memo.set(value, parsed);
+    }
+    if (!parsed || parsed === 'defer') return parsed;
+    const revokedBefore = Number(await storage.get(`revoked-sessions-before-${parsed.userId}`));
+    return parsed.createdAtMs < revokedBefore ? null : parsed;
+  }
+
+  #parse(value: string): StoredSession | null | 'defer' {
+    let parsed: { session?: Row; user?: Row } | null;
+    try {
+      parsed = JSON.parse(value, reviveDate) as { session?: Row; user?: Row } | null;
+    } catch {
+      return null;
+    }
+    if (!parsed) return null;
+    const { session, user } = parsed;
+    if (!session || typeof session !== 'object' || !user || typeof user !== 'object') return 'defer';
+    const expiresAt = new Date(session['expiresAt'] as string);
+    if (Number.isNaN(expiresAt.getTime())) return 'defer';
+    const createdAt = new Date(session['createdAt'] as string);
+    const output = {
+      session: { ...withoutHidden(session, this.#hidden.session), expiresAt, createdAt, updatedAt: new Date(session['updatedAt'] as string) },
+      user: { ...withoutHidden(user, this.#hidden.user), createdAt: new Date(user['createdAt'] as string), updatedAt: new Date(user['updatedAt'] as string) },
+    };
+    return {
+      sessionId: String(session['id']),
+      userId: String(session['userId']),
+      // Better-Auth compares `new Date(createdAt).getTime() < revokedBefore`: NaN never is.
+      createdAtMs: createdAt.getTime(),
+      expiresAtMs: expiresAt.getTime(),
+      body: JSON.stringify(output),
+    };
+  }
 }
