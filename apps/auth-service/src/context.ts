@@ -11,6 +11,7 @@ import { sessionRows } from './auth/adapter/sessionRows';
 import { userRows } from './auth/adapter/userRows';
 import { createAuth, type Auth } from './auth/createAuth';
 import type { AppConfig } from './config';
+import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
 import type { Closer } from './lifecycle';
@@ -28,6 +29,8 @@ export interface AppContext {
   repositories: Repositories;
   auth: Auth;
   baseURL: string;
+  /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
+  background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
   closers: Closer[];
 }
@@ -57,9 +60,11 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const deps: RepositoryDependencies = { db, metrics, cache, logger };
   const repositories = createRepositories(deps);
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
   const auth = createAuth({
     rateLimiter,
+    background,
     config,
     secret: resolveAuthSecret(config),
     baseURL,
@@ -81,7 +86,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     repositories,
     auth,
     baseURL,
+    background,
     closers: [
+      { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },

@@ -11,6 +11,7 @@ import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit'
 import { cacheSecondaryStorage } from './secondaryStorage';
 import { ACTIVE_STATUS } from './adapter/sessionRows';
 import type { RateLimiter } from '../plugins/shared/RateLimiter';
+import type { BackgroundTasks } from '../backgroundTasks';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -19,6 +20,8 @@ export interface CreateAuthOptions {
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
   plugins: PluginDependencies;
+  /** Audit writes off the critical path. */
+  background: BackgroundTasks;
   /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
   rateLimiter: RateLimiter;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
@@ -89,7 +92,7 @@ export function authOptions(options: CreateAuthOptions) {
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
       ...authPlugins(options.plugins),
-      authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions }),
+      authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions, background: options.background }),
     ],
     databaseHooks: {
       session: { create: { before: beforeSessionCreate(eventDeps) } },

@@ -38,6 +38,7 @@ describe('user status and auth events', () => {
     expect(await blocked.json()).toEqual(await wrongPassword.json());
     expect(await session(t, cookie)).toBeNull();
 
+    await t.context.background.drain();
     const events = await t.context.repositories.events.query({ userId });
     expect(events).toEqual(
       expect.arrayContaining([
@@ -57,6 +58,7 @@ describe('user status and auth events', () => {
 
   it('records sign-in, sign-out and password change as events, with page, agent and IP but no secrets', async () => {
     const { email, userId, cookie } = await signUpAndIn(t, 'events', 'jest-agent/1.0');
+    await t.context.background.drain();
     const user = await t.context.repositories.users.findById(userId);
     expect(user!.lastLoginAt).toBeInstanceOf(Date);
     const [created] = await t.context.repositories.sessions.findActiveByUser(userId);
@@ -81,6 +83,7 @@ describe('user status and auth events', () => {
     const out = await fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { ...json, cookie: renewed }, body: '{}' });
     expect(out.status).toBe(200);
 
+    await t.context.background.drain();
     const events = await t.context.repositories.events.query({ userId });
     const types = events.map((e) => e.eventType);
     expect(types).toEqual(expect.arrayContaining(['sign_in', 'password_changed', 'sign_out']));
