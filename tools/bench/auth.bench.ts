@@ -13,6 +13,7 @@ import { appRevision, startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
 import { startBenchDatabase, type BenchDatabase } from './auth/benchDatabase';
 import { ChildServer } from './auth/childServer';
+import { runKeyPhase } from './auth/keyPhase';
 import { measureServers, type Candidate } from './auth/measureServers';
 import { authBenchOptionsFromEnv, type AuthBenchOptions } from './auth/options';
 import { seedUsers, type BenchUser } from './auth/seed';
@@ -95,7 +96,16 @@ export async function run(): Promise<void> {
         cpu: 'server process.cpuUsage() delta (user+system) over the measured windows ÷ requests sent, read over IPC by a preloaded agent',
       },
     });
-    writeReport('auth', report.metrics, report.rows);
+    const keys = await runKeyPhase({
+      benchUrl: db.url,
+      oursStatements: db.statements,
+      ours: 'server' in ours ? ours.server : null,
+      tokens: users.slice(0, 10).map((u) => u.token),
+      secret,
+      options,
+      running,
+    });
+    writeReport('auth', { ...report.metrics, ...keys.metrics }, [...report.rows, ...keys.rows]);
     if ('unavailable' in oursOutcome) console.log(`ours: not available (${oursOutcome.unavailable}); its rows are skipped and its ratios are null`);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
   } finally {
