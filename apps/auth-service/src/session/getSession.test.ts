@@ -121,9 +121,16 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
     expect(route).toEqual(betterAuth);
   });
 
-  it('POST stays with Better-Auth (405 without deferSessionRefresh), HEAD too', async () => {
-    const post = await fetch(`${t.url}/api/auth/get-session`, { method: 'POST', headers: { authorization: `Bearer ${ada.token}`, 'content-type': 'application/json' }, body: '{}' });
-    expect(post.status).toBe(405);
+  it('POST (405 without deferSessionRefresh) and HEAD stay with Better-Auth', async () => {
+    const handler = jest.spyOn(t.context.auth, 'handler');
+    try {
+      const post = await fetch(`${t.url}/api/auth/get-session`, { method: 'POST', headers: { authorization: `Bearer ${ada.token}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(post.status).toBe(405);
+      await fetch(`${t.url}/api/auth/get-session`, { method: 'HEAD', headers: { authorization: `Bearer ${ada.token}` } });
+      expect(handler).toHaveBeenCalledTimes(2);
+    } finally {
+      handler.mockRestore();
+    }
   });
 
   it('keeps lastAccessedAt maintained through the throttled touch, and logs no request line', async () => {
