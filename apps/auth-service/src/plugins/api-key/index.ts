@@ -4,7 +4,7 @@ import type { PluginServices } from '../services';
 import { keyEndpoints } from './endpoints';
 import { API_KEY_ERROR_CODES } from './error-codes';
 import { verifyKeyBodySchema } from './schema';
-import { apiKeySessionHook } from './sessionHook';
+import { apiKeySessionHook, DEFAULT_API_KEY_SESSION_PATHS } from './sessionHook';
 import { STATUS_NAMES, verifyAnswer, verifyOpenApi } from './verifyAnswer';
 
 export interface ApiKeyPluginOptions {
@@ -12,9 +12,11 @@ export interface ApiKeyPluginOptions {
   defaultPrefix?: string;
   /** Let `x-api-key` stand in for a session on Better-Auth endpoints. @default true */
   enableSessionForApiKeys?: boolean;
+  /** Better-Auth paths where it does (read-only ones by default). @default DEFAULT_API_KEY_SESSION_PATHS */
+  apiKeySessionPaths?: readonly string[];
 }
 
-export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessionForApiKeys: true } as const satisfies Required<ApiKeyPluginOptions>;
+export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessionForApiKeys: true, apiKeySessionPaths: DEFAULT_API_KEY_SESSION_PATHS } satisfies Required<ApiKeyPluginOptions>;
 
 /**
  * API keys on our `ApiKeyRepository` (no Better-Auth tables): create / list / update /
@@ -36,7 +38,7 @@ export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'reposit
         return ctx.json(answer.body);
       }),
     },
-    hooks: { before: settings.enableSessionForApiKeys ? [apiKeySessionHook(verifier)] : [] },
+    hooks: { before: settings.enableSessionForApiKeys ? [apiKeySessionHook(verifier, settings.apiKeySessionPaths)] : [] },
     $ERROR_CODES: API_KEY_ERROR_CODES,
   } satisfies BetterAuthPlugin;
 }

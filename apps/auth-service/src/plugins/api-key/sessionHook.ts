@@ -4,22 +4,28 @@ import type { ApiKeyVerifier } from './ApiKeyVerifier';
 import { refusalBody, STATUS_NAMES } from './verifyAnswer';
 
 export const API_KEY_HEADER = 'x-api-key';
-/** Paths that read the key from the body themselves. */
-const SKIPPED_PATHS = new Set(['/api-key/verify']);
+
+/**
+ * Better-Auth paths on which `x-api-key` stands in for a session. Read-only by default: a key
+ * scoped to `orders:read` must not be able to change its owner's profile, sessions or account
+ * (`/update-user`, `/revoke-sessions`, `/delete-user` …). Elsewhere the header is ignored.
+ */
+export const DEFAULT_API_KEY_SESSION_PATHS: readonly string[] = ['/get-session', '/roles/has-permission', '/roles/my-permissions'];
 
 // A key without expiry still needs a session expiry; Better-Auth compares it with now.
 const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
 
 /**
- * `hooks.before`: a request carrying `x-api-key` runs as the key's owner — Better-Auth
- * endpoints behind `sessionMiddleware` see a session-like context (`session.apiKeyId`,
+ * `hooks.before`: a request carrying `x-api-key` to one of `paths` runs as the key's owner —
+ * Better-Auth endpoints behind `sessionMiddleware` see a session-like context (`session.apiKeyId`,
  * `session.apiKeyScopes`), and `GET /get-session` answers it directly. A refused key fails
  * the request (401/403/429) instead of silently falling back to "no session".
  */
-export function apiKeySessionHook(verifier: ApiKeyVerifier) {
+export function apiKeySessionHook(verifier: ApiKeyVerifier, paths: readonly string[] = DEFAULT_API_KEY_SESSION_PATHS) {
+  const allowed = new Set(paths);
   return {
     matcher: (ctx: { path?: string; request?: Request; headers?: Headers }) =>
-      !SKIPPED_PATHS.has(ctx.path ?? '') && Boolean(ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER)),
+      allowed.has(ctx.path ?? '') && Boolean(ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER)),
     handler: createAuthMiddleware(async (ctx) => {
       const presented = ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER);
       const outcome = await verifier.verify(presented);
