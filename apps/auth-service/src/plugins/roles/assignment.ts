@@ -2,7 +2,7 @@ import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { isRepositoryError, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
 import { anySessionMiddleware, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertPermission, type RoleAdminPermissions } from './guard';
+import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 import { userHasPermission, userPermissions } from './userPermissions';
 
@@ -30,6 +30,7 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         await assertPermission(deps, actor, permissions.assign);
         const { userId, roleId, expiresAt, reason } = ctx.body;
         if (roleId && !(await roles.findById(roleId))) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
+        if (roleId) await assertCanGrant(deps, actor, await roles.getEffectivePermissions(roleId));
         const before = await users.findById(userId);
         if (!before) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
         let user;

@@ -3,7 +3,7 @@ import type { Role } from '@libs/database/models';
 import type { RoleRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
 import { userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertPermission, type RoleAdminPermissions } from './guard';
+import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
 import { mapRoleErrors } from './repositoryErrors';
 import { createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
 
@@ -54,6 +54,8 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       async (ctx) => {
         const actor = ctx.context.session.user.id;
         await assertPermission(deps, actor, permissions.manage);
+        const inherited = ctx.body.parentRoleId ? await roles.getEffectivePermissions(ctx.body.parentRoleId) : [];
+        await assertCanGrant(deps, actor, [...(ctx.body.permissions ?? []), ...inherited]);
         const role = await mapRoleErrors(() => roles.create(ctx.body));
         await record(actor, 'ROLE_CREATED', role);
         return ctx.json({ role: await view(role) });
@@ -67,6 +69,8 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
         const actor = ctx.context.session.user.id;
         await assertPermission(deps, actor, permissions.manage);
         const { roleId, ...changes } = ctx.body;
+        // A new parent brings its permissions to every holder of this role.
+        if (changes.parentRoleId) await assertCanGrant(deps, actor, await roles.getEffectivePermissions(changes.parentRoleId));
         const role = await mapRoleErrors(() => roles.update(roleId, changes));
         await record(actor, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
         return ctx.json({ role: await view(role) });
@@ -95,6 +99,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       async (ctx) => {
         const actor = ctx.context.session.user.id;
         await assertPermission(deps, actor, permissions.manage);
+        await assertCanGrant(deps, actor, ctx.body.permissions);
         const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
         await record(actor, 'ROLE_PERMISSIONS_ADDED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });

@@ -6,6 +6,7 @@ export const ROLE_ERROR_CODES = {
   ROLE_IN_USE: { code: 'ROLE_IN_USE', message: 'Users still hold this role' },
   SYSTEM_ROLE: { code: 'SYSTEM_ROLE', message: 'System roles cannot be deleted' },
   PERMISSION_DENIED: { code: 'PERMISSION_DENIED', message: 'Missing permission' },
+  ROLE_ESCALATION: { code: 'ROLE_ESCALATION', message: 'You cannot grant permissions you do not hold' },
   USER_NOT_FOUND: { code: 'USER_NOT_FOUND', message: 'User not found' },
   INVALID_ROLE_INPUT: { code: 'INVALID_ROLE_INPUT', message: 'Invalid role input' },
 } as const;

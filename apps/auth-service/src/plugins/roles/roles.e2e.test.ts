@@ -33,7 +33,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     admin = await signUp(a.url, 'Admin');
     member = await signUp(a.url, 'Member');
     // The first administrator is granted server-side: the endpoints are guarded by permissions.
-    const adminRole = await a.context.repositories.roles.create({ name: 'admin', permissions: ['roles:manage', 'roles:assign', 'roles:read', 'reports:view'], isSystem: true });
+    const adminRole = await a.context.repositories.roles.create({ name: 'admin', permissions: ['*:*'], isSystem: true });
     await a.context.repositories.users.updateRole(admin.id, adminRole.id, 'bootstrap');
 
     side = Fastify();
@@ -99,6 +99,28 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
 
     const inUse = await call(a, '/roles/delete', { roleId: manager.id }, admin);
     expect(inUse.status).toBe(409);
+  });
+
+  it('lets nobody grant more than they hold (no escalation through assign, create or add-permissions)', async () => {
+    const delegate = await signUp(a.url, 'Delegate');
+    const target = await signUp(a.url, 'Target');
+    const assigner = await createRole({ name: `assigner-${Date.now()}`, permissions: ['roles:assign', 'roles:manage', 'tickets:read'] });
+    const tickets = await createRole({ name: `tickets-${Date.now()}`, permissions: ['tickets:read'] });
+    await call(a, '/roles/assign', { userId: delegate.id, roleId: assigner.id }, admin);
+    const admins = await a.context.repositories.roles.findByName('admin');
+
+    const self = await call(a, '/roles/assign', { userId: delegate.id, roleId: admins!.id }, delegate);
+    expect(self.status).toBe(403);
+    expect(self.body).toMatchObject({ code: 'ROLE_ESCALATION', missing: ['*:*'] });
+    expect((await a.context.repositories.users.findById(delegate.id))!.roleId).toBe(assigner.id);
+    const widen = await call(a, '/roles/add-permissions', { roleId: assigner.id, permissions: ['users:delete'] }, delegate);
+    expect(widen.body).toMatchObject({ code: 'ROLE_ESCALATION', missing: ['users:delete'] });
+    const child = await call(a, '/roles/create', { name: `sub-admin-${Date.now()}`, parentRoleId: admins!.id }, delegate);
+    expect(child.body).toMatchObject({ code: 'ROLE_ESCALATION' });
+
+    const fine = await call(a, '/roles/assign', { userId: target.id, roleId: tickets.id }, delegate);
+    expect(fine.status).toBe(200);
+    expect(await has(a, target, 'tickets:read')).toBe(true);
   });
 
   it('grants nothing through an expired assignment', async () => {
