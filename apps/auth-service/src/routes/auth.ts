@@ -14,9 +14,13 @@ function isApiError(error: unknown): error is ApiErrorLike {
   return typeof error === 'object' && error !== null && typeof (error as ApiErrorLike).statusCode === 'number' && 'body' in error;
 }
 
+/** Where better-call keeps the response headers (e.g. cookie deletions) merged into a thrown APIError. */
+const API_ERROR_HEADERS = Symbol.for('better-call:api-error-headers');
+
 /** The answer Better-Auth itself gives for an APIError. */
 function apiErrorResponse(error: ApiErrorLike): Response {
-  const headers = new Headers(error.headers);
+  const merged = (error as unknown as Record<symbol, ApiErrorLike['headers']>)[API_ERROR_HEADERS];
+  const headers = new Headers(merged ?? error.headers);
   headers.set('content-type', 'application/json');
   return new Response(error.body === undefined ? null : JSON.stringify(error.body), { status: error.statusCode, headers });
 }
