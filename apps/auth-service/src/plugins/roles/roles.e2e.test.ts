@@ -123,6 +123,25 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     expect(await has(a, target, 'tickets:read')).toBe(true);
   });
 
+  it('reads, lists and deletes roles (system roles and roles in use are kept; children move to the top)', async () => {
+    const parent = await createRole({ name: `parent-${Date.now()}`, category: 'ops', level: 5, permissions: ['ops:read'] });
+    const child = await createRole({ name: `child-${Date.now()}`, parentRoleId: parent.id, permissions: ['ops:write'] });
+    const read = await fetch(`${a.url}/api/auth/roles/get?roleId=${child.id}`, { headers: { cookie: admin.cookie } });
+    expect(await read.json()).toMatchObject({ role: { id: child.id, parentRoleId: parent.id, permissions: ['ops:write'], effectivePermissions: ['ops:read', 'ops:write'] } });
+    const list = (await (await fetch(`${a.url}/api/auth/roles/list`, { headers: { cookie: admin.cookie } })).json()) as { roles: Array<{ id: string }> };
+    expect(list.roles.map((r) => r.id)).toEqual(expect.arrayContaining([parent.id, child.id]));
+    expect((await fetch(`${a.url}/api/auth/roles/list`, { headers: { cookie: member.cookie } })).status).toBe(403);
+
+    const deleted = await call(a, '/roles/delete', { roleId: parent.id }, admin);
+    expect(deleted.status).toBe(200);
+    expect(await a.context.repositories.roles.findById(parent.id)).toBeNull();
+    const orphan = await fetch(`${b.url}/api/auth/roles/get?roleId=${child.id}`, { headers: { cookie: admin.cookie } });
+    expect(await orphan.json()).toMatchObject({ role: { parentRoleId: null, effectivePermissions: ['ops:write'] } });
+    const system = await a.context.repositories.roles.findByName('admin');
+    expect((await call(a, '/roles/delete', { roleId: system!.id }, admin)).body).toMatchObject({ code: 'SYSTEM_ROLE' });
+    expect((await call(a, '/roles/delete', { roleId: parent.id }, admin)).status).toBe(404);
+  });
+
   it('grants nothing through an expired assignment', async () => {
     const user = await signUp(a.url, 'Temp');
     const temp = await createRole({ name: `temp-${Date.now()}`, permissions: ['temp:use'] });
