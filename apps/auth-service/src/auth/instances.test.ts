@@ -1,21 +1,17 @@
-import type { TestDatabase } from '@tools/test-harness';
-import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
+import { startTwoInstances, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
 
 describe('two instances on one Postgres and one Redis', () => {
-  let database: TestDatabase;
+  let pair: Awaited<ReturnType<typeof startTwoInstances>>;
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    database = await migratedDatabase('two');
-    a = await startTestApp({ database, redis: true });
-    b = await startTestApp({ database, redis: true });
+    pair = await startTwoInstances('two');
+    ({ a, b } = pair);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
+    await pair?.close();
   });
 
   it('a ban written through instance A ends the session on instance B at its next request', async () => {

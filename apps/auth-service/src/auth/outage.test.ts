@@ -1,6 +1,5 @@
-import { migrate } from '@libs/database';
-import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
-import { startTestApp, type TestApp } from '../testing/testApp';
+import type { LocalPostgres } from '@tools/test-harness';
+import { startAppOnDedicatedPostgres, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
 
@@ -11,16 +10,15 @@ async function timed(fn: () => Promise<Response>): Promise<{ res: Response; ms: 
 }
 
 describe('database outage', () => {
+  let setup: Awaited<ReturnType<typeof startAppOnDedicatedPostgres>>;
   let pg: LocalPostgres;
   let t: TestApp;
   beforeAll(async () => {
-    pg = await startDedicatedPostgres();
-    await migrate(pg.url);
-    t = await startTestApp({ databaseUrl: pg.url });
+    setup = await startAppOnDedicatedPostgres();
+    ({ pg, app: t } = setup);
   });
   afterAll(async () => {
-    await t?.close();
-    await pg?.destroy();
+    await setup?.close();
   });
 
   it('answers 503 with Retry-After (never 401, never a hang) while Postgres is down, and recovers', async () => {

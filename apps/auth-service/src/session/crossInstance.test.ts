@@ -1,5 +1,4 @@
-import type { TestDatabase } from '@tools/test-harness';
-import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
+import { startTwoInstances, type TestApp } from '../testing/testApp';
 import { askBoth, signedInUser } from './sessionFixtures';
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
@@ -13,18 +12,15 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('get-session fast path across instances (shared Postgres, Redis cache bus)', () => {
-  let database: TestDatabase;
+  let pair: Awaited<ReturnType<typeof startTwoInstances>>;
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => {
-    database = await migratedDatabase('session_bus');
-    a = await startTestApp({ database, redis: true });
-    b = await startTestApp({ database, redis: true });
+    pair = await startTwoInstances('session_bus');
+    ({ a, b } = pair);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
+    await pair?.close();
   });
 
   it('a ban through UserRepository on instance A ends the session on instance B on the next request', async () => {

@@ -1,19 +1,17 @@
-import { migrate } from '@libs/database';
-import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
-import { startTestApp, type TestApp } from '../testing/testApp';
+import type { LocalPostgres } from '@tools/test-harness';
+import { startAppOnDedicatedPostgres, type TestApp } from '../testing/testApp';
 import { signedInUser } from './sessionFixtures';
 
 describe('get-session fast path during a database outage', () => {
+  let setup: Awaited<ReturnType<typeof startAppOnDedicatedPostgres>>;
   let pg: LocalPostgres;
   let t: TestApp;
   beforeAll(async () => {
-    pg = await startDedicatedPostgres();
-    await migrate(pg.url);
-    t = await startTestApp({ databaseUrl: pg.url });
+    setup = await startAppOnDedicatedPostgres();
+    ({ pg, app: t } = setup);
   });
   afterAll(async () => {
-    await t?.close();
-    await pg?.destroy();
+    await setup?.close();
   });
 
   it('answers 503 + Retry-After (never null, never 401) for a lookup that needs Postgres; cached sessions keep working', async () => {

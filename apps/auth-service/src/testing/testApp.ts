@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { migrate } from '@libs/database';
-import { createTestDatabase, freePort, harnessRedisUrl, type TestDatabase } from '@tools/test-harness';
+import { createTestDatabase, freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
@@ -69,6 +69,37 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       for (const closer of context.closers) await closer.close().catch(() => undefined);
       await ownDatabase?.drop();
+    },
+  };
+}
+
+/** Two app instances on one fresh database and the harness Redis (cache bus between them). */
+export async function startTwoInstances(prefix: string): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+  const database = await migratedDatabase(prefix);
+  const a = await startTestApp({ database, redis: true });
+  const b = await startTestApp({ database, redis: true });
+  return {
+    a,
+    b,
+    async close() {
+      await a.close();
+      await b.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The app on a Postgres of its own that the test may stop and restart. */
+export async function startAppOnDedicatedPostgres(): Promise<{ app: TestApp; pg: LocalPostgres; close(): Promise<void> }> {
+  const pg = await startDedicatedPostgres();
+  await migrate(pg.url);
+  const app = await startTestApp({ databaseUrl: pg.url });
+  return {
+    app,
+    pg,
+    async close() {
+      await app.close();
+      await pg.destroy();
     },
   };
 }
