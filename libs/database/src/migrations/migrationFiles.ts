@@ -1,10 +1,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MigrationError } from './MigrationError';
 
-/** The committed migrations folder of this lib (`libs/database/prisma/migrations`). */
-export const DEFAULT_MIGRATIONS_DIR = resolve(__dirname, '..', '..', 'prisma', 'migrations');
+/**
+ * The committed migrations folder of this lib (`libs/database/prisma/migrations`): beside the
+ * sources, or — when the lib is bundled into an app (`dist/…`) — in the installed package.
+ */
+export const DEFAULT_MIGRATIONS_DIR = locateMigrations();
+
+function locateMigrations(): string {
+  const besideSources = resolve(__dirname, '..', '..', 'prisma', 'migrations');
+  if (existsSync(besideSources)) return besideSources;
+  try {
+    return join(dirname(require.resolve('@libs/database/package.json')), 'prisma', 'migrations');
+  } catch {
+    return besideSources;
+  }
+}
 
 export interface MigrationFile {
   /** Folder name, e.g. `20261126150000_init`; folders sort by their timestamp prefix. */
