@@ -14,6 +14,8 @@ import type { AppConfig } from './config';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
+import { createPluginServices, type PluginServices } from './plugins/services';
+import { AuthDataLayer } from './data/AuthDataLayer';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 
@@ -29,6 +31,10 @@ export interface AppContext {
   repositories: Repositories;
   auth: Auth;
   baseURL: string;
+  /** The seed's data layer over the repositories (admin routes, key validation). */
+  dataLayer: AuthDataLayer;
+  /** API-key verifier and the shared rate limiter of the plugins. */
+  pluginServices: PluginServices;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -62,6 +68,12 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
+  const dataLayer = new AuthDataLayer(repositories, metrics, logger);
+  const pluginServices = createPluginServices({
+    repositories,
+    rateLimiter,
+    validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
+  });
   const auth = createAuth({
     rateLimiter,
     background,
@@ -69,7 +81,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     secret: resolveAuthSecret(config),
     baseURL,
     logger,
-    plugins: { config, repositories, cache, logger },
+    repositories,
+    cache,
+    pluginServices,
     adapterRepositories: adapterRepositories(repositories),
     // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.
     transaction: (fn) =>
@@ -87,6 +101,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     auth,
     baseURL,
     background,
+    dataLayer,
+    pluginServices,
     closers: [
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },

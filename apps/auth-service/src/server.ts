@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
 import { registerPluginRoutes } from './plugins/routes';
+import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoute } from './routes/metrics';
@@ -70,6 +71,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
+  registerAdminRoutes(app, context.dataLayer);
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, users: context.repositories.users });
   return app;
 }

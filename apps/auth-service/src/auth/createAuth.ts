@@ -6,7 +6,10 @@ import { outageScope } from '../http/outageScope';
 import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
 import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
-import { authPlugins, type PluginDependencies } from './plugins';
+import type { ResilientCacheService } from '@libs/database/cache';
+import type { PluginServices } from '../plugins/services';
+import type { Repositories } from '../repositories';
+import { authPlugins } from './plugins';
 import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
 import { cacheSecondaryStorage } from './secondaryStorage';
 import { ACTIVE_STATUS } from './adapter/sessionRows';
@@ -19,7 +22,9 @@ export interface CreateAuthOptions {
   baseURL: string;
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
-  plugins: PluginDependencies;
+  repositories: Repositories;
+  cache: ResilientCacheService;
+  pluginServices: PluginServices;
   /** Audit writes off the critical path. */
   background: BackgroundTasks;
   /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
@@ -43,7 +48,7 @@ const readOnlyUserFields = {
 
 export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
-  const { users, events, sessions } = options.plugins.repositories;
+  const { users, events, sessions } = options.repositories;
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   return {
@@ -66,7 +71,7 @@ export function authOptions(options: CreateAuthOptions) {
       autoSignIn: false,
     },
     user: { additionalFields: readOnlyUserFields },
-    secondaryStorage: cacheSecondaryStorage(options.plugins.cache.namespace('better-auth'), async (token, userId) => {
+    secondaryStorage: cacheSecondaryStorage(options.cache.namespace('better-auth'), async (token, userId) => {
       const live = await sessions.findActiveByToken(token);
       if (!live || live.userId !== userId) return false;
       const user = await users.findById(userId);
@@ -91,8 +96,8 @@ export function authOptions(options: CreateAuthOptions) {
     rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
-      ...authPlugins(options.plugins),
-      authEvents({ ...eventDeps, sessions: options.plugins.repositories.sessions, background: options.background }),
+      ...authPlugins(options.pluginServices),
+      authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background }),
     ],
     databaseHooks: {
       session: { create: { before: beforeSessionCreate(eventDeps) } },

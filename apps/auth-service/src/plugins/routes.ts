@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { verifyKeyBodySchema } from './api-key/schema';
 import { verifyAnswer } from './api-key/verifyAnswer';
-import { pluginServices } from './services';
 
 /**
  * Fastify side of the plugins: `app.authPlugins` (for `requireApiKey` / `requirePermission`)
@@ -11,14 +10,12 @@ import { pluginServices } from './services';
  * Better-Auth's per-request router (≈ 2–3 ms of CPU, DESIGN.md §6) with the same answers.
  */
 export function registerPluginRoutes(app: FastifyInstance, context: AppContext): void {
-  const services = pluginServices({ config: context.config, repositories: context.repositories, logger: app.log });
+  const services = context.pluginServices;
   app.decorate('authPlugins', {
     ...services,
     readSession: (headers: Headers) => context.auth.api.getSession({ headers }),
   });
   app.decorateRequest('apiKey', null);
-  // The rate limiter's Redis connection; buffered key usage is flushed by the context's closers.
-  app.addHook('onClose', () => services.close());
 
   app.post('/api/auth/api-key/verify', async (request, reply) => {
     const parsed = verifyKeyBodySchema.safeParse(request.body);

@@ -52,13 +52,13 @@ export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undef
  * same INVALID_API_KEY answer.
  */
 export class ApiKeyVerifier {
-  readonly #apiKeys: ApiKeyRepository;
+  readonly #apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>;
   readonly #users: UserRepository;
   readonly #limiter: RateLimiter;
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: ApiKeyRepository; users: UserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: { apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>; users: UserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
     this.#users = deps.users;
     this.#limiter = deps.rateLimiter;
