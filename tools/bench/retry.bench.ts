@@ -9,16 +9,23 @@
  *  3. A simulation: N concurrent callers against an always-failing dependency; attempts per
  *     call (= load multiplier on the dependency) without a budget, with the default budget,
  *     and with budget + breaker.
+ *  4. A Redis GET on loopback, raw vs inside `executeRedisWithRetry` with the cache's L2 settings
+ *     (breaker, budget, 250 ms attempt timeout): wall time and process CPU time per call.
+ *     Redis: REDIS_URL, else a throwaway redis-server; skipped (null) when neither is available.
  */
 import { ConsecutiveBreaker, ExponentialBackoff, TimeoutStrategy, circuitBreaker, handleAll, retry, timeout, wrap } from 'cockatiel';
+import { Redis } from 'ioredis';
 import { MetricsCollector, NoopMetricsCollector } from '@libs/monitoring';
+import { startDedicatedRedis } from '@tools/test-harness';
 import {
+  executeRedisWithRetry,
   executeWithRetry,
   resetCircuitBreakers,
   resetRetryBudgets,
+  type RedisRetryOptions,
   type RetryOptions,
 } from '@libs/utils';
-import { compare, writeReport } from './report';
+import { compare, median, writeReport } from './report';
 
 const noop = async (): Promise<number> => 1;
 
@@ -97,8 +104,71 @@ async function simulate(label: string, callers: number, callsEach: number, extra
   return { attempts_per_call: attempts / calls, dependency_load_multiplier: attempts / calls, outcomes };
 }
 
+interface RedisGetResult {
+  raw_get_us: number;
+  wrapped_get_us: number;
+  raw_get_cpu_us: number;
+  wrapped_get_cpu_us: number;
+}
+
+/**
+ * Wall time of a loopback round trip swings with the load of a shared machine; the process's
+ * CPU time per call (user + system) is what the wrapper itself adds, so both are reported.
+ * Interleaved rounds of 2,000 sequential calls each; the first two rounds are warm-up.
+ */
+async function redisGet(): Promise<RedisGetResult | null> {
+  let server: Awaited<ReturnType<typeof startDedicatedRedis>> | undefined;
+  let url = process.env.REDIS_URL;
+  if (!url) {
+    try {
+      server = await startDedicatedRedis();
+      url = server.url;
+    } catch (error) {
+      console.warn(`redis GET section skipped: ${(error as Error).message}`);
+      return null;
+    }
+  }
+  const client = new Redis(url);
+  const key = `bench-retry-${process.pid}`;
+  try {
+    await client.set(key, 'x'.repeat(300));
+    const options: RedisRetryOptions = {
+      operationName: 'bench.redis_get',
+      maxRetries: 1,
+      attemptTimeoutMs: 250,
+      circuitBreakerThreshold: 5,
+      circuitBreakerResetMs: 5_000,
+    };
+    const candidates: Record<'raw' | 'wrapped', () => Promise<unknown>> = {
+      raw: () => client.get(key),
+      wrapped: () => executeRedisWithRetry(client, (r) => r.get(key), undefined, options),
+    };
+    const wall: Record<string, number[]> = { raw: [], wrapped: [] };
+    const cpu: Record<string, number[]> = { raw: [], wrapped: [] };
+    const calls = 2_000;
+    for (let round = 0; round < 12; round++) {
+      for (const [name, fn] of Object.entries(candidates)) {
+        const cpu0 = process.cpuUsage();
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < calls; i++) await fn();
+        const elapsedNs = Number(process.hrtime.bigint() - t0);
+        const used = process.cpuUsage(cpu0);
+        if (round < 2) continue;
+        wall[name].push(elapsedNs / 1_000 / calls);
+        cpu[name].push((used.user + used.system) / calls);
+      }
+    }
+    await client.del(key);
+    return { raw_get_us: median(wall.raw), wrapped_get_us: median(wall.wrapped), raw_get_cpu_us: median(cpu.raw), wrapped_get_cpu_us: median(cpu.wrapped) };
+  } finally {
+    client.disconnect();
+    await server?.stop();
+  }
+}
+
 export async function run(): Promise<void> {
   const ns = await happyPath();
+  const redis = await redisGet();
   const callers = 200;
   const callsEach = 25;
   const noBudget = await simulate('no_budget', callers, callsEach, { enableCircuitBreaker: false, retryBudget: false });
@@ -121,6 +191,10 @@ export async function run(): Promise<void> {
     timeout_reads_signal_vs_cockatiel_timeout_ratio: ns.ours_timeout_reads_signal / ns.cockatiel_wrap_timeout,
     simulation: { callers, calls_each: callsEach, max_retries: 3, no_budget: noBudget, budget, budget_breaker: budgetBreaker },
     attempts_per_call_budget_vs_no_budget_ratio: budget.attempts_per_call / noBudget.attempts_per_call,
+    redis_get: redis,
+    redis_wrapped_get_vs_raw_get_ratio: redis === null ? null : redis.wrapped_get_us / redis.raw_get_us,
+    redis_wrapped_get_cpu_vs_raw_get_cpu_ratio: redis === null ? null : redis.wrapped_get_cpu_us / redis.raw_get_cpu_us,
+    redis_wrapper_cpu_us_per_call: redis === null ? null : redis.wrapped_get_cpu_us - redis.raw_get_cpu_us,
   };
   const table = [
     ...Object.entries(ns).map(([candidate, v]) => {
@@ -142,6 +216,17 @@ export async function run(): Promise<void> {
       'vs cockatiel': '',
       'attempts/call': r.attempts_per_call.toFixed(3),
     })),
+    ...(redis === null
+      ? []
+      : [
+          { measure: 'Redis GET, loopback', candidate: 'raw ioredis GET', 'µs/call (wall)': redis.raw_get_us.toFixed(1), 'µs CPU/call': redis.raw_get_cpu_us.toFixed(1) },
+          {
+            measure: 'Redis GET, loopback',
+            candidate: 'GET in executeRedisWithRetry (250 ms timeout)',
+            'µs/call (wall)': redis.wrapped_get_us.toFixed(1),
+            'µs CPU/call': redis.wrapped_get_cpu_us.toFixed(1),
+          },
+        ]),
   ];
   writeReport('retry', metrics, table);
 }
