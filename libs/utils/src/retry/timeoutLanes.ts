@@ -50,10 +50,6 @@ export class TimeoutLane {
     this.timeoutMs = timeoutMs;
   }
 
-  get isEmpty(): boolean {
-    return this.#head === undefined;
-  }
-
   add(entry: TimeoutEntry, now: number): void {
     const deadline = now + this.timeoutMs;
     entry.laneDeadline = deadline;
