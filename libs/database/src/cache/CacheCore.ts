@@ -1,6 +1,6 @@
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { Invalidation } from './bus/busMessage';
-import { type CacheEntry, createEntry, isWithinGrace } from './cacheEntry';
+import { type CacheEntry, createEntry, type Decoder, isWithinGrace } from './cacheEntry';
 import type { ResourcePolicy } from './cacheOptions';
 import { isCacheError } from './errors/CacheError';
 import type { MemoryDriver } from './drivers/MemoryDriver';
@@ -9,7 +9,7 @@ import type { RemoteLayer } from './facades/RemoteLayer';
 import type { CacheSetOptions, GetOrSetOptions } from './ICache';
 import type { CacheLogger } from './logger';
 import { ResourcePolicies, type ResolvedPolicy } from './ResourcePolicies';
-import { serializeValue } from './serializer';
+import { deserializeValue, serializeValue } from './serializer';
 
 export interface CacheCoreOptions {
   memory: MemoryDriver | undefined;
@@ -92,8 +92,7 @@ export class CacheCore {
         const entry = remote[j];
         if (entry !== undefined && Date.now() < entry.expiresAt) {
           this.#event('cache.hit.l2');
-          if (mayKeep) this.#l1?.set(keys[index], entry);
-          out[index] = entry.value;
+          out[index] = mayKeep && this.#l1 ? this.#l1.set(keys[index], entry) : this.#protect(entry.value);
         } else this.#event('cache.miss');
       });
     } else if (missing.length) this.#event('cache.miss', missing.length);
@@ -108,7 +107,10 @@ export class CacheCore {
   getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions | undefined, tags: readonly string[]): Promise<T> {
     try {
       const now = Date.now();
-      const local = this.#l1?.get<T>(key, now);
+      let local = this.#l1?.get<T>(key, now);
+      const decode = options?.decode as Decoder<T> | undefined;
+      // Written by a plain `set`/`get`, or by another decoder: decode once and keep the result.
+      if (local !== undefined && decode !== undefined && local.decodedBy !== decode) local = this.#decodeLocal(key, local, decode);
       if (local !== undefined && now < local.expiresAt) {
         this.#event('cache.hit.l1');
         return Promise.resolve(local.value);
@@ -166,8 +168,8 @@ export class CacheCore {
     if (remote !== undefined && Date.now() < remote.expiresAt) {
       this.#event('cache.hit.l2');
       // An invalidation that arrived while we waited may concern what Redis just returned.
-      if (epoch === this.#epoch) this.#l1?.set(key, remote);
-      return remote;
+      if (epoch === this.#epoch && this.#l1) return { ...remote, value: this.#l1.set(key, remote) };
+      return { ...remote, value: this.#protect(remote.value) };
     }
     this.#event('cache.miss');
     return undefined;
@@ -182,11 +184,14 @@ export class CacheCore {
     load: { superseded: boolean },
   ): Promise<T> {
     let stale = local;
-    const { entry: remote, stamp } = this.#l2 ? await this.#l2.getForLoad<T>(key, tags) : NOT_READ;
+    const decode = options?.decode as Decoder<T> | undefined;
+    const read = this.#l2 ? await this.#l2.getForLoad<T>(key, tags) : NOT_READ;
+    const { stamp } = read;
+    const remote = read.entry && this.#decodeRemote(read.entry, decode);
     if (remote !== undefined) {
       if (Date.now() < remote.expiresAt) {
         this.#event('cache.hit.l2');
-        if (!load.superseded) this.#l1?.set(key, remote);
+        if (!load.superseded && this.#l1) return this.#l1.set(key, remote, undefined, decode);
         return remote.value;
       }
       if (stale === undefined || remote.expiresAt > stale.expiresAt) stale = remote;
@@ -198,7 +203,7 @@ export class CacheCore {
     }
     this.#event('cache.miss');
     const policy = this.#policies.resolve(options);
-    const refresh = this.#refresh(key, loader, policy, tags, load, stamp);
+    const refresh = this.#refresh(key, loader, policy, tags, load, stamp, decode);
     if (usable !== undefined && options?.timeoutMs !== undefined) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([
@@ -243,23 +248,30 @@ export class CacheCore {
     tags: readonly string[],
     load: { superseded: boolean },
     stamp: string[] | undefined,
+    decode: Decoder<T> | undefined,
   ): Promise<T> {
-    const value = await loader();
-    if (load.superseded) {
-      // Invalidated while loading: the result may predate the write, so it is not cached.
-      this.#event('cache.load.superseded');
-      return value;
-    }
-    const negative = value === null || value === undefined;
-    if (negative && !(policy.negativeTtlMs > 0)) return value;
+    const loaded = await loader();
+    const negative = loaded === null || loaded === undefined;
+    let text: string;
+    let value: T;
     try {
-      await this.#writeLoaded(key, value, negative ? policy.negativeTtlMs : policy.ttlMs, negative ? 0 : policy.graceMs, tags, stamp, load);
+      text = serializeValue(loaded);
+      // Every caller, this one included, gets what L2 holds (a private copy the L1 can freeze), decoded once.
+      value = negative ? loaded : this.#protect(decode ? decode(deserializeValue(text)) : (deserializeValue(text) as T));
     } catch (error) {
       // The loader's answer is good even if it cannot be cached (e.g. a cycle): return it.
       if (!isCacheError(error)) throw error;
       this.#event('cache.serialization_error');
       this.#logger.warn?.({ code: error.code }, 'cache: loader result not cached');
+      return decode && !negative ? decode(loaded) : loaded;
     }
+    if (load.superseded) {
+      // Invalidated while loading: the result may predate the write, so it is not cached.
+      this.#event('cache.load.superseded');
+      return value;
+    }
+    if (negative && !(policy.negativeTtlMs > 0)) return value;
+    await this.#writeLoaded(key, value, text, negative ? policy.negativeTtlMs : policy.ttlMs, negative ? 0 : policy.graceMs, tags, stamp, load, decode);
     return value;
   }
 
@@ -268,10 +280,19 @@ export class CacheCore {
    * its stamp (another instance may have changed the row after our loader read it). Without
    * a stamp (L2 was unreadable) the value stays local.
    */
-  async #writeLoaded(key: string, value: unknown, ttlMs: number, graceMs: number, tags: readonly string[], stamp: string[] | undefined, load: { superseded: boolean }): Promise<void> {
-    const text = serializeValue(value);
+  async #writeLoaded(
+    key: string,
+    value: unknown,
+    text: string,
+    ttlMs: number,
+    graceMs: number,
+    tags: readonly string[],
+    stamp: string[] | undefined,
+    load: { superseded: boolean },
+    decode: Decoder | undefined,
+  ): Promise<void> {
     const entry = createEntry(value, ttlMs, graceMs, tags);
-    this.#l1?.set(key, entry, text);
+    this.#l1?.set(key, entry, text, decode);
     if (this.#l2 === undefined || stamp === undefined) return;
     const outcome = await this.#l2.setIfUnchanged(key, entry, text, stamp);
     if (outcome === 'refused' || load.superseded) {
@@ -287,12 +308,46 @@ export class CacheCore {
       return;
     }
     const text = serializeValue(value);
-    const entry = createEntry(value, ttlMs, graceMs, tags);
+    // The frozen L1 keeps a copy: freezing the caller's own object would break the caller.
+    const entry = createEntry(this.#l1?.mode === 'frozen' ? deserializeValue(text) : value, ttlMs, graceMs, tags);
     // A concurrent read must not copy an older L2 reply over this value (see #epoch).
     this.#epoch++;
     this.#loads.supersede({ type: 'keys', keys: [key] });
     this.#l1?.set(key, entry, text);
     await this.#l2?.set(key, entry, text);
+  }
+
+  /** Decodes an L1 entry on a hit by another decoder; a value that does not decode is dropped (a miss). */
+  #decodeLocal<T>(key: string, local: CacheEntry<T>, decode: Decoder<T>): CacheEntry<T> | undefined {
+    try {
+      const value = local.value === null || local.value === undefined ? local.value : decode(local.value);
+      return (this.#l1 as MemoryDriver).adopt(local, value, decode);
+    } catch (error) {
+      this.#decodeFailed(error);
+      this.#l1?.delete([key]);
+      return undefined;
+    }
+  }
+
+  /** An L2 entry with its value decoded and protected, or undefined when it does not decode. */
+  #decodeRemote<T>(remote: CacheEntry<T>, decode: Decoder<T> | undefined): CacheEntry<T> | undefined {
+    if (decode === undefined || remote.value === null || remote.value === undefined) return { ...remote, value: this.#protect(remote.value) };
+    try {
+      return { ...remote, value: this.#protect(decode(remote.value)) };
+    } catch (error) {
+      this.#decodeFailed(error);
+      return undefined;
+    }
+  }
+
+  #decodeFailed(error: unknown): void {
+    // Typically a cached shape from an older release: reload rather than fail the read.
+    this.#event('cache.decode_error');
+    this.#logger.warn?.({ err: (error as Error)?.name }, 'cache: cached value failed to decode; reloading');
+  }
+
+  #protect<T>(value: T): T {
+    return this.#l1 ? this.#l1.protect(value) : value;
   }
 
   #event(name: string, by?: number): void {

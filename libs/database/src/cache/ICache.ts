@@ -24,11 +24,23 @@ export interface GetOrSetOptions extends CacheSetOptions {
    * background, refreshing the cache. Without a stale value the caller waits. @default undefined (wait)
    */
   timeoutMs?: number;
+  /**
+   * Turns a value read back from the cache into what the caller expects (e.g. a Zod parse
+   * that revives Dates and checks the shape). Applied once per load, to values from L2 and
+   * from the loader (after a serialization round trip, so it sees exactly what L2 holds),
+   * never to `null`/`undefined`. L1 keeps the decoded value, so a hit with the same function
+   * (same reference: pass a module-level constant, not an inline arrow) does not decode again.
+   * A value that fails to decode counts as a miss. @default undefined (values as stored)
+   */
+  decode?: (value: unknown) => unknown;
 }
 
 /**
  * The seed's cache contract (`@libs/database/cache`): memory L1 + Redis L2 behind one
  * interface. `undefined` means "not cached"; `null` is a cacheable value.
+ *
+ * Values returned may be shared with other callers and deep-frozen (the default L1 mode):
+ * treat them as read-only and copy before changing them.
  */
 export interface ICache {
   get<T>(key: string): Promise<T | undefined>;

@@ -14,7 +14,15 @@ export interface CacheEntry<T = unknown> {
   graceUntil: number;
   /** Tags for group invalidation (already namespaced). */
   tags: readonly string[];
+  /**
+   * The `decode` function (`GetOrSetOptions.decode`) the value already went through, if any.
+   * Set only on L1 entries: a hit with the same decoder returns the value as is.
+   */
+  decodedBy?: Decoder;
 }
+
+/** Turns a value read back from the cache into what callers expect (e.g. a Zod parse). */
+export type Decoder<T = unknown> = (value: unknown) => T;
 
 export function isWithinGrace(entry: CacheEntry, now = Date.now()): boolean {
   return now < entry.graceUntil;

@@ -30,18 +30,26 @@ export interface MemoryLayerOptions {
   /** Maximum total size in bytes (measured as serialized length). @default 67_108_864 (64 MiB) */
   maxBytes?: number;
   /**
-   * Store values serialized and parse them on every hit, so a caller mutating a returned
-   * object cannot corrupt the cache (bentocache's `serializeL1`). `false` returns the
-   * stored object itself: faster, but results must be treated as read-only.
-   * @default true
+   * Store values serialized and parse (and decode) them on every hit, so every caller gets
+   * its own mutable copy (bentocache's `serializeL1`). Costs a JSON parse per hit.
+   * @default false
    */
   serialize?: boolean;
+  /**
+   * When not serializing: deep-freeze values once as they enter L1 (Dates, Maps and Sets
+   * become read-only subclasses) and return that same object on every hit. A caller that
+   * tries to change a cached value gets a TypeError and must copy it first; no caller can
+   * change what the next one gets. `false` shares the stored object unprotected.
+   * @default true
+   */
+  freeze?: boolean;
 }
 
 export const DEFAULT_MEMORY_LAYER_OPTIONS: Required<MemoryLayerOptions> = Object.freeze({
   maxEntries: 10_000,
   maxBytes: 64 * 1024 * 1024,
-  serialize: true,
+  serialize: false,
+  freeze: true,
 });
 
 /** How L2 calls are retried and broken (passed to `executeRedisWithRetry`). */

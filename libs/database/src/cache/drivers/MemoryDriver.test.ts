@@ -32,14 +32,48 @@ describe('MemoryDriver (L1)', () => {
     expect(l1.size).toBe(0);
   });
 
-  it('returns copies when serializing and the stored object when not', () => {
+  it('by default freezes a value once on insertion and returns that same object on every hit', () => {
+    const l1 = new MemoryDriver();
+    expect(l1.mode).toBe('frozen');
+    type Row = { n: number; at: Date; list: Array<{ x: number }> };
+    const stored = l1.set<Row>('k', entry({ n: 1, at: new Date(0), list: [{ x: 1 }] }) as ReturnType<typeof createEntry<Row>>);
+    const hit = l1.get<Row>('k')?.value;
+    expect(hit).toBe(stored);
+    expect(l1.get('k')?.value).toBe(hit);
+    expect(Object.isFrozen(hit)).toBe(true);
+    expect(Object.isFrozen(hit?.list[0])).toBe(true);
+    expect(() => hit?.at.setTime(5)).toThrow(TypeError);
+    expect(hit).toStrictEqual({ n: 1, at: new Date(0), list: [{ x: 1 }] });
+  });
+
+  it('returns a fresh mutable copy per hit when serializing, and the stored object unprotected in shared mode', () => {
     const obj = { n: 1 };
-    const copying = new MemoryDriver();
+    const copying = new MemoryDriver({ serialize: true });
+    expect(copying.mode).toBe('serialized');
     copying.set('k', entry(obj));
-    expect(copying.get('k')?.value).not.toBe(obj);
-    const sharing = new MemoryDriver({ serialize: false });
+    const copy = copying.get<{ n: number }>('k')?.value;
+    expect(copy).not.toBe(obj);
+    expect(copying.get('k')?.value).not.toBe(copy);
+    expect(Object.isFrozen(copy)).toBe(false);
+    const sharing = new MemoryDriver({ freeze: false });
+    expect(sharing.mode).toBe('shared');
     sharing.set('k', entry(obj));
     expect(sharing.get('k')?.value).toBe(obj);
+    expect(Object.isFrozen(obj)).toBe(false);
+  });
+
+  it('remembers which decoder produced a value and lets a decoded value replace the stored one', () => {
+    const l1 = new MemoryDriver();
+    const decode = (v: unknown) => ({ ...(v as object), decoded: true });
+    l1.set('raw', entry({ n: 1 }));
+    const raw = l1.get('raw') as NonNullable<ReturnType<MemoryDriver['get']>>;
+    expect(raw.decodedBy).toBeUndefined();
+    l1.adopt(raw, decode(raw.value), decode);
+    expect(l1.get('raw')?.value).toEqual({ n: 1, decoded: true });
+    expect(l1.get('raw')?.decodedBy).toBe(decode);
+    expect(Object.isFrozen(l1.get('raw')?.value)).toBe(true);
+    l1.set('done', entry({ n: 2 }), undefined, decode);
+    expect(l1.get('done')?.decodedBy).toBe(decode);
   });
 
   it('drops by tags and by prefix', () => {

@@ -63,11 +63,40 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
 
     it('protects cached values from callers mutating what they got', async () => {
       const cache = await make();
-      await cache.set('obj', { n: 1, list: [1] });
-      const first = (await cache.get<{ n: number; list: number[] }>('obj')) as { n: number; list: number[] };
-      first.n = 99;
-      first.list.push(2);
-      expect(await cache.get('obj')).toEqual({ n: 1, list: [1] });
+      type Obj = { n: number; list: number[]; at: Date; set: Set<string>; map: Map<string, number> };
+      const fresh = (): Obj => ({ n: 1, list: [1], at: new Date(0), set: new Set(['a']), map: new Map([['k', 1]]) });
+      await cache.set('obj', fresh());
+      const first = (await cache.get<Obj>('obj')) as Obj;
+      // A cache may hand out a copy (mutations land on it) or a shared read-only value (they throw).
+      const attempt = (change: () => unknown) => {
+        try {
+          change();
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+        }
+      };
+      attempt(() => (first.n = 99));
+      attempt(() => first.list.push(2));
+      attempt(() => first.at.setTime(5));
+      attempt(() => first.set.add('b'));
+      attempt(() => first.map.set('k', 2));
+      attempt(() => first.map.clear());
+      expect(await cache.get('obj')).toStrictEqual(fresh());
+    });
+
+    it('keeps what callers passed in their own: set and loader values stay mutable and detached', async () => {
+      const cache = await make();
+      const mine = { n: 1, at: new Date(0) };
+      await cache.set('mine', mine);
+      mine.n = 2;
+      mine.at.setTime(5);
+      expect(await cache.get('mine')).toStrictEqual({ n: 1, at: new Date(0) });
+      const loaded = { n: 1, at: new Date(0) };
+      const got = await cache.getOrSet('loaded', async () => loaded);
+      expect(got).toStrictEqual({ n: 1, at: new Date(0) });
+      loaded.n = 3;
+      loaded.at.setTime(7);
+      expect(await cache.get('loaded')).toStrictEqual({ n: 1, at: new Date(0) });
     });
 
     it('deletes one or several keys', async () => {

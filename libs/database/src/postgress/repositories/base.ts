@@ -46,6 +46,26 @@ export interface BaseRepositoryConfig {
 
 export const MAX_PAGE_SIZE = 1_000;
 
+/** Values produced by a repository's revive step inside the cache (so they are not revived twice). */
+const REVIVED = new WeakSet<object>();
+const decoders = new WeakMap<(value: unknown) => unknown, (value: unknown) => unknown>();
+
+/** One stable decoder per revive function: the cache matches decoders by reference. */
+function revivedBy<R>(revive: (value: unknown) => R): (value: unknown) => unknown {
+  let decoder = decoders.get(revive);
+  if (decoder === undefined) {
+    decoder = (value: unknown) => {
+      const revived = revive(value);
+      if (revived !== null && typeof revived === 'object') REVIVED.add(revived);
+      return revived;
+    };
+    decoders.set(revive, decoder);
+  }
+  return decoder;
+}
+
+const isRevived = (value: unknown): boolean => value !== null && typeof value === 'object' && REVIVED.has(value);
+
 type Row = Record<string, unknown>;
 
 /**
@@ -116,12 +136,19 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     await work().catch((error: unknown) => this.deps.logger?.warn?.({ op: `${this.runner.repository}.invalidate`, err: (error as Error)?.name }, 'cache invalidation failed'));
   }
 
-  /** Cache-first read (`getOrSet`) when a cache is configured and we are not in a transaction. */
+  /**
+   * Cache-first read (`getOrSet`) when a cache is configured and we are not in a transaction.
+   * `revive` (a module-level constant: L1 recognises it by reference) runs once per load inside
+   * the cache, which keeps the revived, deep-frozen row in L1: a hit returns it without copying
+   * or parsing. Rows from here are read-only; copy before changing them.
+   */
   protected async cached<R>(key: string, options: { resource: CacheResource; tags?: string[]; revive: (value: unknown) => R }, loader: () => Promise<R | null>): Promise<R | null> {
     const cache = this.deps.cache;
     if (!cache || this.tx) return loader();
-    const value = await cache.getOrSet<R | null>(key, loader, { resource: options.resource, tags: options.tags });
-    return value === null || value === undefined ? null : options.revive(value);
+    const value = await cache.getOrSet<R | null>(key, loader, { resource: options.resource, tags: options.tags, decode: revivedBy(options.revive) });
+    if (value === null || value === undefined) return null;
+    // An ICache that ignores `decode` (a test fake, another implementation) hands back raw values.
+    return isRevived(value) ? value : options.revive(value);
   }
 
   async findById(id: string, options: FindByIdOptions = {}): Promise<T | null> {

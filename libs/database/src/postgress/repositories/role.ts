@@ -26,6 +26,9 @@ function splitPermission(permission: string): { permission: string; resource: st
  * effective permissions in one recursive query (cached, invalidated on any role change),
  * `version` bumped on every change, and role / permission expiry honoured.
  */
+/** Cached permission lists need no reviving; one constant so the cache recognises it (see `cached`). */
+const asPermissionList = (value: unknown): string[] => value as string[];
+
 export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'role', updateSchema: RoleUpdateInputSchema }, tx);
@@ -100,7 +103,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
   /** Permissions of a role and its ancestors (inactive or expired roles and permissions excluded). */
   async getEffectivePermissions(roleId: string): Promise<string[]> {
     return (
-      (await this.cached(permissionsCacheKey(roleId), { resource: 'permissions', tags: [ROLES_TAG], revive: (v) => v as string[] }, () =>
+      (await this.cached(permissionsCacheKey(roleId), { resource: 'permissions', tags: [ROLES_TAG], revive: asPermissionList }, () =>
         this.executeOperation('getEffectivePermissions', () => effectivePermissionsOfRole(this.client, roleId)),
       )) ?? []
     );
@@ -109,7 +112,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
   /** A user's effective permissions, honouring the user's role expiry; one query. */
   async getUserPermissions(userId: string): Promise<string[]> {
     return (
-      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, `user:${userId}`], revive: (v) => v as string[] }, () =>
+      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, `user:${userId}`], revive: asPermissionList }, () =>
         this.executeOperation('getUserPermissions', () => effectivePermissionsOfUser(this.client, userId)),
       )) ?? []
     );
