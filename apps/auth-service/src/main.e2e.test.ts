@@ -27,6 +27,10 @@ describe('the app as a process (the quick start: embedded Postgres, memory-only 
         const res = await fetch(`${base}/health/ready`);
         if (res.status !== 200) throw new Error(`ready: ${res.status}`);
       }, 90_000, 'the app');
+      // Log lines reach the pipe a little after the port answers.
+      await waitFor(async () => {
+        if (!output.includes('Server listening')) throw new Error('not logged yet');
+      }, 10_000, 'the start-up log');
       expect(output).toContain('database: embedded Postgres');
       expect(output).toContain('cache: memory only');
       const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
