@@ -10,6 +10,7 @@ import type { CacheSetOptions, GetOrSetOptions } from './ICache';
 import type { CacheLogger } from './logger';
 import { ResourcePolicies, type ResolvedPolicy } from './ResourcePolicies';
 import { deserializeValue, serializeValue } from './serializer';
+import { ValueCodec } from './facades/ValueCodec';
 
 export interface CacheCoreOptions {
   memory: MemoryDriver | undefined;
@@ -44,6 +45,7 @@ export class CacheCore {
   readonly #policies: ResourcePolicies;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
+  readonly #values: ValueCodec;
 
   constructor(options: CacheCoreOptions) {
     this.#l1 = options.memory;
@@ -51,6 +53,7 @@ export class CacheCore {
     this.#policies = new ResourcePolicies(options.resources, options.staleIfErrorMs, options.negativeTtlMs);
     this.#metrics = options.metrics;
     this.#logger = options.logger;
+    this.#values = new ValueCodec(options.memory, (name) => this.#event(name), options.logger);
   }
 
   get hasMemory(): boolean {
@@ -92,7 +95,7 @@ export class CacheCore {
         const entry = remote[j];
         if (entry !== undefined && Date.now() < entry.expiresAt) {
           this.#event('cache.hit.l2');
-          out[index] = mayKeep && this.#l1 ? this.#l1.set(keys[index], entry) : this.#protect(entry.value);
+          out[index] = mayKeep && this.#l1 ? this.#l1.set(keys[index], entry) : this.#values.protect(entry.value);
         } else this.#event('cache.miss');
       });
     } else if (missing.length) this.#event('cache.miss', missing.length);
@@ -110,7 +113,7 @@ export class CacheCore {
       let local = this.#l1?.get<T>(key, now);
       const decode = options?.decode as Decoder<T> | undefined;
       // Written by a plain `set`/`get`, or by another decoder: decode once and keep the result.
-      if (local !== undefined && decode !== undefined && local.decodedBy !== decode) local = this.#decodeLocal(key, local, decode);
+      if (local !== undefined && decode !== undefined && local.decodedBy !== decode) local = this.#values.local(key, local, decode);
       if (local !== undefined && now < local.expiresAt) {
         this.#event('cache.hit.l1');
         return Promise.resolve(local.value);
@@ -169,7 +172,7 @@ export class CacheCore {
       this.#event('cache.hit.l2');
       // An invalidation that arrived while we waited may concern what Redis just returned.
       if (epoch === this.#epoch && this.#l1) return { ...remote, value: this.#l1.set(key, remote) };
-      return { ...remote, value: this.#protect(remote.value) };
+      return { ...remote, value: this.#values.protect(remote.value) };
     }
     this.#event('cache.miss');
     return undefined;
@@ -187,7 +190,7 @@ export class CacheCore {
     const decode = options?.decode as Decoder<T> | undefined;
     const read = this.#l2 ? await this.#l2.getForLoad<T>(key, tags) : NOT_READ;
     const { stamp } = read;
-    const remote = read.entry && this.#decodeRemote(read.entry, decode);
+    const remote = read.entry && this.#values.remote(read.entry, decode);
     if (remote !== undefined) {
       if (Date.now() < remote.expiresAt) {
         this.#event('cache.hit.l2');
@@ -257,7 +260,7 @@ export class CacheCore {
     try {
       text = serializeValue(loaded);
       // Every caller, this one included, gets what L2 holds (a private copy the L1 can freeze), decoded once.
-      value = negative ? loaded : this.#protect(decode ? decode(deserializeValue(text)) : (deserializeValue(text) as T));
+      value = negative ? loaded : this.#values.fromText(text, decode);
     } catch (error) {
       // The loader's answer is good even if it cannot be cached (e.g. a cycle): return it.
       if (!isCacheError(error)) throw error;
@@ -315,39 +318,6 @@ export class CacheCore {
     this.#loads.supersede({ type: 'keys', keys: [key] });
     this.#l1?.set(key, entry, text);
     await this.#l2?.set(key, entry, text);
-  }
-
-  /** Decodes an L1 entry on a hit by another decoder; a value that does not decode is dropped (a miss). */
-  #decodeLocal<T>(key: string, local: CacheEntry<T>, decode: Decoder<T>): CacheEntry<T> | undefined {
-    try {
-      const value = local.value === null || local.value === undefined ? local.value : decode(local.value);
-      return (this.#l1 as MemoryDriver).adopt(local, value, decode);
-    } catch (error) {
-      this.#decodeFailed(error);
-      this.#l1?.delete([key]);
-      return undefined;
-    }
-  }
-
-  /** An L2 entry with its value decoded and protected, or undefined when it does not decode. */
-  #decodeRemote<T>(remote: CacheEntry<T>, decode: Decoder<T> | undefined): CacheEntry<T> | undefined {
-    if (decode === undefined || remote.value === null || remote.value === undefined) return { ...remote, value: this.#protect(remote.value) };
-    try {
-      return { ...remote, value: this.#protect(decode(remote.value)) };
-    } catch (error) {
-      this.#decodeFailed(error);
-      return undefined;
-    }
-  }
-
-  #decodeFailed(error: unknown): void {
-    // Typically a cached shape from an older release: reload rather than fail the read.
-    this.#event('cache.decode_error');
-    this.#logger.warn?.({ err: (error as Error)?.name }, 'cache: cached value failed to decode; reloading');
-  }
-
-  #protect<T>(value: T): T {
-    return this.#l1 ? this.#l1.protect(value) : value;
   }
 
   #event(name: string, by?: number): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { harnessRedisUrl } from '@tools/test-harness';
 import { UserStatus } from '../models';
+import { SessionRepository } from '../postgress/repositories/session';
 import { UserRepository } from '../postgress/repositories/user';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
 import { ResilientCacheService } from './cache.service';
@@ -73,5 +74,31 @@ describe('repository integration: writes on instance A reach cached reads on ins
     since = process.hrtime.bigint();
     await seenOnB(() => usersB.findById(user.id), (u) => u === null, since);
     expect(await usersB.findByEmail(user.email)).toBeNull();
+  });
+
+  it('a cached row is revived once per load and then shared read-only: same object on every hit, Dates intact', async () => {
+    const user = await usersA.create({ email: 'frozen@example.com', firstName: 'Ice' });
+    const first = (await usersB.findById(user.id))!;
+    const second = (await usersB.findById(user.id))!;
+    expect(second).toBe(first);
+    expect(first.createdAt).toBeInstanceOf(Date);
+    expect(first).toEqual(user);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => ((first as { firstName: string | null }).firstName = 'Changed')).toThrow(TypeError);
+    expect(() => first.createdAt.setTime(0)).toThrow(TypeError);
+    // Callers copy to change: the copy is an ordinary object, the cache is untouched.
+    const copy = { ...first, firstName: 'Changed', createdAt: new Date(first.createdAt) };
+    copy.createdAt.setTime(0);
+    expect((await usersB.findById(user.id))?.firstName).toBe('Ice');
+    expect((await usersB.findById(user.id))?.createdAt.getTime()).toBe(user.createdAt.getTime());
+
+    const sessionsB = new SessionRepository({ db: t.client, cache: cacheB, retry: { breakerKey: 'cache-repo-b' } });
+    const token = `frozen-token-${randomBytes(12).toString('hex')}`;
+    await sessionsB.create({ token, userId: user.id, expiresAt: new Date(Date.now() + 60_000) });
+    const s1 = await sessionsB.findActiveByToken(token);
+    const s2 = await sessionsB.findActiveByToken(token);
+    expect(s2).toBe(s1);
+    expect(s1?.expiresAt).toBeInstanceOf(Date);
+    expect(Object.isFrozen(s1)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   reviveUserSession,
@@ -39,8 +39,12 @@ export interface UpstreamTokens {
   expiresAt?: Date;
 }
 
-/** Tokens never appear in cache keys (Redis keys show up in monitoring): a digest does. */
-const tokenKey = (token: string) => `session:token:${createHash('sha256').update(token).digest('base64url').slice(0, 32)}`;
+/**
+ * Tokens never appear in cache keys (Redis keys show up in monitoring): a digest does. The
+ * one-shot `hash` (Node ≥ 20.12) costs about half of `createHash().update().digest()`, which
+ * matters on a path whose L1 hit is otherwise well under a microsecond.
+ */
+const tokenKey = (token: string) => `session:token:${hash('sha256', token, 'base64url').slice(0, 32)}`;
 const sessionTag = (id: string) => `session:${id}`;
 
 /** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
