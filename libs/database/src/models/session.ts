@@ -59,6 +59,20 @@ export interface SessionLog extends Omit<z.infer<typeof SessionLogSchema>, 'deta
 const tokenSchema = safeString(INPUT_LIMITS.token);
 const textSchema = safeString(INPUT_LIMITS.text);
 
+/** Fields a session is created with and may later change (client, upstream tokens, device). */
+const sessionDetailFields = {
+  ipAddress: safeString(64).nullish(),
+  userAgent: textSchema.nullish(),
+  keycloakSessionId: safeString(INPUT_LIMITS.name).nullish(),
+  accessToken: tokenSchema.nullish(),
+  refreshToken: tokenSchema.nullish(),
+  idToken: tokenSchema.nullish(),
+  accessTokenExpiresAt: dateSchema.nullish(),
+  refreshTokenExpiresAt: dateSchema.nullish(),
+  fingerprint: safeString(INPUT_LIMITS.name).nullish(),
+  deviceInfo: jsonObjectSchema.nullish(),
+};
+
 export const UserSessionCreateInputSchema = z
   .object({
     id: idSchema.optional(),
@@ -66,16 +80,7 @@ export const UserSessionCreateInputSchema = z
     userId: idSchema,
     storeId: idSchema.nullish(),
     expiresAt: dateSchema,
-    ipAddress: safeString(64).nullish(),
-    userAgent: textSchema.nullish(),
-    keycloakSessionId: safeString(INPUT_LIMITS.name).nullish(),
-    accessToken: tokenSchema.nullish(),
-    refreshToken: tokenSchema.nullish(),
-    idToken: tokenSchema.nullish(),
-    accessTokenExpiresAt: dateSchema.nullish(),
-    refreshTokenExpiresAt: dateSchema.nullish(),
-    fingerprint: safeString(INPUT_LIMITS.name).nullish(),
-    deviceInfo: jsonObjectSchema.nullish(),
+    ...sessionDetailFields,
     metadata: jsonObjectSchema.nullish(),
     createdAt: dateSchema.optional(),
     updatedAt: dateSchema.optional(),
@@ -86,16 +91,7 @@ export type UserSessionCreateInput = z.input<typeof UserSessionCreateInputSchema
 export const UserSessionUpdateInputSchema = z
   .object({
     expiresAt: dateSchema.optional(),
-    ipAddress: safeString(64).nullish(),
-    userAgent: textSchema.nullish(),
-    keycloakSessionId: safeString(INPUT_LIMITS.name).nullish(),
-    accessToken: tokenSchema.nullish(),
-    refreshToken: tokenSchema.nullish(),
-    idToken: tokenSchema.nullish(),
-    accessTokenExpiresAt: dateSchema.nullish(),
-    refreshTokenExpiresAt: dateSchema.nullish(),
-    fingerprint: safeString(INPUT_LIMITS.name).nullish(),
-    deviceInfo: jsonObjectSchema.nullish(),
+    ...sessionDetailFields,
     lastAccessedAt: dateSchema.optional(),
     metadata: jsonObjectSchema.nullish(),
     updatedAt: dateSchema.optional(),
