@@ -1,28 +1,9 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
 import { isRetryExhaustedError, RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { noJitter, settle, transient, useFakeRetryTime } from '../testing/retryTestKit';
 import { executeWithRetry } from './executeWithRetry';
 
-const transient = () => errorWith({ code: 'ECONNRESET' }, 'socket reset');
-const noJitter = { jitter: 'none' as const, retryBudget: false as const };
-
-beforeEach(() => {
-  jest.useFakeTimers();
-  resetCircuitBreakers();
-  resetRetryBudgets();
-});
-afterEach(() => jest.useRealTimers());
-
-/** Settles `promise` while advancing fake time; returns the outcome. */
-async function settle<T>(promise: Promise<T>, ms = 60_000): Promise<{ value?: T; error?: unknown }> {
-  const outcome = promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  await jest.advanceTimersByTimeAsync(ms);
-  return outcome;
-}
+useFakeRetryTime();
 
 describe('executeWithRetry', () => {
   it('returns the value after one attempt and records it', async () => {

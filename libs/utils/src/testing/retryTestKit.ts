@@ -1,0 +1,29 @@
+import { resetCircuitBreakers } from '../breaker/breakerRegistry';
+import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { errorWith } from './FakeMetricsCollector';
+
+/** A retryable network error. */
+export const transient = () => errorWith({ code: 'ECONNRESET' }, 'socket reset');
+
+/** Options that make delays exact and leave the budget out of the way. */
+export const noJitter = { jitter: 'none' as const, retryBudget: false as const };
+
+/** Fake timers and fresh breaker/budget registries around every test of the calling file. */
+export function useFakeRetryTime(): void {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    resetCircuitBreakers();
+    resetRetryBudgets();
+  });
+  afterEach(() => jest.useRealTimers());
+}
+
+/** Settles `promise` while advancing fake time; returns the outcome. */
+export async function settle<T>(promise: Promise<T>, ms = 60_000): Promise<{ value?: T; error?: unknown }> {
+  const outcome = promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  await jest.advanceTimersByTimeAsync(ms);
+  return outcome;
+}
