@@ -1,5 +1,6 @@
 import { resetCircuitBreakers } from '../breaker/breakerRegistry';
 import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { configureWebSocketConnections, resetWebSocketConnections } from '../websocket/connectionRegistry';
 import { errorWith } from './FakeMetricsCollector';
 
 /** A retryable network error. */
@@ -27,3 +28,13 @@ export async function settle<T>(promise: Promise<T>, ms = 60_000): Promise<{ val
   await jest.advanceTimersByTimeAsync(ms);
   return outcome;
 }
+
+/** As `useFakeRetryTime`, plus fresh WebSocket connection state (and its default limits) per test. */
+export function useFakeWebSocketTime(): void {
+  useFakeRetryTime();
+  beforeEach(() => resetWebSocketConnections());
+  afterEach(() => configureWebSocketConnections());
+}
+
+/** Resolves with the value or the rejection reason, whichever comes. */
+export const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((v) => v, (e: unknown) => e);

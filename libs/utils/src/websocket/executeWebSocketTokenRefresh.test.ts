@@ -1,30 +1,18 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import {
   configureWebSocketConnections,
   getWebSocketConnectionState,
   releaseConnection,
-  resetWebSocketConnections,
   webSocketConnectionCount,
 } from './connectionRegistry';
 import { executeWebSocketTokenRefresh } from './executeWebSocketTokenRefresh';
 import type { WebSocketTokenRefreshOptions } from './WebSocketRetryOptions';
 
 const base: WebSocketTokenRefreshOptions = { jitter: 'none', retryBudget: false };
-const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((v) => v, (e: unknown) => e);
 
-beforeEach(() => {
-  jest.useFakeTimers();
-  resetWebSocketConnections();
-  resetCircuitBreakers();
-  resetRetryBudgets();
-});
-afterEach(() => {
-  jest.useRealTimers();
-  configureWebSocketConnections();
-});
+useFakeWebSocketTime();
 
 describe('executeWebSocketTokenRefresh', () => {
   it('50 concurrent refreshes on one connection call fn once and share its result', async () => {

@@ -1,14 +1,12 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
 import { ConcurrencyLimitError, isConcurrencyLimitError } from '../errors/ConcurrencyLimitError';
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import {
   configureWebSocketConnections,
   getWebSocketConnectionState,
   releaseConnection,
-  resetWebSocketConnections,
   webSocketConnectionCount,
 } from './connectionRegistry';
 import { executeWebSocketWithRetry } from './executeWebSocketWithRetry';
@@ -17,18 +15,8 @@ import type { WebSocketRetryOptions } from './WebSocketRetryOptions';
 
 const lost = () => errorWith({ closeCode: 1006 }, 'abnormal closure');
 const base: WebSocketRetryOptions = { operationName: 'ws.push', jitter: 'none', retryBudget: false };
-const outcome = (p: Promise<unknown>): Promise<unknown> => p.then((v) => v, (e: unknown) => e);
 
-beforeEach(() => {
-  jest.useFakeTimers();
-  resetWebSocketConnections();
-  resetCircuitBreakers();
-  resetRetryBudgets();
-});
-afterEach(() => {
-  jest.useRealTimers();
-  configureWebSocketConnections();
-});
+useFakeWebSocketTime();
 
 describe('executeWebSocketWithRetry', () => {
   it('passes the connection id and attempt to fn and retries a lost connection', async () => {
