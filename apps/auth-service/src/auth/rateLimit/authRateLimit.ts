@@ -5,8 +5,8 @@ import type { RateLimiter } from '../../plugins/shared/RateLimiter';
 
 /** Limits per client IP and path (Better-Auth's own rate limiter, counted in our limiter). */
 export const IP_RULES = {
-  /** Any auth endpoint. */
-  default: { window: 60, max: 120 },
+  /** Any auth endpoint (Better-Auth's own default: an SPA polling get-session behind one NAT must fit). */
+  default: { window: 10, max: 100 },
   '/sign-in/email': { window: 60, max: 10 },
   '/sign-up/email': { window: 60, max: 5 },
   '/change-password': { window: 60, max: 5 },
