@@ -6,12 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * as form data text) so Better-Auth sees exactly what the client sent.
  */
 export function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, String(value));
-  }
+  const headers = toWebHeaders(request);
   // The client address as Fastify sees it (trustProxy decides whether proxies count); whatever
   // the client put in X-Forwarded-For is replaced, so Better-Auth's IP rate limits hold.
   headers.set('x-forwarded-for', request.ip);
@@ -23,6 +18,17 @@ export function toWebRequest(request: FastifyRequest, baseUrl: string): Request 
     headers.delete('content-length');
   }
   return new Request(new URL(request.url, baseUrl), { method, headers, body });
+}
+
+/** The request's headers as Fetch `Headers` (repeated headers kept apart). */
+export function toWebHeaders(request: FastifyRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, String(value));
+  }
+  return headers;
 }
 
 /** Copies a Fetch `Response` onto the Fastify reply (multiple Set-Cookie headers kept apart). */

@@ -1,18 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toWebHeaders } from '../../http/webBridge';
 import { authenticateApiKey } from '../api-key/requireApiKey';
 import { API_KEY_HEADER } from '../api-key/sessionHook';
 import { refusalBody } from '../api-key/verifyAnswer';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { userHasPermission } from './userPermissions';
-
-function toHeaders(request: FastifyRequest): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value);
-    else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-  }
-  return headers;
-}
 
 /**
  * Fastify preHandler: the caller — an `x-api-key` (its owner) or a Better-Auth session
@@ -32,7 +24,7 @@ export function requirePermission(permission: string) {
       request.apiKey = outcome.principal;
       userId = outcome.principal.userId;
     }
-    if (!userId) userId = (await services.readSession(toHeaders(request)))?.user.id;
+    if (!userId) userId = (await services.readSession(toWebHeaders(request)))?.user.id;
     if (!userId) return reply.code(401).send({ code: 'UNAUTHORIZED', message: 'Unauthorized' });
     if (!(await userHasPermission(services.repositories, userId, permission))) {
       return reply.code(403).send({ ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
