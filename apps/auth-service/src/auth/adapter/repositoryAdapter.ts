@@ -52,26 +52,31 @@ function idLookup(where: readonly WhereCondition[]): string | undefined {
 
 const isNotFound = (error: unknown) => isRepositoryError(error) && error.code === 'NOT_FOUND';
 
-/** Passes every repository error to `onError` before rethrowing it. */
+const ADAPTER_METHODS = ['findById', 'findFirst', 'findMany', 'count', 'create', 'update', 'updateMany', 'delete', 'deleteMany'] as const;
+
+/** The same repository, each call passing its error to `onError` before rethrowing it. */
 function observed(repository: AdapterRepository, onError: (error: unknown) => void): AdapterRepository {
-  return new Proxy(repository, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) =>
-        (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch((error: unknown) => {
-          onError(error);
-          throw error;
-        });
-    },
-  });
+  const wrapped: Record<string, unknown> = {};
+  for (const method of ADAPTER_METHODS) {
+    const call = repository[method] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[method] = (...args: unknown[]) =>
+      call.apply(repository, args).catch((error: unknown) => {
+        onError(error);
+        throw error;
+      });
+  }
+  return wrapped as unknown as AdapterRepository;
 }
 
 function customAdapter(repositories: AdapterRepositories, onError?: (error: unknown) => void): CustomAdapter {
+  // Wrapped once per adapter, not on every call.
+  const byModel: AdapterRepositories = onError
+    ? Object.fromEntries(Object.entries(repositories).map(([model, repository]) => [model, observed(repository, onError)]))
+    : repositories;
   const repo = (model: string): AdapterRepository => {
-    const found = repositories[model];
+    const found = byModel[model];
     if (!found) throw new Error(`no repository for Better-Auth model "${model}"`);
-    return onError ? observed(found, onError) : found;
+    return found;
   };
   const findOne = async (model: string, where: WhereCondition[], select?: string[]): Promise<Row | null> => {
     const id = idLookup(where);
