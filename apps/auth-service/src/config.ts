@@ -39,6 +39,11 @@ export const configSchema = z
       .pipe(z.array(url(['http:', 'https:'])).max(64)),
     /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
     AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    /** The first admin: this user gets the system-admin role at start-up (see the README). */
+    BOOTSTRAP_ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().max(254).optional()),
+    /** Creates the bootstrap admin with this password when no user has the email yet. */
+    BOOTSTRAP_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).max(128).optional()),
+    BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
   })

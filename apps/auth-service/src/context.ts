@@ -9,7 +9,9 @@ import type { RepositoryDependencies } from '@libs/database/postgress/repositori
 import type { AdapterRepositories } from './auth/adapter/repositoryAdapter';
 import { sessionRows } from './auth/adapter/sessionRows';
 import { userRows } from './auth/adapter/userRows';
-import { createAuth, type Auth } from './auth/createAuth';
+import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
+import { AccessCore } from './access/AccessCore';
+import { CredentialReader } from './access/credentials';
 import type { AppConfig } from './config';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
@@ -35,6 +37,8 @@ export interface AppContext {
   dataLayer: AuthDataLayer;
   /** API-key verifier and the shared rate limiter of the plugins. */
   pluginServices: PluginServices;
+  /** Who is calling and what they may do: the one place that decides. */
+  access: AccessCore;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -42,10 +46,10 @@ export interface AppContext {
 }
 
 /** Better-Auth model name → the repository view it works through. */
-function adapterRepositories(repositories: Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>): AdapterRepositories {
+function adapterRepositories(repositories: Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>, access: AccessCore): AdapterRepositories {
   return {
     user: userRows(repositories.users),
-    userSession: sessionRows(repositories.sessions, repositories.users),
+    userSession: sessionRows(repositories.sessions, repositories.users, access),
     account: repositories.accounts,
     verification: repositories.verifications,
   };
@@ -68,27 +72,33 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
-  const dataLayer = new AuthDataLayer(repositories, metrics, logger);
+  const secret = resolveAuthSecret(config);
+  // The cookie names follow from the same options Better-Auth gets (see createAuth); the bearer plugin is installed without requireSignature.
+  const credentials = new CredentialReader({ baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } }, { secret, bearer: { enabled: true, requireSignature: false } });
+  const access = new AccessCore({ users: repositories.users, sessions: repositories.sessions, roles: repositories.roles, events: repositories.events, credentials, background });
+  const dataLayer = new AuthDataLayer(repositories, metrics, logger, access);
   const pluginServices = createPluginServices({
     repositories,
     rateLimiter,
+    access,
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
   const auth = createAuth({
     rateLimiter,
     background,
     config,
-    secret: resolveAuthSecret(config),
+    secret,
     baseURL,
     logger,
     repositories,
     cache,
     pluginServices,
-    adapterRepositories: adapterRepositories(repositories),
+    access,
+    adapterRepositories: adapterRepositories(repositories, access),
     // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.
     transaction: (fn) =>
       repositories.users.transactionWith([repositories.sessions, repositories.accounts, repositories.verifications], (users, sessions, accounts, verifications) =>
-        fn(adapterRepositories({ ...repositories, users, sessions, accounts, verifications })),
+        fn(adapterRepositories({ ...repositories, users, sessions, accounts, verifications }, access)),
       ),
   });
   return {
@@ -103,6 +113,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     background,
     dataLayer,
     pluginServices,
+    access,
     closers: [
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },

@@ -2,12 +2,15 @@ import { loadConfig } from './config';
 import { createAppContext } from './context';
 import { gracefulShutdown } from './lifecycle';
 import { buildServer, createFastify } from './server';
+import { startBootstrapAdmin } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = createFastify(config);
   const context = await createAppContext(config, app.log);
-  const lifecycle = gracefulShutdown(app, context.closers, { log: app.log });
+  const bootstrap = startBootstrapAdmin(context, app.log);
+  const closers = bootstrap ? [{ name: 'bootstrap admin', close: async () => bootstrap.stop() }, ...context.closers] : context.closers;
+  const lifecycle = gracefulShutdown(app, closers, { log: app.log });
   await buildServer(app, context, { draining: () => lifecycle.draining });
   process.once('SIGTERM', () => void lifecycle.shutdown('SIGTERM'));
   process.once('SIGINT', () => void lifecycle.shutdown('SIGINT'));

@@ -71,7 +71,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
-  registerAdminRoutes(app, context.dataLayer);
-  await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, users: context.repositories.users });
+  registerAdminRoutes(app, context.dataLayer, context.repositories);
+  await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, access: context.access });
   return app;
 }

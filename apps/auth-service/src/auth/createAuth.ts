@@ -11,10 +11,9 @@ import type { PluginServices } from '../plugins/services';
 import type { Repositories } from '../repositories';
 import { authPlugins } from './plugins';
 import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
-import { cacheSecondaryStorage } from './secondaryStorage';
-import { ACTIVE_STATUS } from './adapter/sessionRows';
 import type { RateLimiter } from '../plugins/shared/RateLimiter';
 import type { BackgroundTasks } from '../backgroundTasks';
+import type { AccessCore } from '../access/AccessCore';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -25,6 +24,8 @@ export interface CreateAuthOptions {
   repositories: Repositories;
   cache: ResilientCacheService;
   pluginServices: PluginServices;
+  /** Who may act (the status rule) for the session hook. */
+  access: AccessCore;
   /** Audit writes off the critical path. */
   background: BackgroundTasks;
   /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
@@ -46,9 +47,23 @@ const readOnlyUserFields = {
   roleId: { type: 'string', required: false, input: false },
 } as const;
 
+/**
+ * What a new user's extra fields hold (the database defaults). Sign-up of a taken email answers
+ * a synthetic user built with these, so its body cannot be told apart from a real sign-up's.
+ */
+export const NEW_USER_FIELDS = { status: 'ACTIVE', firstName: null, lastName: null, username: null, roleId: null } as const;
+
+/** Cookie options; the access core reads the same cookie names from them. */
+export function cookieOptions(config: Pick<AppConfig, 'NODE_ENV'>) {
+  return {
+    useSecureCookies: config.NODE_ENV === 'production',
+    defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+  } as const;
+}
+
 export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
-  const { users, events, sessions } = options.repositories;
+  const { users, events } = options.repositories;
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   return {
@@ -67,16 +82,13 @@ export function authOptions(options: CreateAuthOptions) {
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
       // Sign-up answers the same for a new and an existing email (no enumeration): the user
-      // signs in afterwards.
+      // signs in afterwards, and a taken email gets a synthetic user with the same fields.
       autoSignIn: false,
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({ ...coreFields, ...additionalFields, ...NEW_USER_FIELDS, id }),
     },
     user: { additionalFields: readOnlyUserFields },
-    secondaryStorage: cacheSecondaryStorage(options.cache.namespace('better-auth'), async (token, userId) => {
-      const live = await sessions.findActiveByToken(token);
-      if (!live || live.userId !== userId) return false;
-      const user = await users.findById(userId);
-      return !!user && user.status === ACTIVE_STATUS;
-    }),
+    // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated
+    // on every instance), and Better-Auth reads them through the adapter.
     session: {
       modelName: 'userSession',
       storeSessionInDatabase: true,
@@ -88,8 +100,7 @@ export function authOptions(options: CreateAuthOptions) {
     verification: { modelName: 'verification', storeInDatabase: true },
     advanced: {
       database: { generateId: () => randomUUID() },
-      useSecureCookies: config.NODE_ENV === 'production',
-      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax' },
+      ...cookieOptions(config),
       // Set by our Fastify bridge from the socket address; a client's own value is overwritten.
       ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
     },
@@ -97,10 +108,10 @@ export function authOptions(options: CreateAuthOptions) {
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
       ...authPlugins(options.pluginServices),
-      authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background }),
+      authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
     ],
     databaseHooks: {
-      session: { create: { before: beforeSessionCreate(eventDeps) } },
+      session: { create: { before: beforeSessionCreate({ ...eventDeps, access: options.access }) } },
     },
     logger: {
       level: 'warn',

@@ -1,8 +1,10 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
 import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserStatus } from '@libs/database/models';
-import type { RepositoryMetrics } from '@libs/database/postgress/repositories';
+import { isRepositoryError, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry } from '@libs/utils/src/executeWithRetry';
+import { isTransientError } from '@libs/utils';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AuditActor } from '../access/Principal';
 import type { Repositories } from '../repositories';
 
 export interface AuthDataLayerMetrics {
@@ -12,19 +14,44 @@ export interface AuthDataLayerMetrics {
   collector: MetricsSnapshot;
 }
 
+/** Where live sessions are read (the access core: live session, user who may act). */
+export interface SessionSource {
+  sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null>;
+}
+
+export interface StatusChange {
+  reason?: string;
+  /** With BANNED: when the ban lapses. */
+  banExpiresAt?: Date | null;
+}
+
+/** An actor given as a plain id (the seed's signatures) or as the authenticated principal's actor. */
+export type ActorLike = string | AuditActor;
+
+const actorOf = (actor: ActorLike): AuditActor => (typeof actor === 'string' ? { userId: actor } : actor);
+
+/**
+ * A repository error already went through the repository's own retry schedule: retrying it
+ * again would multiply attempts (one request, one schedule).
+ */
+const retryableOnce = (error: unknown): boolean => !isRepositoryError(error) && isTransientError(error);
+
 /**
  * The seed's `AuthDataLayer`: the data operations the auth service needs, each through a
- * repository (retry, breaker, metrics, typed errors, cache) — never Prisma.
+ * repository (retry, breaker, metrics, typed errors, cache) — never Prisma. Writes record the
+ * actor they are given (the authenticated principal on the admin routes).
  */
 export class AuthDataLayer {
   readonly #repos: Repositories;
   readonly #metrics: IMetricsCollector;
   readonly #logger: FastifyBaseLogger;
+  readonly #sessions: SessionSource | undefined;
 
-  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger) {
+  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger, sessions?: SessionSource) {
     this.#repos = repositories;
     this.#metrics = metrics;
     this.#logger = logger;
+    this.#sessions = sessions;
   }
 
   /** Standard repository read (cached by email). */
@@ -33,37 +60,69 @@ export class AuthDataLayer {
   }
 
   /** Creates a user and assigns a role in one transaction: both or neither. */
-  createUserWithRole(userData: UserCreateInput, roleId: string, assignedBy = 'system'): Promise<User> {
+  createUserWithRole(userData: UserCreateInput, roleId: string, assignedBy: ActorLike = 'system'): Promise<User> {
+    const actor = actorOf(assignedBy);
     return this.#repos.users.transaction(async (repo) => {
-      const user = await repo.create(userData);
-      return repo.updateRole(user.id, roleId, assignedBy);
+      const user = await repo.create({ ...userData, createdBy: userData.createdBy ?? actor.userId });
+      return repo.updateRole(user.id, roleId, actor.userId, { apiKeyId: actor.apiKeyId });
     });
   }
 
   /**
-   * Critical path with its own retry budget on top of the repository's (the seed's Example 3):
-   * more attempts and a breaker of its own. Rejections (`valid: false`) are answers, not failures.
+   * Critical path with a breaker of its own on top of the repository's retry (the seed's
+   * Example 3). Only errors that did not come through the repository's schedule are retried
+   * here, so one validation never costs more than one retry schedule. Rejections
+   * (`valid: false`) are answers, not failures.
    */
   validateApiKeyWithRetry(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     return executeWithRetry(
       () => this.#repos.apiKeys.validate(plainKey, requiredScopes),
       (error, attempt) => this.#logger.warn({ op: 'apiKey.validate', attempt, code: (error as { code?: string })?.code }, 'api key validation failed; retrying'),
-      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10 },
+      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, isRetryable: retryableOnce },
       this.#metrics,
     );
   }
 
-  /** Sets the status of many users at once (audited); a ban ends their sessions on every instance. */
-  batchUpdateUserStatus(userIds: string[], status: UserStatus, updatedBy: string, reason?: string): Promise<number> {
-    return this.#repos.users.batchUpdateStatus(userIds, status, updatedBy, reason);
+  /**
+   * Sets the status of many users at once (audited with the actor). Any status but ACTIVE ends
+   * their sessions (a ban that lapses later must not bring old sessions back); DELETED is a soft
+   * delete. The fourth argument may be the reason (the seed's signature) or the options.
+   */
+  async batchUpdateUserStatus(userIds: string[], status: UserStatus, updatedBy: ActorLike, change?: string | StatusChange): Promise<number> {
+    const actor = actorOf(updatedBy);
+    const options = typeof change === 'string' ? { reason: change } : (change ?? {});
+    const updated = await this.#repos.users.batchUpdateStatus(userIds, status, actor.userId, { ...options, apiKeyId: actor.apiKeyId });
+    if (status !== 'ACTIVE' && updated > 0) {
+      for (const userId of userIds) await this.#repos.sessions.endAllForUser(userId, { reason: status.toLowerCase(), by: actor.userId });
+    }
+    return updated;
   }
 
-  /** Cache-first: the live session for a token and its user (both cached and invalidated on writes). */
+  /** Soft-deletes a user (hidden from finders, sessions ended); `restoreUser` undoes it. */
+  async softDeleteUser(userId: string, deletedBy: ActorLike): Promise<User> {
+    const actor = actorOf(deletedBy);
+    const user = await this.#repos.users.softDelete(userId, actor.userId);
+    await this.#repos.sessions.endAllForUser(userId, { reason: 'deleted', by: actor.userId });
+    return user;
+  }
+
+  restoreUser(userId: string, restoredBy: ActorLike): Promise<User> {
+    return this.#repos.users.restore(userId, actorOf(restoredBy).userId);
+  }
+
+  getUserStats(options?: UserStatsOptions): Promise<UserStats> {
+    return this.#repos.users.getUserStats(options);
+  }
+
+  /** Users holding a role now (expired assignments excluded), a page at a time. */
+  findUsersByRole(roleId: string, page: { skip?: number; take?: number } = {}): Promise<User[]> {
+    return this.#repos.users.findByRole(roleId, { skip: page.skip, take: page.take ?? 100, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Cache-first: the live session for a token and its user, when that user may act. */
   async getUserSessionCached(token: string): Promise<{ session: UserSession; user: User } | null> {
-    const session = await this.#repos.sessions.findActiveByToken(token);
-    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-    const user = await this.#repos.users.findById(session.userId);
-    return user ? { session, user } : null;
+    if (!this.#sessions) throw new Error('AuthDataLayer: no session source configured');
+    return this.#sessions.sessionByToken(token);
   }
 
   getMetrics(): AuthDataLayerMetrics {

@@ -4,18 +4,16 @@ import { verifyKeyBodySchema } from './api-key/schema';
 import { verifyAnswer } from './api-key/verifyAnswer';
 
 /**
- * Fastify side of the plugins: `app.authPlugins` (for `requireApiKey` / `requirePermission`)
- * and the lean `POST /api/auth/api-key/verify`. That path is also a Better-Auth endpoint;
- * Fastify matches this static route before the `/api/auth/*` wildcard, so key checks skip
- * Better-Auth's per-request router (≈ 2–3 ms of CPU, DESIGN.md §6) with the same answers.
+ * Fastify side of the plugins: `app.access` and `request.principal` (for `requireApiKey` /
+ * `requirePermission`) and the lean `POST /api/auth/api-key/verify`. That path is also a
+ * Better-Auth endpoint; Fastify matches this static route before the `/api/auth/*` wildcard, so
+ * key checks skip Better-Auth's per-request router (≈ 2–3 ms of CPU, see docs/benchmarks.md)
+ * with the same answers.
  */
 export function registerPluginRoutes(app: FastifyInstance, context: AppContext): void {
   const services = context.pluginServices;
-  app.decorate('authPlugins', {
-    ...services,
-    readSession: (headers: Headers) => context.auth.api.getSession({ headers }),
-  });
-  app.decorateRequest('apiKey', null);
+  app.decorate('access', context.access);
+  app.decorateRequest('principal', null);
 
   app.post('/api/auth/api-key/verify', async (request, reply) => {
     const parsed = verifyKeyBodySchema.safeParse(request.body);

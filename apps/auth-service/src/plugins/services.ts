@@ -1,4 +1,5 @@
 import type { ApiKeyRepository } from '@libs/database/postgress/repositories';
+import type { AccessCore } from '../access/AccessCore';
 import type { Repositories } from '../repositories';
 import { ApiKeyVerifier, type ApiKeyVerifierOptions } from './api-key/ApiKeyVerifier';
 import type { RateLimiter } from './shared/RateLimiter';
@@ -8,20 +9,16 @@ export interface PluginServices {
   repositories: Repositories;
   rateLimiter: RateLimiter;
   apiKeys: ApiKeyVerifier;
-}
-
-/** Reads the Better-Auth session of a request's headers (cookie or bearer); null when none. */
-export type SessionReader = (headers: Headers) => Promise<{ user: { id: string } } | null>;
-
-/** What Fastify routes and preHandlers reach through `app.authPlugins`. */
-export interface FastifyPluginServices extends PluginServices {
-  readSession: SessionReader;
+  /** Who is calling and what they may do. */
+  access: AccessCore;
 }
 
 export interface PluginServicesDependencies {
   repositories: Repositories;
   /** Shared with Better-Auth's own limits; owned (and closed) by the app context. */
   rateLimiter: RateLimiter;
+  /** The app's access core; the key verifier built here asks it whether a key's owner may act. */
+  access: AccessCore;
   /** Key validation (the data layer's `validateApiKeyWithRetry`). @default the repository's `validate` */
   validateApiKey?: ApiKeyRepository['validate'];
   apiKeys?: ApiKeyVerifierOptions;
@@ -29,13 +26,11 @@ export interface PluginServicesDependencies {
 
 /** The plugin services of one app context, built once by the context. */
 export function createPluginServices(deps: PluginServicesDependencies): PluginServices {
-  const { repositories, rateLimiter } = deps;
+  const { repositories, rateLimiter, access } = deps;
   const keys = deps.validateApiKey
     ? { validate: deps.validateApiKey, expireSweep: () => repositories.apiKeys.expireSweep() }
     : repositories.apiKeys;
-  return {
-    repositories,
-    rateLimiter,
-    apiKeys: new ApiKeyVerifier({ apiKeys: keys, users: repositories.users, rateLimiter }, deps.apiKeys),
-  };
+  const apiKeys = new ApiKeyVerifier({ apiKeys: keys, owners: access, rateLimiter }, deps.apiKeys);
+  access.useKeyVerifier(apiKeys);
+  return { repositories, rateLimiter, apiKeys, access };
 }

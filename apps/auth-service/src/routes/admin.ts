@@ -1,8 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { User } from '@libs/database/models';
+import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
-import { requirePermission } from '../plugins/roles/requirePermission';
+import type { Repositories } from '../repositories';
+import { requirePermission } from '../access/fastifyGuards';
+import type { ResourceContext } from '../access/conditions';
+import type { AuditActor } from '../access/Principal';
 
 /** Permissions the admin routes need (granted through roles; see the roles plugin). */
 export const ADMIN_PERMISSIONS = {
@@ -11,53 +15,100 @@ export const ADMIN_PERMISSIONS = {
   readMetrics: 'metrics:read',
 } as const;
 
+const id = z.string().min(1).max(64);
+
 const createUserBody = z
   .object({
     email: z.email().max(254),
     name: z.string().min(1).max(255),
-    roleId: z.string().min(1).max(64),
+    roleId: id,
   })
   .strict();
 
 const statusBody = z
   .object({
-    userIds: z.array(z.string().min(1).max(64)).min(1).max(1_000),
+    userIds: z.array(id).min(1).max(1_000),
     status: z.enum(['ACTIVE', 'BANNED', 'INACTIVE', 'DELETED', 'PENDING']),
     reason: z.string().max(500).optional(),
+    /** With BANNED: the ban lapses then (a temporary ban). */
+    banExpiresAt: z.coerce.date().optional(),
   })
   .strict();
 
 const byEmailQuery = z.object({ email: z.email().max(254) }).strict();
+const userParams = z.object({ id }).strict();
+const roleParams = z.object({ roleId: id }).strict();
+const pageQuery = z.object({ skip: z.coerce.number().int().min(0).max(1_000_000).optional(), take: z.coerce.number().int().min(1).max(500).optional() }).strict();
+const statsQuery = z.object({ newUsersDays: z.coerce.number().int().min(1).max(3_650).optional() }).strict();
 
 /** What an admin sees of a user: no audit log, metadata or credentials. */
-function userView(user: User) {
-  const { id, email, name, status, roleId, roleExpiresAt, isDeleted, lastLoginAt, createdAt } = user;
-  return { id, email, name, status, roleId, roleExpiresAt, isDeleted, lastLoginAt, createdAt };
+export function userView(user: User) {
+  const { id: userId, email, name, status, roleId, roleExpiresAt, banReason, banExpiresAt, isDeleted, deletedAt, deletedBy, lastLoginAt, createdAt, createdBy } = user;
+  return { id: userId, email, name, status, roleId, roleExpiresAt, banReason, banExpiresAt, isDeleted, deletedAt, deletedBy, lastLoginAt, createdAt, createdBy };
 }
 
+const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such user' } };
+
+/** The authenticated caller, as audit records name them (set by `requirePermission`). */
+const actorOf = (request: FastifyRequest): AuditActor => request.principal!.actor;
+
 /**
- * Admin routes on the seed's `AuthDataLayer`, each guarded by a permission (session or API key):
- * create a user with a role in one transaction, find a user by email, set many users' status
- * at once (a ban ends their sessions on every instance), and the data layer's metrics.
+ * Admin routes on the seed's `AuthDataLayer`, each guarded by a permission through the access
+ * core (a session, or an API key granted that permission whose owner holds it). Every write
+ * records the authenticated actor (user id, plus key id for a key caller). Routes on one user
+ * pass that user as the resource, so conditional grants (`own`, `sameStore`) apply.
  */
-export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLayer): void {
+export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLayer, repositories: Pick<Repositories, 'users'>): void {
+  const targetUser = async (request: FastifyRequest): Promise<ResourceContext | undefined> => {
+    const parsed = userParams.safeParse(request.params);
+    if (!parsed.success) return undefined;
+    const user = await repositories.users.findFirst({ where: { id: parsed.data.id }, includeDeleted: true });
+    return user ? { ownerId: user.id, storeId: user.storeId } : { ownerId: parsed.data.id };
+  };
+  const notFound = async (reply: FastifyReply, action: () => Promise<unknown>) => {
+    try {
+      return await action();
+    } catch (error) {
+      if (isRepositoryError(error, 'NOT_FOUND')) return reply.code(404).send(NOT_FOUND);
+      throw error;
+    }
+  };
+
   app.post('/api/admin/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = createUserBody.parse(request.body);
-    const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, request.apiKey?.userId ?? 'admin');
+    const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, actorOf(request));
     return reply.code(201).send({ user: userView(user) });
   });
 
   app.get('/api/admin/users/by-email', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request, reply) => {
     const { email } = byEmailQuery.parse(request.query);
     const user = await dataLayer.getUserByEmail(email);
-    if (!user) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such user' } });
+    if (!user) return reply.code(404).send(NOT_FOUND);
     return { user: userView(user) };
+  });
+
+  app.get('/api/admin/users/stats', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => dataLayer.getUserStats(statsQuery.parse(request.query)));
+
+  app.get('/api/admin/roles/:roleId/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
+    const { roleId } = roleParams.parse(request.params);
+    const page = pageQuery.parse(request.query);
+    return { users: (await dataLayer.findUsersByRole(roleId, page)).map(userView) };
   });
 
   app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request) => {
     const body = statusBody.parse(request.body);
-    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, request.apiKey?.userId ?? 'admin', body.reason);
+    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, actorOf(request), { reason: body.reason, banExpiresAt: body.banExpiresAt });
     return { updated };
+  });
+
+  app.post('/api/admin/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+    const { id: userId } = userParams.parse(request.params);
+    return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, actorOf(request))) }));
+  });
+
+  app.post('/api/admin/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+    const { id: userId } = userParams.parse(request.params);
+    return notFound(reply, async () => ({ user: userView(await dataLayer.restoreUser(userId, actorOf(request))) }));
   });
 
   app.get('/api/admin/metrics', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async () => dataLayer.getMetrics());

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { kAPIErrorHeaderSymbol, toResponse } from 'better-call';
 import type { Auth } from '../auth/createAuth';
+import { normalizeTooManyRequests } from '../http/tooManyRequests';
 import { outageOf } from '../http/httpError';
 import { outageScope } from '../http/outageScope';
 import { sendWebResponse, toWebRequest } from '../http/webBridge';
@@ -14,15 +16,13 @@ function isApiError(error: unknown): error is ApiErrorLike {
   return typeof error === 'object' && error !== null && typeof (error as ApiErrorLike).statusCode === 'number' && 'body' in error;
 }
 
-/** Where better-call keeps the response headers (e.g. cookie deletions) merged into a thrown APIError. */
-const API_ERROR_HEADERS = Symbol.for('better-call:api-error-headers');
-
-/** The answer Better-Auth itself gives for an APIError. */
+/**
+ * The answer Better-Auth's router gives for an APIError: better-call's `toResponse`, with the
+ * response headers (e.g. cookie deletions) better-call merged into the error.
+ */
 function apiErrorResponse(error: ApiErrorLike): Response {
-  const merged = (error as unknown as Record<symbol, ApiErrorLike['headers']>)[API_ERROR_HEADERS];
-  const headers = new Headers(merged ?? error.headers);
-  headers.set('content-type', 'application/json');
-  return new Response(error.body === undefined ? null : JSON.stringify(error.body), { status: error.statusCode, headers });
+  const merged = (error as unknown as Record<symbol, ApiErrorLike['headers'] | undefined>)[kAPIErrorHeaderSymbol];
+  return toResponse(error, merged ? { headers: merged } : undefined);
 }
 
 export interface BetterAuthRouteDependencies {
@@ -49,7 +49,7 @@ export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyRepl
     }
     const outage = outageScope.current();
     if (outage && (response.status >= 500 || response.status === 401)) throw outage;
-    return sendWebResponse(reply, response);
+    return sendWebResponse(reply, await normalizeTooManyRequests(response));
   });
 }
 

@@ -1,6 +1,8 @@
 import { startTestApp, type TestApp } from '../testing/testApp';
 import { askBoth, signedInUser, type SignedInUser } from './sessionFixtures';
-import { signValue } from './signature';
+import { createHmac } from 'node:crypto';
+
+const signValue = (value: string, key: string) => createHmac('sha256', key).update(value).digest('base64');
 
 const DAY_MS = 86_400_000;
 
@@ -17,16 +19,9 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
 
   const sessionOf = async (user: SignedInUser) => (await t.context.repositories.sessions.findActiveByToken(user.token))!;
 
-  /** Sets expiresAt where Better-Auth reads it: the row and, when configured, its secondary-storage snapshot. */
+  /** Sets expiresAt where Better-Auth reads it: the row (the repositories are the one session cache). */
   async function setExpiresAt(user: SignedInUser, expiresAt: Date): Promise<void> {
     await t.context.repositories.sessions.update((await sessionOf(user)).id, { expiresAt });
-    const storage = (await t.context.auth.$context).options.secondaryStorage;
-    const raw = storage ? await storage.get(user.token) : null;
-    if (storage && typeof raw === 'string') {
-      const snapshot = JSON.parse(raw) as { session: { expiresAt: string } };
-      snapshot.session.expiresAt = expiresAt.toISOString();
-      await storage.set(user.token, JSON.stringify(snapshot), 3_600);
-    }
   }
 
   it.each([

@@ -1,12 +1,11 @@
-import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
-import type { SessionCredential } from './readSessionToken';
+import type { User, UserSession } from '@libs/database/models';
+import type { SessionCredential } from '../access/credentials';
 import { sessionBody } from './sessionBody';
 import type { SessionSettings } from './sessionSettings';
-import type { StoredSessionReader } from './storedSession';
 
-export interface SessionLookupRepositories {
-  sessions: Pick<SessionRepository, 'findActiveByToken'>;
-  users: Pick<UserRepository, 'findById'>;
+/** Where sessions are read: the access core (live session, a user who may act). */
+export interface SessionSource {
+  sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null>;
 }
 
 /**
@@ -16,46 +15,37 @@ export interface SessionLookupRepositories {
  */
 export type SessionLookup = { kind: 'defer' } | { kind: 'null'; expireCookies: boolean } | { kind: 'session'; body: string; sessionId: string };
 
-/** Statuses whose sessions work; BANNED, INACTIVE, DELETED and PENDING users get `null`. */
-const ACTIVE_STATUS = 'ACTIVE';
-
 const DEFER: SessionLookup = { kind: 'defer' };
 const NO_CREDENTIAL: SessionLookup = { kind: 'null', expireCookies: false };
 const NOT_FOUND: SessionLookup = { kind: 'null', expireCookies: true };
 
 /** Inside the refresh window Better-Auth extends the session and re-sets the cookie. */
-const inRefreshWindow = (expiresAtMs: number, settings: SessionSettings) => expiresAtMs - settings.expiresInMs + settings.updateAgeMs <= Date.now();
+const inRefreshWindow = (expiresAtMs: number, settings: SessionSettings, now: number) => expiresAtMs - settings.expiresInMs + settings.updateAgeMs <= now;
 
 /**
- * Better-Auth's `findSession` (secondary storage first when configured, then the database through
- * the cached repositories, which see only live sessions of ACTIVE users) followed by getSession's
- * expiry and refresh checks. Repository errors propagate (an outage is a 503, never a `null`).
+ * The body of a cached `{ session, user }` pair. The repositories' L1 hands out the same frozen
+ * rows until they change, so the JSON is built once per pair, not once per request.
  */
-export async function lookupSession(
-  credential: SessionCredential,
-  settings: SessionSettings,
-  repositories: SessionLookupRepositories,
-  snapshots: StoredSessionReader,
-): Promise<SessionLookup> {
+const bodies = new WeakMap<UserSession, { user: User; body: string }>();
+
+function bodyOf(session: UserSession, user: User, settings: SessionSettings): string {
+  const known = bodies.get(session);
+  if (known && known.user === user) return known.body;
+  const body = sessionBody(session, user, settings.sessionFields, settings.userFields);
+  if (Object.isFrozen(session)) bodies.set(session, { user, body });
+  return body;
+}
+
+/**
+ * Better-Auth's `findSession` through the access core (the repositories' cache, a user who may
+ * act) followed by getSession's expiry and refresh checks. Repository errors propagate (an
+ * outage is a 503, never a `null`).
+ */
+export async function lookupSession(credential: SessionCredential, settings: SessionSettings, source: SessionSource, now = Date.now()): Promise<SessionLookup> {
   if (credential.kind === 'defer') return DEFER;
   if (credential.kind === 'none') return NO_CREDENTIAL;
-  const { token } = credential;
-  if (settings.storage) {
-    const value = await settings.storage.get(token);
-    if (value) {
-      const stored = await snapshots.read(settings.storage, value);
-      if (stored === 'defer') return DEFER;
-      if (!stored) return NOT_FOUND;
-      // Expired: Better-Auth also deletes the session. Refresh window: it extends it.
-      if (stored.expiresAtMs < Date.now() || inRefreshWindow(stored.expiresAtMs, settings)) return DEFER;
-      return { kind: 'session', body: stored.body, sessionId: stored.sessionId };
-    }
-    if (!settings.storage.databaseFallback) return NOT_FOUND;
-  }
-  const session = await repositories.sessions.findActiveByToken(token);
-  if (!session) return NOT_FOUND;
-  if (inRefreshWindow(session.expiresAt.getTime(), settings)) return DEFER;
-  const user = await repositories.users.findById(session.userId);
-  if (!user || user.status !== ACTIVE_STATUS || user.isDeleted) return NOT_FOUND;
-  return { kind: 'session', body: sessionBody(session, user, settings.sessionFields, settings.userFields), sessionId: session.id };
+  const found = await source.sessionByToken(credential.token);
+  if (!found) return NOT_FOUND;
+  if (inRefreshWindow(found.session.expiresAt.getTime(), settings, now)) return DEFER;
+  return { kind: 'session', body: bodyOf(found.session, found.user, settings), sessionId: found.session.id };
 }

@@ -20,9 +20,6 @@ export interface SessionRateLimit {
   options: BetterAuthOptions;
 }
 
-/** Better-Auth's 429 body (`rateLimitResponse`). */
-export const RATE_LIMITED_BODY = JSON.stringify({ message: 'Too many requests. Please try again later.' });
-
 /** Better-Auth's key when no client address can be trusted. */
 const NO_TRUSTED_IP_KEY = 'no-trusted-ip';
 

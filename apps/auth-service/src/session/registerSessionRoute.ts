@@ -1,19 +1,21 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { SessionRepository } from '@libs/database/postgress/repositories';
+import type { AccessCore } from '../access/AccessCore';
 import type { Auth } from '../auth/createAuth';
+import { readAuthContext } from '../auth/betterAuthInternals';
+import { tooManyRequests } from '../http/tooManyRequests';
 import { answerWithBetterAuth } from '../routes/auth';
 import { hooksMatch } from './pluginHooks';
 import { lookupSession } from './lookupSession';
-import { readSessionToken } from './readSessionToken';
-import { consumeRateLimit, RATE_LIMITED_BODY } from './rateLimitStep';
-import { sessionSettings, type AuthContextLike, type SessionSettings } from './sessionSettings';
-import { StoredSessionReader } from './storedSession';
+import { consumeRateLimit } from './rateLimitStep';
+import { sessionSettings, type SessionSettings } from './sessionSettings';
 
 export interface SessionRouteDependencies {
   auth: Auth;
   baseURL: string;
-  sessions: Pick<SessionRepository, 'findActiveByToken' | 'touch'>;
-  users: Pick<UserRepository, 'findById'>;
+  sessions: Pick<SessionRepository, 'touch'>;
+  /** Reads the credential and the session (the one place that does). */
+  access: Pick<AccessCore, 'credentials' | 'sessionByToken'>;
 }
 
 const JSON_TYPE = 'application/json';
@@ -24,9 +26,9 @@ function touch(sessions: SessionRouteDependencies['sessions'], sessionId: string
 }
 
 /**
- * `GET {basePath}/get-session` without Better-Auth's per-request router: reads the token as
- * Better-Auth does (cookie or bearer, HMAC checked), looks the session up where Better-Auth does
- * (its secondary storage, then the cached repositories), and answers what Better-Auth would — the same status, JSON and
+ * `GET {basePath}/get-session` without Better-Auth's per-request router: reads the token and the
+ * session through the access core (cookie or bearer, HMAC checked; the repositories' cache, a
+ * user who may act — what Better-Auth's adapter sees too), and answers what Better-Auth would — the same status, JSON and
  * headers — for the common cases: no credential, a bad signature, no live session, a user who is
  * not ACTIVE, and a valid session outside its refresh window — counted in Better-Auth's own rate
  * limiter (same storage, key and rule) when it is on. Everything else (refresh window,
@@ -35,9 +37,8 @@ function touch(sessions: SessionRouteDependencies['sessions'], sessionId: string
  * is thrown, so the error handler answers 503 + Retry-After.
  */
 export async function registerSessionRoute(app: FastifyInstance, deps: SessionRouteDependencies): Promise<SessionSettings> {
-  const settings = sessionSettings((await deps.auth.$context) as unknown as AuthContextLike);
-  const { sessions } = deps;
-  const snapshots = new StoredSessionReader(settings.hidden);
+  const settings = sessionSettings(await readAuthContext(deps.auth));
+  const { sessions, access } = deps;
   if (settings.unsupported.length) app.log.warn({ reasons: settings.unsupported }, 'get-session fast path off: Better-Auth answers every request');
 
   const fallback = (request: FastifyRequest, reply: FastifyReply) => answerWithBetterAuth(request, reply, deps);
@@ -47,12 +48,15 @@ export async function registerSessionRoute(app: FastifyInstance, deps: SessionRo
     if (request.url.length !== settings.path.length) return fallback(request, reply);
     // A plugin hook for this request (an API key's session, say) is Better-Auth's to run.
     if (hooksMatch(settings.requestHooks, request.headers)) return fallback(request, reply);
-    const lookup = await lookupSession(readSessionToken(request.headers, settings), settings, deps, snapshots);
+    const lookup = await lookupSession(await access.credentials.sessionToken(request.headers), settings, access);
     if (lookup.kind === 'defer') return fallback(request, reply);
     // Counted only now: Better-Auth counts the requests it answers itself, none twice.
     if (settings.rateLimit) {
       const retryAfter = await consumeRateLimit(settings.rateLimit, request);
-      if (retryAfter !== undefined) return reply.code(429).header('content-type', JSON_TYPE).header('x-retry-after', String(retryAfter)).send(RATE_LIMITED_BODY);
+      if (retryAfter !== undefined) {
+        const answer = tooManyRequests(retryAfter);
+        return reply.code(429).headers(answer.headers).send(answer.body);
+      }
     }
     void reply.header('content-type', JSON_TYPE).header('cache-control', 'no-store').header('pragma', 'no-cache');
     if (lookup.kind === 'null') {

@@ -1,9 +1,8 @@
-import { expiredCookie, type CookieAttributes } from './expiredCookie';
+import { serializeCookie } from 'better-call';
 import type { BetterAuthOptions } from 'better-auth';
+import type { AuthContextLike } from '../auth/betterAuthInternals';
 import { hooksMatch, type HookLike } from './pluginHooks';
 import { resolveRateLimit, type SessionRateLimit } from './rateLimitStep';
-import type { SessionStorageLike } from './storedSession';
-import type { SessionCookieNames } from './readCookies';
 
 /** An output field: the JSON key Better-Auth answers with, and the row property it reads. */
 export interface OutputField {
@@ -15,24 +14,12 @@ export interface OutputField {
 export interface SessionSettings {
   /** Route path: Better-Auth's `basePath` + `/get-session`. */
   path: string;
-  secret: string;
-  cookies: SessionCookieNames;
   /** Better-Auth's `sessionConfig.expiresIn` / `updateAge`, in ms (the refresh window). */
   expiresInMs: number;
   updateAgeMs: number;
-  /** The bearer plugin is installed; `requireSignature` as configured. */
-  bearer: { enabled: boolean; requireSignature: boolean };
   /** `{ session, user }` fields in Better-Auth's order (schema fields, then `id`), `returned: false` left out. */
   sessionFields: OutputField[];
   userFields: OutputField[];
-  /** Field names dropped from snapshots (`returned: false`). */
-  hidden: { session: Set<string>; user: Set<string> };
-  /**
-   * Better-Auth's `secondaryStorage`, read first as its `findSession` does; `databaseFallback`:
-   * a token missing there is looked up in the database (`storeSessionInDatabase` without
-   * `preserveSessionInDatabase`), else it is no session.
-   */
-  storage: (SessionStorageLike & { databaseFallback: boolean }) | null;
   /** Better-Auth's rate limit for get-session, applied by the fast path too; null when off. */
   rateLimit: SessionRateLimit | null;
   /** The Set-Cookie lines of Better-Auth's `deleteSessionCookie` for this configuration. */
@@ -49,46 +36,7 @@ export interface SessionSettings {
   unsupported: string[];
 }
 
-interface FieldLike {
-  fieldName?: string;
-  returned?: boolean;
-  transform?: { output?: unknown };
-}
-
-interface PluginLike {
-  id: string;
-  options?: { requireSignature?: boolean };
-  hooks?: { before?: HookLike[]; after?: HookLike[] };
-  onRequest?: unknown;
-  onResponse?: unknown;
-  middlewares?: unknown;
-}
-
-/** The part of Better-Auth's `AuthContext` read here (typed loosely: it is generic over plugins). */
-export interface AuthContextLike {
-  secret: string;
-  authCookies: Record<'sessionToken' | 'sessionData' | 'dontRememberToken', { name: string; attributes: CookieAttributes }>;
-  sessionConfig: { expiresIn: number; updateAge: number };
-  tables: Record<string, { fields: Record<string, FieldLike> }>;
-  oauthConfig: { storeStateStrategy: string };
-  rateLimit: { enabled: boolean; window: number; max: number; customStorage?: unknown; customRules?: Record<string, unknown> };
-  options: {
-    basePath?: string;
-    secondaryStorage?: unknown;
-    disabledPaths?: string[];
-    hooks?: { before?: unknown; after?: unknown };
-    session?: {
-      cookieCache?: { enabled?: boolean };
-      deferSessionRefresh?: boolean;
-      disableSessionRefresh?: boolean;
-      storeSessionInDatabase?: boolean;
-      preserveSessionInDatabase?: boolean;
-    };
-    account?: { storeAccountCookie?: boolean };
-    plugins?: PluginLike[];
-    advanced?: unknown;
-  };
-}
+type FieldLike = AuthContextLike['tables'][string]['fields'][string];
 
 /** Plugins whose effect on get-session the fast path reproduces (bearer) or that have none (open-api). */
 const UNDERSTOOD_PLUGINS = new Set(['bearer', 'open-api']);
@@ -114,20 +62,11 @@ function unknownPluginHooks(ctx: AuthContextLike): HookLike[] {
   return (ctx.options.plugins ?? []).filter((p) => !UNDERSTOOD_PLUGINS.has(p.id)).flatMap((p) => [...(p.hooks?.before ?? []), ...(p.hooks?.after ?? [])]);
 }
 
-function hiddenFields(table: { fields: Record<string, FieldLike> } | undefined): Set<string> {
-  return new Set(Object.entries(table?.fields ?? {}).filter(([, field]) => field.returned === false).map(([key]) => key));
-}
-
-function secondaryStorage(o: AuthContextLike['options']): SessionSettings['storage'] {
-  const storage = o.secondaryStorage as SessionStorageLike | undefined;
-  if (!storage || typeof storage.get !== 'function') return null;
-  return { get: (key) => storage.get(key), databaseFallback: o.session?.storeSessionInDatabase === true && o.session?.preserveSessionInDatabase !== true };
-}
-
 function configurationGaps(ctx: AuthContextLike): string[] {
   const o = ctx.options;
   const gaps: string[] = [];
-  if (o.secondaryStorage && typeof (o.secondaryStorage as Partial<SessionStorageLike>).get !== 'function') gaps.push('secondaryStorage without get');
+  // Sessions are read from the repositories (the one session cache); a secondary storage would be a second.
+  if (o.secondaryStorage) gaps.push('secondaryStorage');
   if (o.session?.cookieCache?.enabled) gaps.push('session.cookieCache');
   if (o.session?.deferSessionRefresh) gaps.push('session.deferSessionRefresh');
   if (o.session?.disableSessionRefresh) gaps.push('session.disableSessionRefresh');
@@ -135,6 +74,8 @@ function configurationGaps(ctx: AuthContextLike): string[] {
   if (ctx.oauthConfig.storeStateStrategy === 'cookie') gaps.push('account.storeStateStrategy "cookie"');
   if (o.hooks?.before || o.hooks?.after) gaps.push('global hooks (they run on get-session)');
   if (o.disabledPaths?.includes('/get-session')) gaps.push('get-session is disabled');
+  // The access core's credential reader accepts unsigned bearer tokens, as the plugin does by default.
+  if (o.plugins?.find((p) => p.id === 'bearer')?.options?.requireSignature) gaps.push('bearer requireSignature');
   for (const plugin of o.plugins ?? []) {
     if (UNDERSTOOD_PLUGINS.has(plugin.id)) continue;
     if (plugin.onRequest || plugin.onResponse || plugin.middlewares) gaps.push(`plugin ${plugin.id} has request middlewares`);
@@ -151,22 +92,17 @@ export function sessionSettings(ctx: AuthContextLike): SessionSettings {
   const unsupported = configurationGaps(ctx);
   const rateLimit = resolveRateLimit(ctx as never, ctx.options as BetterAuthOptions);
   if (rateLimit.unsupported) unsupported.push(rateLimit.unsupported);
-  const bearerPlugin = ctx.options.plugins?.find((p) => p.id === 'bearer');
   const { sessionToken, sessionData, dontRememberToken } = ctx.authCookies;
   return {
     path: `${ctx.options.basePath ?? '/api/auth'}/get-session`,
-    secret: ctx.secret,
-    cookies: { sessionToken: sessionToken.name, sessionData: sessionData.name, dontRemember: dontRememberToken.name },
     expiresInMs: ctx.sessionConfig.expiresIn * 1_000,
     updateAgeMs: ctx.sessionConfig.updateAge * 1_000,
-    bearer: { enabled: bearerPlugin !== undefined, requireSignature: bearerPlugin?.options?.requireSignature === true },
     sessionFields: outputFields(ctx.tables['session'], unsupported, 'session'),
     userFields: outputFields(ctx.tables['user'], unsupported, 'user'),
     requestHooks: unknownPluginHooks(ctx),
-    hidden: { session: hiddenFields(ctx.tables['session']), user: hiddenFields(ctx.tables['user']) },
-    storage: secondaryStorage(ctx.options),
     rateLimit: rateLimit.limit,
-    expiredCookies: [sessionToken, sessionData, dontRememberToken].map((c) => expiredCookie(c.name, c.attributes)),
+    // Better-Auth's `expireCookie`: better-call's serialisation of an empty value with Max-Age=0.
+    expiredCookies: [sessionToken, sessionData, dontRememberToken].map((c) => serializeCookie(c.name, '', { ...c.attributes, maxAge: 0 } as Parameters<typeof serializeCookie>[2])),
     unsupported,
   };
 }

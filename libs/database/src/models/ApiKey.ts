@@ -50,13 +50,37 @@ export interface ApiKey extends Omit<z.infer<typeof ApiKeySchema>, 'permissions'
 
 const scopesSchema = z.array(safeString(INPUT_LIMITS.scope).min(1)).max(INPUT_LIMITS.scopes);
 
+const grantPart = safeString(INPUT_LIMITS.scope).regex(/^[a-z0-9_.*-]+$/i, 'letters, digits, _ . - * only');
+
+/**
+ * A key's `permissions` JSON, one documented format: resource → actions, as Better-Auth's api-key
+ * plugin writes it (`{ "users": ["read"], "orders": ["read", "write"], "reports": ["*"] }`).
+ */
+export const apiKeyPermissionsSchema = z.record(grantPart, z.array(grantPart).min(1).max(INPUT_LIMITS.scopes)).refine((p) => Object.keys(p).length <= INPUT_LIMITS.scopes, {
+  message: `at most ${INPUT_LIMITS.scopes} resources`,
+});
+export type ApiKeyPermissions = z.infer<typeof apiKeyPermissionsSchema>;
+
+/**
+ * What a key may do, as `resource:action` strings: its `scopes` (`orders:read`, `orders:*`, or `*`
+ * for everything its owner may do) together with its `permissions` JSON flattened. Empty: the key
+ * identifies its owner but grants no permission. A stored `permissions` value not in the format
+ * above grants nothing (it is refused when written).
+ */
+export function apiKeyGrant(key: { scopes: readonly string[]; permissions: JsonValue | null }): string[] {
+  const grant = new Set(key.scopes);
+  const parsed = key.permissions === null ? undefined : apiKeyPermissionsSchema.safeParse(key.permissions);
+  if (parsed?.success) for (const [resource, actions] of Object.entries(parsed.data)) for (const action of actions) grant.add(`${resource}:${action}`);
+  return [...grant];
+}
+
 export const ApiKeyCreateInputSchema = z
   .object({
     name: safeString(INPUT_LIMITS.name).min(1),
     userId: idSchema,
     storeId: idSchema.nullish(),
     scopes: scopesSchema.optional(),
-    permissions: jsonObjectSchema.nullish(),
+    permissions: apiKeyPermissionsSchema.nullish(),
     expiresAt: dateSchema.nullish(),
     metadata: jsonObjectSchema.nullish(),
     createdBy: idSchema.optional(),
@@ -70,7 +94,7 @@ export const ApiKeyUpdateInputSchema = z
   .object({
     name: safeString(INPUT_LIMITS.name).min(1).optional(),
     scopes: scopesSchema.optional(),
-    permissions: jsonObjectSchema.nullish(),
+    permissions: apiKeyPermissionsSchema.nullish(),
     expiresAt: dateSchema.nullish(),
     metadata: jsonObjectSchema.nullish(),
     status: z.enum(['ACTIVE', 'INACTIVE']).optional(),

@@ -49,6 +49,47 @@ export interface RolePermission extends Omit<z.infer<typeof RolePermissionSchema
 /** `resource:action`, e.g. `users:read` or `orders:*`. */
 export const permissionStringSchema = safeString(INPUT_LIMITS.scope).regex(/^[a-z0-9_.*-]+:[a-z0-9_.*-]+$/i, 'must look like resource:action');
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour, UTC');
+
+/**
+ * The conditions a `RolePermission` may carry, all evaluated when a permission is checked (a
+ * permission with conditions grants only when every one of them holds):
+ * - `own`: the resource belongs to the caller (its owner id is the caller's user id);
+ * - `sameStore`: the resource is in the caller's store (a key's store, else the user's);
+ * - `timeWindow`: the check happens between `start` and `end` (UTC, `end` exclusive; a window
+ *   past midnight such as 22:00–06:00 wraps), on `days` (0 = Sunday) when given.
+ * Anything else is refused when written (`strict`): nothing stored is silently ignored.
+ */
+export const permissionConditionsSchema = z
+  .object({
+    own: z.literal(true).optional(),
+    sameStore: z.literal(true).optional(),
+    timeWindow: z
+      .object({ start: clockTime, end: clockTime, days: z.array(z.number().int().min(0).max(6)).min(1).max(7).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, { message: 'at least one condition (own, sameStore, timeWindow)' });
+export type PermissionConditions = z.infer<typeof permissionConditionsSchema>;
+
+/** A permission as written to a role: a plain `resource:action`, or one with conditions. */
+export const permissionEntrySchema = z.union([permissionStringSchema, z.object({ permission: permissionStringSchema, conditions: permissionConditionsSchema.nullish() }).strict()]);
+export type PermissionEntry = z.input<typeof permissionEntrySchema>;
+
+/** A permission a user or role holds, with the conditions it is held under (`null`: always). */
+export interface PermissionGrant {
+  permission: string;
+  conditions: PermissionConditions | null;
+}
+
+/** Parses stored conditions; a row written around the repository with unknown ones grants nothing. */
+export function storedConditions(value: unknown): PermissionConditions | null | 'invalid' {
+  if (value === null || value === undefined) return null;
+  const parsed = permissionConditionsSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'invalid';
+}
+
 export const RoleCreateInputSchema = z
   .object({
     name: safeString(INPUT_LIMITS.name).min(1),
@@ -60,7 +101,7 @@ export const RoleCreateInputSchema = z
     isSystem: z.boolean().optional(),
     expiresAt: dateSchema.nullish(),
     metadata: jsonObjectSchema.nullish(),
-    permissions: z.array(permissionStringSchema).max(INPUT_LIMITS.scopes * 4).optional(),
+    permissions: z.array(permissionEntrySchema).max(INPUT_LIMITS.scopes * 4).optional(),
   })
   .strict();
 export type RoleCreateInput = z.input<typeof RoleCreateInputSchema>;

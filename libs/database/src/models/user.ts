@@ -19,11 +19,13 @@ export const userStatusSchema = z.enum(['ACTIVE', 'BANNED', 'INACTIVE', 'DELETED
 
 /** One entry of `User.auditLog`: who changed a role or status, when, from what to what. */
 export interface AuditLogEntry {
-  action: 'ROLE_CHANGED' | 'STATUS_CHANGED' | 'SOFT_DELETED' | 'RESTORED';
+  action: 'ROLE_CHANGED' | 'STATUS_CHANGED' | 'SOFT_DELETED' | 'RESTORED' | 'BAN_LAPSED';
   /** ISO timestamp. */
   at: string;
   /** Actor id, or `system`. */
   by: string | null;
+  /** The API key the actor used, when it acted through one. */
+  apiKeyId?: string;
   from?: string | null;
   to?: string | null;
   reason?: string;
@@ -136,9 +138,10 @@ export function reviveUser(value: unknown): User {
 }
 
 export const auditLogEntrySchema = z.object({
-  action: z.enum(['ROLE_CHANGED', 'STATUS_CHANGED', 'SOFT_DELETED', 'RESTORED']),
+  action: z.enum(['ROLE_CHANGED', 'STATUS_CHANGED', 'SOFT_DELETED', 'RESTORED', 'BAN_LAPSED']),
   at: z.string(),
   by: z.string().nullable(),
+  apiKeyId: z.string().optional(),
   from: z.string().nullish(),
   to: z.string().nullish(),
   reason: z.string().optional(),

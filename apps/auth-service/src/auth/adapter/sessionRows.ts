@@ -1,27 +1,22 @@
 import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { AccessCore } from '../../access/AccessCore';
 import type { AdapterRepository } from './repositoryAdapter';
 
 type Row = Record<string, unknown>;
-
-/** Statuses whose sessions work. Anything else (BANNED, INACTIVE, DELETED, PENDING) does not. */
-export const ACTIVE_STATUS = 'ACTIVE';
 
 const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where).length ? { AND: [where, { isActive: true }] } : { isActive: true });
 
 /**
  * Better-Auth's view of `UserSession` rows:
- * - it sees only live sessions (`isActive`), and only those of users whose status is ACTIVE and
- *   who are not soft-deleted — so a ban or a soft delete ends every session on the next request,
- *   on every instance (the user read is cached and invalidated through the cache bus);
+ * - it sees only live sessions (`isActive`), and only those of users who may act (the access
+ *   core's `canAct`) — so a ban or a soft delete ends every session on the next request, on every
+ *   instance (the user read is cached and invalidated through the cache bus);
  * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
  *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
  */
-export function sessionRows(sessions: SessionRepository, users: UserRepository): AdapterRepository {
-  const userCanUse = async (row: Row | null): Promise<boolean> => {
-    if (!row) return false;
-    const user = await users.findById(String(row['userId']));
-    return !!user && user.status === ACTIVE_STATUS && !user.isDeleted;
-  };
+export function sessionRows(sessions: SessionRepository, users: Pick<UserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser'>): AdapterRepository {
+  // The user is read through `users` (the transaction's, inside one), the decision is the core's.
+  const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.decideUser(await users.findById(String(row['userId']))).ok : false);
   const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);
   const endAll = async (where: Row): Promise<number> => {
     const rows = await sessions.findMany({ where: activeOnly(where), select: { id: true } });

@@ -3,6 +3,7 @@ import type { BetterAuthPlugin } from 'better-auth';
 import type { SessionRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BackgroundTasks } from '../../backgroundTasks';
+import type { CredentialReader } from '../../access/credentials';
 import { requestInfo } from './requestInfo';
 
 export interface AuthEventDependencies {
@@ -12,9 +13,9 @@ export interface AuthEventDependencies {
   logger: FastifyBaseLogger;
   /** Event writes run here, off the answer's critical path. */
   background: BackgroundTasks;
+  /** Reads the signed-out session's token (the access core's reader). */
+  credentials: CredentialReader;
 }
-
-const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=([^;.]+)/;
 
 /**
  * Writes `UserEvent` rows for sign-in (success and failure, with `isError` and a code — never a
@@ -58,8 +59,8 @@ export function authEvents(deps: AuthEventDependencies) {
               return;
             }
             if (ctx.path === '/sign-out') {
-              const token = ctx.headers?.get('cookie')?.match(SESSION_COOKIE)?.[1];
-              const session = token ? await deps.sessions.findFirst({ where: { token: decodeURIComponent(token) } }).catch(() => null) : null;
+              const credential = await deps.credentials.sessionToken({ cookie: ctx.headers?.get('cookie') ?? undefined, authorization: ctx.headers?.get('authorization') ?? undefined });
+              const session = credential.kind === 'token' ? await deps.sessions.findFirst({ where: { token: credential.token } }).catch(() => null) : null;
               if (session) record({ userId: session.userId, sessionId: session.id, eventType: 'sign_out', ...info });
               return;
             }

@@ -1,5 +1,5 @@
-import type { ApiKey, User } from '@libs/database/models';
-import type { ApiKeyRepository, UserRepository } from '@libs/database/postgress/repositories';
+import { apiKeyGrant, type ApiKey, type User } from '@libs/database/models';
+import type { ApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
 import type { WindowLimit } from '../shared/MemoryWindow';
 import { API_KEY_ERROR_CODES } from './error-codes';
@@ -10,10 +10,17 @@ export interface ApiKeyPrincipal {
   keyName: string;
   userId: string;
   scopes: string[];
+  /** What the key may do: its scopes and `permissions` JSON as `resource:action` strings (`apiKeyGrant`). */
+  grant: string[];
   storeId: string | null;
   expiresAt: Date | null;
-  /** The key's owner (live: not banned, not deleted). */
+  /** The key's owner (one who may act: see the access core's `canAct`). */
   user: User;
+}
+
+/** Whether a key's owner may act now (the access core decides). */
+export interface KeyOwners {
+  actingUser(userId: string): Promise<User | null>;
 }
 
 export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
@@ -46,21 +53,21 @@ export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undef
 }
 
 /**
- * The one key check every entry point shares (Better-Auth endpoint and hook, the Fastify
- * route and preHandler): repository validation (cache-first, no write), the owner's status,
- * then the key's rate limit. Unknown, malformed, truncated and over-long keys all get the
+ * The one key check (reached through the access core, and by the verify endpoint): repository
+ * validation (cache-first, no write; `requiredScopes` against the key's own grant), whether the
+ * owner may act, then the key's rate limit. Unknown, malformed, truncated and over-long keys all get the
  * same INVALID_API_KEY answer.
  */
 export class ApiKeyVerifier {
   readonly #apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>;
-  readonly #users: UserRepository;
+  readonly #owners: KeyOwners;
   readonly #limiter: RateLimiter;
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>; users: UserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: { apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>; owners: KeyOwners; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
-    this.#users = deps.users;
+    this.#owners = deps.owners;
     this.#limiter = deps.rateLimiter;
     this.#options = { ...DEFAULT_API_KEY_VERIFIER_OPTIONS, ...options };
   }
@@ -90,9 +97,9 @@ export class ApiKeyVerifier {
     }
     const key = result.apiKey;
     // Cached and invalidated across instances by UserRepository: a ban is seen on the next request.
-    const user = await this.#users.findById(key.userId);
-    if (!user || user.isDeleted || user.status !== 'ACTIVE') return INVALID;
-    const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, storeId: key.storeId, expiresAt: key.expiresAt, user };
+    const user = await this.#owners.actingUser(key.userId);
+    if (!user) return INVALID;
+    const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt, user };
     const limit = keyRateLimit(key) ?? this.#options.defaultRateLimit;
     if (!limit) return { ok: true, principal };
     const decision = await this.#limiter.hit(`apikey:${key.id}`, limit);

@@ -42,11 +42,12 @@ export function keyEndpoints(deps: KeyEndpointDependencies) {
       { method: 'POST', body: createKeyBodySchema, use: [userSessionMiddleware], metadata: { openapi: { operationId: 'createApiKey', summary: 'Create an API key', description: 'Returns the key once; only its hash is stored.', responses: { 200: created } } } },
       async (ctx) => {
         const userId = ctx.context.session.user.id;
-        const { name, scopes, expiresIn, prefix, rateLimit } = ctx.body;
+        const { name, scopes, permissions, expiresIn, prefix, rateLimit } = ctx.body;
         const { apiKey, plainKey } = await apiKeys.createKey({
           name,
           userId,
           scopes: scopes ?? [],
+          permissions: permissions ?? null,
           expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1_000) : null,
           metadata: metadataWith(undefined, rateLimit),
           createdBy: userId,
@@ -70,12 +71,13 @@ export function keyEndpoints(deps: KeyEndpointDependencies) {
       '/api-key/update',
       { method: 'POST', body: updateKeyBodySchema, use: [userSessionMiddleware], metadata: { openapi: { operationId: 'updateApiKey', summary: 'Rename a key, change its scopes, expiry or rate limit', description: 'Visible on every instance on the next request.', responses: { 200: viewResponse } } } },
       async (ctx) => {
-        const { keyId, name, scopes, expiresIn, rateLimit } = ctx.body;
+        const { keyId, name, scopes, permissions, expiresIn, rateLimit } = ctx.body;
         const key = await ownKey(apiKeys, keyId, ctx.context.session.user.id);
         if (key.status === 'REVOKED') throw new APIError('BAD_REQUEST', API_KEY_ERROR_CODES.API_KEY_REVOKED);
         const updated = await apiKeys.update(keyId, {
           ...(name === undefined ? {} : { name }),
           ...(scopes === undefined ? {} : { scopes }),
+          ...(permissions === undefined ? {} : { permissions }),
           ...(expiresIn === undefined ? {} : { expiresAt: expiresIn === null ? null : new Date(Date.now() + expiresIn * 1_000) }),
           ...(rateLimit === undefined ? {} : { metadata: metadataWith(key, rateLimit) }),
         });

@@ -23,7 +23,7 @@ export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessi
  * revoke / rotate for the signed-in user, `verify`, and `x-api-key` request authentication.
  * Verification writes nothing (usage is buffered by the repository) and is rate limited per key.
  */
-export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories'>, options: ApiKeyPluginOptions = {}) {
+export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories' | 'access'>, options: ApiKeyPluginOptions = {}) {
   const settings = { ...DEFAULT_API_KEY_PLUGIN_OPTIONS, ...options };
   const verifier = services.apiKeys;
   return {
@@ -38,7 +38,7 @@ export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'reposit
         return ctx.json(answer.body);
       }),
     },
-    hooks: { before: settings.enableSessionForApiKeys ? [apiKeySessionHook(verifier, settings.apiKeySessionPaths)] : [] },
+    hooks: { before: settings.enableSessionForApiKeys ? [apiKeySessionHook(services.access, settings.apiKeySessionPaths)] : [] },
     $ERROR_CODES: API_KEY_ERROR_CODES,
   } satisfies BetterAuthPlugin;
 }

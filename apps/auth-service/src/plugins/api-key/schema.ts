@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { apiKeyPermissionsSchema } from '@libs/database/models';
 
-// Limits follow DESIGN.md §5a: every string bounded, NUL bytes refused before Postgres sees them.
+// Limits follow docs/input-limits.md: every string bounded, NUL bytes refused before Postgres sees them.
 const noNul = (s: string) => !s.includes('\u0000');
 const text = (max: number) => z.string().max(max).refine(noNul, 'NUL bytes are not allowed');
 
@@ -20,7 +21,8 @@ const expiresInSchema = z.number().int().min(60).max(315_360_000);
 export const createKeyBodySchema = z
   .object({
     name: text(255).min(1).meta({ description: 'A name for the key' }),
-    scopes: scopesSchema.optional().meta({ description: 'Scopes the key grants (`*` = all)' }),
+    scopes: scopesSchema.optional().meta({ description: 'Permissions the key grants (`resource:action`, `resource:*`, `*` = all its owner holds)' }),
+    permissions: apiKeyPermissionsSchema.nullish().meta({ description: 'More of the grant as resource → actions, e.g. { "users": ["read"] }' }),
     expiresIn: expiresInSchema.nullish().meta({ description: 'Seconds until the key expires; none = never' }),
     prefix: z.string().regex(/^[a-z][a-z0-9]{0,15}(_[a-z0-9]{1,16})?$/).optional().meta({ description: 'Readable key prefix, e.g. sk_live' }),
     rateLimit: rateLimitSchema.optional().meta({ description: 'Fixed-window limit of this key' }),
@@ -32,6 +34,7 @@ export const updateKeyBodySchema = z
     keyId: text(64).min(1),
     name: text(255).min(1).optional(),
     scopes: scopesSchema.optional(),
+    permissions: apiKeyPermissionsSchema.nullish(),
     expiresIn: expiresInSchema.nullish().meta({ description: 'Seconds from now; null = never expires' }),
     rateLimit: rateLimitSchema.nullish().meta({ description: 'null = the default limit' }),
   })

@@ -1,9 +1,10 @@
 import { APIError, createAuthMiddleware } from 'better-auth/api';
-import type { ApiKeySessionMarker } from '../shared/sessionGuard';
-import type { ApiKeyVerifier } from './ApiKeyVerifier';
-import { refusalBody, STATUS_NAMES } from './verifyAnswer';
+import type { AccessCore } from '../../access/AccessCore';
+import { API_KEY_HEADER } from '../../access/credentials';
+import { attachKeyPrincipal, type ApiKeySessionMarker } from '../shared/sessionGuard';
+import { STATUS_NAMES } from './verifyAnswer';
 
-export const API_KEY_HEADER = 'x-api-key';
+export { API_KEY_HEADER };
 
 /**
  * Better-Auth paths on which `x-api-key` stands in for a session. Read-only by default: a key
@@ -21,33 +22,37 @@ const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
  * `session.apiKeyScopes`), and `GET /get-session` answers it directly. A refused key fails
  * the request (401/403/429) instead of silently falling back to "no session".
  */
-export function apiKeySessionHook(verifier: ApiKeyVerifier, paths: readonly string[] = DEFAULT_API_KEY_SESSION_PATHS) {
+export function apiKeySessionHook(access: AccessCore, paths: readonly string[] = DEFAULT_API_KEY_SESSION_PATHS) {
   const allowed = new Set(paths);
   return {
     matcher: (ctx: { path?: string; request?: Request; headers?: Headers }) =>
       allowed.has(ctx.path ?? '') && Boolean(ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER)),
     handler: createAuthMiddleware(async (ctx) => {
-      const presented = ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER);
-      const outcome = await verifier.verify(presented);
+      const presented = ctx.request?.headers.get(API_KEY_HEADER) ?? ctx.headers?.get(API_KEY_HEADER) ?? undefined;
+      const outcome = await access.authenticateKey(presented);
       if (!outcome.ok) {
-        throw new APIError(STATUS_NAMES[outcome.status], refusalBody(outcome), outcome.retryAfterS === undefined ? undefined : { 'retry-after': String(outcome.retryAfterS) });
+        const { status, code, message, missingScopes, retryAfterS } = outcome.refusal;
+        throw new APIError(STATUS_NAMES[status], { code, message, ...(missingScopes ? { missingScopes } : {}) }, retryAfterS === undefined ? undefined : { 'retry-after': String(retryAfterS) });
       }
       const { principal } = outcome;
-      const user = await ctx.context.internalAdapter.findUserById(principal.userId);
-      if (!user) throw new APIError('UNAUTHORIZED', refusalBody({ ok: false, status: 401, error: { code: 'INVALID_API_KEY', message: 'Invalid API key' } }));
+      const key = principal.apiKey!;
+      const user = await ctx.context.internalAdapter.findUserById(principal.user.id);
+      if (!user) throw new APIError('UNAUTHORIZED', { code: 'INVALID_API_KEY', message: 'Invalid API key' });
       const now = new Date();
       const session: Record<string, unknown> & ApiKeySessionMarker = {
-        id: `apikey_${principal.keyId}`,
+        id: `apikey_${key.id}`,
         token: '',
-        userId: principal.userId,
-        expiresAt: principal.expiresAt ?? FAR_FUTURE,
+        userId: principal.user.id,
+        expiresAt: key.expiresAt ?? FAR_FUTURE,
         createdAt: now,
         updatedAt: now,
         ipAddress: null,
         userAgent: null,
-        apiKeyId: principal.keyId,
-        apiKeyScopes: principal.scopes,
+        apiKeyId: key.id,
+        apiKeyScopes: key.scopes,
       };
+      // Endpoints ask the access core with this principal: the key's grant narrows what they allow.
+      attachKeyPrincipal(session, principal);
       const context = ctx.context as unknown as { session: unknown };
       context.session = { session, user };
       if (ctx.path === '/get-session') return ctx.json({ session, user });

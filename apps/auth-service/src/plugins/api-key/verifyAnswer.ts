@@ -29,11 +29,6 @@ export function verifyAnswer(outcome: VerifyOutcome): VerifyAnswer {
   };
 }
 
-/** The error body of a refused `x-api-key` (Better-Auth's `{ code, message }` shape). */
-export function refusalBody(outcome: Extract<VerifyOutcome, { ok: false }>): { code: string; message: string; missingScopes?: string[] } {
-  return { code: outcome.error.code, message: outcome.error.message, ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}) };
-}
-
 export const STATUS_NAMES = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 429: 'TOO_MANY_REQUESTS' } as const;
 
 export const verifyOpenApi = {

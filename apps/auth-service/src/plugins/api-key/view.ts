@@ -1,4 +1,4 @@
-import type { ApiKey } from '@libs/database/models';
+import type { ApiKey, JsonValue } from '@libs/database/models';
 import { keyRateLimit } from './ApiKeyVerifier';
 
 /** What the API shows of a key: its preview, never the hash or the key. */
@@ -7,6 +7,8 @@ export interface ApiKeyView {
   name: string;
   keyPreview: string;
   scopes: string[];
+  /** The rest of the grant, resource → actions. */
+  permissions: JsonValue | null;
   status: ApiKey['status'];
   expiresAt: Date | null;
   lastUsedAt: Date | null;
@@ -25,6 +27,7 @@ export function toKeyView(key: Omit<ApiKey, 'keyHash'>, now = Date.now()): ApiKe
     name: key.name,
     keyPreview: key.keyPreview,
     scopes: key.scopes,
+    permissions: key.permissions,
     status: expired ? 'EXPIRED' : key.status,
     expiresAt: key.expiresAt,
     lastUsedAt: key.lastUsedAt,

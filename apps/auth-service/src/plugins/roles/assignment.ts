@@ -1,21 +1,22 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { isRepositoryError, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
-import { anySessionMiddleware, userSessionMiddleware } from '../shared/sessionGuard';
+import type { AccessCore } from '../../access/AccessCore';
+import { anySessionMiddleware, principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
-import { userHasPermission, userPermissions } from './userPermissions';
 
 export interface AssignmentDependencies {
   roles: RoleRepository;
   users: UserRepository;
   events: UserEventRepository;
   permissions: RoleAdminPermissions;
+  access: AccessCore;
 }
 
 /** Role assignment (audited on the user and as a UserEvent) and permission checks. */
 export function assignmentEndpoints(deps: AssignmentDependencies) {
-  const { roles, users, events, permissions } = deps;
+  const { roles, users, events, permissions, access } = deps;
   return {
     assignRole: createAuthEndpoint(
       '/roles/assign',
@@ -26,11 +27,12 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         metadata: { openapi: { operationId: 'assignRole', summary: 'Assign a role to a user', description: 'Optional expiry (an expired assignment grants nothing); recorded in the user auditLog and as a UserEvent; cached permissions dropped on every instance.', responses: { 200: { description: 'The assignment' } } } },
       },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.assign);
+        const principal = await principalOfSession(access, ctx.context.session);
+        await assertPermission(access, principal, permissions.assign);
+        const actor = principal.user.id;
         const { userId, roleId, expiresAt, reason } = ctx.body;
         if (roleId && !(await roles.findById(roleId))) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
-        if (roleId) await assertCanGrant(deps, actor, await roles.getEffectivePermissions(roleId));
+        if (roleId) await assertCanGrant(access, principal, await roles.getEffectivePermissions(roleId));
         const before = await users.findById(userId);
         if (!before) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
         let user;
@@ -58,13 +60,15 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         method: 'POST',
         body: hasPermissionBodySchema,
         use: [anySessionMiddleware],
-        metadata: { openapi: { operationId: 'hasPermission', summary: 'Does a user hold a permission?', description: 'Effective permissions: the role, its ancestors, expiries honoured. Another user needs the read permission.', responses: { 200: { description: '{ granted }' } } } },
+        metadata: { openapi: { operationId: 'hasPermission', summary: 'Does a user hold a permission?', description: 'Effective permissions: the role, its ancestors, expiries honoured; through an API key, narrowed to its grant. Another user needs the read permission.', responses: { 200: { description: '{ granted }' } } } },
       },
       async (ctx) => {
-        const self = ctx.context.session.user.id;
-        const target = ctx.body.userId ?? self;
-        if (target !== self) await assertPermission(deps, self, permissions.read);
-        return ctx.json({ granted: await userHasPermission(deps, target, ctx.body.permission), permission: ctx.body.permission });
+        const self = await principalOfSession(access, ctx.context.session);
+        const targetId = ctx.body.userId ?? self.user.id;
+        if (targetId === self.user.id) return ctx.json({ granted: (await access.authorize(self, ctx.body.permission)).granted, permission: ctx.body.permission });
+        await assertPermission(access, self, permissions.read);
+        const target = await access.principalOfUser(targetId);
+        return ctx.json({ granted: target ? (await access.authorize(target, ctx.body.permission)).granted : false, permission: ctx.body.permission });
       },
     ),
 
@@ -73,9 +77,19 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
       {
         method: 'GET',
         use: [anySessionMiddleware],
-        metadata: { openapi: { operationId: 'myPermissions', summary: 'Your effective permissions', description: 'Role and ancestors; empty when the assignment expired.', responses: { 200: { description: '{ permissions }' } } } },
+        metadata: {
+          openapi: {
+            operationId: 'myPermissions',
+            summary: 'Your effective permissions',
+            description: 'Role and ancestors, narrowed to an API key\'s grant; empty when the assignment expired. `grants` lists each with its conditions (null: unconditional).',
+            responses: { 200: { description: '{ permissions, grants }' } },
+          },
+        },
       },
-      async (ctx) => ctx.json({ permissions: await userPermissions(deps, ctx.context.session.user.id) }),
+      async (ctx) => {
+        const grants = await access.effectiveGrants(await principalOfSession(access, ctx.context.session));
+        return ctx.json({ permissions: [...new Set(grants.map((g) => g.permission))], grants });
+      },
     ),
   };
 }

@@ -1,18 +1,22 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { Role } from '@libs/database/models';
 import type { RoleRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
-import { userSessionMiddleware } from '../shared/sessionGuard';
+import type { AccessCore } from '../../access/AccessCore';
+import { principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
 import { mapRoleErrors } from './repositoryErrors';
-import { createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
+import { addRolePermissionsBodySchema, createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
 
 export interface RoleEndpointDependencies {
   roles: RoleRepository;
   users: UserRepository;
   events: UserEventRepository;
   permissions: RoleAdminPermissions;
+  access: AccessCore;
 }
+
+const entryName = (entry: string | { permission: string }) => (typeof entry === 'string' ? entry : entry.permission);
 
 const roleSchema = {
   type: 'object',
@@ -33,7 +37,13 @@ const openapi = (operationId: string, summary: string, description: string) => (
 
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
 export function roleEndpoints(deps: RoleEndpointDependencies) {
-  const { roles, events, permissions } = deps;
+  const { roles, events, permissions, access } = deps;
+  /** The caller, who must hold `permission` (the access core decides). */
+  const actorWith = async (session: { session: object; user: { id: string } }, permission: string) => {
+    const principal = await principalOfSession(access, session);
+    await assertPermission(access, principal, permission);
+    return principal;
+  };
 
   async function view(role: Role) {
     const own = await roles.findById(role.id, { include: { permissions: true } });
@@ -52,12 +62,11 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/create',
       { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.manage);
+        const actor = await actorWith(ctx.context.session, permissions.manage);
         const inherited = ctx.body.parentRoleId ? await roles.getEffectivePermissions(ctx.body.parentRoleId) : [];
-        await assertCanGrant(deps, actor, [...(ctx.body.permissions ?? []), ...inherited]);
+        await assertCanGrant(access, actor, [...(ctx.body.permissions ?? []).map(entryName), ...inherited]);
         const role = await mapRoleErrors(() => roles.create(ctx.body));
-        await record(actor, 'ROLE_CREATED', role);
+        await record(actor.user.id, 'ROLE_CREATED', role);
         return ctx.json({ role: await view(role) });
       },
     ),
@@ -66,13 +75,12 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/update',
       { method: 'POST', body: updateRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('updateRole', 'Update a role', 'A parent that would form a cycle is refused (ROLE_CYCLE); version is bumped.') },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.manage);
+        const actor = await actorWith(ctx.context.session, permissions.manage);
         const { roleId, ...changes } = ctx.body;
         // A new parent brings its permissions to every holder of this role.
-        if (changes.parentRoleId) await assertCanGrant(deps, actor, await roles.getEffectivePermissions(changes.parentRoleId));
+        if (changes.parentRoleId) await assertCanGrant(access, actor, await roles.getEffectivePermissions(changes.parentRoleId));
         const role = await mapRoleErrors(() => roles.update(roleId, changes));
-        await record(actor, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
+        await record(actor.user.id, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
         return ctx.json({ role: await view(role) });
       },
     ),
@@ -81,27 +89,26 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/delete',
       { method: 'POST', body: roleIdBodySchema, use: [userSessionMiddleware], metadata: openapi('deleteRole', 'Delete a role', 'Refused while users hold it or when it is a system role; its children move to the top.') },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.manage);
+        const actor = await actorWith(ctx.context.session, permissions.manage);
         const role = await roles.findById(ctx.body.roleId);
         if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
         if (role.isSystem) throw new APIError('BAD_REQUEST', ROLE_ERROR_CODES.SYSTEM_ROLE);
         if ((await deps.users.count({ roleId: role.id })) > 0) throw new APIError('CONFLICT', ROLE_ERROR_CODES.ROLE_IN_USE);
         await mapRoleErrors(() => roles.delete(role.id));
-        await record(actor, 'ROLE_DELETED', role);
+        await record(actor.user.id, 'ROLE_DELETED', role);
         return ctx.json({ success: true });
       },
     ),
 
     addRolePermissions: createAuthEndpoint(
       '/roles/add-permissions',
-      { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
+      { method: 'POST', body: addRolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.manage);
-        await assertCanGrant(deps, actor, ctx.body.permissions);
+        const actor = await actorWith(ctx.context.session, permissions.manage);
+        const names = ctx.body.permissions.map(entryName);
+        await assertCanGrant(access, actor, names);
         const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
-        await record(actor, 'ROLE_PERMISSIONS_ADDED', role, { permissions: ctx.body.permissions });
+        await record(actor.user.id, 'ROLE_PERMISSIONS_ADDED', role, { permissions: names });
         return ctx.json({ role: await view(role) });
       },
     ),
@@ -110,10 +117,9 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/remove-permissions',
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
       async (ctx) => {
-        const actor = ctx.context.session.user.id;
-        await assertPermission(deps, actor, permissions.manage);
+        const actor = await actorWith(ctx.context.session, permissions.manage);
         const role = await mapRoleErrors(() => roles.removePermissions(ctx.body.roleId, ctx.body.permissions));
-        await record(actor, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
+        await record(actor.user.id, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });
       },
     ),
@@ -122,7 +128,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/get',
       { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.') },
       async (ctx) => {
-        await assertPermission(deps, ctx.context.session.user.id, permissions.read);
+        await actorWith(ctx.context.session, permissions.read);
         const role = await roles.findById(ctx.query.roleId);
         if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
         return ctx.json({ role: await view(role) });
@@ -133,7 +139,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       '/roles/list',
       { method: 'GET', use: [userSessionMiddleware], metadata: { openapi: { operationId: 'listRoles', summary: 'List roles', description: 'Ordered by level, then name.', responses: { 200: listResponse } } } },
       async (ctx) => {
-        await assertPermission(deps, ctx.context.session.user.id, permissions.read);
+        await actorWith(ctx.context.session, permissions.read);
         return ctx.json({ roles: await roles.findMany({ orderBy: [{ level: 'asc' }, { name: 'asc' }], take: 1_000 }) });
       },
     ),

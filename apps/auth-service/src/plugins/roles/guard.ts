@@ -1,7 +1,8 @@
 import { APIError } from 'better-auth/api';
-import { ROLE_ERROR_CODES } from './error-codes';
 import { permissionGrants } from '@libs/database/postgress/repositories';
-import { userHasPermission, userPermissions, type PermissionSources } from './userPermissions';
+import type { AccessCore } from '../../access/AccessCore';
+import type { Principal } from '../../access/Principal';
+import { ROLE_ERROR_CODES } from './error-codes';
 
 /** The permissions the roles plugin's own endpoints require. */
 export interface RoleAdminPermissions {
@@ -15,20 +16,22 @@ export interface RoleAdminPermissions {
 
 export const DEFAULT_ROLE_ADMIN_PERMISSIONS: RoleAdminPermissions = { manage: 'roles:manage', assign: 'roles:assign', read: 'roles:read' };
 
-/** Throws 403 PERMISSION_DENIED unless the user's effective permissions grant `permission`. */
-export async function assertPermission(sources: PermissionSources, userId: string, permission: string): Promise<void> {
-  if (!(await userHasPermission(sources, userId, permission))) {
-    throw new APIError('FORBIDDEN', { ...ROLE_ERROR_CODES.PERMISSION_DENIED, permission });
+/** Throws 403 (PERMISSION_DENIED, or INSUFFICIENT_SCOPE for a key) unless the access core grants `permission`. */
+export async function assertPermission(access: AccessCore, principal: Principal, permission: string): Promise<void> {
+  const decision = await access.authorize(principal, permission);
+  if (!decision.granted) {
+    const error = decision.code === 'INSUFFICIENT_SCOPE' ? { code: 'INSUFFICIENT_SCOPE', message: `The API key is not granted ${permission}` } : ROLE_ERROR_CODES.PERMISSION_DENIED;
+    throw new APIError('FORBIDDEN', { ...error, permission });
   }
 }
 
 /**
- * Throws 403 ROLE_ESCALATION unless the actor holds every permission in `granting`: whoever may
- * assign roles or edit them must not be able to hand out (or take) more than they have.
+ * Throws 403 ROLE_ESCALATION unless the actor holds every permission in `granting` without
+ * conditions: whoever may assign roles or edit them must not hand out (or take) more than they have.
  */
-export async function assertCanGrant(sources: PermissionSources, actorId: string, granting: readonly string[]): Promise<void> {
+export async function assertCanGrant(access: AccessCore, principal: Principal, granting: readonly string[]): Promise<void> {
   if (granting.length === 0) return;
-  const held = await userPermissions(sources, actorId);
+  const held = await access.unconditionalPermissions(principal);
   const missing = granting.filter((p) => !permissionGrants(held, p));
   if (missing.length > 0) throw new APIError('FORBIDDEN', { ...ROLE_ERROR_CODES.ROLE_ESCALATION, missing });
 }

@@ -1,5 +1,6 @@
 import type { BetterAuthPlugin } from 'better-auth';
 import type { Repositories } from '../../repositories';
+import type { AccessCore } from '../../access/AccessCore';
 import { assignmentEndpoints } from './assignment';
 import { roleEndpoints } from './endpoints';
 import { ROLE_ERROR_CODES } from './error-codes';
@@ -13,12 +14,12 @@ export interface RolesPluginOptions {
 /**
  * Hierarchical roles on our `RoleRepository` / `UserRepository`: roles with parent, category,
  * level and `resource:action` permissions (inherited from ancestors, cycles refused, version
- * bumped), role assignment with expiry, and permission checks. Admin endpoints are guarded by
- * permissions themselves; grant the first admin its role server-side.
+ * bumped), role assignment with expiry, and permission checks — every decision the access core's.
+ * Admin endpoints are guarded by permissions themselves; the first admin comes from the bootstrap.
  */
-export function rolesPlugin(repositories: Pick<Repositories, 'roles' | 'users' | 'events'>, options: RolesPluginOptions = {}) {
+export function rolesPlugin(repositories: Pick<Repositories, 'roles' | 'users' | 'events'>, access: AccessCore, options: RolesPluginOptions = {}) {
   const permissions = { ...DEFAULT_ROLE_ADMIN_PERMISSIONS, ...options.adminPermissions };
-  const deps = { roles: repositories.roles, users: repositories.users, events: repositories.events, permissions };
+  const deps = { roles: repositories.roles, users: repositories.users, events: repositories.events, permissions, access };
   return {
     id: 'roles',
     endpoints: { ...roleEndpoints(deps), ...assignmentEndpoints(deps) },

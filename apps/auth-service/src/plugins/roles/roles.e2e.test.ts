@@ -2,11 +2,10 @@ import { createAuthClient } from 'better-auth/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
-import { requireApiKey } from '../api-key/requireApiKey';
+import { requireApiKey, requirePermission } from '../../access/fastifyGuards';
 import { registerPluginRoutes } from '../routes';
 import { postJson, signUp, type SignedUpUser } from '../testing/users';
 import { rolesClient } from './client';
-import { requirePermission } from './requirePermission';
 
 describe('roles plugin end to end (two instances, one Postgres, one Redis)', () => {
   let database: TestDatabase;
@@ -39,7 +38,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     side = Fastify();
     registerPluginRoutes(side, a.context);
     side.get('/reports', { preHandler: requirePermission('reports:view') }, async () => ({ ok: true }));
-    side.get('/orders', { preHandler: [requireApiKey({ scopes: ['orders:read'] }), requirePermission('orders:read')] }, async (request) => ({ userId: request.apiKey?.userId }));
+    side.get('/orders', { preHandler: [requireApiKey({ scopes: ['orders:read'] }), requirePermission('orders:read')] }, async (request) => ({ userId: request.principal?.user.id }));
     sideUrl = await side.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -75,7 +74,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     expect(await has(a, member, 'orders:write')).toBe(true);
     expect(await has(a, member, 'users:delete')).toBe(false);
     const mine = await fetch(`${a.url}/api/auth/roles/my-permissions`, { headers: { cookie: member.cookie } });
-    expect(await mine.json()).toEqual({ permissions: ['orders:read', 'orders:write', 'reports:view'] });
+    expect(await mine.json()).toMatchObject({ permissions: ['orders:read', 'orders:write', 'reports:view'] });
 
     // Audited on the user row and as a UserEvent.
     const row = await a.context.repositories.users.findById(member.id, { select: undefined });
@@ -145,13 +144,19 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
   it('grants nothing through an expired assignment', async () => {
     const user = await signUp(a.url, 'Temp');
     const temp = await createRole({ name: `temp-${Date.now()}`, permissions: ['temp:use'] });
-    const assigned = await call(a, '/roles/assign', { userId: user.id, roleId: temp.id, expiresAt: new Date(Date.now() + 1_000).toISOString() }, admin);
+    const expiresAt = new Date(Date.now() + 60_000);
+    const assigned = await call(a, '/roles/assign', { userId: user.id, roleId: temp.id, expiresAt: expiresAt.toISOString() }, admin);
     expect(assigned.status).toBe(200);
     expect(await has(b, user, 'temp:use')).toBe(true); // now cached on b
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await has(b, user, 'temp:use')).toBe(false);
-    const mine = await fetch(`${b.url}/api/auth/roles/my-permissions`, { headers: { cookie: user.cookie } });
-    expect(await mine.json()).toEqual({ permissions: [] });
+    // b's clock passes the expiry: the cached grants stop granting without any write.
+    const clock = jest.spyOn(b.context.access, 'now').mockReturnValue(expiresAt.getTime() + 1);
+    try {
+      expect(await has(b, user, 'temp:use')).toBe(false);
+      const mine = await fetch(`${b.url}/api/auth/roles/my-permissions`, { headers: { cookie: user.cookie } });
+      expect(await mine.json()).toEqual({ permissions: [], grants: [] });
+    } finally {
+      clock.mockRestore();
+    }
     const past = await call(a, '/roles/assign', { userId: user.id, roleId: temp.id, expiresAt: new Date(Date.now() - 1_000).toISOString() }, admin);
     expect(past.status).toBe(200);
     expect(await has(a, user, 'temp:use')).toBe(false);
@@ -176,7 +181,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     const nobody = await signUp(a.url, 'Nobody');
     const forbidden = await fetch(`${sideUrl}/reports`, { headers: { cookie: nobody.cookie } });
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(await forbidden.json()).toMatchObject({ error: { code: 'PERMISSION_DENIED', permission: 'reports:view' } });
     expect((await fetch(`${sideUrl}/reports`, { headers: { cookie: admin.cookie } })).status).toBe(200);
 
     const keyOf = async (user: SignedUpUser, scopes: string[]) =>
@@ -188,12 +193,19 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     const narrow = await keyOf(member, ['profile:read']);
     const noScope = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': narrow } });
     expect(noScope.status).toBe(403);
-    expect(await noScope.json()).toMatchObject({ code: 'INSUFFICIENT_SCOPE' });
+    expect(await noScope.json()).toMatchObject({ error: { code: 'INSUFFICIENT_SCOPE', permission: 'orders:read' } });
     const nobodyKey = await keyOf(nobody, ['orders:read']);
-    expect((await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': nobodyKey } })).status).toBe(403); // scope yes, role no
+    const noRole = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': nobodyKey } }); // scope yes, role no
+    expect(noRole.status).toBe(403);
+    expect(await noRole.json()).toMatchObject({ error: { code: 'PERMISSION_DENIED', permission: 'orders:read' } });
     const wrong = await fetch(`${sideUrl}/orders`, { headers: { 'x-api-key': 'sk_nope' } });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ code: 'INVALID_API_KEY', message: 'Invalid API key' });
-    expect((await fetch(`${sideUrl}/reports`, { headers: { 'x-api-key': memberKey } })).status).toBe(200);
+    expect(await wrong.json()).toEqual({ error: { code: 'INVALID_API_KEY', message: 'Invalid API key' } });
+    // A key never exceeds its grant: the member holds reports:view, the key was granted orders:read only.
+    const beyond = await fetch(`${sideUrl}/reports`, { headers: { 'x-api-key': memberKey } });
+    expect(beyond.status).toBe(403);
+    expect(await beyond.json()).toMatchObject({ error: { code: 'INSUFFICIENT_SCOPE', permission: 'reports:view' } });
+    const wide = await keyOf(member, ['*']);
+    expect((await fetch(`${sideUrl}/reports`, { headers: { 'x-api-key': wide } })).status).toBe(200);
   });
 });

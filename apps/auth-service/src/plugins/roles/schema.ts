@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { permissionEntrySchema } from '@libs/database/models';
 
 const noNul = (s: string) => !s.includes('\u0000');
 const text = (max: number) => z.string().max(max).refine(noNul, 'NUL bytes are not allowed');
@@ -7,6 +8,8 @@ const id = text(64).min(1);
 /** `resource:action`, e.g. `users:read`, `orders:*`. */
 export const permissionSchema = text(128).regex(/^[a-z0-9_.*-]+:[a-z0-9_.*-]+$/i, 'must look like resource:action');
 const permissionsSchema = z.array(permissionSchema).max(256);
+/** Plain `resource:action` strings, or `{ permission, conditions }` (own, sameStore, timeWindow; anything else is refused). */
+const permissionEntriesSchema = z.array(permissionEntrySchema).max(256);
 const isoDate = z.coerce.date();
 
 export const createRoleBodySchema = z
@@ -18,7 +21,7 @@ export const createRoleBodySchema = z
     level: z.number().int().min(0).max(1_000).optional().meta({ description: 'Rank used for ordering (0 = lowest)' }),
     parentRoleId: id.nullish().meta({ description: 'Inherits every permission of this role and its ancestors' }),
     expiresAt: isoDate.nullish(),
-    permissions: permissionsSchema.optional(),
+    permissions: permissionEntriesSchema.optional(),
   })
   .strict();
 
@@ -39,6 +42,7 @@ export const updateRoleBodySchema = z
 export const roleIdBodySchema = z.object({ roleId: id }).strict();
 export const roleIdQuerySchema = z.object({ roleId: id });
 
+export const addRolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionEntriesSchema.min(1) }).strict();
 export const rolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionsSchema.min(1) }).strict();
 
 export const assignRoleBodySchema = z

@@ -1,4 +1,6 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
+import type { AccessCore } from '../../access/AccessCore';
+import type { Principal } from '../../access/Principal';
 
 /** Marks the session-like context an `x-api-key` header produces (see api-key/sessionHook.ts). */
 export interface ApiKeySessionMarker {
@@ -10,6 +12,25 @@ export const SESSION_ERRORS = {
   UNAUTHORIZED: { code: 'UNAUTHORIZED', message: 'Unauthorized' },
   SESSION_REQUIRED: { code: 'SESSION_REQUIRED', message: 'This endpoint needs a user session, not an API key' },
 } as const;
+
+/** The key principal behind an `x-api-key` session-like context; invisible to JSON (never answered). */
+const KEY_PRINCIPAL = Symbol('apiKeyPrincipal');
+
+export function attachKeyPrincipal(session: object, principal: Principal): void {
+  Object.defineProperty(session, KEY_PRINCIPAL, { value: principal, enumerable: false });
+}
+
+/**
+ * The principal of a Better-Auth endpoint's caller: the key principal an `x-api-key` produced, or
+ * the session's user as the access core sees them (a user who can no longer act is refused).
+ */
+export async function principalOfSession(access: AccessCore, session: { session: object; user: { id: string } }): Promise<Principal> {
+  const fromKey = (session.session as Record<symbol, Principal | undefined>)[KEY_PRINCIPAL];
+  if (fromKey) return fromKey;
+  const principal = await access.principalOfUser(session.user.id);
+  if (!principal) throw new APIError('UNAUTHORIZED', SESSION_ERRORS.UNAUTHORIZED);
+  return principal;
+}
 
 /** A signed-in user (cookie or bearer) or an API key standing in for its owner. */
 export const anySessionMiddleware = createAuthMiddleware(async (ctx) => {

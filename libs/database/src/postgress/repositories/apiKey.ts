@@ -1,5 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client';
 import {
+  apiKeyGrant,
   ApiKeyCreateInputSchema,
   ApiKeyUpdateInputSchema,
   reviveApiKey,
@@ -11,6 +12,7 @@ import {
 } from '../../models';
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
+import { permissionGrants } from './roleQueries';
 import { generateKey, keyMatchesHash, parseKeyIdentifier } from './apiKeyMaterial';
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
 import type { TransactionState } from './prismaTypes';
@@ -94,7 +96,8 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
 
   /**
    * Checks a presented key: shape, lookup by its public identifier, constant-time hash
-   * comparison, status, revocation, expiry and `requiredScopes` (`*` grants all). Never writes.
+   * comparison, status, revocation, expiry and `requiredScopes` against the key's grant
+   * (`apiKeyGrant`: scopes and `permissions`, matched by `permissionGrants`). Never writes.
    */
   async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     const identifier = parseKeyIdentifier(plainKey);
@@ -107,7 +110,8 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
     if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { valid: false, reason: 'EXPIRED', apiKey };
     if (key.status !== 'ACTIVE' || !key.isActive) return { valid: false, reason: key.status === 'EXPIRED' ? 'EXPIRED' : 'INACTIVE', apiKey };
-    const missingScopes = key.scopes.includes('*') ? [] : requiredScopes.filter((s) => !key.scopes.includes(s));
+    const grant = apiKeyGrant(key);
+    const missingScopes = requiredScopes.filter((s) => !permissionGrants(grant, s));
     if (missingScopes.length > 0) return { valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes, apiKey };
     this.#recordUse(key.id);
     return { valid: true, apiKey, userId: key.userId, storeId: key.storeId, scopes: key.scopes, permissions: key.permissions };

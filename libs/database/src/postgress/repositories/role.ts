@@ -1,9 +1,18 @@
 import type { Prisma } from '../../generated/prisma/client';
-import { RoleCreateInputSchema, RoleUpdateInputSchema, permissionStringSchema, type Role, type RoleCreateInput, type RoleUpdateInput } from '../../models';
+import {
+  RoleCreateInputSchema,
+  RoleUpdateInputSchema,
+  permissionEntrySchema,
+  type PermissionEntry,
+  type PermissionGrant,
+  type Role,
+  type RoleCreateInput,
+  type RoleUpdateInput,
+} from '../../models';
 import { RepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
-import { effectivePermissionsOfRole, effectivePermissionsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
+import { effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
 import { z } from 'zod';
 
@@ -14,20 +23,29 @@ const ROLES_TAG = 'roles';
 // Serialises hierarchy changes so two concurrent re-parentings cannot form a cycle together.
 const HIERARCHY_LOCK = 72_707_370;
 
-const permissionListSchema = z.array(permissionStringSchema).max(256);
+const permissionListSchema = z.array(permissionEntrySchema).max(256);
 
-function splitPermission(permission: string): { permission: string; resource: string; action: string } {
+/** A written entry as a `RolePermission` row (conditions as validated JSON, or SQL NULL). */
+function permissionRow(entry: PermissionEntry): { permission: string; resource: string; action: string; conditions?: Prisma.InputJsonValue } {
+  const { permission, conditions } = typeof entry === 'string' ? { permission: entry, conditions: null } : entry;
   const [resource, action] = permission.split(':');
-  return { permission, resource, action };
+  return { permission, resource, action, ...(conditions ? { conditions: conditions as Prisma.InputJsonValue } : {}) };
 }
+
+/** One row per permission (the last entry of a permission wins). */
+function uniqueRows(entries: readonly PermissionEntry[]) {
+  return [...new Map(entries.map((e) => permissionRow(e)).map((row) => [row.permission, row])).values()];
+}
+
+const names = (grants: PermissionGrant[]) => [...new Set(grants.map((g) => g.permission))];
 
 /**
  * Roles in a hierarchy (children inherit their ancestors' permissions) with cycle prevention,
  * effective permissions in one recursive query (cached, invalidated on any role change),
  * `version` bumped on every change, and role / permission expiry honoured.
  */
-/** Cached permission lists need no reviving; one constant so the cache recognises it (see `cached`). */
-const asPermissionList = (value: unknown): string[] => value as string[];
+/** Cached grant lists need no reviving; one constant so the cache recognises it (see `cached`). */
+const asGrantList = (value: unknown): PermissionGrant[] => value as PermissionGrant[];
 
 export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
@@ -45,8 +63,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
   /** Creates a role with its permissions (`resource:action` strings) in one statement. */
   override async create(input: RoleCreateInput): Promise<Role> {
     const { permissions = [], ...data } = this.parse('create', RoleCreateInputSchema, input);
-    const unique = [...new Set(permissions)];
-    return super.create({ ...data, permissions: { create: unique.map(splitPermission) } } as unknown as RoleCreateInput);
+    return super.create({ ...data, permissions: { create: uniqueRows(permissions) } } as unknown as RoleCreateInput);
   }
 
   /** Updates a role; a new `parentRoleId` is refused (VALIDATION) when it would form a cycle. Bumps `version`. */
@@ -77,12 +94,16 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
     return this.findMany({ where: { parentRoleId: roleId }, orderBy: { name: 'asc' } });
   }
 
-  /** Adds permissions (existing ones are kept) and bumps the role's version. */
-  async addPermissions(roleId: string, permissions: string[], options: { expiresAt?: Date } = {}): Promise<Role> {
-    const list = [...new Set(this.parse('addPermissions', permissionListSchema, permissions))];
+  /**
+   * Adds permissions — plain `resource:action` strings or `{ permission, conditions }` (see
+   * `permissionConditionsSchema`; unknown conditions are refused with VALIDATION) — and bumps the
+   * role's version. A permission the role already has keeps its row.
+   */
+  async addPermissions(roleId: string, permissions: PermissionEntry[], options: { expiresAt?: Date } = {}): Promise<Role> {
+    const rows = uniqueRows(this.parse('addPermissions', permissionListSchema, permissions));
     const role = await this.transaction(async (repo) => {
       await repo.executeOperation('addPermissions', () =>
-        repo.client.rolePermission.createMany({ data: list.map((p) => ({ roleId, ...splitPermission(p), expiresAt: options.expiresAt ?? null })), skipDuplicates: true }),
+        repo.client.rolePermission.createMany({ data: rows.map((row) => ({ roleId, ...row, expiresAt: options.expiresAt ?? null })), skipDuplicates: true }),
       );
       return repo.executeOperation('addPermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
     });
@@ -91,7 +112,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
   }
 
   async removePermissions(roleId: string, permissions: string[]): Promise<Role> {
-    const list = this.parse('removePermissions', permissionListSchema, permissions);
+    const list = this.parse('removePermissions', permissionListSchema, permissions).map((e) => (typeof e === 'string' ? e : e.permission));
     const role = await this.transaction(async (repo) => {
       await repo.executeOperation('removePermissions', () => repo.client.rolePermission.deleteMany({ where: { roleId, permission: { in: list } } }));
       return repo.executeOperation('removePermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
@@ -100,26 +121,40 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
     return role;
   }
 
-  /** Permissions of a role and its ancestors (inactive or expired roles and permissions excluded). */
+  /** Grants of a role and its ancestors (inactive or expired roles and permissions excluded), with their conditions. */
+  async getEffectiveGrants(roleId: string): Promise<PermissionGrant[]> {
+    return (
+      (await this.cached(permissionsCacheKey(roleId), { resource: 'permissions', tags: [ROLES_TAG], revive: asGrantList }, () =>
+        this.executeOperation('getEffectiveGrants', () => effectiveGrantsOfRole(this.client, roleId)),
+      )) ?? []
+    );
+  }
+
+  /** Names of the role's effective permissions, conditional ones included. */
   async getEffectivePermissions(roleId: string): Promise<string[]> {
+    return names(await this.getEffectiveGrants(roleId));
+  }
+
+  /**
+   * A user's grants through their role (an expired assignment grants nothing); one query, cached
+   * until a role or the user changes. Whether the user may act at all is the caller's decision.
+   */
+  async getUserGrants(userId: string): Promise<PermissionGrant[]> {
     return (
-      (await this.cached(permissionsCacheKey(roleId), { resource: 'permissions', tags: [ROLES_TAG], revive: asPermissionList }, () =>
-        this.executeOperation('getEffectivePermissions', () => effectivePermissionsOfRole(this.client, roleId)),
+      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, `user:${userId}`], revive: asGrantList }, () =>
+        this.executeOperation('getUserGrants', () => effectiveGrantsOfUser(this.client, userId)),
       )) ?? []
     );
   }
 
-  /** A user's effective permissions, honouring the user's role expiry; one query. */
+  /** Names of the user's effective permissions, conditional ones included. */
   async getUserPermissions(userId: string): Promise<string[]> {
-    return (
-      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, `user:${userId}`], revive: asPermissionList }, () =>
-        this.executeOperation('getUserPermissions', () => effectivePermissionsOfUser(this.client, userId)),
-      )) ?? []
-    );
+    return names(await this.getUserGrants(userId));
   }
 
-  /** True when the role's effective permissions grant `permission` (wildcards `res:*`, `*:*`). */
+  /** True when the role's unconditional permissions grant `permission` (wildcards `res:*`, `*:*`). */
   async hasPermission(roleId: string, permission: string): Promise<boolean> {
-    return permissionGrants(await this.getEffectivePermissions(roleId), permission);
+    const grants = await this.getEffectiveGrants(roleId);
+    return permissionGrants(grants.filter((g) => g.conditions === null).map((g) => g.permission), permission);
   }
 }

@@ -1,3 +1,4 @@
+import { storedConditions, type PermissionGrant } from '../../models';
 import type { PrismaExecutor } from './prismaTypes';
 
 // Guards the recursive walks against a cycle already in the data (written around the repository).
@@ -16,12 +17,32 @@ export async function wouldCreateCycle(client: PrismaExecutor, roleId: string, p
   return rows.length > 0;
 }
 
+interface GrantRow {
+  permission: string;
+  conditions: unknown;
+}
+
 /**
- * The role's permissions plus its ancestors'. The walk stops at an inactive or expired role:
- * it grants nothing, and nothing above it is inherited through it.
+ * Rows → grants: an unconditional row of a permission makes its conditional rows moot; a row whose
+ * stored conditions are not ones we know (written around the repository) grants nothing.
  */
-export async function effectivePermissionsOfRole(client: PrismaExecutor, roleId: string): Promise<string[]> {
-  const rows = await client.$queryRaw<Array<{ permission: string }>>`
+function toGrants(rows: GrantRow[]): PermissionGrant[] {
+  const unconditional = new Set(rows.filter((r) => r.conditions === null).map((r) => r.permission));
+  const grants: PermissionGrant[] = [...unconditional].map((permission) => ({ permission, conditions: null }));
+  for (const row of rows) {
+    if (row.conditions === null || unconditional.has(row.permission)) continue;
+    const conditions = storedConditions(row.conditions);
+    if (conditions !== 'invalid' && conditions !== null) grants.push({ permission: row.permission, conditions });
+  }
+  return grants.sort((a, b) => a.permission.localeCompare(b.permission));
+}
+
+/**
+ * The role's permissions plus its ancestors', with their conditions. The walk stops at an
+ * inactive or expired role: it grants nothing, and nothing above it is inherited through it.
+ */
+export async function effectiveGrantsOfRole(client: PrismaExecutor, roleId: string): Promise<PermissionGrant[]> {
+  const rows = await client.$queryRaw<GrantRow[]>`
     WITH RECURSIVE chain AS (
       SELECT "id", "parentRoleId", 1 AS depth FROM "Role"
        WHERE "id" = ${roleId} AND "isActive" AND ("expiresAt" IS NULL OR "expiresAt" > (now() AT TIME ZONE 'UTC'))
@@ -29,32 +50,38 @@ export async function effectivePermissionsOfRole(client: PrismaExecutor, roleId:
       SELECT r."id", r."parentRoleId", c.depth + 1 FROM "Role" r JOIN chain c ON r."id" = c."parentRoleId"
        WHERE c.depth < ${MAX_DEPTH} AND r."isActive" AND (r."expiresAt" IS NULL OR r."expiresAt" > (now() AT TIME ZONE 'UTC'))
     )
-    SELECT DISTINCT p."permission" FROM "RolePermission" p JOIN chain c ON p."roleId" = c."id"
-     WHERE p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC')
-     ORDER BY 1`;
-  return rows.map((r) => r.permission);
+    SELECT DISTINCT p."permission", p."conditions" FROM "RolePermission" p JOIN chain c ON p."roleId" = c."id"
+     WHERE p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC')`;
+  return toGrants(rows);
 }
 
-/** Like `effectivePermissionsOfRole` for the user's role, unless the assignment expired or the user is not live. */
-export async function effectivePermissionsOfUser(client: PrismaExecutor, userId: string): Promise<string[]> {
-  const rows = await client.$queryRaw<Array<{ permission: string }>>`
+/**
+ * Like `effectiveGrantsOfRole` for the user's role, unless the assignment expired. Whether the
+ * user may act at all (status, ban, deletion) is not decided here: the caller's access check
+ * decides it, in one place.
+ */
+export async function effectiveGrantsOfUser(client: PrismaExecutor, userId: string): Promise<PermissionGrant[]> {
+  const rows = await client.$queryRaw<GrantRow[]>`
     WITH RECURSIVE chain AS (
       SELECT r."id", r."parentRoleId", 1 AS depth FROM "User" u JOIN "Role" r ON r."id" = u."roleId"
-       WHERE u."id" = ${userId} AND NOT u."isDeleted" AND u."status" = 'ACTIVE'
+       WHERE u."id" = ${userId}
          AND (u."roleExpiresAt" IS NULL OR u."roleExpiresAt" > (now() AT TIME ZONE 'UTC'))
          AND r."isActive" AND (r."expiresAt" IS NULL OR r."expiresAt" > (now() AT TIME ZONE 'UTC'))
       UNION ALL
       SELECT r."id", r."parentRoleId", c.depth + 1 FROM "Role" r JOIN chain c ON r."id" = c."parentRoleId"
        WHERE c.depth < ${MAX_DEPTH} AND r."isActive" AND (r."expiresAt" IS NULL OR r."expiresAt" > (now() AT TIME ZONE 'UTC'))
     )
-    SELECT DISTINCT p."permission" FROM "RolePermission" p JOIN chain c ON p."roleId" = c."id"
-     WHERE p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC')
-     ORDER BY 1`;
-  return rows.map((r) => r.permission);
+    SELECT DISTINCT p."permission", p."conditions" FROM "RolePermission" p JOIN chain c ON p."roleId" = c."id"
+     WHERE p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC')`;
+  return toGrants(rows);
 }
 
-/** `users:read` is granted by `users:read`, `users:*` or `*:*`. */
+/**
+ * The one matching rule of permission strings: `users:read` is granted by `users:read`,
+ * `users:*`, `*:*` or `*` (a key scope meaning "everything its owner may do").
+ */
 export function permissionGrants(granted: readonly string[], wanted: string): boolean {
-  const [resource, action] = wanted.split(':');
-  return granted.includes(wanted) || granted.includes(`${resource}:*`) || granted.includes('*:*') || (action === '*' && granted.includes(`${resource}:*`));
+  if (granted.includes(wanted) || granted.includes('*:*') || granted.includes('*')) return true;
+  const colon = wanted.indexOf(':');
+  return colon > 0 && granted.includes(`${wanted.slice(0, colon)}:*`);
 }

@@ -20,7 +20,19 @@ export interface UpdateRoleOptions {
   /** The assignment lapses at this time (finders by role ignore it afterwards). */
   expiresAt?: Date | null;
   reason?: string;
+  /** The API key the actor used, recorded in the audit entry. */
+  apiKeyId?: string;
 }
+
+export interface StatusChangeOptions {
+  reason?: string;
+  /** With BANNED: the ban lapses at this time (null or absent: until lifted). */
+  banExpiresAt?: Date | null;
+  /** The API key the actor used, recorded in the audit entry. */
+  apiKeyId?: string;
+}
+
+const viaKey = (apiKeyId: string | undefined) => (apiKeyId ? { apiKeyId } : {});
 
 /**
  * Users, with soft delete (hidden from finders unless `includeDeleted`), audit fields, an
@@ -97,7 +109,7 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
   /** Assigns (or with `null` removes) a role; appends a ROLE_CHANGED audit entry in the same statement. */
   async updateRole(userId: string, roleId: string | null, assignedBy: string, options: UpdateRoleOptions = {}): Promise<User> {
     const at = new Date();
-    const entry = { action: 'ROLE_CHANGED', at: at.toISOString(), by: assignedBy, to: roleId, ...(options.reason ? { reason: options.reason } : {}) };
+    const entry = { action: 'ROLE_CHANGED', at: at.toISOString(), by: assignedBy, ...viaKey(options.apiKeyId), to: roleId, ...(options.reason ? { reason: options.reason } : {}) };
     const count = await this.executeOperation(
       'updateRole',
       // `"roleId"` on the right of SET is the old value: the audit entry records from → to atomically.
@@ -111,24 +123,53 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return this.#changed('updateRole', userId, count);
   }
 
-  /** Sets status on many users in one statement (ban, deactivate …), with an audit entry each. */
-  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reason?: string): Promise<number> {
+  /**
+   * Sets status on many users in one statement (ban, deactivate …), with an audit entry each.
+   * DELETED is a soft delete whichever path sets it (`isDeleted`, `deletedAt`, `deletedBy`;
+   * `restore` undoes it); BANNED records `bannedAt`, the reason and an optional `banExpiresAt`.
+   * The fourth argument may be the reason (the seed's signature) or the options.
+   */
+  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reasonOrOptions?: string | StatusChangeOptions): Promise<number> {
+    const options: StatusChangeOptions = typeof reasonOrOptions === 'string' ? { reason: reasonOrOptions } : (reasonOrOptions ?? {});
     const parsed = this.parse('batchUpdateStatus', userStatusSchema, status);
     if (userIds.length === 0) return 0;
     const at = new Date();
-    const entry = JSON.stringify({ action: 'STATUS_CHANGED', at: at.toISOString(), by: updatedBy, to: parsed, ...(reason ? { reason } : {}) });
+    const { reason, banExpiresAt = null } = options;
+    const entry = JSON.stringify({ action: parsed === UserStatus.DELETED ? 'SOFT_DELETED' : 'STATUS_CHANGED', at: at.toISOString(), by: updatedBy, ...viaKey(options.apiKeyId), to: parsed, ...(reason ? { reason } : {}) });
     const banned = parsed === UserStatus.BANNED;
+    const deleted = parsed === UserStatus.DELETED;
     const count = await this.executeOperation(
       'batchUpdateStatus',
       () => this.client.$executeRaw`
         UPDATE "User" SET "status" = ${parsed}::"UserStatus", "updatedBy" = ${updatedBy}, "updatedAt" = ${at},
           "bannedAt" = CASE WHEN ${banned} THEN ${at}::timestamp(3) ELSE NULL END,
           "banReason" = CASE WHEN ${banned} THEN ${reason ?? null} ELSE NULL END,
+          "banExpiresAt" = CASE WHEN ${banned} THEN ${banExpiresAt}::timestamp(3) ELSE NULL END,
+          "isDeleted" = ${deleted}, "deletedAt" = CASE WHEN ${deleted} THEN ${at}::timestamp(3) ELSE NULL END,
+          "deletedBy" = CASE WHEN ${deleted} THEN ${updatedBy} ELSE NULL END,
           "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb || jsonb_build_object('from', "status"))
         WHERE "id" = ANY(${userIds}) AND NOT "isDeleted" AND "status" <> ${parsed}::"UserStatus"`,
     );
     await this.afterWrite(() => this.#invalidateIds(userIds));
     return count;
+  }
+
+  /**
+   * Makes a user whose temporary ban has lapsed (`banExpiresAt` ≤ now) ACTIVE again, with a
+   * BAN_LAPSED audit entry. False when there was nothing to lift (not banned, a ban without
+   * expiry, not yet lapsed, or another instance lifted it first).
+   */
+  async liftLapsedBan(userId: string, now = new Date()): Promise<boolean> {
+    const entry = JSON.stringify({ action: 'BAN_LAPSED', at: now.toISOString(), by: 'system', from: 'BANNED', to: 'ACTIVE' });
+    const count = await this.executeOperation(
+      'liftLapsedBan',
+      () => this.client.$executeRaw`
+        UPDATE "User" SET "status" = 'ACTIVE', "bannedAt" = NULL, "banReason" = NULL, "banExpiresAt" = NULL,
+          "updatedBy" = 'system', "updatedAt" = ${now}, "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb)
+        WHERE "id" = ${userId} AND NOT "isDeleted" AND "status" = 'BANNED' AND "banExpiresAt" IS NOT NULL AND "banExpiresAt" <= ${now}`,
+    );
+    if (count > 0) await this.afterWrite(() => this.#invalidateIds([userId]));
+    return count > 0;
   }
 
   /** Hides the user from finders and marks it DELETED; NOT_FOUND when absent or already deleted. */

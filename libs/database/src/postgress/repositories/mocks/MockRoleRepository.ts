@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '../../../generated/prisma/client';
-import { RoleCreateInputSchema, RoleUpdateInputSchema, type Role, type RoleCreateInput, type RolePermission, type RoleUpdateInput } from '../../../models';
+import {
+  RoleCreateInputSchema,
+  RoleUpdateInputSchema,
+  permissionEntrySchema,
+  type PermissionEntry,
+  type PermissionGrant,
+  type Role,
+  type RoleCreateInput,
+  type RolePermission,
+  type RoleUpdateInput,
+} from '../../../models';
 import { RepositoryError } from '../../../errors/RepositoryError';
 import type { RoleRepository } from '../role';
 import { permissionGrants } from '../roleQueries';
@@ -20,17 +30,20 @@ export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWher
     super({ name: 'role', uniques: [['name']], build: buildRole, updateSchema: RoleUpdateInputSchema });
   }
 
-  #grant(roleId: string, permission: string, expiresAt: Date | null = null): void {
+  #grant(roleId: string, entry: PermissionEntry, expiresAt: Date | null = null): void {
+    const result = permissionEntrySchema.safeParse(entry);
+    if (!result.success) throw new RepositoryError('VALIDATION', `role.addPermissions: ${result.error.issues[0]?.message}`, { operation: 'role.addPermissions' });
+    const { permission, conditions = null } = typeof result.data === 'string' ? { permission: result.data } : result.data;
     if (this.permissions.some((p) => p.roleId === roleId && p.permission === permission)) return;
     const [resource, action] = permission.split(':');
-    this.permissions.push({ id: randomUUID(), roleId, permission, resource, action, conditions: null, expiresAt, createdAt: new Date() });
+    this.permissions.push({ id: randomUUID(), roleId, permission, resource, action, conditions: (conditions ?? null) as RolePermission['conditions'], expiresAt, createdAt: new Date() });
   }
 
   override async create(input: RoleCreateInput): Promise<Role> {
     this.track('create', [input]);
     const { permissions = [], ...data } = this.parse('create', RoleCreateInputSchema, input);
     const role = this.insert('create', data);
-    for (const p of permissions as string[]) this.#grant(role.id, p);
+    for (const p of permissions as PermissionEntry[]) this.#grant(role.id, p);
     return role;
   }
 
@@ -60,7 +73,7 @@ export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWher
     return this.findMany({ where: { parentRoleId: roleId }, orderBy: { name: 'asc' } });
   }
 
-  async addPermissions(roleId: string, permissions: string[], options: { expiresAt?: Date } = {}): Promise<Role> {
+  async addPermissions(roleId: string, permissions: PermissionEntry[], options: { expiresAt?: Date } = {}): Promise<Role> {
     const role = this.rows.get(roleId);
     if (!role) throw this.notFound('addPermissions');
     for (const p of permissions) this.#grant(roleId, p, options.expiresAt ?? null);
@@ -74,21 +87,34 @@ export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWher
     return this.patch('removePermissions', roleId, { version: role.version + 1 });
   }
 
-  async getEffectivePermissions(roleId: string): Promise<string[]> {
-    this.track('getEffectivePermissions', [roleId]);
+  async getEffectiveGrants(roleId: string): Promise<PermissionGrant[]> {
+    this.track('getEffectiveGrants', [roleId]);
     const chain: string[] = [];
     for (let at: string | null = roleId; at && live(this.rows.get(at)) && chain.length < 32; at = this.rows.get(at)?.parentRoleId ?? null) chain.push(at);
     const now = new Date();
-    return [...new Set(this.permissions.filter((p) => chain.includes(p.roleId) && (!p.expiresAt || p.expiresAt > now)).map((p) => p.permission))].sort();
+    const rows = this.permissions.filter((p) => chain.includes(p.roleId) && (!p.expiresAt || p.expiresAt > now));
+    const unconditional = new Set(rows.filter((p) => !p.conditions).map((p) => p.permission));
+    const grants: PermissionGrant[] = [...unconditional].map((permission) => ({ permission, conditions: null }));
+    for (const p of rows) if (p.conditions && !unconditional.has(p.permission)) grants.push({ permission: p.permission, conditions: p.conditions as PermissionGrant['conditions'] });
+    return grants.sort((a, b) => a.permission.localeCompare(b.permission));
+  }
+
+  async getEffectivePermissions(roleId: string): Promise<string[]> {
+    return [...new Set((await this.getEffectiveGrants(roleId)).map((g) => g.permission))];
+  }
+
+  async getUserGrants(userId: string): Promise<PermissionGrant[]> {
+    const assignment = this.userRoles.get(userId);
+    if (!assignment || (assignment.expiresAt && assignment.expiresAt <= new Date())) return [];
+    return this.getEffectiveGrants(assignment.roleId);
   }
 
   async getUserPermissions(userId: string): Promise<string[]> {
-    const assignment = this.userRoles.get(userId);
-    if (!assignment || (assignment.expiresAt && assignment.expiresAt <= new Date())) return [];
-    return this.getEffectivePermissions(assignment.roleId);
+    return [...new Set((await this.getUserGrants(userId)).map((g) => g.permission))];
   }
 
   async hasPermission(roleId: string, permission: string): Promise<boolean> {
-    return permissionGrants(await this.getEffectivePermissions(roleId), permission);
+    const grants = await this.getEffectiveGrants(roleId);
+    return permissionGrants(grants.filter((g) => !g.conditions).map((g) => g.permission), permission);
   }
 }

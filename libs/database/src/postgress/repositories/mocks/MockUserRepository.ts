@@ -1,6 +1,6 @@
 import type { Prisma } from '../../../generated/prisma/client';
 import { UserCreateInputSchema, UserUpdateInputSchema, userStatusSchema, type AuditLogEntry, type User, type UserCreateInput, type UserStatus, type UserUpdateInput } from '../../../models';
-import type { UpdateRoleOptions, UserRepository } from '../user';
+import type { StatusChangeOptions, UpdateRoleOptions, UserRepository } from '../user';
 import type { UserStats, UserStatsOptions } from '../userStats';
 import { buildUser } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
@@ -52,19 +52,42 @@ export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWher
     return this.patch('updateRole', userId, { roleId, roleAssignedAt: at, roleAssignedBy: assignedBy, roleExpiresAt: options.expiresAt ?? null, updatedBy: assignedBy, auditLog: this.#audit(user, entry) });
   }
 
-  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reason?: string): Promise<number> {
-    this.track('batchUpdateStatus', [userIds, status, updatedBy, reason]);
+  async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reasonOrOptions?: string | StatusChangeOptions): Promise<number> {
+    this.track('batchUpdateStatus', [userIds, status, updatedBy, reasonOrOptions]);
+    const options: StatusChangeOptions = typeof reasonOrOptions === 'string' ? { reason: reasonOrOptions } : (reasonOrOptions ?? {});
+    const { reason, banExpiresAt = null } = options;
     const parsed = this.parse('batchUpdateStatus', userStatusSchema as never, status) as unknown as UserStatus;
     let n = 0;
     for (const id of userIds) {
       const user = this.rows.get(id);
       if (!user || user.isDeleted || user.status === parsed) continue;
       const banned = parsed === 'BANNED';
-      const entry: AuditLogEntry = { action: 'STATUS_CHANGED', at: new Date().toISOString(), by: updatedBy, from: user.status, to: parsed, ...(reason ? { reason } : {}) };
-      this.patch('batchUpdateStatus', id, { status: parsed, updatedBy, bannedAt: banned ? new Date() : null, banReason: banned ? (reason ?? null) : null, auditLog: this.#audit(user, entry) });
+      const deleted = parsed === 'DELETED';
+      const at = new Date();
+      const entry: AuditLogEntry = { action: deleted ? 'SOFT_DELETED' : 'STATUS_CHANGED', at: at.toISOString(), by: updatedBy, ...(options.apiKeyId ? { apiKeyId: options.apiKeyId } : {}), from: user.status, to: parsed, ...(reason ? { reason } : {}) };
+      this.patch('batchUpdateStatus', id, {
+        status: parsed,
+        updatedBy,
+        bannedAt: banned ? at : null,
+        banReason: banned ? (reason ?? null) : null,
+        banExpiresAt: banned ? banExpiresAt : null,
+        isDeleted: deleted,
+        deletedAt: deleted ? at : null,
+        deletedBy: deleted ? updatedBy : null,
+        auditLog: this.#audit(user, entry),
+      });
       n++;
     }
     return n;
+  }
+
+  async liftLapsedBan(userId: string, now = new Date()): Promise<boolean> {
+    this.track('liftLapsedBan', [userId]);
+    const user = this.rows.get(userId);
+    if (!user || user.isDeleted || user.status !== 'BANNED' || !user.banExpiresAt || user.banExpiresAt > now) return false;
+    const entry: AuditLogEntry = { action: 'BAN_LAPSED', at: now.toISOString(), by: 'system', from: 'BANNED', to: 'ACTIVE' };
+    this.patch('liftLapsedBan', userId, { status: 'ACTIVE', bannedAt: null, banReason: null, banExpiresAt: null, updatedBy: 'system', auditLog: this.#audit(user, entry) });
+    return true;
   }
 
   async softDelete(userId: string, deletedBy: string): Promise<User> {

@@ -1,0 +1,165 @@
+import type { PermissionGrant, User, UserSession } from '@libs/database/models';
+import type { RoleRepository, SessionRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { BackgroundTasks } from '../backgroundTasks';
+import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
+import { decide, effectiveGrants, type Decision } from './authorize';
+import { canAct, type ActDecision } from './canAct';
+import type { ResourceContext } from './conditions';
+import type { CredentialHeaders, CredentialReader } from './credentials';
+import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+
+/** Why a request has no principal: the HTTP status and a stable code. */
+export interface Refusal {
+  status: 401 | 403 | 429;
+  code: string;
+  message: string;
+  retryAfterS?: number;
+  missingScopes?: string[];
+}
+
+export type Authentication = { ok: true; principal: Principal } | { ok: false; refusal: Refusal };
+
+export const UNAUTHENTICATED: Refusal = { status: 401, code: 'UNAUTHORIZED', message: 'Unauthorized' };
+
+export interface AccessCoreDependencies {
+  users: Pick<UserRepository, 'findById' | 'liftLapsedBan'>;
+  sessions: Pick<SessionRepository, 'findActiveByToken'>;
+  roles: Pick<RoleRepository, 'getUserGrants'>;
+  events: Pick<UserEventRepository, 'append'>;
+  credentials: CredentialReader;
+  /** Lifting lapsed bans runs here, off the request's path. */
+  background: BackgroundTasks;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+export interface AuthenticateOptions {
+  /** Accept `x-api-key`. @default true */
+  apiKey?: boolean;
+}
+
+/**
+ * Who is calling and what they may do, decided in one place. Turns a request's credential —
+ * session cookie, bearer token or `x-api-key` — into a `Principal` or a typed refusal, and answers
+ * permission checks for it. Status is decided by `canAct` only; sessions are read from the
+ * repositories' cache (invalidated on every instance by the cache bus), so a ban, a revocation or
+ * a password change is seen everywhere on the next request.
+ */
+export class AccessCore {
+  readonly #deps: AccessCoreDependencies;
+  readonly #now: () => number;
+  readonly #lifting = new Set<string>();
+  #keys: ApiKeyVerifier | undefined;
+
+  constructor(deps: AccessCoreDependencies) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  get credentials(): CredentialReader {
+    return this.#deps.credentials;
+  }
+
+  /** The key verifier (it asks this core whether a key's owner may act). Set once by the context. */
+  useKeyVerifier(keys: ApiKeyVerifier): void {
+    this.#keys = keys;
+  }
+
+  get keys(): ApiKeyVerifier {
+    if (!this.#keys) throw new Error('AccessCore: no key verifier configured');
+    return this.#keys;
+  }
+
+  /** The core's clock (tests move it; everything here reads time through it). */
+  now(): number {
+    return this.#now();
+  }
+
+  /**
+   * `canAct` for `user` now; a temporary ban that has lapsed is lifted in the background (status
+   * ACTIVE, audit entry, `ban_lapsed` event) the first time it is seen.
+   */
+  decideUser(user: User | null | undefined): ActDecision {
+    const decision = canAct(user, this.now());
+    if (decision.ok && decision.lapsedBan && user) this.#liftLapsedBan(user.id);
+    return decision;
+  }
+
+  /** The user by id when they may act now; null otherwise. Repository errors propagate (503). */
+  async actingUser(userId: string): Promise<User | null> {
+    const user = await this.#deps.users.findById(userId);
+    return this.decideUser(user).ok ? user : null;
+  }
+
+  /** The live session of a token and its user, when that user may act; null otherwise. */
+  async sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null> {
+    const session = await this.#deps.sessions.findActiveByToken(token);
+    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now()) return null;
+    const user = await this.actingUser(session.userId);
+    return user ? { session, user } : null;
+  }
+
+  /** The request's principal: `x-api-key` (when allowed) or the session cookie / bearer token. */
+  async authenticate(headers: CredentialHeaders, options: AuthenticateOptions = {}): Promise<Authentication> {
+    if (options.apiKey !== false && headers['x-api-key'] !== undefined) return this.authenticateKey(this.credentials.apiKey(headers));
+    const credential = await this.credentials.sessionToken(headers);
+    if (credential.kind !== 'token') return { ok: false, refusal: UNAUTHENTICATED };
+    const found = await this.sessionByToken(credential.token);
+    return found ? { ok: true, principal: sessionPrincipal(found.user, found.session) } : { ok: false, refusal: UNAUTHENTICATED };
+  }
+
+  /** A presented API key as a principal, or why not (401 / 403 / 429 with Retry-After). */
+  async authenticateKey(plainKey: string | undefined): Promise<Authentication> {
+    const outcome = await this.keys.verify(plainKey);
+    if (!outcome.ok) {
+      return { ok: false, refusal: { status: outcome.status, code: outcome.error.code, message: outcome.error.message, retryAfterS: outcome.retryAfterS, missingScopes: outcome.missingScopes } };
+    }
+    const { principal } = outcome;
+    return {
+      ok: true,
+      principal: keyPrincipal(principal.user, { id: principal.keyId, name: principal.keyName, scopes: principal.scopes, grant: principal.grant, storeId: principal.storeId, expiresAt: principal.expiresAt }),
+    };
+  }
+
+  /** A principal for a user Better-Auth has already authenticated (its session middleware). */
+  async principalOfUser(userId: string, session: UserSession | null = null): Promise<Principal | null> {
+    const user = await this.actingUser(userId);
+    return user ? sessionPrincipal(user, session) : null;
+  }
+
+  /** May `principal` do `permission` (on `resource`, now)? */
+  async authorize(principal: Principal, permission: string, resource?: ResourceContext): Promise<Decision> {
+    return decide(await this.#grants(principal), principal, permission, resource, this.now());
+  }
+
+  /** What the principal may do: the user's grants, narrowed by a key's grant. */
+  async effectiveGrants(principal: Principal): Promise<PermissionGrant[]> {
+    return effectiveGrants(await this.#grants(principal), principal);
+  }
+
+  /** Permissions held without conditions: what the principal may hand to others (escalation checks). */
+  async unconditionalPermissions(principal: Principal): Promise<string[]> {
+    return (await this.effectiveGrants(principal)).filter((g) => g.conditions === null).map((g) => g.permission);
+  }
+
+  async #grants(principal: Principal): Promise<PermissionGrant[]> {
+    // The principal was built from a user who could act; re-checked so a cached principal never outlives a ban.
+    if (!this.decideUser(principal.user).ok) return [];
+    if (principal.user.roleExpiresAt && principal.user.roleExpiresAt.getTime() <= this.now()) return [];
+    return this.#deps.roles.getUserGrants(principal.user.id);
+  }
+
+  #liftLapsedBan(userId: string): void {
+    if (this.#lifting.has(userId)) return;
+    this.#lifting.add(userId);
+    this.#deps.background.run('users.liftLapsedBan', async () => {
+      try {
+        if (await this.#deps.users.liftLapsedBan(userId, new Date(this.now()))) {
+          await this.#deps.events.append({ userId, eventType: 'ban_lapsed' });
+        }
+      } finally {
+        this.#lifting.delete(userId);
+      }
+    });
+  }
+}

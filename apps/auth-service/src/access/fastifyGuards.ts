@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessCore, Refusal } from './AccessCore';
+import type { ResourceContext } from './conditions';
+import type { Principal } from './Principal';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's access core (decorated by `registerAccess`). */
+    access: AccessCore;
+  }
+  interface FastifyRequest {
+    /** Set by `requireApiKey` / `requirePermission` once the caller is authenticated. */
+    principal: Principal | null;
+  }
+}
+
+/** The app's error shape for a refused caller; 429 carries `Retry-After`. */
+export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
+  if (refusal.retryAfterS !== undefined) void reply.header('retry-after', String(refusal.retryAfterS));
+  const { code, message, missingScopes } = refusal;
+  return reply.code(refusal.status).send({ error: { code, message, ...(missingScopes ? { missingScopes } : {}) } });
+}
+
+async function principalOf(request: FastifyRequest, reply: FastifyReply, apiKeyOnly: boolean): Promise<Principal | undefined> {
+  if (request.principal) return request.principal;
+  const access = request.server.access;
+  const outcome = apiKeyOnly ? await access.authenticateKey(access.credentials.apiKey(request.headers)) : await access.authenticate(request.headers);
+  if (!outcome.ok) {
+    await sendRefusal(reply, outcome.refusal);
+    return undefined;
+  }
+  request.principal = outcome.principal;
+  return outcome.principal;
+}
+
+export interface RequirePermissionOptions {
+  /** What the request acts on, for conditional grants (`own`, `sameStore`). */
+  resource?: (request: FastifyRequest) => Promise<ResourceContext | undefined>;
+}
+
+/**
+ * Fastify preHandler: the caller — a session (cookie or bearer) or an `x-api-key` — must be
+ * granted `permission` (for a key: held by its owner and granted to the key). 401 without an
+ * identity, 403 PERMISSION_DENIED / INSUFFICIENT_SCOPE naming the missing permission.
+ */
+export function requirePermission(permission: string, options: RequirePermissionOptions = {}) {
+  return async function requirePermissionHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = await principalOf(request, reply, false);
+    if (!principal) return;
+    const resource = options.resource ? await options.resource(request) : undefined;
+    const decision = await request.server.access.authorize(principal, permission, resource);
+    if (!decision.granted) {
+      const message = decision.code === 'INSUFFICIENT_SCOPE' ? `The API key is not granted ${permission}` : `Missing permission ${permission}`;
+      return reply.code(403).send({ error: { code: decision.code, message, permission } });
+    }
+  };
+}
+
+export interface RequireApiKeyOptions {
+  /** Permissions the key must be granted and its owner hold (`*` grants all). @default [] */
+  scopes?: readonly string[];
+}
+
+/** Fastify preHandler: 401 / 403 / 429 (+ Retry-After) unless `x-api-key` is valid (and granted `scopes`). */
+export function requireApiKey(options: RequireApiKeyOptions = {}) {
+  const scopes = options.scopes ?? [];
+  return async function requireApiKeyHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const principal = await principalOf(request, reply, true);
+    if (!principal) return;
+    for (const scope of scopes) {
+      const decision = await request.server.access.authorize(principal, scope);
+      if (!decision.granted) {
+        const message = decision.code === 'INSUFFICIENT_SCOPE' ? `The API key is not granted ${scope}` : `Missing permission ${scope}`;
+        return reply.code(403).send({ error: { code: decision.code, message, permission: scope } });
+      }
+    }
+  };
+}
