@@ -7,6 +7,9 @@ import pino from 'pino';
 import { createRepositories, type Repositories } from '../repositories';
 import { migratedDatabase } from '../testing/testApp';
 import { AuthDataLayer } from './AuthDataLayer';
+import { AccessCore } from '../access/AccessCore';
+import { CredentialReader } from '../access/credentials';
+import { BackgroundTasks } from '../backgroundTasks';
 
 describe('AuthDataLayer (real Postgres)', () => {
   let database: TestDatabase;
@@ -19,7 +22,10 @@ describe('AuthDataLayer (real Postgres)', () => {
     database = await migratedDatabase('adl');
     db = await createDatabaseClient({ url: database.url });
     repos = createRepositories({ db, metrics });
-    layer = new AuthDataLayer(repos, metrics, pino({ level: 'silent' }));
+    const logger = pino({ level: 'silent' });
+    const credentials = new CredentialReader({ baseURL: 'http://127.0.0.1' }, { secret: 's'.repeat(32), bearer: { enabled: true, requireSignature: false } });
+    const access = new AccessCore({ ...repos, credentials, background: new BackgroundTasks(logger) });
+    layer = new AuthDataLayer(repos, metrics, logger, access);
   });
   afterAll(async () => {
     await db?.disconnect();
@@ -37,17 +43,36 @@ describe('AuthDataLayer (real Postgres)', () => {
     expect(await layer.getUserByEmail('adl-rollback@example.com')).toBeNull();
   });
 
-  it('updates many users at once and reads a session with its user', async () => {
+  it('updates many users at once (ending their sessions) and reads a session only of a user who may act', async () => {
     const a = await repos.users.create({ email: 'adl-a@example.com', name: 'A' });
     const b = await repos.users.create({ email: 'adl-b@example.com', name: 'B' });
-    expect(await layer.batchUpdateUserStatus([a.id, b.id], 'INACTIVE', 'admin', 'cleanup')).toBe(2);
-    expect((await repos.users.findById(a.id))?.status).toBe('INACTIVE');
+    const tokenA = `tok-a-${Date.now()}`;
+    await repos.sessions.create({ userId: a.id, token: tokenA, expiresAt: new Date(Date.now() + 60_000) });
+    expect((await layer.getUserSessionCached(tokenA))?.user.id).toBe(a.id);
+    expect(await layer.batchUpdateUserStatus([a.id, b.id], 'INACTIVE', { userId: 'admin-1', apiKeyId: 'key-1' }, 'cleanup')).toBe(2);
+    const inactive = await repos.users.findById(a.id);
+    expect(inactive?.status).toBe('INACTIVE');
+    expect(inactive?.updatedBy).toBe('admin-1');
+    expect((inactive?.auditLog as unknown[]).at(-1)).toMatchObject({ action: 'STATUS_CHANGED', by: 'admin-1', apiKeyId: 'key-1', from: 'ACTIVE', to: 'INACTIVE', reason: 'cleanup' });
+    expect(await layer.getUserSessionCached(tokenA)).toBeNull();
+    expect(await repos.sessions.findActiveByUser(a.id)).toEqual([]);
 
+    const c = await repos.users.create({ email: 'adl-c@example.com', name: 'C' });
     const token = `tok-${Date.now()}`;
-    await repos.sessions.create({ userId: b.id, token, expiresAt: new Date(Date.now() + 60_000) });
-    const found = await layer.getUserSessionCached(token);
-    expect(found?.user.id).toBe(b.id);
+    await repos.sessions.create({ userId: c.id, token, expiresAt: new Date(Date.now() + 60_000) });
+    expect((await layer.getUserSessionCached(token))?.user.id).toBe(c.id);
     expect(await layer.getUserSessionCached('unknown-token')).toBeNull();
+  });
+
+  it('DELETED by the batch path is a soft delete that restore undoes', async () => {
+    const d = await repos.users.create({ email: 'adl-d@example.com', name: 'D' });
+    expect(await layer.batchUpdateUserStatus([d.id], 'DELETED', 'admin-2')).toBe(1);
+    const row = await repos.users.findFirst({ where: { id: d.id }, includeDeleted: true });
+    expect(row).toMatchObject({ status: 'DELETED', isDeleted: true, deletedBy: 'admin-2' });
+    expect(row?.deletedAt).toBeInstanceOf(Date);
+    expect(await repos.users.findById(d.id)).toBeNull();
+    const restored = await layer.restoreUser(d.id, 'admin-3');
+    expect(restored).toMatchObject({ status: 'ACTIVE', isDeleted: false, deletedAt: null, deletedBy: null, updatedBy: 'admin-3' });
   });
 
   it('validates API keys through its own retry policy and reports metrics', async () => {

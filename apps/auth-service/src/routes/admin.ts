@@ -49,8 +49,11 @@ export function userView(user: User) {
 
 const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such user' } };
 
-/** The authenticated caller, as audit records name them (set by `requirePermission`). */
-const actorOf = (request: FastifyRequest): AuditActor => request.principal!.actor;
+/** The authenticated caller, as audit records name them (set by `requirePermission`, which runs first). */
+function actorOf(request: FastifyRequest): AuditActor {
+  if (!request.principal) throw new Error('admin route without an authenticated principal');
+  return request.principal.actor;
+}
 
 /**
  * Admin routes on the seed's `AuthDataLayer`, each guarded by a permission through the access

@@ -37,8 +37,9 @@ export interface Answer {
   pragma: string | null;
   setCookie: string[];
   setAuthToken: string | null;
-  /** Better-Auth's 429 header. */
+  /** The standard 429 header (and the `X-Retry-After` Better-Auth's client reads). */
   retryAfter: string | null;
+  xRetryAfter: string | null;
 }
 
 export async function answerOf(res: Response): Promise<Answer> {
@@ -50,7 +51,8 @@ export async function answerOf(res: Response): Promise<Answer> {
     pragma: res.headers.get('pragma'),
     setCookie: res.headers.getSetCookie(),
     setAuthToken: res.headers.get('set-auth-token'),
-    retryAfter: res.headers.get('x-retry-after'),
+    retryAfter: res.headers.get('retry-after'),
+    xRetryAfter: res.headers.get('x-retry-after'),
   };
 }
 

@@ -35,7 +35,8 @@ export function apiKeySessionHook(access: AccessCore, paths: readonly string[] =
         throw new APIError(STATUS_NAMES[status], { code, message, ...(missingScopes ? { missingScopes } : {}) }, retryAfterS === undefined ? undefined : { 'retry-after': String(retryAfterS) });
       }
       const { principal } = outcome;
-      const key = principal.apiKey!;
+      const key = principal.apiKey;
+      if (!key) throw new APIError('UNAUTHORIZED', { code: 'INVALID_API_KEY', message: 'Invalid API key' });
       const user = await ctx.context.internalAdapter.findUserById(principal.user.id);
       if (!user) throw new APIError('UNAUTHORIZED', { code: 'INVALID_API_KEY', message: 'Invalid API key' });
       const now = new Date();
