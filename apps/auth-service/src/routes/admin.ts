@@ -90,6 +90,13 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     return { user: userView(user) };
   });
 
+  app.get('/api/admin/users/:id', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
+    const { id: userId } = userParams.parse(request.params);
+    const user = await repositories.users.findFirst({ where: { id: userId }, includeDeleted: true });
+    if (!user) return reply.code(404).send(NOT_FOUND);
+    return { user: userView(user), auditLog: user.auditLog };
+  });
+
   app.get('/api/admin/users/stats', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => dataLayer.getUserStats(statsQuery.parse(request.query)));
 
   app.get('/api/admin/roles/:roleId/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
