@@ -20,6 +20,13 @@ export interface BreakerRegistryOptions {
 
 export const defaultBreakerRegistryOptions: Readonly<Required<BreakerRegistryOptions>> = Object.freeze({ maxBreakers: 1_000 });
 
+/** A running `watchRecovery`. */
+export interface RecoveryWatch {
+  /** Watches one more key with the same check. */
+  add(key: string): void;
+  stop(): void;
+}
+
 /** A breaker's key and state, for metrics and health endpoints. */
 export interface BreakerStatus {
   key: string;
@@ -101,25 +108,38 @@ export class BreakerRegistry {
    * While a breaker of one of `keys` is open, asks `options.check` every `intervalMs` whether the
    * dependency answers again and, once it does, probes the open ones: recovery then takes one
    * check interval instead of a reset wait. Several keys guarding one dependency (a breaker per
-   * repository, one Postgres) share one probe. Returns a function that stops watching.
+   * repository, one Postgres) share one watch; `add` puts more keys under it.
    */
-  watchRecovery(keys: string[], options: RecoveryProbeOptions): () => void {
-    const probe = new RecoveryProbe(options, () => this.probe(keys), () => keys.some((key) => isWaiting(this.peek(key))));
-    for (const key of keys) {
+  watchRecovery(keys: Iterable<string>, options: RecoveryProbeOptions): RecoveryWatch {
+    const watched: string[] = [];
+    const probe = new RecoveryProbe(options, () => this.probe(watched), () => watched.some((key) => isWaiting(this.peek(key))));
+    const add = (key: string): void => {
+      if (watched.includes(key)) return;
+      watched.push(key);
       const list = this.#probes.get(key) ?? [];
       list.push(probe);
       this.#probes.set(key, list);
-    }
-    // A breaker already open when watching starts.
-    if (keys.some((key) => isWaiting(this.peek(key)))) probe.stateChanged('open');
-    return () => {
-      probe.dispose();
-      for (const key of keys) {
-        const list = this.#probes.get(key)?.filter((p) => p !== probe);
-        if (list === undefined || list.length === 0) this.#probes.delete(key);
-        else this.#probes.set(key, list);
-      }
+      // A breaker already open when watching starts.
+      if (isWaiting(this.peek(key))) probe.stateChanged('open');
     };
+    for (const key of keys) add(key);
+    return {
+      add,
+      stop: () => {
+        probe.dispose();
+        for (const key of watched) {
+          const list = this.#probes.get(key)?.filter((p) => p !== probe);
+          if (list === undefined || list.length === 0) this.#probes.delete(key);
+          else this.#probes.set(key, list);
+        }
+      },
+    };
+  }
+
+  /** Stops every recovery watch (at shutdown: their checks would only fail from here on). */
+  stopRecoveryWatches(): void {
+    for (const probes of this.#probes.values()) for (const probe of probes) probe.dispose();
+    this.#probes.clear();
   }
 
   /** Resizes the registry (drops every breaker). Call at start-up, before traffic. */

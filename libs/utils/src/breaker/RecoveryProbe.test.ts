@@ -39,7 +39,8 @@ describe('BreakerRegistry.watchRecovery (RecoveryProbe)', () => {
   });
 
   it('checks only while a watched breaker is open, and releases every open one as soon as the check answers', async () => {
-    const stop = registry.breakers.watchRecovery(['db.user', 'db.session'], { check, intervalMs: 100 });
+    const watch = registry.breakers.watchRecovery(['db.user'], { check, intervalMs: 100 });
+    watch.add('db.session');
     await jest.advanceTimersByTimeAsync(1_000);
     expect(checks).toBe(0);
     await open('db.user');
@@ -58,7 +59,7 @@ describe('BreakerRegistry.watchRecovery (RecoveryProbe)', () => {
     const after = checks;
     await jest.advanceTimersByTimeAsync(5_000);
     expect(checks).toBe(after);
-    stop();
+    watch.stop();
   });
 
   it('a breaker outside the watched keys is left alone', async () => {
@@ -98,12 +99,20 @@ describe('BreakerRegistry.watchRecovery (RecoveryProbe)', () => {
 
   it('starts at once for a breaker that is already open, and stops when unwatched', async () => {
     await open('db.user');
-    const stop = registry.breakers.watchRecovery(['db.user'], { check, intervalMs: 100 });
+    const watch = registry.breakers.watchRecovery(['db.user'], { check, intervalMs: 100 });
     await jest.advanceTimersByTimeAsync(100);
     expect(checks).toBe(1);
-    stop();
+    watch.stop();
     await jest.advanceTimersByTimeAsync(1_000);
     expect(checks).toBe(1);
+  });
+
+  it('stopRecoveryWatches ends every watch', async () => {
+    registry.breakers.watchRecovery(['db.user'], { check, intervalMs: 100 });
+    await open('db.user');
+    registry.breakers.stopRecoveryWatches();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(checks).toBe(0);
   });
 
   it('probe(keys) is the passive form: a reconnect signal releases the open breakers it names', async () => {

@@ -22,6 +22,11 @@ export class ResilienceRegistry {
     this.connections = new ConnectionRegistry(options);
   }
 
+  /** At shutdown: stops the breakers' recovery checks (nothing else holds a timer). */
+  close(): void {
+    this.breakers.stopRecoveryWatches();
+  }
+
   /** Drops every breaker, budget and connection (all start afresh). Meant for tests. */
   reset(): void {
     this.breakers.reset();
