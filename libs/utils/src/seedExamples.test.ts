@@ -13,10 +13,8 @@ import {
   type WebSocketRetryOptions,
 } from '@libs/utils/src/executeWithRetry';
 import type { IMetricsCollector } from '@libs/monitoring';
-import { listCircuitBreakers, resetCircuitBreakers } from './breaker/breakerRegistry';
-import { resetRetryBudgets } from './budget/budgetRegistry';
+import { listCircuitBreakers, resetCircuitBreakers, resetRetryBudgets, resetWebSocketConnections } from './registry/defaultRegistry';
 import { errorWith, FakeMetricsCollector } from './testing/FakeMetricsCollector';
-import { resetWebSocketConnections } from './websocket/connectionRegistry';
 
 interface FakeApiKey {
   keyHash: string;

@@ -3,7 +3,46 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ResilientCacheService } from './cache.service';
 import { defaultRedisExecutor, type RedisExecutor } from './facades/redisExecutor';
-import { eventually, FakeMetrics, sleep } from './testing/FakeMetrics';
+import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { latch } from './testing/latch';
+
+/** An executor that holds every L2 GET reply (after Redis answered) until `release()`; `held` settles when the first one is held. */
+function holdingGetReplies(): { holding: RedisExecutor; held: Promise<void>; release: () => void } {
+  const reached = latch();
+  const gate = latch();
+  let holdingOn = true;
+  const holding: RedisExecutor = async (redis, fn, options, metrics, logger) => {
+    const result = await defaultRedisExecutor(redis, fn, options, metrics, logger);
+    if (options.operationName === 'cache.l2.get' && holdingOn) {
+      reached.open();
+      await gate.opened;
+    }
+    return result;
+  };
+  return {
+    holding,
+    held: reached.opened,
+    release: () => {
+      holdingOn = false;
+      gate.open();
+    },
+  };
+}
+
+/** A loader that stops where it has read the database, until `release()`; `started` settles when it got there. */
+function heldLoad<T>(value: T): { loader: () => Promise<T>; started: Promise<void>; release: () => void } {
+  const started = latch();
+  const gate = latch();
+  return {
+    loader: async () => {
+      started.open();
+      await gate.opened;
+      return value;
+    },
+    started: started.opened,
+    release: gate.open,
+  };
+}
 
 describe('cross-instance invalidation (two caches on one Redis)', () => {
   let prefix: string;
@@ -105,24 +144,16 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
   it('does not keep in L1 an L2 reply that a bus message overtook', async () => {
     // B's GET runs on Redis before A's write, but its reply is held until after A's message
     // reached B: B may answer with the old value once, but must not cache it.
-    let hold: Promise<void> | undefined;
-    const holding: RedisExecutor = async (redis, fn, options, metrics, logger) => {
-      const result = await defaultRedisExecutor(redis, fn, options, metrics, logger);
-      if (options.operationName === 'cache.l2.get' && hold) await hold;
-      return result;
-    };
+    const { holding, held, release } = holdingGetReplies();
     const metrics = new FakeMetrics();
     const slowB = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics }, holding);
     try {
       await slowB.ready();
       await a.set('raced', 'old');
-      let release!: () => void;
-      hold = new Promise<void>((r) => (release = r));
       const read = slowB.get('raced');
-      await sleep(20); // the GET has been answered by Redis and is being held
+      await held; // the GET has been answered by Redis and is being held
       await a.set('raced', 'new');
       await eventually(() => metrics.count('cache.bus.received') > 0);
-      hold = undefined;
       release();
       expect(await read).toBe('old');
       expect(await slowB.get('raced')).toBe('new');
@@ -132,22 +163,14 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
   });
 
   it('does not let a read that started before a local write overwrite it in L1', async () => {
-    let hold: Promise<void> | undefined;
-    const holding: RedisExecutor = async (redis, fn, options, metrics, logger) => {
-      const result = await defaultRedisExecutor(redis, fn, options, metrics, logger);
-      if (options.operationName === 'cache.l2.get' && hold) await hold;
-      return result;
-    };
+    const { holding, held, release } = holdingGetReplies();
     const local = new ResilientCacheService({ redis: harnessRedisUrl(), prefix }, holding);
     try {
       await local.ready();
       await a.set('mine', 'old');
-      let release!: () => void;
-      hold = new Promise<void>((r) => (release = r));
       const read = local.get('mine');
-      await sleep(20);
+      await held;
       await local.set('mine', 'new');
-      hold = undefined;
       release();
       expect(await read).toBe('old');
       expect(await local.get('mine')).toBe('new');
@@ -168,15 +191,11 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     try {
       await deaf.ready();
       await fresh.ready();
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const loading = deaf.getOrSet('loading', async () => {
-        await gate; // the row was read here, before A's write below
-        return 'before-the-write';
-      }, { tags: ['user:9'] });
-      await sleep(20);
+      const load = heldLoad('before-the-write');
+      const loading = deaf.getOrSet('loading', load.loader, { tags: ['user:9'] });
+      await load.started; // the row was read here, before A's write below
       await invalidate(a);
-      release();
+      load.release();
       expect(await loading).toBe('before-the-write');
       const loader = jest.fn(async () => 'after-the-write');
       expect(await fresh.getOrSet('loading', loader)).toBe('after-the-write');
@@ -194,15 +213,11 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     try {
       await deaf.ready();
       await fresh.ready();
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const loading = deaf.getOrSet('written', async () => {
-        await gate;
-        return 'before-the-write';
-      });
-      await sleep(20);
+      const load = heldLoad('before-the-write');
+      const loading = deaf.getOrSet('written', load.loader);
+      await load.started;
       await a.set('written', 'the-write');
-      release();
+      load.release();
       expect(await loading).toBe('before-the-write');
       expect(await fresh.get('written')).toBe('the-write');
     } finally {
@@ -220,8 +235,9 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
       await raw.publish(`${prefix}:bus`, JSON.stringify({ i: 'x', o: 'zz', k: [] }));
       await a.set('still', 'there');
       await nextMessageOnB(before, process.hrtime.bigint());
-      await sleep(20);
-      // Only A's message was applied; the junk was dropped without breaking the subscriber.
+      // Redis delivers one channel's messages in publish order: the junk, published first, was
+      // already handled when A's message arrived. Only A's was applied; the junk was dropped
+      // without breaking the subscriber.
       expect(metricsB.count('cache.bus.received')).toBe(before + 1);
       expect(await b.get('still')).toBe('there');
     } finally {

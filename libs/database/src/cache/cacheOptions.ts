@@ -1,3 +1,4 @@
+import type { ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { Redis } from 'ioredis';
 import type { CacheResource } from './ICache';
@@ -64,6 +65,8 @@ export interface RemoteLayerRetryOptions {
   circuitBreakerResetMs?: number;
   /** Breaker key; caches sharing a Redis share a breaker. @default 'cache.l2:<host>:<port>' */
   breakerKey?: string;
+  /** Registry holding the L2 breaker and retry budget (an app context's own). @default the process default */
+  registry?: ResilienceRegistry;
 }
 
 export const DEFAULT_REMOTE_RETRY_OPTIONS = Object.freeze({

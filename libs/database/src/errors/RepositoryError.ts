@@ -24,12 +24,16 @@ export interface RepositoryErrorDetails {
   ambiguous?: boolean;
   /** Attempts made. */
   attempts?: number;
+  /** The repository's retry schedule ran out on this failure: no outer loop should start another. */
+  exhausted?: boolean;
   cause?: unknown;
 }
 
 /**
  * Every repository failure. `retryable` tells an outer retry loop (`executeWithRetry`'s
- * classifier reads it) whether trying again can help: true for TRANSIENT and TIMEOUT only.
+ * classifier reads it) whether trying again can help: true for TRANSIENT and TIMEOUT only, and
+ * not once the repository's own retry schedule was spent on it (`exhausted`) — an outer retry
+ * would multiply the attempts of one request by the inner schedule.
  */
 export class RepositoryError extends Error {
   override readonly name = 'RepositoryError';
@@ -40,6 +44,7 @@ export class RepositoryError extends Error {
   readonly retryAfterMs?: number;
   readonly ambiguous: boolean;
   readonly attempts?: number;
+  readonly exhausted: boolean;
   readonly retryable: boolean;
 
   constructor(code: RepositoryErrorCode, message: string, details: RepositoryErrorDetails) {
@@ -51,7 +56,8 @@ export class RepositoryError extends Error {
     this.retryAfterMs = details.retryAfterMs;
     this.ambiguous = details.ambiguous ?? false;
     this.attempts = details.attempts;
-    this.retryable = (code === 'TRANSIENT' || code === 'TIMEOUT') && !this.ambiguous;
+    this.exhausted = details.exhausted ?? false;
+    this.retryable = (code === 'TRANSIENT' || code === 'TIMEOUT') && !this.ambiguous && !this.exhausted;
   }
 }
 

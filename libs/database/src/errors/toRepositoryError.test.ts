@@ -1,4 +1,4 @@
-import { CircuitOpenError } from '@libs/utils/src/executeWithRetry';
+import { CircuitOpenError, RetryExhaustedError } from '@libs/utils/src/executeWithRetry';
 import { z } from 'zod';
 import { isAmbiguousWriteError, isNotAppliedError, isSerializationError } from '../postgress/repositories/retryClassification';
 import { isRepositoryError } from './RepositoryError';
@@ -26,6 +26,14 @@ describe('toRepositoryError', () => {
     const mapped = toRepositoryError(adapterError('57P01'), 'x');
     expect(toRepositoryError(mapped, 'y')).toBe(mapped);
     expect(isRepositoryError(mapped, 'TRANSIENT')).toBe(true);
+  });
+
+  it('a failure that spent the repository’s retry schedule is transient but not retryable again', () => {
+    const spent = toRepositoryError(new RetryExhaustedError('x.read', 4, adapterError('57P01')), 'x.read');
+    expect(spent).toMatchObject({ code: 'TRANSIENT', attempts: 4, exhausted: true, retryable: false });
+    expect(toRepositoryError(new RetryExhaustedError('x.read', 2, adapterError('57014')), 'x.read')).toMatchObject({ code: 'TIMEOUT', exhausted: true, retryable: false });
+    // A single failed statement inside a transaction had no schedule of its own: the transaction may rerun.
+    expect(toRepositoryError(adapterError('57P01'), 'x.read')).toMatchObject({ exhausted: false, retryable: true });
   });
 });
 

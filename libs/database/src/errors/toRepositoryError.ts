@@ -54,7 +54,11 @@ export function toRepositoryError(error: unknown, operation: string, options: { 
   }
   if (isRetryExhaustedError(error)) {
     const last = error.cause;
-    return make(isTimeout(last) ? 'TIMEOUT' : 'TRANSIENT', `gave up after ${error.attempts} attempts`, { attempts: error.attempts, ambiguous: options.ambiguous });
+    return make(isTimeout(last) ? 'TIMEOUT' : 'TRANSIENT', `gave up after ${error.attempts} attempts`, {
+      attempts: error.attempts,
+      ambiguous: options.ambiguous,
+      exhausted: true,
+    });
   }
   const prisma = error as PrismaLikeError;
   const cause = adapterCause(prisma);

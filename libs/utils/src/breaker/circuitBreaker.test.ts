@@ -1,15 +1,8 @@
-import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { configureCircuitBreakerRegistry, getCircuitBreaker, listCircuitBreakers, peekCircuitBreaker, resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
 import { CircuitOpenError, isCircuitOpenError } from '../errors/CircuitOpenError';
 import { executeWithRetry } from '../retry/executeWithRetry';
 import type { RetryOptions } from '../retry/RetryOptions';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
-import {
-  configureCircuitBreakerRegistry,
-  getCircuitBreaker,
-  listCircuitBreakers,
-  peekCircuitBreaker,
-  resetCircuitBreakers,
-} from './breakerRegistry';
 
 const fail = async (): Promise<never> => {
   throw errorWith({ code: 'ECONNREFUSED' });
@@ -20,6 +13,8 @@ const opts = (extra: RetryOptions = {}): RetryOptions => ({
   maxRetries: 0,
   circuitBreakerThreshold: 3,
   circuitBreakerResetMs: 10_000,
+  circuitBreakerMaxResetMs: 40_000,
+  circuitBreakerHalfOpenCalls: 1,
   retryBudget: false,
   jitter: 'none',
   ...extra,
@@ -72,16 +67,75 @@ describe('circuit breaker (cockatiel ConsecutiveBreaker, shared by key)', () => 
     expect(metrics.events['retry.circuit_open']).toBe(1);
   });
 
-  it('half-open failure opens it again for another reset period', async () => {
+  it('half-open failure opens it again for twice the wait, up to the maximum; closing starts over', async () => {
     for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, opts()));
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const error = await outcome(executeWithRetry(ok, undefined, opts()));
+      expect(isCircuitOpenError(error)).toBe(true);
+      waits.push((error as CircuitOpenError).retryAfterMs);
+      jest.advanceTimersByTime((error as CircuitOpenError).retryAfterMs);
+      const probe = jest.fn(fail);
+      await outcome(executeWithRetry(probe, undefined, opts()));
+      expect(probe).toHaveBeenCalledTimes(1);
+      expect(stateOf('db.user')).toBe('open');
+    }
+    expect(waits).toEqual([10_000, 20_000, 40_000, 40_000]);
+    jest.advanceTimersByTime(40_000);
+    await expect(executeWithRetry(ok, undefined, opts())).resolves.toBe('ok');
+    for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, opts()));
+    expect(await outcome(executeWithRetry(ok, undefined, opts()))).toMatchObject({ retryAfterMs: 10_000 });
+  });
+
+  it('lets several half-open trials through at once and closes once all succeed; callers beyond them wait for the verdict', async () => {
+    const three = opts({ circuitBreakerHalfOpenCalls: 3 });
+    for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, three));
     jest.advanceTimersByTime(10_000);
-    const probe = jest.fn(fail);
-    await outcome(executeWithRetry(probe, undefined, opts()));
-    expect(probe).toHaveBeenCalledTimes(1);
+    const gate: Array<() => void> = [];
+    let running = 0;
+    let maxRunning = 0;
+    const slowOk = () =>
+      new Promise<string>((resolve) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        gate.push(() => {
+          running--;
+          resolve('ok');
+        });
+      });
+    const calls = Array.from({ length: 5 }, () => executeWithRetry(slowOk, undefined, three));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(running).toBe(3);
+    expect(stateOf('db.user')).toBe('half-open');
+    gate.splice(0).forEach((release) => release());
+    await jest.advanceTimersByTimeAsync(0);
+    expect(stateOf('db.user')).toBe('closed');
+    // The two that waited now run on the closed breaker.
+    gate.splice(0).forEach((release) => release());
+    await expect(Promise.all(calls)).resolves.toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(maxRunning).toBe(3);
+  });
+
+  it('one failed trial reopens it; the other trials in flight do not decide', async () => {
+    const three = opts({ circuitBreakerHalfOpenCalls: 3 });
+    for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, three));
+    jest.advanceTimersByTime(10_000);
+    const outcomes = await Promise.all([outcome(executeWithRetry(fail, undefined, three)), outcome(executeWithRetry(ok, undefined, three))]);
+    expect(outcomes[1]).toBe('ok');
     expect(stateOf('db.user')).toBe('open');
-    const error = await outcome(executeWithRetry(ok, undefined, opts()));
-    expect(isCircuitOpenError(error)).toBe(true);
-    expect((error as CircuitOpenError).retryAfterMs).toBe(10_000);
+  });
+
+  it('probe() ends the wait of an open breaker: its next calls are trials', async () => {
+    for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, opts()));
+    const breaker = peekCircuitBreaker('db.user')!;
+    expect(breaker.state).toBe('open');
+    expect(breaker.probe()).toBe(true);
+    expect(breaker.probe()).toBe(false);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.retryAfterMs()).toBe(0);
+    await expect(executeWithRetry(ok, undefined, opts())).resolves.toBe('ok');
+    expect(breaker.state).toBe('closed');
+    expect(breaker.probe()).toBe(false);
   });
 
   it('opens within one call that keeps retrying, and stops that call with CircuitOpenError carrying the last error', async () => {
@@ -145,20 +199,35 @@ describe('circuit breaker (cockatiel ConsecutiveBreaker, shared by key)', () => 
 
   it('keeps the first settings for a key and warns once when a caller asks for others', () => {
     const logger = { warn: jest.fn() };
-    const first = getCircuitBreaker('k', 3, 1_000);
-    expect(getCircuitBreaker('k', 9, 5_000, logger)).toBe(first);
-    getCircuitBreaker('k', 9, 5_000, logger);
+    const first = getCircuitBreaker('k', { threshold: 3, resetMs: 1_000 });
+    expect(getCircuitBreaker('k', { threshold: 9, resetMs: 5_000 }, logger)).toBe(first);
+    getCircuitBreaker('k', { threshold: 9, resetMs: 5_000 }, logger);
     expect(first.threshold).toBe(3);
     expect(logger.warn).toHaveBeenCalledTimes(1);
   });
 
-  it('the registry is bounded: least recently used breakers are evicted past the cap', async () => {
+  it('the registry is bounded: least recently used closed breakers are evicted past the cap', async () => {
     configureCircuitBreakerRegistry({ maxBreakers: 100 });
     for (let i = 0; i < 5_000; i++) await executeWithRetry(ok, undefined, opts({ operationName: `op-${i}` }));
     const list = listCircuitBreakers();
     expect(list).toHaveLength(100);
     expect(list.map((b) => b.key)).toContain('op-4999');
     expect(list.map((b) => b.key)).not.toContain('op-0');
+  });
+
+  it('never evicts an open breaker: it stays open past the cap and closes only through its trials', async () => {
+    configureCircuitBreakerRegistry({ maxBreakers: 10 });
+    for (let i = 0; i < 3; i++) await outcome(executeWithRetry(fail, undefined, opts({ operationName: 'pg' })));
+    for (let i = 0; i < 100; i++) await executeWithRetry(ok, undefined, opts({ operationName: `op-${i}` }));
+    expect(stateOf('pg')).toBe('open');
+    const fn = jest.fn(ok);
+    expect(await outcome(executeWithRetry(fn, undefined, opts({ operationName: 'pg' })))).toBeInstanceOf(CircuitOpenError);
+    expect(fn).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(10_000);
+    await expect(executeWithRetry(fn, undefined, opts({ operationName: 'pg' }))).resolves.toBe('ok');
+    // Closed again, it is an ordinary LRU entry once more.
+    for (let i = 100; i < 120; i++) await executeWithRetry(ok, undefined, opts({ operationName: `op-${i}` }));
+    expect(stateOf('pg')).toBeUndefined();
   });
 
   it('metrics and logger errors never fail the call', async () => {

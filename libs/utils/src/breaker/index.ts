@@ -1,2 +1,5 @@
+export * from './BreakerOptions';
+export * from './BreakerRegistry';
 export * from './ManagedBreaker';
-export * from './breakerRegistry';
+export * from './RecoveryProbe';
+export * from './ResetBackoff';

@@ -1,7 +1,6 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
+import { configureRetryBudgets, getRetryBudget, resetCircuitBreakers, resetRetryBudgets, retryBudgetCount } from '../registry/defaultRegistry';
 import { executeWithRetry } from '../retry/executeWithRetry';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
-import { configureRetryBudgets, getRetryBudget, resetRetryBudgets, retryBudgetCount } from './budgetRegistry';
 import { RetryBudget } from './RetryBudget';
 
 describe('RetryBudget', () => {

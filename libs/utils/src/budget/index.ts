@@ -1,2 +1,2 @@
+export * from './BudgetRegistry';
 export * from './RetryBudget';
-export * from './budgetRegistry';

@@ -1,3 +1,4 @@
+export * from './hasSpentRetrySchedule';
 export * from './isRedisTransientError';
 export * from './isSafeToRetryWrite';
 export * from './isTransientError';

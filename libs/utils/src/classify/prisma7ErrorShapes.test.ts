@@ -1,5 +1,4 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
 import { executeWithRetry } from '../retry/executeWithRetry';
 import { prisma7Error, type Prisma7ErrorName } from '../testing/prisma7Errors';
 import { isSafeToRetryWrite } from './isSafeToRetryWrite';

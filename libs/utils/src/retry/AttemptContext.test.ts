@@ -1,10 +1,8 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { releaseConnection, resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
 import { isAttemptTimeoutError } from '../errors/AttemptTimeoutError';
 import { isRetryAbortedError } from '../errors/RetryAbortedError';
 import { errorWith } from '../testing/FakeMetricsCollector';
 import { executeWebSocketWithRetry } from '../websocket/executeWebSocketWithRetry';
-import { releaseConnection } from '../websocket/connectionRegistry';
 import type { WebSocketRetryContext } from '../websocket/WebSocketRetryOptions';
 import { AttemptContext, NEVER_ABORTED } from './AttemptContext';
 import { executeRedisWithRetry } from './executeRedisWithRetry';

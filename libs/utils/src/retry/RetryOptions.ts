@@ -1,7 +1,9 @@
 import type { JitterStrategy } from '../backoff/computeDelay';
+import { defaultBreakerOptions } from '../breaker/BreakerOptions';
 import type { RetryBudgetOptions } from '../budget/RetryBudget';
 import { isTransientError } from '../classify/isTransientError';
 import type { RetryLogger } from '../logger';
+import type { ResilienceRegistry } from '../registry/ResilienceRegistry';
 
 /** What the operation receives on each attempt (a new context per attempt). */
 export interface RetryContext {
@@ -71,10 +73,28 @@ export interface RetryOptions {
    */
   circuitBreakerThreshold?: number;
   /**
-   * Time an open breaker waits before letting one probe call through (half-open).
-   * @default 30_000
+   * Time a freshly opened breaker waits before letting half-open trials through; doubles after
+   * each failed round of trials, up to `circuitBreakerMaxResetMs`. A health signal
+   * (`BreakerRegistry.probe`, `watchRecovery`) ends the wait early.
+   * @default 1_000
    */
   circuitBreakerResetMs?: number;
+  /**
+   * Longest wait between rounds of half-open trials while they keep failing.
+   * @default 30_000
+   */
+  circuitBreakerMaxResetMs?: number;
+  /**
+   * Calls let through at once while half-open; all must succeed to close, one failure reopens.
+   * @default 3
+   */
+  circuitBreakerHalfOpenCalls?: number;
+  /**
+   * Where the breaker and retry budget of `breakerKey` live (and, for the WebSocket family, the
+   * connection state). An app context owns one so that its breakers are its own.
+   * @default defaultResilienceRegistry
+   */
+  registry?: ResilienceRegistry;
   /**
    * Decides whether an error is worth another attempt (and counts against the breaker).
    * Non-retryable errors are rethrown as they are after one attempt.
@@ -109,6 +129,8 @@ export interface RetryDefaults {
   enableCircuitBreaker: boolean;
   circuitBreakerThreshold: number;
   circuitBreakerResetMs: number;
+  circuitBreakerMaxResetMs: number;
+  circuitBreakerHalfOpenCalls: number;
   isRetryable: (error: unknown) => boolean;
   retryBudget: false | RetryBudgetOptions;
   random: () => number;
@@ -122,8 +144,10 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<RetryDefaults> = {
   maxDelayMs: 5_000,
   jitter: 'full',
   enableCircuitBreaker: true,
-  circuitBreakerThreshold: 5,
-  circuitBreakerResetMs: 30_000,
+  circuitBreakerThreshold: defaultBreakerOptions.threshold,
+  circuitBreakerResetMs: defaultBreakerOptions.resetMs,
+  circuitBreakerMaxResetMs: defaultBreakerOptions.maxResetMs,
+  circuitBreakerHalfOpenCalls: defaultBreakerOptions.halfOpenCalls,
   isRetryable: isTransientError,
   retryBudget: { ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000 },
   random: Math.random,

@@ -1,5 +1,4 @@
-import { listCircuitBreakers, resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
+import { listCircuitBreakers, resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
 import { DEFAULT_REDIS_RETRY_OPTIONS, executeRedisWithRetry } from './executeRedisWithRetry';
 

@@ -3,6 +3,7 @@ import type { IMetricsCollector } from '@libs/monitoring';
 import { computeDelay, type BackoffSettings } from '../backoff/computeDelay';
 import { BreakerPassthrough, type ManagedBreaker } from '../breaker/ManagedBreaker';
 import type { RetryBudget } from '../budget/RetryBudget';
+import { hasSpentRetrySchedule } from '../classify/hasSpentRetrySchedule';
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryAbortedError } from '../errors/RetryAbortedError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
@@ -140,6 +141,8 @@ async function recordFirstFailure(create: () => ManagedBreaker, error: unknown):
 }
 
 function classify(s: RetrySettings, error: unknown): boolean {
+  // Checked before the classifier: one request never pays for more than one schedule.
+  if (hasSpentRetrySchedule(error)) return false;
   try {
     return s.isRetryable(error) === true;
   } catch {

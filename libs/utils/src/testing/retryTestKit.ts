@@ -1,6 +1,4 @@
-import { resetCircuitBreakers } from '../breaker/breakerRegistry';
-import { resetRetryBudgets } from '../budget/budgetRegistry';
-import { configureWebSocketConnections, resetWebSocketConnections } from '../websocket/connectionRegistry';
+import { configureWebSocketConnections, resetCircuitBreakers, resetRetryBudgets, resetWebSocketConnections } from '../registry/defaultRegistry';
 import { errorWith } from './FakeMetricsCollector';
 
 /** A retryable network error. */

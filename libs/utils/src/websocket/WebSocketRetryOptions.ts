@@ -54,6 +54,11 @@ export interface WebSocketRetryOptions extends RetryOptions {
    * @default 10
    */
   maxConcurrentOperations?: number;
+  /**
+   * The breaker is the connection's own and one socket's calls are few: one trial decides.
+   * @default 1
+   */
+  circuitBreakerHalfOpenCalls?: number;
 }
 
 export interface WebSocketDefaults extends RetryDefaults {
@@ -70,6 +75,7 @@ export const DEFAULT_WEBSOCKET_RETRY_OPTIONS: Readonly<WebSocketDefaults> = {
   isRealTime: false,
   gracePeriod: 5_000,
   maxConcurrentOperations: 10,
+  circuitBreakerHalfOpenCalls: 1,
 };
 
 /** Options of `executeWebSocketTokenRefresh`. */
@@ -84,10 +90,16 @@ export interface WebSocketTokenRefreshOptions extends WebSocketRetryOptions {
    */
   circuitBreakerThreshold?: number;
   /**
-   * … and wait longer than the default 30 s before probing.
+   * … and wait longer than the default 1 s before the first trial (an auth server's rate
+   * limiter punishes a quick return).
    * @default 60_000
    */
   circuitBreakerResetMs?: number;
+  /**
+   * Longest wait between trials while they keep failing.
+   * @default 300_000
+   */
+  circuitBreakerMaxResetMs?: number;
   /** @default true */
   isRealTime?: boolean;
   /**
@@ -110,6 +122,7 @@ export const DEFAULT_WEBSOCKET_TOKEN_REFRESH_OPTIONS: Readonly<WebSocketDefaults
   baseDelayMs: 200,
   circuitBreakerThreshold: 3,
   circuitBreakerResetMs: 60_000,
+  circuitBreakerMaxResetMs: 300_000,
   isRealTime: true,
   gracePeriod: 10_000,
 };

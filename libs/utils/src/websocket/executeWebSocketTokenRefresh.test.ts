@@ -6,7 +6,7 @@ import {
   getWebSocketConnectionState,
   releaseConnection,
   webSocketConnectionCount,
-} from './connectionRegistry';
+} from '../registry/defaultRegistry';
 import { executeWebSocketTokenRefresh } from './executeWebSocketTokenRefresh';
 import type { WebSocketTokenRefreshOptions } from './WebSocketRetryOptions';
 

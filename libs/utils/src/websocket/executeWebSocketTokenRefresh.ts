@@ -1,5 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import { connectionState } from './connectionRegistry';
+import { registryOf } from '../retry/resolveSettings';
 import { runWebSocketOperation } from './runWebSocketOperation';
 import {
   DEFAULT_WEBSOCKET_TOKEN_REFRESH_OPTIONS,
@@ -26,7 +26,7 @@ export function executeWebSocketTokenRefresh<T>(
   options?: WebSocketTokenRefreshOptions,
   metrics?: IMetricsCollector,
 ): Promise<T> {
-  const connection = connectionState(connectionId);
+  const connection = registryOf(options).connections.get(connectionId);
   if (connection.refresh !== undefined) {
     if (metrics !== undefined) metrics.incrementEvent('websocket.token_refresh_shared');
     return connection.refresh as Promise<T>;

@@ -8,7 +8,7 @@ import {
   getWebSocketConnectionState,
   releaseConnection,
   webSocketConnectionCount,
-} from './connectionRegistry';
+} from '../registry/defaultRegistry';
 import { executeWebSocketWithRetry } from './executeWebSocketWithRetry';
 import { WebSocketError } from './WebSocketError';
 import type { WebSocketRetryOptions } from './WebSocketRetryOptions';

@@ -1,6 +1,6 @@
 import type { IMetricsCollector } from '@libs/monitoring';
 import { ConcurrencyLimitError } from '../errors/ConcurrencyLimitError';
-import { connectionState } from './connectionRegistry';
+import { registryOf } from '../retry/resolveSettings';
 import { runWebSocketOperation } from './runWebSocketOperation';
 import {
   DEFAULT_WEBSOCKET_RETRY_OPTIONS,
@@ -23,7 +23,7 @@ export async function executeWebSocketWithRetry<T>(
   options?: WebSocketRetryOptions,
   metrics?: IMetricsCollector,
 ): Promise<T> {
-  const connection = connectionState(connectionId);
+  const connection = registryOf(options).connections.get(connectionId);
   const limit = Math.max(1, Math.floor(options?.maxConcurrentOperations ?? DEFAULT_WEBSOCKET_RETRY_OPTIONS.maxConcurrentOperations));
   if (connection.inFlight >= limit) {
     if (metrics !== undefined) metrics.incrementEvent('websocket.concurrency_rejected');

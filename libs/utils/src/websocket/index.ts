@@ -1,6 +1,6 @@
 export * from './WebSocketError';
 export * from './WebSocketRetryOptions';
 export * from './classifyWebSocketError';
-export * from './connectionRegistry';
+export * from './ConnectionRegistry';
 export * from './executeWebSocketTokenRefresh';
 export * from './executeWebSocketWithRetry';

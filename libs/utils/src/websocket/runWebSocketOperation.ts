@@ -1,9 +1,9 @@
 import type { IMetricsCollector } from '@libs/monitoring';
 import { stateName } from '../breaker/ManagedBreaker';
-import { resolveSettings } from '../retry/resolveSettings';
+import { breakerOptionsOf, resolveSettings } from '../retry/resolveSettings';
 import { runWithRetry } from '../retry/runWithRetry';
 import { classifyWebSocketError } from './classifyWebSocketError';
-import type { ConnectionState } from './connectionRegistry';
+import type { ConnectionState } from './ConnectionRegistry';
 import { WebSocketAttemptContext } from './WebSocketAttemptContext';
 import { WebSocketError } from './WebSocketError';
 import type {
@@ -41,8 +41,7 @@ export function runWebSocketOperation<T>(
     settings.createBreaker = () => {
       const breaker = connection.breaker(
         breakerKind,
-        o.circuitBreakerThreshold ?? defaults.circuitBreakerThreshold,
-        o.circuitBreakerResetMs ?? defaults.circuitBreakerResetMs,
+        breakerOptionsOf(o, defaults),
         // Per-connection state changes are counted, not labelled per connection (unbounded).
         metrics === undefined
           ? undefined

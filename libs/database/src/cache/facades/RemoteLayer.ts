@@ -1,4 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
+import { defaultResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { Redis } from 'ioredis';
 import { encodeBusMessage, type Invalidation } from '../bus/busMessage';
 import { type CacheEntry, deserializeEntry, serializeEntry } from '../cacheEntry';
@@ -62,6 +63,7 @@ export class RemoteLayer {
       attemptTimeoutMs: retry.attemptTimeoutMs,
       circuitBreakerThreshold: retry.circuitBreakerThreshold,
       circuitBreakerResetMs: retry.circuitBreakerResetMs,
+      registry: retry.registry,
     };
     this.#maxPending = options.maxPendingInvalidations;
     this.#metrics = options.metrics;
@@ -235,6 +237,9 @@ export class RemoteLayer {
   }
 
   readonly #onReady = (): void => {
+    // A reconnect is a healthy signal: an open L2 breaker lets its next calls through as trials
+    // instead of sitting out its reset.
+    (this.#call.registry ?? defaultResilienceRegistry).breakers.probe([this.#call.breakerKey]);
     if (this.#pending.length || this.#overflowed) void this.#replay();
   };
 

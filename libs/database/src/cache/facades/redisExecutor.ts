@@ -1,5 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeRedisWithRetry, type RedisRetryOptions } from '@libs/utils/src/executeWithRetry';
+import { executeRedisWithRetry, type RedisRetryOptions, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { Redis } from 'ioredis';
 import type { CacheLogger } from '../logger';
 
@@ -11,6 +11,7 @@ export interface RedisCallOptions {
   attemptTimeoutMs: number;
   circuitBreakerThreshold: number;
   circuitBreakerResetMs: number;
+  registry: ResilienceRegistry | undefined;
 }
 
 /** Runs one Redis call with retry, timeout and breaker; throws when it finally fails. */

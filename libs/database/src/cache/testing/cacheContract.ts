@@ -2,6 +2,7 @@ import type { CacheOptions } from '../cacheOptions';
 import { ResilientCacheService } from '../cache.service';
 import { isCacheError } from '../errors/CacheError';
 import { eventually, FakeMetrics, sleep } from './FakeMetrics';
+import { latch } from './latch';
 
 /** Builds a fresh, isolated cache for one test (own prefix on a shared Redis). */
 export type CacheFactory = (options?: Partial<CacheOptions>) => Promise<ResilientCacheService>;
@@ -110,11 +111,10 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
 
     it('expires values after their TTL', async () => {
       const cache = await make({ staleIfErrorMs: 0 });
-      await cache.set('short', 'v', { ttlMs: 250 });
-      await cache.set('long', 'v', { ttlMs: 60_000 });
+      await cache.set('short', 'v', { ttlMs: 1_000 });
+      await cache.set('long', 'v', { ttlMs: 600_000 });
       expect(await cache.get('short')).toBe('v');
-      await sleep(300);
-      expect(await cache.get('short')).toBeUndefined();
+      await eventually(async () => (await cache.get('short')) === undefined, 10_000, 20);
       expect(await cache.has('short')).toBe(false);
       expect(await cache.get('long')).toBe('v');
     });
@@ -123,8 +123,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       const cache = await make({ resources: { session: { ttlMs: 40 } } });
       await cache.set('s', 'session', { resource: 'session' });
       await cache.set('u', 'user', { resource: 'user' });
-      await sleep(80);
-      expect(await cache.get('s')).toBeUndefined();
+      await eventually(async () => (await cache.get('s')) === undefined);
       expect(await cache.get('u')).toBe('user');
     });
 
@@ -183,14 +182,20 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     });
 
     it('runs the loader once for 100 concurrent getOrSet on a cold key', async () => {
-      const cache = await make();
+      const metrics = new FakeMetrics();
+      const cache = await make({ metrics });
       let calls = 0;
+      const gate = latch();
       const loader = async () => {
         calls++;
-        await sleep(20);
+        await gate.opened;
         return 'loaded';
       };
-      const results = await Promise.all(Array.from({ length: 100 }, () => cache.getOrSet('cold', loader)));
+      const pending = Promise.all(Array.from({ length: 100 }, () => cache.getOrSet('cold', loader)));
+      // All 100 arrived while the load is held open: 99 joined it.
+      expect(metrics.count('cache.stampede.joined')).toBe(99);
+      gate.open();
+      const results = await pending;
       expect(calls).toBe(1);
       expect(new Set(results)).toEqual(new Set(['loaded']));
     });
@@ -198,10 +203,12 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     it('shares a loader failure with concurrent callers and caches nothing', async () => {
       const cache = await make();
       const boom = new Error('db down');
+      const gate = latch();
       const loader = jest.fn(async () => {
-        await sleep(5);
+        await gate.opened;
         throw boom;
       });
+      gate.open();
       const settled = await Promise.allSettled([cache.getOrSet('f', loader), cache.getOrSet('f', loader)]);
       expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
       expect(loader).toHaveBeenCalledTimes(1);
@@ -225,15 +232,14 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       const metrics = new FakeMetrics();
       const cache = await make({ metrics });
       await cache.getOrSet('sie', async () => 'old', { ttlMs: 30, staleIfErrorMs: 60_000 });
-      await sleep(60);
-      expect(await cache.get('sie')).toBeUndefined();
+      await eventually(async () => (await cache.get('sie')) === undefined);
       const failing = async (): Promise<string> => {
         throw new Error('db down');
       };
       expect(await cache.getOrSet('sie', failing, { ttlMs: 30, staleIfErrorMs: 60_000 })).toBe('old');
       expect(metrics.count('cache.stale_served')).toBe(1);
       await cache.set('nograce', 'x', { ttlMs: 30, staleIfErrorMs: 0 });
-      await sleep(60);
+      await eventually(async () => (await cache.get('nograce')) === undefined);
       await expect(cache.getOrSet('nograce', failing)).rejects.toThrow('db down');
     });
 
@@ -244,7 +250,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
       // Staleness comes from the stored entry; the refreshed value gets a long TTL so a slow
       // machine cannot expire it before the assertion reads it.
       const options = { ttlMs: 60_000, staleIfErrorMs: 60_000, timeoutMs: 20 };
-      await sleep(50);
+      await eventually(async () => (await cache.get('slow')) === undefined);
       let release!: () => void;
       const loader = jest.fn(async () => {
         await new Promise<void>((r) => (release = r));
@@ -264,15 +270,16 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
 
     it('does not cache a load that an invalidation overtook', async () => {
       const cache = await make();
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
+      const started = latch();
+      const gate = latch();
       const pending = cache.getOrSet('race', async () => {
-        await gate;
+        started.open();
+        await gate.opened;
         return 'read-before-write';
       });
-      await sleep(5);
+      await started.opened;
       await cache.delete('race');
-      release();
+      gate.open();
       expect(await pending).toBe('read-before-write');
       expect(await cache.has('race')).toBe(false);
     });

@@ -70,10 +70,18 @@ describe('ApiKeyRepository', () => {
     expect(revoked).toMatchObject({ status: 'REVOKED', isActive: false, revokedBy: 'admin-1', revokedReason: 'leaked' });
     expect(await keys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
 
-    const expiring = await keys.createKey({ name: 'e', userId, expiresAt: new Date(Date.now() + 50) });
-    await new Promise((r) => setTimeout(r, 80));
-    expect(await keys.validate(expiring.plainKey)).toMatchObject({ valid: false, reason: 'EXPIRED' });
-    expect(await keys.expireSweep()).toBeGreaterThanOrEqual(1);
+    const expiresAt = new Date(Date.now() + 60_000);
+    const expiring = await keys.createKey({ name: 'e', userId, expiresAt });
+    expect((await keys.validate(expiring.plainKey)).valid).toBe(true);
+    // A minute later by the clock alone (only Date is faked: pg and Prisma keep real timers).
+    const later = new Date(expiresAt.getTime() + 60_000);
+    jest.useFakeTimers({ now: later, doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      expect(await keys.validate(expiring.plainKey)).toMatchObject({ valid: false, reason: 'EXPIRED' });
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(await keys.expireSweep(later)).toBeGreaterThanOrEqual(1);
     expect((await keys.findById(expiring.apiKey.id))?.status).toBe('EXPIRED');
   });
 

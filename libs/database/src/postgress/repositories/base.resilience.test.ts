@@ -1,4 +1,5 @@
-import { startDedicatedPostgres, type LocalPostgres } from '@tools/test-harness';
+import { startDedicatedPostgres, waitFor, type LocalPostgres } from '@tools/test-harness';
+import { executeWithRetry, ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import { Client } from 'pg';
 import { PrismaDatabaseClient } from '../../client/PrismaDatabaseClient';
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
@@ -89,31 +90,66 @@ describe('BaseRepository resilience', () => {
       await pg.destroy();
     });
 
-    it('fails fast with CIRCUIT_OPEN once the breaker opens, then recovers after a restart', async () => {
+    /** Database attempts of `operation` (rejections by an open breaker never reach Postgres). */
+    const attempts = (metrics: FakeMetrics, operation: string) => metrics.operations.filter((o) => o.operation === operation && o.errorCode !== 'CIRCUIT_OPEN').length;
+    const codeOf = (error: unknown) => (error as RepositoryError).code;
+
+    it('under concurrent load the breaker opens and requests stop reaching Postgres; the recovery check closes it after a restart', async () => {
       const metrics = new FakeMetrics();
+      const resilience = new ResilienceRegistry();
+      // A reset far beyond the test's deadline: only the recovery check can close the breaker in time.
       const repo = new BaseRepository(
-        { db: client, metrics, retry: { breakerKey: 'stopped-db-test', maxRetries: 1, baseDelayMs: 5, circuitBreakerThreshold: 3, circuitBreakerResetMs: 400 } },
+        { db: client, metrics, resilience, retry: { breakerKey: 'stopped-db', maxRetries: 3, baseDelayMs: 5, circuitBreakerThreshold: 5, circuitBreakerResetMs: 600_000, recoveryCheckMs: 50 } },
         { model: 'store' },
       );
       expect(await repo.count()).toBe(0);
       await pg.stop();
+
+      // 20 waves of 20 concurrent requests.
       const codes: string[] = [];
-      for (let i = 0; i < 5; i++) codes.push(((await repo.count().catch((e: unknown) => e)) as RepositoryError).code);
-      expect(codes.slice(0, 1)).toEqual(['TRANSIENT']);
-      expect(codes.at(-1)).toBe('CIRCUIT_OPEN');
+      for (let wave = 0; wave < 20; wave++) {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, () => repo.count().then(() => 'OK', codeOf)));
+        codes.push(...outcomes);
+      }
+      const breaker = resilience.breakers.peek('stopped-db')!;
+      expect(breaker.state).toBe('open');
+      expect(codes.filter((c) => c === 'OK')).toEqual([]);
+      expect(codes.filter((c) => c === 'CIRCUIT_OPEN').length).toBeGreaterThan(360);
+      // Only the requests already in flight when it opened reached Postgres (each at most one schedule).
+      expect(attempts(metrics, 'store.count') - 1).toBeLessThanOrEqual(codes.length * 1.1);
+      const whileOpen = attempts(metrics, 'store.count');
+      const rejected = await Promise.all(Array.from({ length: 50 }, () => repo.findMany().then(() => 'OK', codeOf)));
+      expect(rejected.every((c) => c === 'CIRCUIT_OPEN')).toBe(true);
+      expect(attempts(metrics, 'store.count') + attempts(metrics, 'store.findMany')).toBe(whileOpen);
       const open = (await repo.findMany().catch((e: unknown) => e)) as RepositoryError;
-      expect(open.code).toBe('CIRCUIT_OPEN');
+      expect(open).toMatchObject({ code: 'CIRCUIT_OPEN', retryable: false });
       expect(open.retryAfterMs).toBeGreaterThan(0);
-      expect(metrics.breakers.some((b) => b.breaker === 'stopped-db-test' && b.state === 'open')).toBe(true);
+      expect(resilience.breakers.list()).toEqual([{ key: 'stopped-db', state: 'open' }]);
 
       await pg.start();
-      let recovered: number | undefined;
-      for (let i = 0; i < 30 && recovered === undefined; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        recovered = await repo.count().catch(() => undefined);
-      }
-      expect(recovered).toBe(0);
+      // The health check releases the breaker; the next requests are its trials and close it.
+      await waitFor(async () => expect(breaker.state).not.toBe('open'), 30_000, 'the recovery check releasing the breaker');
+      const served = await Promise.all(Array.from({ length: 10 }, () => repo.count()));
+      expect(served).toEqual(Array.from({ length: 10 }, () => 0));
+      expect(breaker.state).toBe('closed');
+      expect(metrics.breakers.filter((b) => b.breaker === 'stopped-db').map((b) => b.state)).toEqual(['closed', 'open', 'half-open', 'closed']);
       expect(await repo.create({ name: 'back', slug: 'back' })).toMatchObject({ slug: 'back' });
+    });
+
+    it('an outer executeWithRetry around a repository call on a stopped database makes one schedule of attempts, not two', async () => {
+      const metrics = new FakeMetrics();
+      const resilience = new ResilienceRegistry();
+      const repo = new BaseRepository({ db: client, metrics, resilience, retry: { breakerKey: 'nested', maxRetries: 3, baseDelayMs: 5, enableCircuitBreaker: false } }, { model: 'store' });
+      await pg.stop();
+      try {
+        // The seed's Example 3 shape: 5 retries of its own around a repository that retries 3 times.
+        const error = await executeWithRetry(() => repo.count(), undefined, { operationName: 'outer', maxRetries: 5, baseDelayMs: 5, registry: resilience }, metrics).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'TRANSIENT', attempts: 4, exhausted: true, retryable: false });
+        expect(attempts(metrics, 'store.count')).toBe(4);
+        expect(attempts(metrics, 'outer')).toBe(1);
+      } finally {
+        await pg.start();
+      }
     });
   });
 });

@@ -127,7 +127,7 @@ describe('BaseRepository (generic CRUD on a real database)', () => {
       const barrier = async () => {
         if (++arrived === 2) release();
         // Only the first round waits: a rerun must not block on a partner that already committed.
-        else if (arrived < 2) await Promise.race([bothRead, new Promise((r) => setTimeout(r, 2_000))]);
+        else if (arrived < 2) await bothRead;
       };
       const run = (tag: string) =>
         repo.transaction(

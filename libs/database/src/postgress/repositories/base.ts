@@ -85,7 +85,15 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     this.tx = tx;
     this.runner =
       tx?.runners.get(config.name ?? config.model) ??
-      new OperationRunner({ repository: config.name ?? config.model, metrics: deps.metrics, logger: deps.logger, retry: deps.retry, slowQueryMs: deps.slowQueryMs });
+      new OperationRunner({
+        repository: config.name ?? config.model,
+        metrics: deps.metrics,
+        logger: deps.logger,
+        retry: deps.retry,
+        slowQueryMs: deps.slowQueryMs,
+        resilience: deps.resilience,
+        db: deps.db,
+      });
   }
 
   /** The Prisma client, or the transaction's client inside `transaction()`. */

@@ -1,8 +1,10 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeWithRetry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
+import { executeWithRetry, type ResilienceRegistry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
 import { toRepositoryError } from '../../errors/toRepositoryError';
+import type { DatabaseClient } from '../../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../../types/Logger';
+import { watchDatabaseRecovery } from './databaseRecovery';
 import { isDatabaseError } from './isDatabaseError';
 import { isAmbiguousWriteError, retryIdempotent, retryNotApplied } from './retryClassification';
 import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
@@ -27,6 +29,10 @@ export interface OperationRunnerOptions {
   logger?: DatabaseLogger;
   retry?: RepositoryRetryOptions;
   slowQueryMs?: number;
+  /** Where the breaker and retry budget live. @default the process default */
+  resilience?: ResilienceRegistry;
+  /** The database whose health check releases the breaker after an outage (see `recoveryCheckMs`). */
+  db?: DatabaseClient;
 }
 
 /**
@@ -58,16 +64,21 @@ export class OperationRunner {
     this.#slowQueryMs = options.slowQueryMs ?? 500;
     const retry = { ...DEFAULT_REPOSITORY_RETRY_OPTIONS, ...options.retry };
     this.#maxRetries = retry.maxRetries;
+    const breakerKey = retry.breakerKey ?? `db.${options.repository}`;
     const base: RetryOptions = {
-      breakerKey: retry.breakerKey ?? `db.${options.repository}`,
+      breakerKey,
       maxRetries: retry.maxRetries,
       baseDelayMs: retry.baseDelayMs,
       maxDelayMs: retry.maxDelayMs,
       enableCircuitBreaker: retry.enableCircuitBreaker,
       circuitBreakerThreshold: retry.circuitBreakerThreshold,
       circuitBreakerResetMs: retry.circuitBreakerResetMs,
+      circuitBreakerMaxResetMs: retry.circuitBreakerMaxResetMs,
+      circuitBreakerHalfOpenCalls: retry.circuitBreakerHalfOpenCalls,
+      registry: options.resilience,
       logger: options.logger,
     };
+    if (retry.enableCircuitBreaker && options.db !== undefined) watchDatabaseRecovery(options.resilience, options.db, breakerKey, retry.recoveryCheckMs, options.logger);
     this.#idempotentOptions = { ...base, attemptTimeoutMs: retry.attemptTimeoutMs, isRetryable: retryIdempotent };
     // No per-attempt timeout on writes: abandoning a write that is still running makes it ambiguous.
     this.#writeOptions = { ...base, isRetryable: retryNotApplied };

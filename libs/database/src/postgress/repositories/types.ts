@@ -1,4 +1,5 @@
 import type { IMetricsCollector } from '@libs/monitoring';
+import type { ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { ICache } from '../../cache/ICache';
 import type { DatabaseClient } from '../../types/DatabaseClient';
 import type { DatabaseLogger } from '../../types/Logger';
@@ -17,8 +18,17 @@ export interface RepositoryRetryOptions {
   enableCircuitBreaker?: boolean;
   /** Consecutive transient failures that open the repository's breaker. @default 5 */
   circuitBreakerThreshold?: number;
-  /** Open → half-open after. @default 10_000 */
+  /** Open → first half-open trials after; doubles while trials fail. @default 500 */
   circuitBreakerResetMs?: number;
+  /** Longest wait between rounds of trials while they keep failing. @default 5_000 */
+  circuitBreakerMaxResetMs?: number;
+  /** Calls let through at once while half-open. @default 3 */
+  circuitBreakerHalfOpenCalls?: number;
+  /**
+   * While the breaker is open, `db.healthCheck` runs this often and, once Postgres answers, lets
+   * trials through at once instead of waiting out the reset; 0 turns it off. @default 200
+   */
+  recoveryCheckMs?: number;
   /** Breaker (and retry budget) key; repositories sharing a key fail fast together. @default 'db.<repository>' */
   breakerKey?: string;
 }
@@ -29,7 +39,10 @@ export const DEFAULT_REPOSITORY_RETRY_OPTIONS = {
   maxDelayMs: 1_000,
   enableCircuitBreaker: true,
   circuitBreakerThreshold: 5,
-  circuitBreakerResetMs: 10_000,
+  circuitBreakerResetMs: 500,
+  circuitBreakerMaxResetMs: 5_000,
+  circuitBreakerHalfOpenCalls: 3,
+  recoveryCheckMs: 200,
 } as const;
 
 /** What every repository is built from (the seed: "db, metrics, cache"). */
@@ -44,6 +57,11 @@ export interface RepositoryDependencies {
   retry?: RepositoryRetryOptions;
   /** Queries slower than this are logged at warn. @default 500 */
   slowQueryMs?: number;
+  /**
+   * Where the repositories' breakers and retry budgets live: an app context passes its own so
+   * that its breakers are not shared with another context in the process. @default the process default
+   */
+  resilience?: ResilienceRegistry;
 }
 
 export type SortOrder = 'asc' | 'desc';

@@ -1,0 +1,3 @@
+export * from './PinningLru';
+export * from './ResilienceRegistry';
+export * from './defaultRegistry';
