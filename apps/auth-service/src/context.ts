@@ -6,9 +6,7 @@ import { createDatabaseClient } from '@libs/database';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
-import type { AdapterRepositories } from './auth/adapter/repositoryAdapter';
-import { sessionRows } from './auth/adapter/sessionRows';
-import { userRows } from './auth/adapter/userRows';
+import { appAdapterOptions } from './auth/adapter/appAdapter';
 import { createAuth, type Auth } from './auth/createAuth';
 import type { AppConfig } from './config';
 import { BackgroundTasks } from './backgroundTasks';
@@ -41,16 +39,6 @@ export interface AppContext {
   closers: Closer[];
 }
 
-/** Better-Auth model name → the repository view it works through. */
-function adapterRepositories(repositories: Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>): AdapterRepositories {
-  return {
-    user: userRows(repositories.users),
-    userSession: sessionRows(repositories.sessions, repositories.users),
-    account: repositories.accounts,
-    verification: repositories.verifications,
-  };
-}
-
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
   const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
@@ -74,6 +62,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     rateLimiter,
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
+  const adapter = appAdapterOptions(repositories);
   const auth = createAuth({
     rateLimiter,
     background,
@@ -84,12 +73,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     repositories,
     cache,
     pluginServices,
-    adapterRepositories: adapterRepositories(repositories),
-    // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.
-    transaction: (fn) =>
-      repositories.users.transactionWith([repositories.sessions, repositories.accounts, repositories.verifications], (users, sessions, accounts, verifications) =>
-        fn(adapterRepositories({ ...repositories, users, sessions, accounts, verifications })),
-      ),
+    adapterRepositories: adapter.repositories,
+    transaction: adapter.transaction,
   });
   return {
     config,
