@@ -63,7 +63,7 @@ export function describeBetterAuthFlows(target: StorageTarget): void {
 
     const signedIn = async (storage: SecondaryStorage) => {
       const ctx = await makeAuth(db, storage).$context;
-      const user = await ctx.internalAdapter.createUser({ email: `u${db.user.length}@example.com`, name: 'U', emailVerified: true });
+      const user = await ctx.internalAdapter.createUser({ email: `u${db.user.length}@example.com`, name: 'U', emailVerified: true }, { method: 'admin' });
       const session = await ctx.internalAdapter.createSession(user.id, false);
       return { ctx, user, token: session.token };
     };
