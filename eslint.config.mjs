@@ -27,7 +27,7 @@ function boundaries({ tests }) {
   ];
 }
 
-const TEST_FILES = ['**/*.test.ts', '**/*.spec.ts', '**/testing/**/*.ts'];
+const TEST_FILES = ['**/*.test.ts', '**/*.spec.ts', '**/testing/**/*.ts', '**/conformance/**/*.ts'];
 
 export default [
   ...nx.configs['flat/base'],

@@ -73,3 +73,7 @@ export function startDedicatedRedis(): Promise<LocalRedis> {
   if (!binary) throw new Error('redis-server is not on PATH (apt-get install -y redis-server)');
   return LocalRedis.create(binary);
 }
+
+/** Jest's globalSetup / globalTeardown, for runners configured in code (the vitest conformance suites). */
+export { default as startHarnessServices } from './globalSetup';
+export { default as stopHarnessServices } from './globalTeardown';

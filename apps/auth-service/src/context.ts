@@ -6,9 +6,7 @@ import { createDatabaseClient } from '@libs/database';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
-import type { AdapterRepositories } from './auth/adapter/repositoryAdapter';
-import { sessionRows } from './auth/adapter/sessionRows';
-import { userRows } from './auth/adapter/userRows';
+import { appAdapterOptions } from './auth/adapter/appAdapter';
 import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
 import { AccessCore } from './access/AccessCore';
 import { CredentialReader } from './access/credentials';
@@ -45,16 +43,6 @@ export interface AppContext {
   closers: Closer[];
 }
 
-/** Better-Auth model name → the repository view it works through. */
-function adapterRepositories(repositories: Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>, access: AccessCore): AdapterRepositories {
-  return {
-    user: userRows(repositories.users),
-    userSession: sessionRows(repositories.sessions, repositories.users, access),
-    account: repositories.accounts,
-    verification: repositories.verifications,
-  };
-}
-
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
   const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
@@ -83,6 +71,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     access,
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
+  const adapter = appAdapterOptions(repositories, access);
   const auth = createAuth({
     rateLimiter,
     background,
@@ -94,12 +83,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     cache,
     pluginServices,
     access,
-    adapterRepositories: adapterRepositories(repositories, access),
-    // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.
-    transaction: (fn) =>
-      repositories.users.transactionWith([repositories.sessions, repositories.accounts, repositories.verifications], (users, sessions, accounts, verifications) =>
-        fn(adapterRepositories({ ...repositories, users, sessions, accounts, verifications }, access)),
-      ),
+    adapterRepositories: adapter.repositories,
+    transaction: adapter.transaction,
   });
   return {
     config,

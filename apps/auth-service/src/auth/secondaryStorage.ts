@@ -25,17 +25,17 @@ function storedSession(value: string): { token: string; userId: string } | undef
  * expire, so a ban or a revocation made through the repositories would go unseen: every session
  * snapshot read here is re-checked by `guard` (a live session of an ACTIVE user, both from the
  * repositories' cache, invalidated on every instance). Sessions and verification values stay in
- * Postgres too (`storeSessionInDatabase`, `verification.storeInDatabase`), so one-time tokens
- * are consumed atomically by the database, never by this non-atomic `getAndDelete`.
+ * Postgres too (`storeSessionInDatabase`, `verification.storeInDatabase`). `getAndDelete` and
+ * `increment` are atomic on the cache (`take`, `increment`), across instances sharing Redis.
  */
 export function cacheSecondaryStorage(cache: ICache, guard: StoredSessionGuard): SecondaryStorage {
-  const get = async (key: string): Promise<string | null> => {
-    const value = await cache.get<string>(key);
+  const checked = async (value: unknown): Promise<string | null> => {
     if (typeof value !== 'string') return null;
     const session = storedSession(value);
     if (session && !(await guard(session.token, session.userId))) return null;
     return value;
   };
+  const get = async (key: string): Promise<string | null> => checked(await cache.get<string>(key));
   return {
     get,
     set: async (key, value, ttl) => {
@@ -44,15 +44,9 @@ export function cacheSecondaryStorage(cache: ICache, guard: StoredSessionGuard):
     delete: async (key) => {
       await cache.delete(key);
     },
-    getAndDelete: async (key) => {
-      const value = await get(key);
-      await cache.delete(key);
-      return value;
-    },
-    increment: async (key, ttl) => {
-      const current = Number(await cache.get<string>(key)) || 0;
-      await cache.set(key, String(current + 1), { ttlMs: ttl * 1_000 });
-      return current + 1;
-    },
+    // Atomic on the cache (Redis GETDEL semantics across instances): one caller gets the value.
+    getAndDelete: async (key) => checked(await cache.take<string>(key)),
+    // The TTL is set when the counter is created, never extended (Better-Auth's fixed window).
+    increment: (key, ttl) => cache.increment(key, ttl * 1_000),
   };
 }

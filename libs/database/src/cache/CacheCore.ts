@@ -11,6 +11,8 @@ import type { CacheLogger } from './logger';
 import { ResourcePolicies, type ResolvedPolicy } from './ResourcePolicies';
 import { deserializeValue, serializeValue } from './serializer';
 import { ValueCodec } from './facades/ValueCodec';
+import { LocalCounters } from './facades/LocalCounters';
+import { CacheError, CacheErrorCodes } from './errors/CacheError';
 
 export interface CacheCoreOptions {
   memory: MemoryDriver | undefined;
@@ -46,6 +48,7 @@ export class CacheCore {
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
   readonly #values: ValueCodec;
+  readonly #counters = new LocalCounters();
 
   constructor(options: CacheCoreOptions) {
     this.#l1 = options.memory;
@@ -132,6 +135,28 @@ export class CacheCore {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Reads and drops `key` in one step. L1's part runs before the first await (nothing else in
+   * this process can interleave); with L2, Redis decides, atomically for every instance.
+   */
+  async take<T>(key: string): Promise<T | undefined> {
+    const now = Date.now();
+    const local = this.#l1?.get<T>(key, now);
+    this.#dropLocal({ type: 'keys', keys: [key] });
+    if (this.#l2) {
+      const remote = await this.#l2.take<T>(key);
+      if (remote !== 'failed') return remote !== null && Date.now() < remote.expiresAt ? this.#values.protect(remote.value) : undefined;
+      // Redis unreachable: what this instance held is all there is to take.
+    }
+    return local !== undefined && now < local.expiresAt ? local.value : undefined;
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    if (!(ttlMs > 0)) throw new CacheError(CacheErrorCodes.INVALID_OPTIONS, 'a counter needs a positive ttlMs');
+    const shared = await this.#l2?.increment(key, ttlMs);
+    return shared ?? this.#counters.increment(key, ttlMs);
   }
 
   async invalidate(what: Invalidation): Promise<void> {

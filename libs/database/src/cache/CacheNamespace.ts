@@ -58,6 +58,14 @@ export class CacheNamespace implements ICache {
     return this.core.mget<T>(keys.map((k) => this.#prefix + checkKey(k)));
   }
 
+  async take<T>(key: string): Promise<T | undefined> {
+    return this.core.take<T>(this.#prefix + checkKey(key));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return this.core.increment(this.#prefix + checkKey(key), ttlMs);
+  }
+
   async invalidateTags(tags: string[]): Promise<void> {
     if (tags.length) await this.core.invalidate({ type: 'tags', tags: [...this.#tags(tags)] });
   }
@@ -72,7 +80,7 @@ export class CacheNamespace implements ICache {
     return this.#prefix === '' ? this.core.invalidate({ type: 'clear' }) : this.core.invalidate({ type: 'prefix', prefix: this.#prefix });
   }
 
-  namespace(name: string): ICache {
+  namespace(name: string): CacheNamespace {
     return new CacheNamespace(this.core, `${this.#prefix}${checkKey(name)}:`);
   }
 

@@ -50,6 +50,19 @@ export interface ICache {
   /** Returns the cached value or runs `loader` once per instance for concurrent callers. */
   getOrSet<T>(key: string, loader: () => Promise<T>, options?: GetOrSetOptions): Promise<T>;
   mget<T>(keys: string[]): Promise<Array<T | undefined>>;
+  /**
+   * Reads and removes `key` in one step. Of concurrent callers — on every instance sharing the
+   * Redis L2 — exactly one gets the value (one-time tokens, Better-Auth's `getAndDelete`).
+   * While Redis is unreachable it holds per instance only.
+   */
+  take<T>(key: string): Promise<T | undefined>;
+  /**
+   * Adds one to the counter `key` and returns the new value. A missing counter starts at 1 and
+   * expires `ttlMs` after that first increment; later increments never extend it (a fixed
+   * window). Shared through Redis when there is one, per instance while it is unreachable.
+   * Counters live beside values: `get`, `delete` and invalidations do not see them.
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
   invalidateTags(tags: string[]): Promise<void>;
   invalidatePrefix(prefix: string): Promise<void>;
   clear(): Promise<void>;

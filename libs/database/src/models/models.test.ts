@@ -5,12 +5,18 @@ import { INPUT_LIMITS } from './types';
 import { reviveUser, UserCreateInputSchema, UserUpdateInputSchema, type User } from './user';
 
 describe('input schemas', () => {
-  it('normalises email and derives a name when none is given', () => {
+  it('stores the email as given and derives a name when none is given', () => {
     expect(UserCreateInputSchema.parse({ email: 'Ada@Example.COM', firstName: 'Ada', lastName: 'Lovelace' })).toMatchObject({
-      email: 'ada@example.com',
+      email: 'Ada@Example.COM',
       name: 'Ada Lovelace',
     });
     expect(UserCreateInputSchema.parse({ email: 'grace@example.com' }).name).toBe('grace');
+  });
+
+  it('takes an empty image (Better-Auth sends "" for none) and refuses one that is not a URL', () => {
+    expect(UserCreateInputSchema.parse({ email: 'a@b.co', image: '' }).image).toBe('');
+    expect(UserUpdateInputSchema.parse({ image: '' }).image).toBe('');
+    expect(UserCreateInputSchema.safeParse({ email: 'a@b.co', image: 'not a url' }).success).toBe(false);
   });
 
   it.each([

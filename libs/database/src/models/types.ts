@@ -46,13 +46,16 @@ export const jsonObjectSchema = z.record(z.string().max(INPUT_LIMITS.name), z.js
   { message: `must serialise to at most ${INPUT_LIMITS.jsonBytes} bytes without NUL characters` },
 );
 
-export const emailSchema = z
-  .string()
-  .max(INPUT_LIMITS.email)
-  .pipe(z.email())
-  .transform((email) => email.toLowerCase());
+/**
+ * An email, stored as given: Better-Auth lowercases before the adapter, and a model that folded
+ * case again would store something other than what `create` was handed.
+ */
+export const emailSchema = z.string().max(INPUT_LIMITS.email).pipe(z.email());
 
 export const urlSchema = safeString(INPUT_LIMITS.url).pipe(z.url());
+
+/** A user's image: a URL, or `""` for none, which Better-Auth's sign-up and update-user send. */
+export const imageSchema = z.union([z.literal(''), urlSchema]);
 
 /** A Date, or an ISO string / epoch ms that becomes one (values read back from a JSON cache). */
 export const dateSchema = z.coerce.date();

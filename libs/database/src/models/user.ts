@@ -4,7 +4,7 @@ import type { UserEvent } from './event';
 import type { Role } from './role';
 import type { UserSession } from './session';
 import type { Store } from './store';
-import { dateSchema, emailSchema, idSchema, INPUT_LIMITS, jsonObjectSchema, safeString, urlSchema, type JsonValue } from './types';
+import { dateSchema, emailSchema, idSchema, INPUT_LIMITS, imageSchema, jsonObjectSchema, safeString, type JsonValue } from './types';
 
 /** Lifecycle of an account. Only ACTIVE users may sign in. */
 export const UserStatus = {
@@ -89,7 +89,7 @@ export const UserCreateInputSchema = z
     firstName: nameSchema.optional(),
     lastName: nameSchema.optional(),
     phone: safeString(32).optional(),
-    image: urlSchema.nullish(),
+    image: imageSchema.nullish(),
     locale: safeString(35).optional(),
     timezone: safeString(64).optional(),
     status: userStatusSchema.optional(),
@@ -118,7 +118,7 @@ export const UserUpdateInputSchema = z
     firstName: nameSchema.nullish(),
     lastName: nameSchema.nullish(),
     phone: safeString(32).nullish(),
-    image: urlSchema.nullish(),
+    image: imageSchema.nullish(),
     locale: safeString(35).nullish(),
     timezone: safeString(64).nullish(),
     status: userStatusSchema.optional(),

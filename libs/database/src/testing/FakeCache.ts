@@ -6,6 +6,7 @@ import type { CacheSetOptions, GetOrSetOptions, ICache } from '../cache/ICache';
  */
 export class FakeCache implements ICache {
   readonly #entries = new Map<string, { json: string; tags: string[] }>();
+  readonly #counters = new Map<string, { n: number; expiresAt: number }>();
   readonly #prefix: string;
   readonly #root: FakeCache;
   loads = 0;
@@ -40,6 +41,19 @@ export class FakeCache implements ICache {
   }
   async mget<T>(keys: string[]): Promise<Array<T | undefined>> {
     return Promise.all(keys.map((k) => this.get<T>(k)));
+  }
+  async take<T>(key: string): Promise<T | undefined> {
+    const entry = this.#map().get(this.#prefix + key);
+    this.#map().delete(this.#prefix + key);
+    return entry ? (JSON.parse(entry.json) as T) : undefined;
+  }
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const counters = this.#root.#counters;
+    const now = Date.now();
+    const current = counters.get(this.#prefix + key);
+    const next = current && now < current.expiresAt ? { ...current, n: current.n + 1 } : { n: 1, expiresAt: now + ttlMs };
+    counters.set(this.#prefix + key, next);
+    return next.n;
   }
   async invalidateTags(tags: string[]): Promise<void> {
     for (const [key, entry] of this.#map()) if (entry.tags.some((t) => tags.includes(t))) this.#map().delete(key);

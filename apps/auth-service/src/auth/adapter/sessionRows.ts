@@ -29,9 +29,10 @@ export function sessionRows(sessions: SessionRepository, users: Pick<UserReposit
       return guard(row);
     },
     findFirst: async ({ where, select }) => {
-      // The token lookup is the hot one: serve it from the repository's cache.
+      // The token lookup is the hot one: serve it from the repository's cache. Expired rows are
+      // found too: Better-Auth checks expiry itself, then ends the row by token.
       const token = where && Object.keys(where).length === 1 ? (where['token'] as { equals?: unknown } | undefined)?.equals : undefined;
-      if (typeof token === 'string' && !select) return guard(await sessions.findActiveByToken(token));
+      if (typeof token === 'string' && !select) return guard(await sessions.findByToken(token));
       const row = (await sessions.findFirst({ where: activeOnly(where), select: select && { ...select, userId: true } })) as Row | null;
       return guard(row);
     },

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { DELETE_TAGS, SET_IF_UNCHANGED, SET_WITH_TAGS } from './redisScripts';
+import { DELETE_TAGS, INCREMENT, SET_IF_UNCHANGED, SET_WITH_TAGS, TAKE } from './redisScripts';
 
 /** A message to publish in the same round trip as the write it announces. */
 export interface Announcement {
@@ -36,6 +36,7 @@ export class RedisDriver {
   readonly #versionPrefix: string;
   readonly #tagVersionPrefix: string;
   readonly #generationKey: string;
+  readonly #counterPrefix: string;
 
   constructor(redis: Redis, prefix: string) {
     this.#redis = redis;
@@ -44,6 +45,7 @@ export class RedisDriver {
     this.#versionPrefix = `${prefix}:v:`;
     this.#tagVersionPrefix = `${prefix}:tv:`;
     this.#generationKey = `${prefix}:gen`;
+    this.#counterPrefix = `${prefix}:n:`;
   }
 
   get client(): Redis {
@@ -109,6 +111,19 @@ export class RedisDriver {
     if (keys.length) pipeline.unlink(...keys.map((k) => this.#keyPrefix + k));
     for (const key of keys) pipeline.incr(this.#versionPrefix + key).pexpire(this.#versionPrefix + key, VERSION_TTL_MS);
     await this.#exec(pipeline, announce);
+  }
+
+  /** Reads and deletes the value atomically (bumping its counter), announcing the delete. */
+  async take(key: string, announce?: Announcement): Promise<string | null> {
+    const pipeline = this.#redis.pipeline();
+    pipeline.eval(TAKE, 2, this.#keyPrefix + key, this.#versionPrefix + key, String(VERSION_TTL_MS));
+    const [text] = await this.#exec(pipeline, announce);
+    return (text as string | null) ?? null;
+  }
+
+  /** Increments the counter, giving a new one its TTL; returns the new value. */
+  async increment(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.#redis.eval(INCREMENT, 1, this.#counterPrefix + key, String(Math.max(1, Math.ceil(ttlMs)))));
   }
 
   async deleteByTags(tags: readonly string[], announce?: Announcement): Promise<void> {

@@ -57,3 +57,19 @@ for i = 1, n do
   redis.call('PEXPIRE', KEYS[n + i], ARGV[2])
 end
 return deleted`;
+
+// GETDEL plus the key's invalidation counter bump (loads in flight cannot write the value back).
+// KEYS: value key, counter key  ARGV: counter ttl ms
+export const TAKE = `
+local value = redis.call('GET', KEYS[1])
+if value then redis.call('DEL', KEYS[1]) end
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return value`;
+
+// INCR that sets the expiry only when it creates the counter: the window never slides.
+// KEYS: counter key  ARGV: ttl ms
+export const INCREMENT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;

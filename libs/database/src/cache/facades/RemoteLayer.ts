@@ -142,6 +142,24 @@ export class RemoteLayer {
     if (!ok) this.#remember({ type: 'keys', keys: [key] });
   }
 
+  /**
+   * Reads and deletes the entry atomically and tells other instances to drop their copy.
+   * `'failed'` when Redis could not be reached (the delete is then replayed on recovery).
+   */
+  async take<T>(key: string): Promise<CacheEntry<T> | null | 'failed'> {
+    const text = await this.#run('take', (d) => d.take(key, this.#announce({ type: 'keys', keys: [key] })));
+    if (text === undefined) {
+      this.#remember({ type: 'keys', keys: [key] });
+      return 'failed';
+    }
+    return text ? (this.#parse<T>(key, text) ?? null) : null;
+  }
+
+  /** The counter after one increment, or undefined when Redis could not be reached. */
+  increment(key: string, ttlMs: number): Promise<number | undefined> {
+    return this.#run('increment', (d) => d.increment(key, ttlMs));
+  }
+
   /** Applies an invalidation to L2, then publishes it (receivers re-read L2 after dropping L1). */
   async invalidate(what: Invalidation): Promise<void> {
     const ok = await this.#run(`invalidate_${what.type}`, (d) => this.#apply(d, what));

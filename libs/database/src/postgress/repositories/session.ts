@@ -75,13 +75,22 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     await this.deps.cache?.invalidateTags(['sessions']);
   }
 
+  /**
+   * The live (not ended) session for `token`, expired or not; cache-first. Better-Auth reads a
+   * session by token, checks its expiry itself, then ends or refreshes it by token: an expired
+   * row must stay visible to that read.
+   */
+  async findByToken(token: string): Promise<UserSession | null> {
+    const load = () => this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }) as Promise<UserSession | null>);
+    const session = await this.cached(tokenKey(token), { resource: 'session', tags: ['sessions'], revive: reviveUserSession }, load);
+    return session && session.isActive ? session : null;
+  }
+
   /** The session for `token` if it is active and not expired; cache-first. */
   async findActiveByToken(token: string): Promise<UserSession | null> {
-    const load = () =>
-      this.executeOperation('findActiveByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true, expiresAt: { gt: new Date() } } }) as Promise<UserSession | null>);
-    const session = await this.cached(tokenKey(token), { resource: 'session', tags: ['sessions'], revive: reviveUserSession }, load);
+    const session = await this.findByToken(token);
     // A cached session may have expired since it was cached.
-    return session && session.isActive && session.expiresAt.getTime() > Date.now() ? session : null;
+    return session && session.expiresAt.getTime() > Date.now() ? session : null;
   }
 
   async findActiveByUser(userId: string): Promise<UserSession[]> {

@@ -26,6 +26,12 @@ export class MockSessionRepository extends InMemoryRepository<UserSession, Prism
     return session;
   }
 
+  async findByToken(token: string): Promise<UserSession | null> {
+    this.track('findByToken', [token]);
+    const s = [...this.rows.values()].find((r) => r.token === token);
+    return s && s.isActive ? structuredClone(s) : null;
+  }
+
   async findActiveByToken(token: string): Promise<UserSession | null> {
     this.track('findActiveByToken', [token]);
     const s = [...this.rows.values()].find((r) => r.token === token);
