@@ -19,7 +19,8 @@ const id = z.string().min(1).max(64);
 
 const createUserBody = z
   .object({
-    email: z.email().max(254),
+    // Stored as given by the repositories (Better-Auth lowercases before its adapter): lowercase here too.
+    email: z.email().max(254).transform((e) => e.toLowerCase()),
     name: z.string().min(1).max(255),
     roleId: id,
   })

