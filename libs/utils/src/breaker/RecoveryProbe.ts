@@ -58,9 +58,6 @@ export class RecoveryProbe {
     this.#anyOpen = anyOpen;
   }
 
-  /** Checks done so far (for tests and metrics). */
-  checks = 0;
-
   /** A watched breaker changed state. */
   stateChanged(state: CircuitBreakerStateName): void {
     if (state === 'closed') {
@@ -90,7 +87,6 @@ export class RecoveryProbe {
     this.#checking = true;
     let healthy = false;
     try {
-      this.checks++;
       healthy = await this.#bounded();
     } catch {
       healthy = false;
