@@ -1,4 +1,4 @@
-import type { ApiKeyRepository } from '@libs/database/postgress/repositories';
+import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { Repositories } from '../repositories';
 import { ApiKeyVerifier, type ApiKeyVerifierOptions } from './api-key/ApiKeyVerifier';
 import type { RateLimiter } from './shared/RateLimiter';
@@ -23,7 +23,7 @@ export interface PluginServicesDependencies {
   /** Shared with Better-Auth's own limits; owned (and closed) by the app context. */
   rateLimiter: RateLimiter;
   /** Key validation (the data layer's `validateApiKeyWithRetry`). @default the repository's `validate` */
-  validateApiKey?: ApiKeyRepository['validate'];
+  validateApiKey?: IApiKeyRepository['validate'];
   apiKeys?: ApiKeyVerifierOptions;
 }
 

@@ -1,4 +1,4 @@
-import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { ISessionRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AdapterRepository } from './repositoryAdapter';
 
 type Row = Record<string, unknown>;
@@ -16,7 +16,7 @@ const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where)
  * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
  *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
  */
-export function sessionRows(sessions: SessionRepository, users: UserRepository): AdapterRepository {
+export function sessionRows(sessions: ISessionRepository, users: IUserRepository): AdapterRepository {
   const userCanUse = async (row: Row | null): Promise<boolean> => {
     if (!row) return false;
     const user = await users.findById(String(row['userId']));

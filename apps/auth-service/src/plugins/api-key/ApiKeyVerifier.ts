@@ -1,5 +1,5 @@
 import type { ApiKey, User } from '@libs/database/models';
-import type { ApiKeyRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { IApiKeyRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
 import type { WindowLimit } from '../shared/MemoryWindow';
 import { API_KEY_ERROR_CODES } from './error-codes';
@@ -52,13 +52,13 @@ export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undef
  * same INVALID_API_KEY answer.
  */
 export class ApiKeyVerifier {
-  readonly #apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>;
-  readonly #users: UserRepository;
+  readonly #apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>;
+  readonly #users: IUserRepository;
   readonly #limiter: RateLimiter;
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>; users: UserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: { apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>; users: IUserRepository; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
     this.#users = deps.users;
     this.#limiter = deps.rateLimiter;

@@ -1,6 +1,6 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { Role } from '@libs/database/models';
-import type { RoleRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import { userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
@@ -8,9 +8,9 @@ import { mapRoleErrors } from './repositoryErrors';
 import { createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
 
 export interface RoleEndpointDependencies {
-  roles: RoleRepository;
-  users: UserRepository;
-  events: UserEventRepository;
+  roles: IRoleRepository;
+  users: IUserRepository;
+  events: IUserEventRepository;
   permissions: RoleAdminPermissions;
 }
 

@@ -1,8 +1,8 @@
-import { permissionGrants, type RoleRepository, type UserRepository } from '@libs/database/postgress/repositories';
+import { permissionGrants, type IRoleRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 
 export interface PermissionSources {
-  roles: RoleRepository;
-  users: UserRepository;
+  roles: IRoleRepository;
+  users: IUserRepository;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { TransactionState } from './prismaTypes';
 import { effectivePermissionsOfRole, effectivePermissionsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
 import { z } from 'zod';
+import type { IRoleRepository } from './interfaces/IRoleRepository';
 
 const permissionsCacheKey = (roleId: string) => `role:perms:${roleId}`;
 const userPermissionsCacheKey = (userId: string) => `user:perms:${userId}`;
@@ -29,7 +30,7 @@ function splitPermission(permission: string): { permission: string; resource: st
 /** Cached permission lists need no reviving; one constant so the cache recognises it (see `cached`). */
 const asPermissionList = (value: unknown): string[] => value as string[];
 
-export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> {
+export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements IRoleRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'role', updateSchema: RoleUpdateInputSchema }, tx);
   }

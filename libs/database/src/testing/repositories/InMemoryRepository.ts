@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodType } from 'zod';
-import { RepositoryError } from '../../../errors/RepositoryError';
-import { toRepositoryError } from '../../../errors/toRepositoryError';
-import type { Page } from '../../../models/types';
-import { MAX_PAGE_SIZE } from '../base';
-import type { FindByIdOptions, FindFirstOptions, FindManyOptions, PaginateOptions, RepositoryMetrics } from '../types';
+import { RepositoryError } from '../../errors/RepositoryError';
+import { toRepositoryError } from '../../errors/toRepositoryError';
+import type { Page } from '../../models/types';
+import { MAX_PAGE_SIZE } from '../../postgress/repositories/base';
+import type { FindByIdOptions, FindFirstOptions, FindManyOptions, PaginateOptions, RepositoryMetrics } from '../../postgress/repositories/types';
 import { applySelect, compareBy, matchWhere } from './matchWhere';
 
 type Row = Record<string, unknown>;

@@ -6,4 +6,3 @@ export * from './MockRoleRepository';
 export * from './MockSessionRepository';
 export * from './MockSmallRepositories';
 export * from './MockUserRepository';
-export * from './RepositoryContract';

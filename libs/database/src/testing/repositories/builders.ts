@@ -1,4 +1,4 @@
-import type { Account, ApiKey, Role, SessionLog, User, UserEvent, UserSession, Verification } from '../../../models';
+import type { Account, ApiKey, Role, SessionLog, User, UserEvent, UserSession, Verification } from '../../models';
 
 type Row = Record<string, unknown>;
 const now = () => new Date();
