@@ -1,5 +1,4 @@
 import { MetricsCollector } from '@libs/monitoring';
-import { RepositoryError } from '@libs/database/postgress/repositories';
 import { createMockRepositories, type MockRepositories } from '@libs/database/testing';
 import pino from 'pino';
 import { AuthDataLayer } from './AuthDataLayer';
@@ -15,13 +14,12 @@ describe('AuthDataLayer (in-memory repositories)', () => {
     layer = new AuthDataLayer(repos, new MetricsCollector(), pino({ level: 'silent' }));
   });
 
-  it('creates a user with a role in one transaction, and keeps neither when the role step fails', async () => {
+  it('creates a user with a role in one transaction, and keeps neither when the role does not exist', async () => {
     const role = await repos.roles.create({ name: 'editor' });
     const user = await layer.createUserWithRole({ email: 'ok@example.com', name: 'Ok' }, role.id);
     expect(user).toMatchObject({ roleId: role.id, roleAssignedBy: 'system' });
     expect((await layer.getUserByEmail('ok@example.com'))?.id).toBe(user.id);
 
-    repos.users.failNext('updateRole', new RepositoryError('FOREIGN_KEY', 'user.updateRole: no such role', { operation: 'user.updateRole' }));
     await expect(layer.createUserWithRole({ email: 'no@example.com', name: 'No' }, 'missing')).rejects.toMatchObject({ code: 'FOREIGN_KEY' });
     expect(await layer.getUserByEmail('no@example.com')).toBeNull();
   });
