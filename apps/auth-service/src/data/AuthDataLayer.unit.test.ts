@@ -54,7 +54,7 @@ describe('AuthDataLayer (in-memory repositories)', () => {
   it('reports the figures of every repository', async () => {
     await layer.getUserByEmail('nobody@example.com');
     const { repositories } = layer.getMetrics();
-    expect(Object.keys(repositories).sort()).toEqual(['accounts', 'apiKeys', 'events', 'roles', 'sessions', 'users', 'verifications']);
+    expect(Object.keys(repositories).sort()).toEqual(['accounts', 'apiKeys', 'events', 'roles', 'sessions', 'stores', 'users', 'verifications']);
     expect(repositories.users.operationCount).toBeGreaterThan(0);
   });
 });

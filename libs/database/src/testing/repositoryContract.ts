@@ -4,6 +4,7 @@ import type {
   IApiKeyRepository,
   IRoleRepository,
   ISessionRepository,
+  IStoreRepository,
   IUserEventRepository,
   IUserRepository,
   IVerificationRepository,
@@ -18,6 +19,7 @@ export interface ContractRepositories {
   accounts: IAccountRepository;
   verifications: IVerificationRepository;
   events: IUserEventRepository;
+  stores: IStoreRepository;
 }
 
 export interface ContractTarget {
@@ -176,6 +178,44 @@ export function describeRepositoryContract(name: string, open: () => Promise<Con
       expect(await r.verifications.findValid(old)).toBeNull();
       expect(await r.verifications.deleteByIdentifier(identifier)).toBe(1);
       expect(await r.verifications.findValid(identifier)).toBeNull();
+    });
+
+    it('stores: created, found by id and slug; a duplicate slug is refused', async () => {
+      const slug = unique('shop').toLowerCase();
+      const store = await r.stores.create({ name: 'Shop', slug });
+      expect(store).toMatchObject({ name: 'Shop', slug, isActive: true });
+      expect((await r.stores.findById(store.id))?.slug).toBe(slug);
+      expect((await r.stores.findBySlug(slug))?.id).toBe(store.id);
+      expect(await codeOf(r.stores.create({ name: 'Again', slug }))).toBe('UNIQUE_VIOLATION');
+      expect(await codeOf(r.stores.create({ name: 'Bad', slug: 'Not A Slug' }))).toBe('VALIDATION');
+      expect(await codeOf(r.users.create({ email: email('orphan'), storeId: 'no-such-store' }))).toBe('FOREIGN_KEY');
+    });
+
+    it('stores: list their members, API keys (no hashes) and live sessions, nothing of other stores', async () => {
+      const store = await r.stores.create({ name: 'Mine', slug: unique('mine').toLowerCase() });
+      const other = await r.stores.create({ name: 'Other', slug: unique('other').toLowerCase() });
+      const [a, b] = [await r.users.create({ email: email('m1'), storeId: store.id }), await r.users.create({ email: email('m2'), storeId: store.id })];
+      const outsider = await r.users.create({ email: email('m3'), storeId: other.id });
+      const gone = await r.users.create({ email: email('m4'), storeId: store.id });
+      await r.users.softDelete(gone.id, 'admin');
+      expect((await r.stores.listMembers(store.id)).map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+      expect(await r.stores.listMembers(store.id, { take: 1 })).toHaveLength(1);
+
+      const { apiKey } = await r.apiKeys.createKey({ name: 'store-key', userId: a.id, storeId: store.id });
+      const { apiKey: revoked } = await r.apiKeys.createKey({ name: 'old-key', userId: a.id, storeId: store.id });
+      await r.apiKeys.revoke(revoked.id, 'admin');
+      await r.apiKeys.createKey({ name: 'other-key', userId: outsider.id, storeId: other.id });
+      const keys = await r.stores.listKeys(store.id);
+      expect(keys.map((k) => k.id)).toEqual([apiKey.id]);
+      expect(keys[0]).not.toHaveProperty('keyHash');
+      expect((await r.stores.listKeys(store.id, { includeInactive: true })).map((k) => k.id).sort()).toEqual([apiKey.id, revoked.id].sort());
+
+      const live = await r.sessions.create({ userId: a.id, storeId: store.id, token: token(), expiresAt: inMs(60_000) });
+      await r.sessions.create({ userId: b.id, storeId: store.id, token: token(), expiresAt: inMs(-1_000) });
+      const ended = await r.sessions.create({ userId: b.id, storeId: store.id, token: token(), expiresAt: inMs(60_000) });
+      await r.sessions.end(ended.id);
+      await r.sessions.create({ userId: outsider.id, storeId: other.id, token: token(), expiresAt: inMs(60_000) });
+      expect((await r.stores.listSessions(store.id)).map((s) => s.id)).toEqual([live.id]);
     });
 
     it('events: appended, queried by user and counted by type', async () => {

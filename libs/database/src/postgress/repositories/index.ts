@@ -12,6 +12,7 @@ export * from './retryClassification';
 export * from './role';
 export * from './roleQueries';
 export * from './session';
+export * from './store';
 export * from './types';
 export * from './user';
 export * from './userEvent';

@@ -5,6 +5,7 @@ import { AccountRepository } from './account';
 import { ApiKeyRepository } from './apiKey';
 import { RoleRepository } from './role';
 import { SessionRepository } from './session';
+import { StoreRepository } from './store';
 import { UserRepository } from './user';
 import { UserEventRepository } from './userEvent';
 import { VerificationRepository } from './verification';
@@ -22,6 +23,7 @@ describeRepositoryContract('Prisma repositories on Postgres', async () => {
       accounts: new AccountRepository(deps),
       verifications: new VerificationRepository(deps),
       events: new UserEventRepository(deps),
+      stores: new StoreRepository(deps),
     },
     close: async () => {
       await apiKeys.close();

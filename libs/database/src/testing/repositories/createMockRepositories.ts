@@ -1,6 +1,7 @@
 import { MockApiKeyRepository } from './MockApiKeyRepository';
 import { MockRoleRepository } from './MockRoleRepository';
 import { MockSessionRepository } from './MockSessionRepository';
+import { MockStoreRepository } from './MockStoreRepository';
 import { MockAccountRepository, MockUserEventRepository, MockVerificationRepository } from './MockSmallRepositories';
 import { MockUserRepository } from './MockUserRepository';
 
@@ -12,6 +13,7 @@ export interface MockRepositories {
   events: MockUserEventRepository;
   accounts: MockAccountRepository;
   verifications: MockVerificationRepository;
+  stores: MockStoreRepository;
 }
 
 /**
@@ -22,13 +24,18 @@ export interface MockRepositories {
  */
 export function createMockRepositories(): MockRepositories {
   const roles = new MockRoleRepository();
-  const users = new MockUserRepository().references({ roleId: roles });
+  const users = new MockUserRepository();
+  const sessions = new MockSessionRepository();
+  const apiKeys = new MockApiKeyRepository();
+  const stores = new MockStoreRepository({ users, sessions, apiKeys });
+  users.references({ roleId: roles, storeId: stores });
   roles.references({ parentRoleId: roles });
   return {
     users,
-    sessions: new MockSessionRepository().references({ userId: users }),
-    apiKeys: new MockApiKeyRepository().references({ userId: users }),
+    sessions: sessions.references({ userId: users, storeId: stores }),
+    apiKeys: apiKeys.references({ userId: users, storeId: stores }),
     roles,
+    stores,
     events: new MockUserEventRepository().references({ userId: users }),
     accounts: new MockAccountRepository().references({ userId: users }),
     verifications: new MockVerificationRepository(),

@@ -6,3 +6,4 @@ export * from './MockRoleRepository';
 export * from './MockSessionRepository';
 export * from './MockSmallRepositories';
 export * from './MockUserRepository';
+export * from './MockStoreRepository';

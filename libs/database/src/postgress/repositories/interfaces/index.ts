@@ -4,3 +4,4 @@ export * from './IRoleRepository';
 export * from './ISessionRepository';
 export * from './ISmallRepositories';
 export * from './IUserRepository';
+export * from './IStoreRepository';
