@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Limits follow DESIGN.md §5a: every string bounded, NUL bytes refused before Postgres sees them.
+// Limits follow docs/input-limits.md: every string bounded, NUL bytes refused before Postgres sees them.
 const noNul = (s: string) => !s.includes('\u0000');
 const text = (max: number) => z.string().max(max).refine(noNul, 'NUL bytes are not allowed');
 
