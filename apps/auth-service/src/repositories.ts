@@ -6,17 +6,25 @@ import {
   UserEventRepository,
   UserRepository,
   VerificationRepository,
+  type IAccountRepository,
+  type IApiKeyRepository,
+  type IRoleRepository,
+  type ISessionRepository,
+  type IUserEventRepository,
+  type IUserRepository,
+  type IVerificationRepository,
   type RepositoryDependencies,
 } from '@libs/database/postgress/repositories';
 
+/** What the app works through: interfaces, so the in-memory repositories of `@libs/database/testing` stand in. */
 export interface Repositories {
-  users: UserRepository;
-  sessions: SessionRepository;
-  accounts: AccountRepository;
-  verifications: VerificationRepository;
-  apiKeys: ApiKeyRepository;
-  roles: RoleRepository;
-  events: UserEventRepository;
+  users: IUserRepository;
+  sessions: ISessionRepository;
+  accounts: IAccountRepository;
+  verifications: IVerificationRepository;
+  apiKeys: IApiKeyRepository;
+  roles: IRoleRepository;
+  events: IUserEventRepository;
 }
 
 /** One instance of each repository over shared dependencies (db, metrics, cache, logger). */

@@ -28,7 +28,7 @@ export const REDACTED_PATHS = [
   '*.key',
 ];
 
-/** 64 KiB: sign-up and API-key bodies are small; anything larger is junk (DESIGN.md §5a). */
+/** 64 KiB: sign-up and API-key bodies are small; anything larger is junk (docs/input-limits.md). */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export function createFastify(config: AppConfig, options: { stream?: NodeJS.WritableStream } = {}): FastifyInstance {

@@ -1,5 +1,5 @@
 import type { PermissionGrant, User, UserSession } from '@libs/database/models';
-import type { RoleRepository, SessionRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { BackgroundTasks } from '../backgroundTasks';
 import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
 import { decide, effectiveGrants, type Decision } from './authorize';
@@ -22,10 +22,10 @@ export type Authentication = { ok: true; principal: Principal } | { ok: false; r
 export const UNAUTHENTICATED: Refusal = { status: 401, code: 'UNAUTHORIZED', message: 'Unauthorized' };
 
 export interface AccessCoreDependencies {
-  users: Pick<UserRepository, 'findById' | 'liftLapsedBan'>;
-  sessions: Pick<SessionRepository, 'findActiveByToken'>;
-  roles: Pick<RoleRepository, 'getUserGrants'>;
-  events: Pick<UserEventRepository, 'append'>;
+  users: Pick<IUserRepository, 'findById' | 'liftLapsedBan'>;
+  sessions: Pick<ISessionRepository, 'findActiveByToken'>;
+  roles: Pick<IRoleRepository, 'getUserGrants'>;
+  events: Pick<IUserEventRepository, 'append'>;
   credentials: CredentialReader;
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundTasks;

@@ -1,5 +1,5 @@
 import type { Role, User } from '@libs/database/models';
-import { isRepositoryError, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
+import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 
 /** The system role the bootstrap creates: every permission, not deletable through the API. */
 export const SYSTEM_ADMIN_ROLE = { name: 'system-admin', displayName: 'System administrator', permissions: ['*:*'] } as const;
@@ -8,9 +8,9 @@ export const SYSTEM_ADMIN_ROLE = { name: 'system-admin', displayName: 'System ad
 export const BOOTSTRAP_ACTOR = 'bootstrap';
 
 export interface BootstrapAdminDependencies {
-  users: Pick<UserRepository, 'findByEmail' | 'updateRole'>;
-  roles: Pick<RoleRepository, 'findByName' | 'create'>;
-  events: Pick<UserEventRepository, 'append'>;
+  users: Pick<IUserRepository, 'findByEmail' | 'updateRole'>;
+  roles: Pick<IRoleRepository, 'findByName' | 'create'>;
+  events: Pick<IUserEventRepository, 'append'>;
   /** Creates a user with a password the way sign-up does (Better-Auth hashes it and links the account). */
   signUp: (input: { email: string; password: string; name: string }) => Promise<unknown>;
 }

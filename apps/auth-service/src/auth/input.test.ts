@@ -24,6 +24,18 @@ describe('bad input and secrets in logs', () => {
     expect(await usersNow()).toBe(before);
   });
 
+  it('signs up with "image": "" as Better-Auth clients send it, and stores the email it was given', async () => {
+    const res = await fetch(`${t.url}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'Empty.Image@Example.com', password: 'long enough password', name: 'No Image', image: '' }),
+    });
+    expect(res.status).toBe(200);
+    const stored = await t.context.repositories.users.findByEmail('empty.image@example.com');
+    // Better-Auth lowercases the email before the adapter; the model stores what it is handed.
+    expect(stored).toMatchObject({ email: 'empty.image@example.com', image: '' });
+  });
+
   it.each([
     ['an email that is a number', { email: 12345, password: 'long enough password', name: 'n' }],
     ['a missing password', { email: 'nopass@example.com', name: 'n' }],

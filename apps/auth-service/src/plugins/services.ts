@@ -1,4 +1,4 @@
-import type { ApiKeyRepository } from '@libs/database/postgress/repositories';
+import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../access/AccessCore';
 import type { Repositories } from '../repositories';
 import { ApiKeyVerifier, type ApiKeyVerifierOptions } from './api-key/ApiKeyVerifier';
@@ -20,7 +20,7 @@ export interface PluginServicesDependencies {
   /** The app's access core; the key verifier built here asks it whether a key's owner may act. */
   access: AccessCore;
   /** Key validation (the data layer's `validateApiKeyWithRetry`). @default the repository's `validate` */
-  validateApiKey?: ApiKeyRepository['validate'];
+  validateApiKey?: IApiKeyRepository['validate'];
   apiKeys?: ApiKeyVerifierOptions;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionRepository } from '@libs/database/postgress/repositories';
+import type { ISessionRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../access/AccessCore';
 import type { Auth } from '../auth/createAuth';
 import { readAuthContext } from '../auth/betterAuthInternals';
@@ -13,7 +13,7 @@ import { sessionSettings, type SessionSettings } from './sessionSettings';
 export interface SessionRouteDependencies {
   auth: Auth;
   baseURL: string;
-  sessions: Pick<SessionRepository, 'touch'>;
+  sessions: Pick<ISessionRepository, 'touch'>;
   /** Reads the credential and the session (the one place that does). */
   access: Pick<AccessCore, 'credentials' | 'sessionByToken'>;
 }

@@ -32,3 +32,6 @@ export const StoreCreateInputSchema = z
   })
   .strict();
 export type StoreCreateInput = z.input<typeof StoreCreateInputSchema>;
+
+export const StoreUpdateInputSchema = StoreCreateInputSchema.omit({ id: true }).partial().strict();
+export type StoreUpdateInput = z.input<typeof StoreUpdateInputSchema>;

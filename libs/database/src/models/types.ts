@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Input limits (DESIGN §5a): every string is bounded and NUL bytes never reach Postgres. */
+/** Input limits (docs/input-limits.md): every string is bounded and NUL bytes never reach Postgres. */
 export const INPUT_LIMITS = {
   /** Names, usernames, labels. */
   name: 255,

@@ -1,4 +1,4 @@
-import type { SessionRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { ISessionRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
 import type { AdapterRepository } from './repositoryAdapter';
 
@@ -14,7 +14,7 @@ const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where)
  * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
  *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
  */
-export function sessionRows(sessions: SessionRepository, users: Pick<UserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser'>): AdapterRepository {
+export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser'>): AdapterRepository {
   // The user is read through `users` (the transaction's, inside one), the decision is the core's.
   const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.decideUser(await users.findById(String(row['userId']))).ok : false);
   const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);

@@ -1,5 +1,5 @@
 import { APIError } from 'better-auth/api';
-import { isRepositoryError, type UserRepository } from '@libs/database/postgress/repositories';
+import { isRepositoryError, type IUserRepository } from '@libs/database/postgress/repositories';
 import type { AdapterRepository } from './repositoryAdapter';
 
 /**
@@ -8,7 +8,7 @@ import type { AdapterRepository } from './repositoryAdapter';
  * same 403 Better-Auth turns into its generic "maybe created" reply for existing emails, so a
  * sign-up never reveals whether an email is taken.
  */
-export function userRows(users: UserRepository): AdapterRepository {
+export function userRows(users: IUserRepository): AdapterRepository {
   return {
     findById: (id) => users.findById(id),
     findFirst: (options) => users.findFirst(options as never),

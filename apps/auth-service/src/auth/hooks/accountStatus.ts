@@ -1,5 +1,5 @@
 import { APIError } from 'better-auth/api';
-import type { UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AccessCore } from '../../access/AccessCore';
 import { requestInfo, sessionFingerprint } from './requestInfo';
@@ -10,8 +10,8 @@ export interface HookContext {
 }
 
 export interface AccountStatusDependencies {
-  users: UserRepository;
-  events: UserEventRepository;
+  users: IUserRepository;
+  events: IUserEventRepository;
   logger: FastifyBaseLogger;
   access: Pick<AccessCore, 'decideUser'>;
 }

@@ -1,15 +1,15 @@
 import { createAuthMiddleware, isAPIError } from 'better-auth/api';
 import type { BetterAuthPlugin } from 'better-auth';
-import type { SessionRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BackgroundTasks } from '../../backgroundTasks';
 import type { CredentialReader } from '../../access/credentials';
 import { requestInfo } from './requestInfo';
 
 export interface AuthEventDependencies {
-  users: UserRepository;
-  sessions: SessionRepository;
-  events: UserEventRepository;
+  users: IUserRepository;
+  sessions: ISessionRepository;
+  events: IUserEventRepository;
   logger: FastifyBaseLogger;
   /** Event writes run here, off the answer's critical path. */
   background: BackgroundTasks;
@@ -23,7 +23,7 @@ export interface AuthEventDependencies {
  * a password change end every other session. Event writes run in the background and never fail the request.
  */
 export function authEvents(deps: AuthEventDependencies) {
-  const record = (event: Parameters<UserEventRepository['create']>[0]) => deps.background.run('events.create', () => deps.events.create(event));
+  const record = (event: Parameters<IUserEventRepository['create']>[0]) => deps.background.run('events.create', () => deps.events.create(event));
   return {
     id: 'auth-events',
     hooks: {

@@ -1,5 +1,5 @@
 import { apiKeyGrant, type ApiKey, type User } from '@libs/database/models';
-import type { ApiKeyRepository } from '@libs/database/postgress/repositories';
+import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
 import type { WindowLimit } from '../shared/MemoryWindow';
 import { API_KEY_ERROR_CODES } from './error-codes';
@@ -59,13 +59,13 @@ export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undef
  * same INVALID_API_KEY answer.
  */
 export class ApiKeyVerifier {
-  readonly #apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>;
+  readonly #apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>;
   readonly #owners: KeyOwners;
   readonly #limiter: RateLimiter;
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: Pick<ApiKeyRepository, 'validate' | 'expireSweep'>; owners: KeyOwners; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: { apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>; owners: KeyOwners; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
     this.#owners = deps.owners;
     this.#limiter = deps.rateLimiter;
@@ -96,7 +96,7 @@ export class ApiKeyVerifier {
       }
     }
     const key = result.apiKey;
-    // Cached and invalidated across instances by UserRepository: a ban is seen on the next request.
+    // Cached and invalidated across instances by IUserRepository: a ban is seen on the next request.
     const user = await this.#owners.actingUser(key.userId);
     if (!user) return INVALID;
     const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt, user };

@@ -1,14 +1,14 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { ApiKey, ApiKeyUpdateInput, JsonValue } from '@libs/database/models';
-import type { ApiKeyRepository, UserEventRepository } from '@libs/database/postgress/repositories';
+import type { IApiKeyRepository, IUserEventRepository } from '@libs/database/postgress/repositories';
 import { userSessionMiddleware } from '../shared/sessionGuard';
 import { API_KEY_ERROR_CODES } from './error-codes';
 import { createKeyBodySchema, keyIdBodySchema, revokeKeyBodySchema, updateKeyBodySchema } from './schema';
 import { apiKeyViewOpenApi, toKeyView } from './view';
 
 export interface KeyEndpointDependencies {
-  apiKeys: ApiKeyRepository;
-  events: UserEventRepository;
+  apiKeys: IApiKeyRepository;
+  events: IUserEventRepository;
   /** Prefix of generated keys unless the request names one. @default 'sk' */
   defaultPrefix: string;
 }
@@ -18,7 +18,7 @@ const viewResponse = { description: 'The key (preview only)', content: { 'applic
 const listResponse = { description: 'Keys', content: { 'application/json': { schema: { type: 'object', properties: { apiKeys: { type: 'array', items: apiKeyViewOpenApi } } } } } } as const;
 
 /** The caller's own key, or 404 (someone else's key is "not found", not "forbidden"). */
-async function ownKey(apiKeys: ApiKeyRepository, keyId: string, userId: string): Promise<ApiKey> {
+async function ownKey(apiKeys: IApiKeyRepository, keyId: string, userId: string): Promise<ApiKey> {
   const key = await apiKeys.findById(keyId);
   if (!key || key.userId !== userId) throw new APIError('NOT_FOUND', API_KEY_ERROR_CODES.KEY_NOT_FOUND);
   return key;

@@ -1,5 +1,5 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
-import { isRepositoryError, type RoleRepository, type UserEventRepository, type UserRepository } from '@libs/database/postgress/repositories';
+import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
 import { anySessionMiddleware, principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
@@ -7,9 +7,9 @@ import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './g
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 
 export interface AssignmentDependencies {
-  roles: RoleRepository;
-  users: UserRepository;
-  events: UserEventRepository;
+  roles: IRoleRepository;
+  users: IUserRepository;
+  events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
 }

@@ -1,6 +1,6 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { Role } from '@libs/database/models';
-import type { RoleRepository, UserEventRepository, UserRepository } from '@libs/database/postgress/repositories';
+import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
 import { principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
@@ -9,9 +9,9 @@ import { mapRoleErrors } from './repositoryErrors';
 import { addRolePermissionsBodySchema, createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
 
 export interface RoleEndpointDependencies {
-  roles: RoleRepository;
-  users: UserRepository;
-  events: UserEventRepository;
+  roles: IRoleRepository;
+  users: IUserRepository;
+  events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ResilientCacheService } from '../cache.service';
 import { isCacheError } from '../errors/CacheError';
-import type { CacheFactory } from './cacheContract';
+import { closingAfterEach, type CacheFactory } from './closingFactory';
 
 /**
  * `take` and `increment` under concurrency, for every cache configuration. With `shared`, two
@@ -9,15 +9,7 @@ import type { CacheFactory } from './cacheContract';
  */
 export function describeAtomicContract(name: string, factory: CacheFactory, shared: boolean): void {
   describe(`ICache take / increment: ${name}`, () => {
-    const open: ResilientCacheService[] = [];
-    const make: CacheFactory = async (options) => {
-      const cache = await factory(options);
-      open.push(cache);
-      return cache;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((c) => c.close()));
-    });
+    const make = closingAfterEach(factory);
     /** Two instances when the configuration shares a Redis, else one (its own race). */
     const pair = async (): Promise<[ResilientCacheService, ResilientCacheService]> => {
       const prefix = `atomic-${randomBytes(4).toString('hex')}`;

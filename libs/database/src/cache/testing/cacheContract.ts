@@ -1,11 +1,9 @@
-import type { CacheOptions } from '../cacheOptions';
-import { ResilientCacheService } from '../cache.service';
 import { isCacheError } from '../errors/CacheError';
+import { closingAfterEach, type CacheFactory } from './closingFactory';
 import { eventually, FakeMetrics, sleep } from './FakeMetrics';
 import { latch } from './latch';
 
-/** Builds a fresh, isolated cache for one test (own prefix on a shared Redis). */
-export type CacheFactory = (options?: Partial<CacheOptions>) => Promise<ResilientCacheService>;
+export type { CacheFactory } from './closingFactory';
 
 /**
  * The contract every cache configuration must meet (bentocache's driver_test_suite idea):
@@ -13,15 +11,7 @@ export type CacheFactory = (options?: Partial<CacheOptions>) => Promise<Resilien
  */
 export function describeCacheContract(name: string, factory: CacheFactory): void {
   describe(`ICache contract: ${name}`, () => {
-    const open: ResilientCacheService[] = [];
-    const make: CacheFactory = async (options) => {
-      const cache = await factory(options);
-      open.push(cache);
-      return cache;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((c) => c.close()));
-    });
+    const make = closingAfterEach(factory);
 
     it('returns undefined for a missing key and the value after set', async () => {
       const cache = await make();

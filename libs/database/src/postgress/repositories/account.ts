@@ -3,9 +3,10 @@ import { AccountCreateInputSchema, AccountUpdateInputSchema, type Account, type 
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
+import type { IAccountRepository } from './interfaces/ISmallRepositories';
 
 /** Better-Auth's `account` table: credentials and linked providers. */
-export class AccountRepository extends BaseRepository<Account, Prisma.AccountWhereInput, AccountCreateInput, AccountUpdateInput> {
+export class AccountRepository extends BaseRepository<Account, Prisma.AccountWhereInput, AccountCreateInput, AccountUpdateInput> implements IAccountRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'account', createSchema: AccountCreateInputSchema, updateSchema: AccountUpdateInputSchema }, tx);
   }

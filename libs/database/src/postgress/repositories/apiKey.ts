@@ -17,6 +17,7 @@ import { generateKey, keyMatchesHash, parseKeyIdentifier } from './apiKeyMateria
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
+import type { IApiKeyRepository } from './interfaces/IApiKeyRepository';
 
 export interface ApiKeyRepositoryOptions {
   /** Buffered usage is written at least this often. @default 5_000 */
@@ -41,7 +42,7 @@ const withoutHash = ({ keyHash: _hash, ...rest }: ApiKey): Omit<ApiKey, 'keyHash
  * `create`/`rotate`. `validate` is cache-first and never writes: usage is buffered and
  * flushed in batches (call `close()` on shutdown to write the rest).
  */
-export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> {
+export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements IApiKeyRepository {
   readonly #options: Required<ApiKeyRepositoryOptions>;
   readonly #usage: ApiKeyUsageBuffer;
   #timer: NodeJS.Timeout | undefined;

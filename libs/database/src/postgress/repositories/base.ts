@@ -14,6 +14,7 @@ import {
   type RepositoryMetrics,
   type TransactionOptions,
 } from './types';
+import type { IRepository } from './interfaces/IRepository';
 
 /** Prisma model accessors a repository can wrap. */
 export type ModelKey = 'user' | 'userSession' | 'sessionLog' | 'userEvent' | 'role' | 'rolePermission' | 'apiKey' | 'store' | 'account' | 'verification';
@@ -73,7 +74,7 @@ type Row = Record<string, unknown>;
  * shared breaker, metrics, `RepositoryError`). Subclasses take `(deps, tx?)` and pass `tx` on,
  * which is how `transaction()` hands out copies bound to the transaction.
  */
-export class BaseRepository<T, TWhere extends object = Row, TCreate extends object = Row, TUpdate extends object = Row> {
+export class BaseRepository<T, TWhere extends object = Row, TCreate extends object = Row, TUpdate extends object = Row> implements IRepository<T, TWhere, TCreate, TUpdate> {
   protected readonly deps: RepositoryDependencies;
   protected readonly runner: OperationRunner;
   protected readonly tx: TransactionState | undefined;

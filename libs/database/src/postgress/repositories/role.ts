@@ -15,6 +15,7 @@ import type { TransactionState } from './prismaTypes';
 import { effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
 import { z } from 'zod';
+import type { IRoleRepository } from './interfaces/IRoleRepository';
 
 const permissionsCacheKey = (roleId: string) => `role:perms:${roleId}`;
 const userPermissionsCacheKey = (userId: string) => `user:perms:${userId}`;
@@ -47,7 +48,7 @@ const names = (grants: PermissionGrant[]) => [...new Set(grants.map((g) => g.per
 /** Cached grant lists need no reviving; one constant so the cache recognises it (see `cached`). */
 const asGrantList = (value: unknown): PermissionGrant[] => value as PermissionGrant[];
 
-export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> {
+export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements IRoleRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'role', updateSchema: RoleUpdateInputSchema }, tx);
   }

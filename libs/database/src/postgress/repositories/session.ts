@@ -12,6 +12,7 @@ import {
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
+import type { ISessionRepository } from './interfaces/ISessionRepository';
 
 export interface SessionRepositoryOptions {
   /** `lastAccessedAt` is written at most once per session per interval. @default 60_000 */
@@ -48,7 +49,7 @@ const tokenKey = (token: string) => `session:token:${hash('sha256', token, 'base
 const sessionTag = (id: string) => `session:${id}`;
 
 /** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
-export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> {
+export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> implements ISessionRepository {
   readonly #options: Required<SessionRepositoryOptions>;
   readonly #touched: Map<string, number>;
 

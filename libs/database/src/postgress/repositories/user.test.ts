@@ -22,7 +22,7 @@ describe('UserRepository', () => {
   });
   afterAll(() => t.close());
 
-  it('creates with normalised email, audit fields and role assignment', async () => {
+  it('creates with the email as given (Better-Auth lowercases it first), audit fields and role assignment', async () => {
     const user = await users.create({ email: 'ada@example.com', firstName: 'Ada', lastName: 'L', username: 'Ada', roleId: adminRole, createdBy: 'admin-1' });
     expect(user).toMatchObject({ email: 'ada@example.com', name: 'Ada L', username: 'ada', status: 'ACTIVE', createdBy: 'admin-1', updatedBy: 'admin-1', roleAssignedBy: 'admin-1', auditLog: [] });
     expect(user.roleAssignedAt).toBeInstanceOf(Date);

@@ -15,6 +15,7 @@ import type { TransactionState } from './prismaTypes';
 import type { FindManyOptions, RepositoryDependencies } from './types';
 import { userCacheKeys } from './userCacheKeys';
 import { getUserStats, type UserStats, type UserStatsOptions } from './userStats';
+import type { IUserRepository } from './interfaces/IUserRepository';
 
 export interface UpdateRoleOptions {
   /** The assignment lapses at this time (finders by role ignore it afterwards). */
@@ -38,7 +39,7 @@ const viaKey = (apiKeyId: string | undefined) => (apiKeyId ? { apiKeyId } : {});
  * Users, with soft delete (hidden from finders unless `includeDeleted`), audit fields, an
  * append-only `auditLog` of role and status changes, and cache-first finders by id and email.
  */
-export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> {
+export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> implements IUserRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'user', createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' }, tx);
   }

@@ -3,6 +3,7 @@ import { UserEventCreateInputSchema, type UserEvent, type UserEventCreateInput }
 import { BaseRepository, MAX_PAGE_SIZE } from './base';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
+import type { IUserEventRepository } from './interfaces/ISmallRepositories';
 
 export interface UserEventQuery {
   userId?: string;
@@ -22,7 +23,7 @@ export interface UserEventQuery {
 }
 
 /** Append-only user activity (`UserEvent`): append, batch insert, query by user, type and time range. */
-export class UserEventRepository extends BaseRepository<UserEvent, Prisma.UserEventWhereInput, UserEventCreateInput, never> {
+export class UserEventRepository extends BaseRepository<UserEvent, Prisma.UserEventWhereInput, UserEventCreateInput, never> implements IUserEventRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'userEvent', name: 'userEvent', createSchema: UserEventCreateInputSchema }, tx);
   }

@@ -9,9 +9,10 @@ import {
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
+import type { IVerificationRepository } from './interfaces/ISmallRepositories';
 
 /** Better-Auth's `verification` table: email verification and password-reset values. */
-export class VerificationRepository extends BaseRepository<Verification, Prisma.VerificationWhereInput, VerificationCreateInput, VerificationUpdateInput> {
+export class VerificationRepository extends BaseRepository<Verification, Prisma.VerificationWhereInput, VerificationCreateInput, VerificationUpdateInput> implements IVerificationRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
     super(deps, { model: 'verification', createSchema: VerificationCreateInputSchema, updateSchema: VerificationUpdateInputSchema }, tx);
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodType } from 'zod';
-import { RepositoryError } from '../../../errors/RepositoryError';
-import { toRepositoryError } from '../../../errors/toRepositoryError';
-import type { Page } from '../../../models/types';
-import { MAX_PAGE_SIZE } from '../base';
-import type { FindByIdOptions, FindFirstOptions, FindManyOptions, PaginateOptions, RepositoryMetrics } from '../types';
+import { RepositoryError } from '../../errors/RepositoryError';
+import { toRepositoryError } from '../../errors/toRepositoryError';
+import type { Page } from '../../models/types';
+import { MAX_PAGE_SIZE } from '../../postgress/repositories/base';
+import type { FindByIdOptions, FindFirstOptions, FindManyOptions, PaginateOptions, RepositoryMetrics } from '../../postgress/repositories/types';
 import { applySelect, compareBy, matchWhere } from './matchWhere';
 
 type Row = Record<string, unknown>;
@@ -30,6 +30,7 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
   readonly calls: Array<{ method: string; args: unknown[] }> = [];
   readonly #config: InMemoryRepositoryConfig<T>;
   readonly #failures: Array<{ method: string; error: unknown }> = [];
+  #references: Record<string, { holds(id: string): boolean }> = {};
   #operations = 0;
   #errors = 0;
 
@@ -41,6 +42,17 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
   failNext(method: string, error: unknown = new RepositoryError('TRANSIENT', `${this.#config.name}.${method}: injected failure`, { operation: `${this.#config.name}.${method}` })): this {
     this.#failures.push({ method, error });
     return this;
+  }
+
+  /** Foreign keys, as schema.prisma declares them: a field whose value must be a row of another repository. */
+  references(links: Record<string, { holds(id: string): boolean }>): this {
+    this.#references = { ...this.#references, ...links };
+    return this;
+  }
+
+  /** Whether a row with this id exists (soft-deleted included), for the foreign keys of other repositories. */
+  holds(id: string): boolean {
+    return this.rows.has(id);
   }
 
   /** All rows, soft-deleted included (for assertions). */
@@ -89,6 +101,15 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
     }
   }
 
+  #checkReferences(method: string, row: Row): void {
+    for (const [field, target] of Object.entries(this.#references)) {
+      const value = row[field];
+      if (value === null || value === undefined || target.holds(String(value))) continue;
+      this.#errors++;
+      throw new RepositoryError('FOREIGN_KEY', `${this.#config.name}.${method}: foreign key violated on ${field}`, { operation: `${this.#config.name}.${method}`, fields: [field] });
+    }
+  }
+
   protected visible(includeDeleted = false): T[] {
     const field = this.#config.softDeleteField;
     const rows = [...this.rows.values()];
@@ -98,6 +119,7 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
   protected insert(method: string, input: Row): T {
     const row = this.#config.build({ ...input, id: input['id'] ?? randomUUID() }) as Row;
     this.#checkUnique(method, row);
+    this.#checkReferences(method, row);
     this.rows.set(row['id'] as string, row as T);
     return structuredClone(row) as T;
   }
@@ -108,6 +130,7 @@ export class InMemoryRepository<T, TWhere extends object = Row, TCreate extends 
     const next: Row = { ...current, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
     if ('updatedAt' in current && !('updatedAt' in data)) next['updatedAt'] = new Date();
     this.#checkUnique(method, next, id);
+    this.#checkReferences(method, next);
     this.rows.set(id, next as T);
     return structuredClone(next) as T;
   }

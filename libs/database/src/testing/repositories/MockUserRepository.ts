@@ -1,13 +1,13 @@
-import type { Prisma } from '../../../generated/prisma/client';
-import { UserCreateInputSchema, UserUpdateInputSchema, userStatusSchema, type AuditLogEntry, type User, type UserCreateInput, type UserStatus, type UserUpdateInput } from '../../../models';
-import type { StatusChangeOptions, UpdateRoleOptions, UserRepository } from '../user';
-import type { UserStats, UserStatsOptions } from '../userStats';
+import type { Prisma } from '../../generated/prisma/client';
+import { UserCreateInputSchema, UserUpdateInputSchema, userStatusSchema, type AuditLogEntry, type User, type UserCreateInput, type UserStatus, type UserUpdateInput } from '../../models';
+import type { StatusChangeOptions, UpdateRoleOptions } from '../../postgress/repositories/user';
+import type { UserStats, UserStatsOptions } from '../../postgress/repositories/userStats';
 import { buildUser } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IUserRepository } from '../../postgress/repositories/interfaces';
 
 /** In-memory `UserRepository` for unit tests (soft delete, audit log and role expiry emulated). */
-export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> implements RepositoryContract<UserRepository> {
+export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> implements IUserRepository {
   constructor() {
     super({ name: 'user', uniques: [['email'], ['username']], build: buildUser, createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' });
   }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from '../../../generated/prisma/client';
-import { UserSessionCreateInputSchema, UserSessionUpdateInputSchema, type SessionLog, type UserSession, type UserSessionCreateInput, type UserSessionUpdateInput } from '../../../models';
-import type { EndSessionOptions, SessionRepository, UpstreamTokens } from '../session';
+import type { Prisma } from '../../generated/prisma/client';
+import { UserSessionCreateInputSchema, UserSessionUpdateInputSchema, type SessionLog, type UserSession, type UserSessionCreateInput, type UserSessionUpdateInput } from '../../models';
+import type { EndSessionOptions, UpstreamTokens } from '../../postgress/repositories/session';
 import { buildSession, buildSessionLog } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
-import type { RepositoryContract } from './RepositoryContract';
+import type { ISessionRepository } from '../../postgress/repositories/interfaces';
 
 /** In-memory `SessionRepository` for unit tests (logs kept in `logs`). */
-export class MockSessionRepository extends InMemoryRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> implements RepositoryContract<SessionRepository> {
+export class MockSessionRepository extends InMemoryRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> implements ISessionRepository {
   readonly logs: SessionLog[] = [];
   readonly #touchIntervalMs: number;
 

@@ -1,15 +1,14 @@
-import type { Prisma } from '../../../generated/prisma/client';
-import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type ApiKeyValidationResult, type CreatedApiKey } from '../../../models';
-import type { ApiKeyRepository } from '../apiKey';
-import { generateKey, keyMatchesHash, parseKeyIdentifier } from '../apiKeyMaterial';
+import type { Prisma } from '../../generated/prisma/client';
+import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type ApiKeyValidationResult, type CreatedApiKey } from '../../models';
+import { generateKey, keyMatchesHash, parseKeyIdentifier } from '../../postgress/repositories/apiKeyMaterial';
 import { buildApiKey } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IApiKeyRepository } from '../../postgress/repositories/interfaces';
 
 const withoutHash = ({ keyHash: _h, ...rest }: ApiKey): Omit<ApiKey, 'keyHash'> => rest;
 
 /** In-memory `ApiKeyRepository` for unit tests: real key material and checks; usage applied on flush. */
-export class MockApiKeyRepository extends InMemoryRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements RepositoryContract<ApiKeyRepository> {
+export class MockApiKeyRepository extends InMemoryRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements IApiKeyRepository {
   readonly #pending = new Map<string, number>();
 
   constructor() {

@@ -1,24 +1,24 @@
-import { isRepositoryError, RepositoryError } from '../../../errors/RepositoryError';
-import type { UserRepository } from '../user';
+import { isRepositoryError, RepositoryError } from '../../errors/RepositoryError';
 import { createMockRepositories } from './createMockRepositories';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IUserRepository } from '../../postgress/repositories/interfaces';
 
 describe('createMockRepositories', () => {
   it('keeps the fakes in step with the repositories at compile time', () => {
-    // @ts-expect-error a fake missing a repository method does not satisfy the contract
-    const incomplete: RepositoryContract<UserRepository> = { findByEmail: async () => null };
+    // @ts-expect-error a fake missing a repository method does not satisfy the interface
+    const incomplete: IUserRepository = { findByEmail: async () => null };
     expect(incomplete).toBeDefined();
   });
 
   it('users: validation, uniqueness, soft delete, role and status with audit entries, stats', async () => {
-    const { users } = createMockRepositories();
+    const { users, roles } = createMockRepositories();
+    const role = await roles.create({ name: 'role-1' });
     const ada = await users.create({ email: 'ada@example.com', username: 'ada' });
     expect(ada).toMatchObject({ email: 'ada@example.com', name: 'ada', status: 'ACTIVE', isDeleted: false });
     expect(isRepositoryError(await users.create({ email: 'ada@example.com' }).catch((e: unknown) => e), 'UNIQUE_VIOLATION')).toBe(true);
     expect(isRepositoryError(await users.create({ email: 'bad' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
-    const withRole = await users.updateRole(ada.id, 'role-1', 'admin');
-    expect(withRole.auditLog).toEqual([expect.objectContaining({ action: 'ROLE_CHANGED', from: null, to: 'role-1' })]);
-    expect(await users.findByRole('role-1')).toHaveLength(1);
+    const withRole = await users.updateRole(ada.id, role.id, 'admin');
+    expect(withRole.auditLog).toEqual([expect.objectContaining({ action: 'ROLE_CHANGED', from: null, to: role.id })]);
+    expect(await users.findByRole(role.id)).toHaveLength(1);
     expect(await users.batchUpdateStatus([ada.id], 'BANNED', 'mod', 'spam')).toBe(1);
     await users.softDelete(ada.id, 'admin');
     expect(await users.findByEmail('ada@example.com')).toBeNull();
@@ -46,13 +46,14 @@ describe('createMockRepositories', () => {
 
   it('sessions, API keys, roles, events, accounts and verifications behave like the real ones', async () => {
     const repos = createMockRepositories();
-    const s = await repos.sessions.create({ userId: 'u1', token: 't'.repeat(32), expiresAt: new Date(Date.now() + 60_000) });
+    const u1 = (await repos.users.create({ email: 'u1@example.com' })).id;
+    const s = await repos.sessions.create({ userId: u1, token: 't'.repeat(32), expiresAt: new Date(Date.now() + 60_000) });
     expect(await repos.sessions.findActiveByToken('t'.repeat(32))).toMatchObject({ id: s.id });
     await repos.sessions.end(s.id);
     expect(await repos.sessions.findActiveByToken('t'.repeat(32))).toBeNull();
     expect((await repos.sessions.getLogs(s.id)).map((l) => l.action)).toEqual(['CREATED', 'ENDED']);
 
-    const { apiKey, plainKey } = await repos.apiKeys.createKey({ name: 'k', userId: 'u1', scopes: ['read'] });
+    const { apiKey, plainKey } = await repos.apiKeys.createKey({ name: 'k', userId: u1, scopes: ['read'] });
     expect(await repos.apiKeys.validate(plainKey, ['read'])).toMatchObject({ valid: true });
     expect(await repos.apiKeys.validate(plainKey, ['write'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE' });
     await repos.apiKeys.flushUsage();
@@ -65,10 +66,10 @@ describe('createMockRepositories', () => {
     expect(await repos.roles.getEffectivePermissions(child.id)).toEqual(['users:read', 'users:write']);
     expect(isRepositoryError(await repos.roles.setParent(parent.id, child.id).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
 
-    await repos.events.appendMany([{ userId: 'u1', eventType: 'login' }, { userId: 'u1', eventType: 'view' }]);
-    expect(await repos.events.countByType('u1')).toEqual({ login: 1, view: 1 });
+    await repos.events.appendMany([{ userId: u1, eventType: 'login' }, { userId: u1, eventType: 'view' }]);
+    expect(await repos.events.countByType(u1)).toEqual({ login: 1, view: 1 });
 
-    await repos.accounts.create({ userId: 'u1', providerId: 'credential', accountId: 'u1' });
+    await repos.accounts.create({ userId: u1, providerId: 'credential', accountId: 'u1' });
     expect(await repos.accounts.findByProvider('credential', 'u1')).not.toBeNull();
     await repos.verifications.create({ identifier: 'e', value: 'v', expiresAt: new Date(Date.now() + 1_000) });
     expect((await repos.verifications.findValid('e'))?.value).toBe('v');

@@ -6,4 +6,4 @@ export * from './MockRoleRepository';
 export * from './MockSessionRepository';
 export * from './MockSmallRepositories';
 export * from './MockUserRepository';
-export * from './RepositoryContract';
+export * from './MockStoreRepository';

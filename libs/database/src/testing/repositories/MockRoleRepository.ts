@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from '../../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client';
 import {
   RoleCreateInputSchema,
   RoleUpdateInputSchema,
@@ -10,18 +10,17 @@ import {
   type RoleCreateInput,
   type RolePermission,
   type RoleUpdateInput,
-} from '../../../models';
-import { RepositoryError } from '../../../errors/RepositoryError';
-import type { RoleRepository } from '../role';
-import { permissionGrants } from '../roleQueries';
+} from '../../models';
+import { RepositoryError } from '../../errors/RepositoryError';
+import { permissionGrants } from '../../postgress/repositories/roleQueries';
 import { buildRole } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IRoleRepository } from '../../postgress/repositories/interfaces';
 
 const live = (r: { isActive: boolean; expiresAt: Date | null } | undefined) => !!r && r.isActive && (!r.expiresAt || r.expiresAt > new Date());
 
 /** In-memory `RoleRepository` for unit tests: hierarchy, cycle checks, inherited permissions. */
-export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements RepositoryContract<RoleRepository> {
+export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements IRoleRepository {
   readonly permissions: RolePermission[] = [];
   /** Users' role assignments the fake resolves in `getUserPermissions` (set by tests). */
   readonly userRoles = new Map<string, { roleId: string; expiresAt?: Date | null }>();

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../../generated/prisma/client';
+import type { Prisma } from '../../generated/prisma/client';
 import {
   AccountCreateInputSchema,
   AccountUpdateInputSchema,
@@ -13,16 +13,14 @@ import {
   type Verification,
   type VerificationCreateInput,
   type VerificationUpdateInput,
-} from '../../../models';
-import type { AccountRepository } from '../account';
-import type { UserEventQuery, UserEventRepository } from '../userEvent';
-import type { VerificationRepository } from '../verification';
+} from '../../models';
+import type { UserEventQuery } from '../../postgress/repositories/userEvent';
 import { buildAccount, buildUserEvent, buildVerification } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
-import type { RepositoryContract } from './RepositoryContract';
+import type { IAccountRepository, IUserEventRepository, IVerificationRepository } from '../../postgress/repositories/interfaces';
 
 /** In-memory `UserEventRepository`. */
-export class MockUserEventRepository extends InMemoryRepository<UserEvent, Prisma.UserEventWhereInput, UserEventCreateInput, never> implements RepositoryContract<UserEventRepository> {
+export class MockUserEventRepository extends InMemoryRepository<UserEvent, Prisma.UserEventWhereInput, UserEventCreateInput, never> implements IUserEventRepository {
   constructor() {
     super({ name: 'userEvent', build: buildUserEvent, createSchema: UserEventCreateInputSchema });
   }
@@ -58,7 +56,7 @@ export class MockUserEventRepository extends InMemoryRepository<UserEvent, Prism
 }
 
 /** In-memory `AccountRepository`. */
-export class MockAccountRepository extends InMemoryRepository<Account, Prisma.AccountWhereInput, AccountCreateInput, AccountUpdateInput> implements RepositoryContract<AccountRepository> {
+export class MockAccountRepository extends InMemoryRepository<Account, Prisma.AccountWhereInput, AccountCreateInput, AccountUpdateInput> implements IAccountRepository {
   constructor() {
     super({ name: 'account', uniques: [['providerId', 'accountId']], build: buildAccount, createSchema: AccountCreateInputSchema, updateSchema: AccountUpdateInputSchema });
   }
@@ -78,7 +76,7 @@ export class MockAccountRepository extends InMemoryRepository<Account, Prisma.Ac
 /** In-memory `VerificationRepository`. */
 export class MockVerificationRepository
   extends InMemoryRepository<Verification, Prisma.VerificationWhereInput, VerificationCreateInput, VerificationUpdateInput>
-  implements RepositoryContract<VerificationRepository>
+  implements IVerificationRepository
 {
   constructor() {
     super({ name: 'verification', build: buildVerification, createSchema: VerificationCreateInputSchema, updateSchema: VerificationUpdateInputSchema });

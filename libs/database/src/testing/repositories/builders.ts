@@ -1,4 +1,4 @@
-import type { Account, ApiKey, Role, SessionLog, User, UserEvent, UserSession, Verification } from '../../../models';
+import type { Account, ApiKey, Role, SessionLog, Store, User, UserEvent, UserSession, Verification } from '../../models';
 
 type Row = Record<string, unknown>;
 const now = () => new Date();
@@ -59,4 +59,9 @@ export const buildAccount = (i: Row): Account => ({
 export const buildVerification = (i: Row): Verification => ({
   id: i['id'] as string, identifier: i['identifier'] as string, value: i['value'] as string, expiresAt: i['expiresAt'] as Date,
   createdAt: pick(i, 'createdAt', now()), updatedAt: pick(i, 'updatedAt', now()),
+});
+
+export const buildStore = (i: Row): Store => ({
+  id: i['id'] as string, name: i['name'] as string, slug: i['slug'] as string, isActive: pick(i, 'isActive', true), metadata: pick(i, 'metadata', null),
+  createdAt: now(), updatedAt: now(),
 });
