@@ -6,8 +6,7 @@ import { appAdapterOptions } from '../src/auth/adapter/appAdapter';
 import { repositoryAdapter } from '../src/auth/adapter/repositoryAdapter';
 import { outageScope } from '../src/http/outageScope';
 import { createRepositories } from '../src/repositories';
-import { AccessCore } from '../src/access/AccessCore';
-import { CredentialReader } from '../src/access/credentials';
+import { createAccessCore } from '../src/access/createAccessCore';
 import { BackgroundTasks } from '../src/backgroundTasks';
 import pino from 'pino';
 
@@ -35,8 +34,7 @@ export async function appAdapterUnderTest(prefix: string): Promise<AppAdapterUnd
   const cache = new ResilientCacheService({ redis: harnessRedisUrl() });
   const repositories = createRepositories({ db, cache });
   // The session view asks the access core who may act, as in the app.
-  const credentials = new CredentialReader({ baseURL: 'http://127.0.0.1' }, { secret: 'conformance-secret-that-is-long-enough', bearer: { enabled: true, requireSignature: false } });
-  const access = new AccessCore({ ...repositories, credentials, background: new BackgroundTasks(pino({ level: 'silent' })) });
+  const access = createAccessCore(repositories, { secret: 'conformance-secret-that-is-long-enough', background: new BackgroundTasks(pino({ level: 'silent' })) });
   const adapter = repositoryAdapter({ ...appAdapterOptions(repositories, access), onError: outageScope.report });
   return {
     adapter,

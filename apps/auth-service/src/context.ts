@@ -8,8 +8,8 @@ import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
 import { appAdapterOptions } from './auth/adapter/appAdapter';
 import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
-import { AccessCore } from './access/AccessCore';
-import { CredentialReader } from './access/credentials';
+import type { AccessCore } from './access/AccessCore';
+import { createAccessCore } from './access/createAccessCore';
 import type { AppConfig } from './config';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
@@ -61,9 +61,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
   const secret = resolveAuthSecret(config);
-  // The cookie names follow from the same options Better-Auth gets (see createAuth); the bearer plugin is installed without requireSignature.
-  const credentials = new CredentialReader({ baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } }, { secret, bearer: { enabled: true, requireSignature: false } });
-  const access = new AccessCore({ users: repositories.users, sessions: repositories.sessions, roles: repositories.roles, events: repositories.events, credentials, background });
+  // The cookie names follow from the same options Better-Auth gets (see createAuth).
+  const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
   const dataLayer = new AuthDataLayer(repositories, metrics, logger, access);
   const pluginServices = createPluginServices({
     repositories,

@@ -7,8 +7,7 @@ import pino from 'pino';
 import { createRepositories, type Repositories } from '../repositories';
 import { migratedDatabase } from '../testing/testApp';
 import { AuthDataLayer } from './AuthDataLayer';
-import { AccessCore } from '../access/AccessCore';
-import { CredentialReader } from '../access/credentials';
+import { createAccessCore } from '../access/createAccessCore';
 import { BackgroundTasks } from '../backgroundTasks';
 
 describe('AuthDataLayer (real Postgres)', () => {
@@ -23,8 +22,7 @@ describe('AuthDataLayer (real Postgres)', () => {
     db = await createDatabaseClient({ url: database.url });
     repos = createRepositories({ db, metrics });
     const logger = pino({ level: 'silent' });
-    const credentials = new CredentialReader({ baseURL: 'http://127.0.0.1' }, { secret: 's'.repeat(32), bearer: { enabled: true, requireSignature: false } });
-    const access = new AccessCore({ ...repos, credentials, background: new BackgroundTasks(logger) });
+    const access = createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) });
     layer = new AuthDataLayer(repos, metrics, logger, access);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
 import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserStatus } from '@libs/database/models';
-import { isRepositoryError, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
+import { type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry } from '@libs/utils/src/executeWithRetry';
-import { isTransientError } from '@libs/utils';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditActor } from '../access/Principal';
 import type { Repositories } from '../repositories';
@@ -29,12 +28,6 @@ export interface StatusChange {
 export type ActorLike = string | AuditActor;
 
 const actorOf = (actor: ActorLike): AuditActor => (typeof actor === 'string' ? { userId: actor } : actor);
-
-/**
- * A repository error already went through the repository's own retry schedule: retrying it
- * again would multiply attempts (one request, one schedule).
- */
-const retryableOnce = (error: unknown): boolean => !isRepositoryError(error) && isTransientError(error);
 
 /**
  * The seed's `AuthDataLayer`: the data operations the auth service needs, each through a
@@ -70,15 +63,16 @@ export class AuthDataLayer {
 
   /**
    * Critical path with a breaker of its own on top of the repository's retry (the seed's
-   * Example 3). Only errors that did not come through the repository's schedule are retried
-   * here, so one validation never costs more than one retry schedule. Rejections
+   * Example 3). A repository error that spent the repository's schedule is marked exhausted and
+   * `executeWithRetry` does not retry it again, so one validation never costs more than one
+   * retry schedule. Rejections
    * (`valid: false`) are answers, not failures.
    */
   validateApiKeyWithRetry(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     return executeWithRetry(
       () => this.#repos.apiKeys.validate(plainKey, requiredScopes),
       (error, attempt) => this.#logger.warn({ op: 'apiKey.validate', attempt, code: (error as { code?: string })?.code }, 'api key validation failed; retrying'),
-      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, isRetryable: retryableOnce },
+      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10 },
       this.#metrics,
     );
   }

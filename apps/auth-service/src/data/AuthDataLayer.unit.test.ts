@@ -2,6 +2,8 @@ import { MetricsCollector } from '@libs/monitoring';
 import { createMockRepositories, type MockRepositories } from '@libs/database/testing';
 import pino from 'pino';
 import { AuthDataLayer } from './AuthDataLayer';
+import { createAccessCore } from '../access/createAccessCore';
+import { BackgroundTasks } from '../backgroundTasks';
 
 // The same data layer the app builds, on the in-memory repositories (they implement the
 // interfaces `Repositories` asks for, and pass the repository contract suite).
@@ -11,7 +13,8 @@ describe('AuthDataLayer (in-memory repositories)', () => {
 
   beforeEach(() => {
     repos = createMockRepositories();
-    layer = new AuthDataLayer(repos, new MetricsCollector(), pino({ level: 'silent' }));
+    const logger = pino({ level: 'silent' });
+    layer = new AuthDataLayer(repos, new MetricsCollector(), logger, createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) }));
   });
 
   it('creates a user with a role in one transaction, and keeps neither when the role does not exist', async () => {
