@@ -31,7 +31,14 @@ export interface AccessCoreDependencies {
   background: BackgroundTasks;
   /** @default Date.now */
   now?: () => number;
+  /**
+   * Absolute session lifetime: however often a session is refreshed, it ends this long after it
+   * was created (the user signs in again). @default DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS (30 days)
+   */
+  sessionAbsoluteLifetimeMs?: number;
 }
+
+export const DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS = 30 * 86_400_000;
 
 export interface AuthenticateOptions {
   /** Accept `x-api-key`. @default true */
@@ -48,12 +55,14 @@ export interface AuthenticateOptions {
 export class AccessCore {
   readonly #deps: AccessCoreDependencies;
   readonly #now: () => number;
+  readonly #absoluteMs: number;
   readonly #lifting = new Set<string>();
   #keys: ApiKeyVerifier | undefined;
 
   constructor(deps: AccessCoreDependencies) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#absoluteMs = deps.sessionAbsoluteLifetimeMs ?? DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS;
   }
 
   get credentials(): CredentialReader {
@@ -91,10 +100,21 @@ export class AccessCore {
     return this.decideUser(user).ok ? user : null;
   }
 
+  /** Whether a session may still be used, whatever its `expiresAt`: within its absolute lifetime. */
+  withinLifetime(session: { createdAt: Date }): boolean {
+    return session.createdAt.getTime() + this.#absoluteMs > this.now();
+  }
+
+  /** A refreshed expiry, never past the session's absolute lifetime. */
+  capExpiry(session: { createdAt: Date }, expiresAt: Date): Date {
+    const limit = session.createdAt.getTime() + this.#absoluteMs;
+    return expiresAt.getTime() > limit ? new Date(limit) : expiresAt;
+  }
+
   /** The live session of a token and its user, when that user may act; null otherwise. */
   async sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null> {
     const session = await this.#deps.sessions.findActiveByToken(token);
-    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now()) return null;
+    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now() || !this.withinLifetime(session)) return null;
     const user = await this.actingUser(session.userId);
     return user ? { session, user } : null;
   }

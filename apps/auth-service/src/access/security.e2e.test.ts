@@ -209,4 +209,37 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
     expect(logs).not.toContain(PASSWORD);
     expect(logs).not.toContain(admin.cookie.split('=')[1]);
   });
+
+  it('a session has an absolute lifetime: refreshes never carry it past 30 days from sign-in', async () => {
+    const user = await signUp(a.url, 'Old timer');
+    const day = 86_400_000;
+    const token = (suffix: string) => `abs${suffix}${Date.now()}`.padEnd(32, '0').slice(0, 32);
+    const ancient = token('a');
+    await a.context.repositories.sessions.create({ userId: user.id, token: ancient, createdAt: new Date(Date.now() - 31 * day), expiresAt: new Date(Date.now() + day) });
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    expect(await (await fetch(`${b.url}/api/auth/get-session`, { headers: bearer(ancient) })).json()).toBeNull();
+    expect(await a.context.auth.api.getSession({ headers: new Headers(bearer(ancient)) })).toBeNull();
+
+    // Inside the refresh window Better-Auth extends the session; the extension is capped.
+    const createdAt = new Date(Date.now() - 29 * day);
+    const before = new Date(Date.now() + day / 2);
+    const old = token('b');
+    await a.context.repositories.sessions.create({ userId: user.id, token: old, createdAt, expiresAt: before });
+    const refreshed = await fetch(`${a.url}/api/auth/get-session`, { headers: bearer(old) });
+    expect(((await refreshed.json()) as { session: { token: string } }).session.token).toBe(old);
+    const row = await a.context.repositories.sessions.findByToken(old);
+    // Extended (Better-Auth would give it 7 more days) but only up to 30 days after creation.
+    expect(row!.expiresAt.getTime()).toBeGreaterThan(before.getTime());
+    expect(row!.expiresAt.getTime()).toBe(createdAt.getTime() + 30 * day);
+  });
+
+  it('a password change on one instance ends the other sessions on every instance', async () => {
+    const user = await signUp(a.url, 'Changer');
+    const other = await signIn(b, user.email);
+    const otherCookie = (other.headers.get('set-cookie') ?? '').split(';')[0];
+    expect(await (await fetch(`${b.url}/api/auth/get-session`, { headers: { cookie: otherCookie } })).json()).not.toBeNull();
+    const changed = await postJson(`${a.url}/api/auth/change-password`, { currentPassword: PASSWORD, newPassword: 'another long password' }, { cookie: user.cookie, origin: a.url });
+    expect(changed.status).toBe(200);
+    expect(await (await fetch(`${b.url}/api/auth/get-session`, { headers: { cookie: otherCookie } })).json()).toBeNull();
+  });
 });
