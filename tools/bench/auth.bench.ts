@@ -13,6 +13,7 @@ import { appRevision, startApp } from './auth/appServer';
 import { buildAuthReport, type OursOutcome } from './auth/authReport';
 import { startBenchDatabase, type BenchDatabase } from './auth/benchDatabase';
 import { ChildServer } from './auth/childServer';
+import { enumerationReport, measureEnumeration } from './auth/enumeration';
 import { runKeyPhase } from './auth/keyPhase';
 import { measureServers, type Candidate } from './auth/measureServers';
 import { authBenchOptionsFromEnv, type AuthBenchOptions } from './auth/options';
@@ -105,7 +106,12 @@ export async function run(): Promise<void> {
       options,
       running,
     });
-    writeReport('auth', { ...report.metrics, ...keys.metrics }, [...report.rows, ...keys.rows]);
+    console.log(`measuring sign-in enumeration timing (${options.signins} failed sign-ins of each kind) on stock${'server' in ours ? ', ours' : ''} …`);
+    const enumeration = enumerationReport(
+      await measureEnumeration(stock.url, users, options.signins),
+      'server' in ours ? await measureEnumeration(ours.server.url, users, options.signins) : null,
+    );
+    writeReport('auth', { ...report.metrics, ...keys.metrics, ...enumeration.metrics }, [...report.rows, ...keys.rows, ...enumeration.rows]);
     if ('unavailable' in oursOutcome) console.log(`ours: not available (${oursOutcome.unavailable}); its rows are skipped and its ratios are null`);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
   } finally {
