@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { User } from '@libs/database/models';
+import { userStatusSchema, type User } from '@libs/database/models';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
 import type { Repositories } from '../repositories';
@@ -29,7 +29,7 @@ const createUserBody = z
 const statusBody = z
   .object({
     userIds: z.array(id).min(1).max(1_000),
-    status: z.enum(['ACTIVE', 'BANNED', 'INACTIVE', 'DELETED', 'PENDING']),
+    status: userStatusSchema,
     reason: z.string().max(500).optional(),
     /** With BANNED: the ban lapses then (a temporary ban). */
     banExpiresAt: z.coerce.date().optional(),
