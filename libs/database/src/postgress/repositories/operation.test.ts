@@ -1,6 +1,6 @@
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
 import { FakeMetrics } from '../../testing/FakeMetrics';
-import { OperationRunner } from './operation';
+import { DATABASE_ATTEMPTS_EVENT, OperationRunner } from './operation';
 
 const lost = () => Object.assign(new Error('Connection terminated unexpectedly'));
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -14,6 +14,8 @@ describe('OperationRunner retry policy', () => {
     const value = await runner(metrics).run('read', async () => (++calls < 3 ? Promise.reject(lost()) : 'ok'));
     expect([value, calls]).toEqual(['ok', 3]);
     expect(metrics.operations.filter((o) => o.operation === 'unit.read').map((o) => o.success)).toEqual([false, false, true]);
+    // Every try is one database attempt, counted where the chaos runner reads it (/metrics).
+    expect(metrics.events[DATABASE_ATTEMPTS_EVENT]).toBe(3);
   });
 
   it('does not resend a non-idempotent write whose outcome is unknown', async () => {

@@ -9,6 +9,9 @@ import { isDatabaseError } from './isDatabaseError';
 import { isAmbiguousWriteError, retryIdempotent, retryNotApplied } from './retryClassification';
 import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
 
+/** Event counted once per database attempt (every try of every repository operation). */
+export const DATABASE_ATTEMPTS_EVENT = 'database_attempts';
+
 export interface OperationOptions<T> {
   /**
    * Reads and writes that give the same result when repeated. Others are resent only when the
@@ -125,7 +128,7 @@ export class OperationRunner {
     const name = this.#name('transaction');
     const started = performance.now();
     try {
-      const value = await executeWithRetry(fn, undefined, { ...this.#writeOptions, operationName: name, maxRetries }, this.#metrics);
+      const value = await executeWithRetry(this.#counted(fn), undefined, { ...this.#writeOptions, operationName: name, maxRetries }, this.#metrics);
       this.#done(name, started, true);
       return value;
     } catch (error) {
@@ -158,7 +161,20 @@ export class OperationRunner {
   }
 
   #attempt<T>(name: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
-    return executeWithRetry(fn, undefined, this.#optionsFor(name, idempotent), this.#metrics);
+    return executeWithRetry(this.#counted(fn), undefined, this.#optionsFor(name, idempotent), this.#metrics);
+  }
+
+  /**
+   * Every call of `fn` is one attempt on the database: counted as the `database_attempts` event,
+   * so attempts per request can be read from the server's own metrics (none while a breaker is open).
+   */
+  #counted<T>(fn: () => Promise<T>): () => Promise<T> {
+    const metrics = this.#metrics;
+    if (!metrics) return fn;
+    return () => {
+      metrics.incrementEvent(DATABASE_ATTEMPTS_EVENT);
+      return fn();
+    };
   }
 
   // One frozen options object per operation: building one per call cost more than the retry
