@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -158,6 +158,32 @@ export class LocalPostgres {
     if (!this.#running) return;
     await this.#exec('pg_ctl', ['stop', '-D', this.dataDir, '-m', 'immediate', '-w']);
     this.#running = false;
+  }
+
+  /**
+   * SIGKILL of the postmaster (a crash without any shutdown): resolves once the server no longer
+   * accepts connections and its backends are gone, so `start()` can bring it back.
+   */
+  async kill(): Promise<void> {
+    if (!this.#running) return;
+    const pidFile = join(this.dataDir, 'postmaster.pid');
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+    this.#running = false;
+    // Orphaned backends notice the postmaster's death and exit; until they have, the shared
+    // memory is still in use and a restart would be refused.
+    await waitFor(async () => {
+      const alive = [pid, ...children].filter((p) => {
+        try {
+          process.kill(p, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (alive.length) throw new Error(`still running: ${alive.join(', ')}`);
+    }, 15_000, `Postgres on port ${this.port} to go away`);
   }
 
   /** Stops the server and removes its data directory. */

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { migrate } from '@libs/database';
+import { freePort, LocalPostgres } from '@tools/test-harness';
+import { ChildServer } from '../bench/auth/childServer';
+import { seedUsers, type BenchUser } from '../bench/auth/seed';
+
+const DATABASE = 'chaos';
+
+/** How a scenario takes Postgres down. */
+export type PostgresKill = 'SIGKILL' | 'immediate';
+
+/**
+ * One Postgres of the runner's own (embedded binaries, loopback), a migrated database, users
+ * signed up through stock Better-Auth, and the two servers under test started on demand: ours
+ * (the app's main.ts, as deployed) and stock Better-Auth with pool error listeners ("guarded
+ * stock": without them it exits on the first dropped connection).
+ */
+export class ChaosEnvironment {
+  readonly secret = randomBytes(32).toString('base64url');
+  readonly running = new Set<ChildServer>();
+  users: BenchUser[] = [];
+
+  private constructor(
+    readonly pg: LocalPostgres,
+    readonly url: string,
+  ) {}
+
+  static async create(userCount: number): Promise<ChaosEnvironment> {
+    const pg = await LocalPostgres.create();
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    await admin.end();
+    const url = new URL(pg.url);
+    url.pathname = `/${DATABASE}`;
+    await migrate(url.toString());
+    const env = new ChaosEnvironment(pg, url.toString());
+    const stock = await env.startStock();
+    env.users = await seedUsers(stock.url, userCount, 4);
+    await env.stop(stock);
+    return env;
+  }
+
+  async startOurs(extra: Record<string, string> = {}, ready: { httpPath: string } = { httpPath: '/health/live' }): Promise<ChildServer> {
+    const server = await ChildServer.start({
+      name: 'ours',
+      script: 'apps/auth-service/src/main.ts',
+      port: await freePort(),
+      env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
+      ready,
+      startTimeoutMs: 60_000,
+    });
+    this.running.add(server);
+    return server;
+  }
+
+  async startStock(): Promise<ChildServer> {
+    const server = await ChildServer.start({ name: 'stock', script: 'tools/bench/auth/stockServer.ts', port: await freePort(), env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret } });
+    this.running.add(server);
+    return server;
+  }
+
+  async stop(server: ChildServer): Promise<void> {
+    await server.stop().catch(() => undefined);
+    this.running.delete(server);
+  }
+
+  async killPostgres(how: PostgresKill): Promise<void> {
+    if (how === 'SIGKILL') await this.pg.kill();
+    else await this.pg.stop();
+  }
+
+  async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async destroy(): Promise<void> {
+    for (const server of [...this.running]) await this.stop(server);
+    await this.pg.destroy();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * `npm run chaos [-- scenario …]`: fault scenarios against our server and stock Better-Auth
+ * (with pool error listeners) on a Postgres of the runner's own, loopback only, every run
+ * bounded in time. Prints a table and writes bench/results/chaos.json.
+ * Scenarios: postgres-kill, start-while-down, acknowledged-writes (default: all).
+ */
+import { writeReport } from '../bench/report';
+import { ChaosEnvironment } from './environment';
+import { chaosReport } from './report';
+import { runAcknowledgedWrites, type AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
+import { runPostgresKill, type PostgresKillRun } from './scenarios/postgresKill';
+import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhileDown';
+
+const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = asked.filter((a) => !SCENARIOS.includes(a as Scenario));
+  if (unknown.length) {
+    console.error(`unknown scenario(s) ${unknown.join(', ')}; available: ${SCENARIOS.join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const wanted = new Set<Scenario>(asked.length ? (asked as Scenario[]) : SCENARIOS);
+  console.log('chaos: starting Postgres (embedded binaries), migrating, seeding users through stock Better-Auth …');
+  const env = await ChaosEnvironment.create(40);
+  const onSignal = () => void env.destroy().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  const kills: PostgresKillRun[] = [];
+  const starts: StartWhileDownRun[] = [];
+  const writes: AcknowledgedWritesRun[] = [];
+  try {
+    if (wanted.has('postgres-kill')) {
+      for (const kill of ['SIGKILL', 'immediate'] as const) {
+        for (const server of ['ours', 'stock'] as const) {
+          console.log(`postgres-kill: ${server}, Postgres ${kill} at 5 s, back at 15 s, open-model load for 20 s …`);
+          kills.push(await runPostgresKill(env, server, kill));
+        }
+      }
+    }
+    if (wanted.has('start-while-down')) {
+      for (const server of ['ours', 'stock'] as const) {
+        console.log(`start-while-down: ${server} started with Postgres down, Postgres up 10 s later …`);
+        starts.push(await runStartWhileDown(env, server));
+      }
+    }
+    if (wanted.has('acknowledged-writes')) {
+      for (const server of ['ours', 'stock'] as const) {
+        console.log(`acknowledged-writes: ${server}, writes at a fixed rate across a kill and restart …`);
+        writes.push(await runAcknowledgedWrites(env, server));
+      }
+    }
+    const report = chaosReport(kills, starts, writes);
+    writeReport('chaos', report.metrics, report.rows);
+  } finally {
+    process.off('SIGINT', onSignal);
+    await env.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

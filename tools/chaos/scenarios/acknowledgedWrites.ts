@@ -1,0 +1,97 @@
+import { jsonPostHeaders } from '../../bench/auth/seed';
+import type { ChaosEnvironment } from '../environment';
+import { openLoad, type LoadTarget } from '../openLoad';
+import { RATES } from '../targets';
+
+export const ACK_TIMELINE = { killMs: 4_000, restartMs: 10_000, durationMs: 16_000 } as const;
+
+/** A Jepsen-style set check of one kind of write. */
+export interface WriteSetCheck {
+  attempted: number;
+  acknowledged: number;
+  /** Acknowledged but not in the database afterwards: must be 0. */
+  lost: string[];
+  /** Present more than once: must be 0. */
+  duplicated: string[];
+  /** Not acknowledged (an error or no answer) yet present: the client cannot know; listed. */
+  ambiguous: string[];
+  /** Answers by status. */
+  statuses: Record<string, number>;
+}
+
+export interface AcknowledgedWritesRun {
+  server: 'ours' | 'stock';
+  signUps: WriteSetCheck;
+  /** Ours only: API keys created through /api/auth/api-key/create. */
+  keyCreations: WriteSetCheck | null;
+}
+
+function check(attempted: string[], acknowledged: Set<string>, present: Map<string, number>, statuses: Record<string, number>): WriteSetCheck {
+  return {
+    attempted: attempted.length,
+    acknowledged: acknowledged.size,
+    lost: [...acknowledged].filter((id) => !present.has(id)),
+    duplicated: [...present].filter(([, n]) => n > 1).map(([id]) => id),
+    ambiguous: attempted.filter((id) => !acknowledged.has(id) && present.has(id)),
+    statuses,
+  };
+}
+
+function recorder(name: string, rate: number, request: (i: number) => { url: string; init: RequestInit }, idOf: (i: number) => string) {
+  const attempted: string[] = [];
+  const acknowledged = new Set<string>();
+  const statuses: Record<string, number> = {};
+  const target: LoadTarget = {
+    name,
+    rate,
+    request: (i) => {
+      attempted.push(idOf(i));
+      return request(i);
+    },
+    onAnswer: (i, response) => {
+      const key = String(response?.status ?? 0);
+      statuses[key] = (statuses[key] ?? 0) + 1;
+      if (response?.status === 200 || response?.status === 201) acknowledged.add(idOf(i));
+    },
+  };
+  return { target, attempted, acknowledged, statuses };
+}
+
+/**
+ * Scenario 3: sign-ups (and, on ours, API-key creations) at a fixed rate across a Postgres kill
+ * and restart; afterwards every acknowledged write must be there exactly once, and the writes
+ * whose fate the client could not know are listed.
+ */
+export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours' | 'stock'): Promise<AcknowledgedWritesRun> {
+  const process = server === 'ours' ? await env.startOurs() : await env.startStock();
+  const run = `${server}-${Date.now()}`;
+  try {
+    const email = (i: number) => `ack-${run}-${i}@chaos.local`;
+    const signUps = recorder('sign-up', RATES.signUp, (i) => ({ url: `${process.url}/api/auth/sign-up/email`, init: { method: 'POST', headers: jsonPostHeaders(process.url), body: JSON.stringify({ email: email(i), password: 'chaos password 123', name: `ack ${i}` }) } }), email);
+    const keyName = (i: number) => `ack-${run}-${i}`;
+    const owner = env.users[1];
+    const keys =
+      server === 'ours'
+        ? recorder('key-create', RATES.keyCreate, (i) => ({ url: `${process.url}/api/auth/api-key/create`, init: { method: 'POST', headers: { ...jsonPostHeaders(process.url), authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ name: keyName(i) }) } }), keyName)
+        : null;
+    const { killMs, restartMs, durationMs } = ACK_TIMELINE;
+    await openLoad([signUps.target, ...(keys ? [keys.target] : [])], {
+      durationMs,
+      actions: [
+        { atMs: killMs, label: 'kill', run: () => env.killPostgres('immediate') },
+        { atMs: restartMs, label: 'restart', run: () => env.pg.start() },
+      ],
+    });
+    const users = await env.query<{ email: string; n: string }>('SELECT "email", count(*) AS n FROM "User" WHERE "email" = ANY($1) GROUP BY "email"', [signUps.attempted]);
+    const signUpCheck = check(signUps.attempted, signUps.acknowledged, new Map(users.map((r) => [r.email, Number(r.n)])), signUps.statuses);
+    let keyCheck: WriteSetCheck | null = null;
+    if (keys) {
+      const rows = await env.query<{ name: string; n: string }>('SELECT "name", count(*) AS n FROM "ApiKey" WHERE "name" = ANY($1) GROUP BY "name"', [keys.attempted]);
+      keyCheck = check(keys.attempted, keys.acknowledged, new Map(rows.map((r) => [r.name, Number(r.n)])), keys.statuses);
+    }
+    return { server, signUps: signUpCheck, keyCreations: keyCheck };
+  } finally {
+    if (!env.pg.running) await env.pg.start();
+    await env.stop(process);
+  }
+}
