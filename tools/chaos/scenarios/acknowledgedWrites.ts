@@ -2,8 +2,9 @@ import { jsonPostHeaders } from '../../bench/auth/seed';
 import type { ChaosEnvironment } from '../environment';
 import { openLoad, type LoadTarget } from '../openLoad';
 import { RATES } from '../targets';
+import type { Timeline } from './postgresKill';
 
-export const ACK_TIMELINE = { killMs: 4_000, restartMs: 10_000, durationMs: 16_000 } as const;
+export const ACK_TIMELINE: Timeline = { killMs: 4_000, restartMs: 10_000, durationMs: 16_000 };
 
 /** A Jepsen-style set check of one kind of write. */
 export interface WriteSetCheck {
@@ -62,7 +63,7 @@ function recorder(name: string, rate: number, request: (i: number) => { url: str
  * and restart; afterwards every acknowledged write must be there exactly once, and the writes
  * whose fate the client could not know are listed.
  */
-export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours' | 'stock'): Promise<AcknowledgedWritesRun> {
+export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours' | 'stock', timeline: Timeline = ACK_TIMELINE): Promise<AcknowledgedWritesRun> {
   const process = server === 'ours' ? await env.startOurs() : await env.startStock();
   const run = `${server}-${Date.now()}`;
   try {
@@ -74,7 +75,7 @@ export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours
       server === 'ours'
         ? recorder('key-create', RATES.keyCreate, (i) => ({ url: `${process.url}/api/auth/api-key/create`, init: { method: 'POST', headers: { ...jsonPostHeaders(process.url), authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ name: keyName(i) }) } }), keyName)
         : null;
-    const { killMs, restartMs, durationMs } = ACK_TIMELINE;
+    const { killMs, restartMs, durationMs } = timeline;
     await openLoad([signUps.target, ...(keys ? [keys.target] : [])], {
       durationMs,
       actions: [

@@ -6,7 +6,13 @@ import { openLoad, type LoadTarget } from '../openLoad';
 import { createKeys, getSessionTarget, keyVerifyTarget, signInTarget } from '../targets';
 
 /** The timeline of one run: load from 0, Postgres down at `killMs`, back at `restartMs`. */
-export const POSTGRES_KILL_TIMELINE = { killMs: 5_000, restartMs: 15_000, durationMs: 20_000 } as const;
+export interface Timeline {
+  killMs: number;
+  restartMs: number;
+  durationMs: number;
+}
+
+export const POSTGRES_KILL_TIMELINE: Timeline = { killMs: 5_000, restartMs: 15_000, durationMs: 20_000 };
 
 export interface PostgresKillRun {
   server: 'ours' | 'stock';
@@ -34,8 +40,8 @@ async function attempts(server: ChildServer): Promise<number | null> {
  * first 503 + Retry-After, p99 while down, slow or hanging requests, time until every answer is
  * 200 again; and database attempts per request during the outage, counted by the server.
  */
-export async function runPostgresKill(env: ChaosEnvironment, server: 'ours' | 'stock', kill: PostgresKill): Promise<PostgresKillRun> {
-  const { killMs, restartMs, durationMs } = POSTGRES_KILL_TIMELINE;
+export async function runPostgresKill(env: ChaosEnvironment, server: 'ours' | 'stock', kill: PostgresKill, timeline: Timeline = POSTGRES_KILL_TIMELINE): Promise<PostgresKillRun> {
+  const { killMs, restartMs, durationMs } = timeline;
   const process = server === 'ours' ? await env.startOurs() : await env.startStock();
   try {
     const users = env.users;

@@ -1,0 +1,37 @@
+import { ChaosEnvironment } from './environment';
+import { runAcknowledgedWrites } from './scenarios/acknowledgedWrites';
+import { runPostgresKill } from './scenarios/postgresKill';
+
+/**
+ * The short versions of the chaos scenarios, in `npm test`: semantic assertions only (what the
+ * server answered, what was kept); the timed figures come from `npm run chaos`.
+ */
+describe('chaos, short: our server across a Postgres crash', () => {
+  let env: ChaosEnvironment;
+  beforeAll(async () => {
+    env = await ChaosEnvironment.create(6);
+  }, 120_000);
+  afterAll(async () => {
+    await env?.destroy();
+  });
+
+  it('answers an outage with 503 (never 401 or another 5xx), costs at most one attempt per request while down, survives and serves again', async () => {
+    const run = await runPostgresKill(env, 'ours', 'SIGKILL', { killMs: 1_500, restartMs: 5_000, durationMs: 8_000 });
+    expect(run.survived).toBe(true);
+    for (const [target, figures] of Object.entries(run.targets)) {
+      expect({ target, wrong: figures.wrongAnswers }).toEqual({ target, wrong: 0 });
+      // Every target answers 200 again after the restart (the breaker closes once Postgres is back).
+      expect({ target, recovered: figures.recoveryMs !== null }).toEqual({ target, recovered: true });
+    }
+    expect(run.targets['sign-in'].duringOutage['503']).toBeGreaterThan(0);
+    expect(run.attemptsPerRequest).not.toBeNull();
+    expect(run.attemptsPerRequest!).toBeLessThanOrEqual(1.1);
+  }, 120_000);
+
+  it('loses and duplicates no acknowledged sign-up or key across a crash', async () => {
+    const run = await runAcknowledgedWrites(env, 'ours', { killMs: 1_500, restartMs: 4_000, durationMs: 6_000 });
+    expect(run.signUps.acknowledged).toBeGreaterThan(0);
+    expect({ lost: run.signUps.lost, duplicated: run.signUps.duplicated }).toEqual({ lost: [], duplicated: [] });
+    expect({ lost: run.keyCreations!.lost, duplicated: run.keyCreations!.duplicated }).toEqual({ lost: [], duplicated: [] });
+  }, 120_000);
+});
