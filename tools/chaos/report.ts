@@ -1,6 +1,7 @@
 import { ratio, round } from '../bench/auth/stats';
 import type { AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
 import type { PostgresKillRun } from './scenarios/postgresKill';
+import type { RedisOutageRun } from './scenarios/redisOutage';
 import type { StartWhileDownRun } from './scenarios/startWhileDown';
 
 /** The slowest recovery of a run's targets (null when one never settled). */
@@ -27,8 +28,8 @@ function killRows(runs: PostgresKillRun[]) {
 }
 
 /** Metrics (raw runs, headline figures, ours ÷ stock ratios) and table rows of a chaos run. */
-export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[]) {
-  const metrics: Record<string, unknown> = { postgresKill: kills, startWhileDown: starts, acknowledgedWrites: writes };
+export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = []) {
+  const metrics: Record<string, unknown> = { postgresKill: kills, startWhileDown: starts, acknowledgedWrites: writes, redisOutage: redis };
   for (const kill of ['SIGKILL', 'immediate'] as const) {
     const ours = kills.find((r) => r.server === 'ours' && r.kill === kill);
     const stock = kills.find((r) => r.server === 'stock' && r.kill === kill);
@@ -59,6 +60,14 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
     metrics[`acknowledged_lost_${w.server}`] = w.signUps.lost.length + (w.keyCreations?.lost.length ?? 0);
     metrics[`acknowledged_duplicated_${w.server}`] = w.signUps.duplicated.length + (w.keyCreations?.duplicated.length ?? 0);
     metrics[`signups_acknowledged_${w.server}`] = w.signUps.acknowledged;
+  }
+  for (const r of redis) {
+    for (const [target, f] of Object.entries(r.targets)) {
+      rows.push({ scenario: `redis-${r.fault}`, server: 'ours ×2', target, 'answers while down': `failed ${f.failedWhileDown}`, 'p99 while down ms': f.p99DownMs, 'p99 down/up': f.p99_down_vs_up_ratio, 'stale after return ms': r.staleAfterReturnMs ?? 'never refused' });
+      metrics[`redis_${r.fault}_${target}_p99_down_vs_up_ratio`] = f.p99_down_vs_up_ratio;
+    }
+    metrics[`redis_${r.fault}_failed_requests`] = Object.values(r.targets).reduce((n, f) => n + f.failedWhileDown, 0);
+    metrics[`redis_${r.fault}_stale_after_return_ms`] = r.staleAfterReturnMs;
   }
   const oursStart = starts.find((s) => s.server === 'ours');
   if (oursStart) {

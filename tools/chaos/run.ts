@@ -2,16 +2,17 @@
  * `npm run chaos [-- scenario …]`: fault scenarios against our server and stock Better-Auth
  * (with pool error listeners) on a Postgres of the runner's own, loopback only, every run
  * bounded in time. Prints a table and writes bench/results/chaos.json.
- * Scenarios: postgres-kill, start-while-down, acknowledged-writes (default: all).
+ * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage (default: all).
  */
 import { writeReport } from '../bench/report';
 import { ChaosEnvironment } from './environment';
 import { chaosReport } from './report';
 import { runAcknowledgedWrites, type AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
 import { runPostgresKill, type PostgresKillRun } from './scenarios/postgresKill';
+import { runRedisOutage, type RedisOutageRun } from './scenarios/redisOutage';
 import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhileDown';
 
-const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes'] as const;
+const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const kills: PostgresKillRun[] = [];
   const starts: StartWhileDownRun[] = [];
   const writes: AcknowledgedWritesRun[] = [];
+  const redis: RedisOutageRun[] = [];
   try {
     if (wanted.has('postgres-kill')) {
       for (const kill of ['SIGKILL', 'immediate'] as const) {
@@ -51,7 +53,13 @@ async function main(): Promise<void> {
         writes.push(await runAcknowledgedWrites(env, server));
       }
     }
-    const report = chaosReport(kills, starts, writes);
+    if (wanted.has('redis-outage')) {
+      for (const fault of ['kill', 'freeze'] as const) {
+        console.log(`redis-outage: two instances, Redis ${fault === 'kill' ? 'killed (SIGKILL)' : 'frozen (SIGSTOP)'} at 5 s, back at 12 s; a ban on A while it is down …`);
+        redis.push(await runRedisOutage(env, fault));
+      }
+    }
+    const report = chaosReport(kills, starts, writes, redis);
     writeReport('chaos', report.metrics, report.rows);
   } finally {
     process.off('SIGINT', onSignal);

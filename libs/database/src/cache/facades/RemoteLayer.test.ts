@@ -59,6 +59,22 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
     expect(await b.mget(['revoked', 'banned', 'renamed'])).toEqual([undefined, undefined, undefined]);
   });
 
+  it('replays on a timer even when this instance makes no further cache call (everything served from L1)', async () => {
+    const { state, executor } = switchableExecutor();
+    const cache = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: new FakeMetrics(), retry: { circuitBreakerResetMs: 50, breakerKey: `idle-${prefix}` } }, executor);
+    open.push(cache);
+    await cache.ready();
+    const { cache: b } = await instance();
+    await b.set('banned', 'active');
+    state.down = true;
+    await cache.delete('banned');
+    expect(cache.pendingInvalidations).toBe(1);
+    state.down = false;
+    // No call on `cache` at all from here on (a frozen Redis gives no reconnect either).
+    await eventually(() => cache.pendingInvalidations === 0, 5_000, 10);
+    expect(await b.get('banned')).toBeUndefined();
+  });
+
   it('retries a failed replay on a timer, without waiting for the next cache call', async () => {
     const { state, executor } = switchableExecutor();
     const metrics = new FakeMetrics();

@@ -249,9 +249,14 @@ export class RemoteLayer {
       this.#overflowed = true;
       this.#pending = [];
       this.#metrics?.incrementEvent('cache.l2.pending_overflow');
+      this.#retryReplayLater();
       return;
     }
     this.#pending.push(what);
+    // Replay without waiting for the next cache call: an instance serving everything from L1
+    // makes none, and its peers would keep invalidated entries until then (a frozen Redis
+    // answers nothing and never reconnects, so 'ready' does not come either).
+    this.#retryReplayLater();
   }
 
   readonly #onReady = (): void => {

@@ -1,0 +1,95 @@
+import { startDedicatedRedis } from '@tools/test-harness';
+import type { BenchUser } from '../../bench/auth/seed';
+import { jsonPostHeaders } from '../../bench/auth/seed';
+import { percentile, ratio, round } from '../../bench/auth/stats';
+import type { ChaosEnvironment } from '../environment';
+import { openLoad, type LoadTarget, type Sample } from '../openLoad';
+import { createKeys, getSessionTarget, keyVerifyTarget, signInTarget } from '../targets';
+import type { Timeline } from './postgresKill';
+
+/** SIGKILL: Redis refuses; SIGSTOP: Redis hangs (connections open, nothing answered). */
+export type RedisFault = 'kill' | 'freeze';
+
+export const REDIS_TIMELINE: Timeline = { killMs: 5_000, restartMs: 12_000, durationMs: 18_000 };
+
+export interface RedisOutageRun {
+  fault: RedisFault;
+  /** Per endpoint: answers other than 200 while Redis was down (must be 0), and p99 down ÷ up. */
+  targets: Record<string, { failedWhileDown: number; p99UpMs: number | null; p99DownMs: number | null; p99_down_vs_up_ratio: number | null }>;
+  /**
+   * A user banned on instance A while Redis was down, whose session instance B had cached: how
+   * long after Redis came back B still answered the session (ms; 0 = never stale; null = B never
+   * refused within the deadline).
+   */
+  staleAfterReturnMs: number | null;
+}
+
+const window = (samples: Sample[], target: string, from: number, to: number) => samples.filter((s) => s.target === target && s.sentMs >= from && s.sentMs < to);
+
+async function sessionOf(baseUrl: string, user: BenchUser): Promise<{ user: { id: string } } | null> {
+  const res = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } });
+  return (await res.json()) as { user: { id: string } } | null;
+}
+
+/**
+ * Scenario 4: Redis killed (SIGKILL) or frozen (SIGSTOP) under load on two instances that share
+ * it; requests must keep succeeding (L1 + Postgres), and a ban made on A while Redis was down must
+ * reach B once Redis is back (B drops what it may have missed).
+ */
+export async function runRedisOutage(env: ChaosEnvironment, fault: RedisFault, timeline: Timeline = REDIS_TIMELINE): Promise<RedisOutageRun> {
+  const redis = await startDedicatedRedis();
+  const redisPid = redis.pid ?? 0;
+  const admin = env.users[0];
+  const extra = { REDIS_URL: redis.url, BOOTSTRAP_ADMIN_EMAIL: admin.email };
+  const a = await env.startOurs(extra);
+  const b = await env.startOurs(extra);
+  try {
+    // A victim of its own per fault (a ban ends its sessions for good).
+    const victim = env.users[fault === 'kill' ? 1 : 2];
+    const users = env.users.slice(3);
+    const targets: LoadTarget[] = [getSessionTarget(a.url, users), signInTarget(b.url, users), keyVerifyTarget(b.url, await createKeys(a.url, users, 10))];
+    // The admin role is assigned in the background at start: wait until the admin route answers.
+    for (let i = 0; i < 100 && (await fetch(`${a.url}/api/admin/users/stats`, { headers: { authorization: `Bearer ${admin.token}` } })).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    const victimSession = await sessionOf(b.url, victim);
+    if (!victimSession) throw new Error('the victim has no session on B before the fault');
+    let staleAfterReturnMs: number | null = null;
+    const down = async () => {
+      if (fault === 'kill') await redis.stop();
+      else process.kill(redisPid, 'SIGSTOP');
+      const ban = await fetch(`${a.url}/api/admin/users/status`, {
+        method: 'POST',
+        headers: { ...jsonPostHeaders(a.url), authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ userIds: [victimSession.user.id], status: 'BANNED', reason: 'chaos' }),
+      });
+      if (ban.status !== 200) throw new Error(`ban during the Redis outage answered ${ban.status}`);
+    };
+    const back = async () => {
+      if (fault === 'kill') await redis.start();
+      else process.kill(redisPid, 'SIGCONT');
+      const started = performance.now();
+      while (performance.now() - started < 10_000) {
+        if (!(await sessionOf(b.url, victim))) {
+          staleAfterReturnMs = round(performance.now() - started, 0);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const { killMs, restartMs, durationMs } = timeline;
+    const result = await openLoad(targets, { durationMs, actions: [{ atMs: killMs, label: 'down', run: down }, { atMs: restartMs, label: 'back', run: back }] });
+    const figures: RedisOutageRun['targets'] = {};
+    for (const t of targets) {
+      const up = window(result.samples, t.name, 0, killMs).map((s) => s.ms);
+      const during = window(result.samples, t.name, killMs, restartMs);
+      const p99UpMs = percentile(up, 99);
+      const p99DownMs = percentile(during.map((s) => s.ms), 99);
+      figures[t.name] = { failedWhileDown: during.filter((s) => s.status !== 200).length, p99UpMs: round(p99UpMs, 1), p99DownMs: round(p99DownMs, 1), p99_down_vs_up_ratio: round(ratio(p99DownMs, p99UpMs), 2) };
+    }
+    return { fault, targets: figures, staleAfterReturnMs };
+  } finally {
+    if (redis.running && fault === 'freeze') process.kill(redisPid, 'SIGCONT');
+    await env.stop(a);
+    await env.stop(b);
+    await redis.stop();
+  }
+}
