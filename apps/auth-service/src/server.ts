@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
-import { listCircuitBreakers } from '@libs/utils';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
@@ -66,7 +65,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
       },
       cache: async () => ({ healthy: !context.cache.degraded, required: false, mode: context.cache.mode }),
     },
-    breakers: () => listCircuitBreakers(),
+    breakers: () => context.resilience.breakers.list(),
     draining: options.draining,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeRedisWithRetry } from '@libs/utils';
+import { executeRedisWithRetry, type ResilienceRegistry } from '@libs/utils';
 import { MemoryWindow, type RateLimitDecision, type WindowLimit } from './MemoryWindow';
 import type { PluginLogger } from './logger';
 
@@ -17,6 +17,8 @@ export interface RateLimiterOptions {
   breakerKey?: string;
   /** How long an open breaker keeps Redis out before a trial call. @default 5_000 */
   breakerResetMs?: number;
+  /** Where the Redis breaker lives (the app context's own). @default the process default */
+  registry?: ResilienceRegistry;
   /** @default undefined */
   metrics?: IMetricsCollector;
   /** @default silent */
@@ -50,6 +52,7 @@ export class RateLimiter {
   readonly #options: Settings;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: PluginLogger | undefined;
+  readonly #registry: ResilienceRegistry | undefined;
   #degraded = false;
   #connecting: Promise<void> | undefined;
 
@@ -64,6 +67,7 @@ export class RateLimiter {
     this.#memory = new MemoryWindow(this.#options.memoryMaxKeys);
     this.#metrics = options.metrics;
     this.#logger = options.logger;
+    this.#registry = options.registry;
     if (typeof options.redis === 'string') {
       // Fail fast while disconnected: the memory window takes over instead of queueing.
       // lazyConnect: an app context that never checks a key never opens the connection.
@@ -92,7 +96,7 @@ export class RateLimiter {
         (r) => r.eval(HIT_SCRIPT, 1, `${this.#options.prefix}${key}`, String(limit.windowMs)) as Promise<[number, number]>,
         undefined,
         // INCR is not idempotent: a timed-out attempt may have counted, so no retry.
-        { operationName: 'ratelimit_hit', breakerKey: this.#options.breakerKey, circuitBreakerResetMs: this.#options.breakerResetMs, maxRetries: 0, attemptTimeoutMs: this.#options.redisTimeoutMs },
+        { operationName: 'ratelimit_hit', breakerKey: this.#options.breakerKey, circuitBreakerResetMs: this.#options.breakerResetMs, maxRetries: 0, attemptTimeoutMs: this.#options.redisTimeoutMs, registry: this.#registry },
         this.#metrics,
       );
       this.#recovered();
