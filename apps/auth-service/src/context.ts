@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
-import { createDatabaseClient } from '@libs/database';
+import { createDatabaseClient, redactUrl } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
@@ -17,6 +17,7 @@ import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
 import { createPluginServices, type PluginServices } from './plugins/services';
 import { AuthDataLayer } from './data/AuthDataLayer';
+import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 
@@ -49,11 +50,14 @@ export interface AppContext {
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
   const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
-  const db = await createDatabaseClient({
-    url: config.DATABASE_URL,
+  // Never waits for Postgres: the server starts (live, not ready) and serves once it answers.
+  const db = new DeferredDatabaseClient({
+    open: () => createDatabaseClient({ url: config.DATABASE_URL, logger, embedded: { dataDir: join(config.DATA_DIR, 'postgres') } }),
+    redactedUrl: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'embedded',
+    embedded: !config.DATABASE_URL,
     logger,
-    embedded: { dataDir: join(config.DATA_DIR, 'postgres') },
   });
+  await db.firstAttempt;
   logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
   const resilience = new ResilienceRegistry();
   const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger, retry: { registry: resilience } });
