@@ -1,4 +1,4 @@
-import type { LocalPostgres } from '@tools/test-harness';
+import { waitFor, type LocalPostgres } from '@tools/test-harness';
 import { startAppOnDedicatedPostgres, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
@@ -53,4 +53,42 @@ describe('database outage', () => {
     expect(status).toBe(200);
     console.log(`recovered: sign-in 200 ${Math.round(performance.now() - restarted)} ms after Postgres restarted`);
   });
+
+  it('a sign-up in flight when Postgres dies gets 503 + Retry-After (never a 4xx), and leaves no half-created user', async () => {
+    const email = `inflight-${Date.now()}@example.com`;
+    const body = JSON.stringify({ email, password: 'a long enough password', name: 'I' });
+    const users = t.context.repositories.users;
+    // Fault injection, not a fake: the real insert runs, on a Postgres stopped just before it
+    // (inside the sign-up transaction, after Better-Auth's own checks have passed).
+    const prototype = Object.getPrototypeOf(users) as { create: (...args: unknown[]) => Promise<unknown> };
+    const create = prototype.create;
+    let stopped = false;
+    const spy = jest.spyOn(prototype, 'create').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      if (!stopped) {
+        stopped = true;
+        await pg.stop();
+      }
+      return create.apply(this, args);
+    });
+    let res: Response;
+    try {
+      res = await fetch(`${t.url}/api/auth/sign-up/email`, { method: 'POST', headers: json, body, signal: AbortSignal.timeout(20_000) });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(stopped).toBe(true);
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
+
+    await pg.start();
+    await waitFor(async () => {
+      if ((await fetch(`${t.url}/health/ready`)).status !== 200) throw new Error('not ready');
+    }, 30_000, 'readiness after restart');
+    // Neither the user nor its account landed: the same sign-up succeeds and yields one user.
+    expect(await users.findByEmail(email)).toBeNull();
+    expect((await fetch(`${t.url}/api/auth/sign-up/email`, { method: 'POST', headers: json, body })).status).toBe(200);
+    const signIn = await fetch(`${t.url}/api/auth/sign-in/email`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: 'a long enough password' }) });
+    expect(signIn.status).toBe(200);
+  }, 60_000);
 });
