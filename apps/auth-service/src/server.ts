@@ -4,6 +4,7 @@ import underPressure from '@fastify/under-pressure';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
+import { OutageLog, registerOutageLog } from './http/outageLog';
 import { registerPluginRoutes } from './plugins/routes';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
@@ -56,6 +57,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
+  const openBreakers = () => context.resilience.breakers.list().filter((b) => b.state === 'open' || b.state === 'isolated').map((b) => b.key);
+  registerOutageLog(app, new OutageLog(app.log, openBreakers));
   registerMetricsRoute(app, { registry: context.registry, metrics: context.metrics });
   registerHealthRoutes(app, {
     checks: {
