@@ -4,6 +4,7 @@ import underPressure from '@fastify/under-pressure';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
+import { registerBoundedJsonParser } from './http/jsonDepth';
 import { OutageLog, registerOutageLog } from './http/outageLog';
 import { registerPluginRoutes } from './plugins/routes';
 import { registerAdminRoutes } from './routes/admin';
@@ -38,6 +39,7 @@ export function createFastify(config: AppConfig, options: { stream?: NodeJS.Writ
     trustProxy: false,
   });
   registerErrorHandling(app);
+  registerBoundedJsonParser(app);
   return app;
 }
 
