@@ -102,11 +102,12 @@ export class RateLimiter {
   async hit(key: string, limit: WindowLimit): Promise<RateLimitDecision> {
     const limiters = this.#limitersFor(limit);
     let res: RateLimiterRes | undefined;
-    if (limiters.redis) {
+    const client = this.#redis;
+    if (limiters.redis && client) {
       const redis = limiters.redis;
       const marker: CallMarker = {};
       try {
-        if (this.#redis!.status === 'wait') await (this.#connecting ??= this.#redis!.connect().catch(() => undefined));
+        if (client.status === 'wait') await (this.#connecting ??= client.connect().catch(() => undefined));
         await this.#breaker().policy.execute(async () => {
           res = await settled(redis.consume(key, 1, marker as Record<string, unknown>));
           if (marker.viaInsurance) throw FELL_BACK; // counted, in memory: a failure for the breaker
