@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
-import { createDatabaseClient } from '@libs/database';
+import { createDatabaseClient, redactUrl } from '@libs/database';
+import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
@@ -16,6 +17,7 @@ import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
 import { createPluginServices, type PluginServices } from './plugins/services';
 import { AuthDataLayer } from './data/AuthDataLayer';
+import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 
@@ -26,6 +28,8 @@ export interface AppContext {
   config: AppConfig;
   db: DatabaseClient;
   registry: Registry;
+  /** This context's breakers, retry budgets and connection states: never shared with another context. */
+  resilience: ResilienceRegistry;
   metrics: MetricsCollector;
   cache: ResilientCacheService;
   repositories: Repositories;
@@ -46,24 +50,28 @@ export interface AppContext {
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
   const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
-  const db = await createDatabaseClient({
-    url: config.DATABASE_URL,
+  // Never waits for Postgres: the server starts (live, not ready) and serves once it answers.
+  const db = new DeferredDatabaseClient({
+    open: () => createDatabaseClient({ url: config.DATABASE_URL, logger, embedded: { dataDir: join(config.DATA_DIR, 'postgres') } }),
+    redactedUrl: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'embedded',
+    embedded: !config.DATABASE_URL,
     logger,
-    embedded: { dataDir: join(config.DATA_DIR, 'postgres') },
   });
+  await db.firstAttempt;
   logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
-  const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger });
+  const resilience = new ResilienceRegistry();
+  const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger, retry: { registry: resilience } });
   logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
 
-  const deps: RepositoryDependencies = { db, metrics, cache, logger };
+  const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience };
   const repositories = createRepositories(deps);
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
-  const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger });
+  const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
-  const dataLayer = new AuthDataLayer(repositories, metrics, logger, access);
+  const dataLayer = new AuthDataLayer(repositories, metrics, logger, access, resilience);
   const pluginServices = createPluginServices({
     repositories,
     rateLimiter,
@@ -89,6 +97,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     config,
     db,
     registry,
+    resilience,
     metrics,
     cache,
     repositories,
@@ -104,6 +113,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
       { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },
       { name: 'database', close: () => db.disconnect() },
+      { name: 'resilience', close: async () => resilience.close() },
     ],
   };
 }

@@ -6,15 +6,24 @@ describe('graceful shutdown', () => {
     const app = Fastify();
     const order: string[] = [];
     let release!: () => void;
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
     app.get('/slow', async () => {
-      await new Promise<void>((r) => (release = r));
+      const released = new Promise<void>((r) => (release = r));
+      arrived();
+      await released;
       order.push('request finished');
       return { ok: true };
+    });
+    // The request is let go once shutdown has begun (Fastify's close is under way), not after a delay.
+    app.addHook('preClose', (done) => {
+      release();
+      done();
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const port = (app.server.address() as { port: number }).port;
     const inflight = fetch(`http://127.0.0.1:${port}/slow`).then((r) => r.json());
-    await new Promise((r) => setTimeout(r, 50));
+    await requestArrived;
 
     const exits: number[] = [];
     const lifecycle = gracefulShutdown(
@@ -28,7 +37,6 @@ describe('graceful shutdown', () => {
     const first = lifecycle.shutdown('SIGTERM');
     const second = lifecycle.shutdown('SIGTERM');
     expect(lifecycle.draining).toBe(true);
-    setTimeout(() => release(), 50);
     await Promise.all([first, second]);
     expect(await inflight).toEqual({ ok: true });
     expect(order).toEqual(['request finished', 'usage flushed', 'pool closed']);

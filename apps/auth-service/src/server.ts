@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
-import { listCircuitBreakers } from '@libs/utils';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
+import { registerBoundedJsonParser } from './http/jsonDepth';
+import { OutageLog, registerOutageLog } from './http/outageLog';
 import { registerPluginRoutes } from './plugins/routes';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
@@ -38,6 +39,7 @@ export function createFastify(config: AppConfig, options: { stream?: NodeJS.Writ
     trustProxy: false,
   });
   registerErrorHandling(app);
+  registerBoundedJsonParser(app);
   return app;
 }
 
@@ -57,6 +59,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
+  const openBreakers = () => context.resilience.breakers.list().filter((b) => b.state === 'open' || b.state === 'isolated').map((b) => b.key);
+  registerOutageLog(app, new OutageLog(app.log, openBreakers));
   registerMetricsRoute(app, { registry: context.registry, metrics: context.metrics });
   registerHealthRoutes(app, {
     checks: {
@@ -66,7 +70,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
       },
       cache: async () => ({ healthy: !context.cache.degraded, required: false, mode: context.cache.mode }),
     },
-    breakers: () => listCircuitBreakers(),
+    breakers: () => context.resilience.breakers.list(),
     draining: options.draining,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });

@@ -1,7 +1,7 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
 import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserStatus } from '@libs/database/models';
 import { type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
-import { executeWithRetry } from '@libs/utils/src/executeWithRetry';
+import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditActor } from '../access/Principal';
 import type { Repositories } from '../repositories';
@@ -39,12 +39,15 @@ export class AuthDataLayer {
   readonly #metrics: IMetricsCollector;
   readonly #logger: FastifyBaseLogger;
   readonly #sessions: SessionSource | undefined;
+  readonly #resilience: ResilienceRegistry | undefined;
 
-  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger, sessions?: SessionSource) {
+  /** @param resilience where the breaker of the critical path lives (the app context's own); @default the process default */
+  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger, sessions?: SessionSource, resilience?: ResilienceRegistry) {
     this.#repos = repositories;
     this.#metrics = metrics;
     this.#logger = logger;
     this.#sessions = sessions;
+    this.#resilience = resilience;
   }
 
   /** Standard repository read (cached by email). */
@@ -72,7 +75,7 @@ export class AuthDataLayer {
     return executeWithRetry(
       () => this.#repos.apiKeys.validate(plainKey, requiredScopes),
       (error, attempt) => this.#logger.warn({ op: 'apiKey.validate', attempt, code: (error as { code?: string })?.code }, 'api key validation failed; retrying'),
-      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10 },
+      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, registry: this.#resilience },
       this.#metrics,
     );
   }

@@ -14,7 +14,9 @@ export function toWebRequest(request: FastifyRequest, baseUrl: string): Request 
   const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== undefined && request.body !== null;
   let body: string | undefined;
   if (hasBody) {
-    body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+    // A JSON body that is itself a string ("") is still JSON: serialise it, or Better-Auth gets the bare text.
+    const isJson = /\bjson\b/i.test(request.headers['content-type'] ?? '');
+    body = typeof request.body === 'string' && !isJson ? request.body : JSON.stringify(request.body);
     headers.delete('content-length');
   }
   return new Request(new URL(request.url, baseUrl), { method, headers, body });

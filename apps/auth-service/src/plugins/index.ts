@@ -7,6 +7,5 @@ export * from './roles/error-codes';
 export * from './roles/index';
 export * from './routes';
 export * from './services';
-export * from './shared/MemoryWindow';
 export * from './shared/RateLimiter';
 export * from '../access/fastifyGuards';

@@ -25,6 +25,17 @@ function apiErrorResponse(error: ApiErrorLike): Response {
   return toResponse(error, merged ? { headers: merged } : undefined);
 }
 
+/**
+ * Whether Better-Auth's answer stands although a database call of this request failed with an
+ * outage. Better-Auth turns failed calls into answers of its own — 500, 401 "invalid
+ * credentials", 422 FAILED_TO_CREATE_USER, a 200 with no session, a sign-out that deleted
+ * nothing — so any answer is the outage in disguise and becomes 503 + Retry-After. The one
+ * exception is a rate-limit refusal (429, with its own Retry-After), which holds whatever the
+ * database does. Input errors (400) are raised before any database call, so they never meet a
+ * recorded outage and stay 400.
+ */
+const answersDespiteOutage = (status: number): boolean => status === 429;
+
 export interface BetterAuthRouteDependencies {
   auth: Auth;
   baseURL: string;
@@ -32,7 +43,7 @@ export interface BetterAuthRouteDependencies {
 
 /**
  * Answers one request with Better-Auth's Fetch handler. Better-Auth turns a failed database call
- * into a 500 or, on some paths, into "no session". Two things make an outage answer 503 +
+ * into a 500, a 4xx or "no session". Two things make an outage answer 503 +
  * Retry-After instead: the auth instance is built with `onAPIError.throw` (errors reach this
  * function with their cause), and the adapter reports every repository outage to the request's
  * `outageScope`, which catches the ones Better-Auth wrapped or swallowed. Also the fallback of
@@ -48,7 +59,7 @@ export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyRepl
       response = apiErrorResponse(error);
     }
     const outage = outageScope.current();
-    if (outage && (response.status >= 500 || response.status === 401)) throw outage;
+    if (outage && !answersDespiteOutage(response.status)) throw outage;
     return sendWebResponse(reply, await normalizeTooManyRequests(response));
   });
 }

@@ -1,3 +1,4 @@
+import { waitFor } from '@tools/test-harness';
 import { startTestApp, type TestApp } from '../testing/testApp';
 import { askBoth, signedInUser, type SignedInUser } from './sessionFixtures';
 import { createHmac } from 'node:crypto';
@@ -135,13 +136,11 @@ describe('GET /api/auth/get-session: the lean route answers exactly what Better-
     const logLines = t.logs.length;
     const res = await fetch(`${t.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } });
     expect(res.status).toBe(200);
-    let touched = false;
-    for (let i = 0; i < 50 && !touched; i++) {
+    // The stamp is written off the request path: wait for it with a deadline.
+    await waitFor(async () => {
       const row = await t.context.repositories.sessions.findById(before.id);
-      touched = row!.lastAccessedAt.getTime() > Date.now() - 60_000;
-      if (!touched) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(touched).toBe(true);
+      if (!(row!.lastAccessedAt.getTime() > Date.now() - 60_000)) throw new Error('not stamped yet');
+    }, 10_000, 'the last-access stamp');
     expect(t.logs.slice(logLines).filter((l) => l.includes('/get-session'))).toEqual([]);
   });
 });

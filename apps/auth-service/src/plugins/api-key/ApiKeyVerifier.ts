@@ -1,7 +1,7 @@
 import { apiKeyGrant, type ApiKey, type User } from '@libs/database/models';
 import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
-import type { WindowLimit } from '../shared/MemoryWindow';
+import type { WindowLimit } from '../shared/RateLimiter';
 import { API_KEY_ERROR_CODES } from './error-codes';
 
 /** Who a valid key speaks for, and what it may do. */

@@ -1,5 +1,5 @@
 import { createAuthClient } from 'better-auth/client';
-import type { TestDatabase } from '@tools/test-harness';
+import { waitFor, type TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
 import { postJson, signUp, WriteCounter, type SignedUpUser } from '../testing/users';
 import { apiKeyClient } from './client';
@@ -153,8 +153,17 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
     const viaHeader = await fetch(`${a.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
     expect(viaHeader.status).toBe(429);
     expect(viaHeader.headers.get('retry-after')).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect((await verify(a, key)).status).toBe(200);
+    // The window lives in Redis (its clock, shared by both instances): wait for it to end with a
+    // deadline instead of a fixed sleep; every answer until then is the same 429.
+    const meanwhile = new Set<number>();
+    await waitFor(async () => {
+      const { status } = await verify(a, key);
+      if (status !== 200) {
+        meanwhile.add(status);
+        throw new Error('still limited');
+      }
+    }, 15_000, 'the key limit window to end');
+    expect([...meanwhile].filter((status) => status !== 429)).toEqual([]);
   });
 
   it('answers wrong, malformed, truncated, over-long and missing keys with the same 401 and no exception', async () => {
@@ -217,7 +226,9 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
     const view = ((await list.json()) as { apiKeys: Array<{ id: string; status: string }> }).apiKeys.find((k) => k.id === id);
     expect(view?.status).toBe('EXPIRED');
     // The verifier's background sweep marks the row itself.
-    for (let i = 0; i < 50 && (await a.context.repositories.apiKeys.findById(id))?.status !== 'EXPIRED'; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => {
+      if ((await a.context.repositories.apiKeys.findById(id))?.status !== 'EXPIRED') throw new Error('not expired yet');
+    }, 10_000, 'the key to be marked EXPIRED');
     expect((await a.context.repositories.apiKeys.findById(id))?.status).toBe('EXPIRED');
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { harnessRedisUrl, startDedicatedRedis, type LocalRedis } from '@tools/test-harness';
+import { harnessRedisUrl, startDedicatedRedis, waitFor, type LocalRedis } from '@tools/test-harness';
 import { RateLimiter } from './RateLimiter';
 
 const limit = { max: 3, windowMs: 60_000 };
@@ -32,11 +32,16 @@ describe('RateLimiter', () => {
   it('opens a new window once the old one expires in Redis', async () => {
     const limiter = new RateLimiter({ redis: harnessRedisUrl() });
     const key = `k-${randomUUID()}`;
-    const short = { max: 1, windowMs: 200 };
+    const short = { max: 1, windowMs: 1_000 }; // the shortest window: Redis expiries are whole seconds
     expect((await limiter.hit(key, short)).allowed).toBe(true);
-    expect((await limiter.hit(key, short)).allowed).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await limiter.hit(key, short)).allowed).toBe(true);
+    const refused = await limiter.hit(key, short);
+    expect(refused.allowed).toBe(false);
+    expect(refused.resetInMs).toBeLessThanOrEqual(1_000);
+    // Redis's clock decides: wait (with a deadline) until the window is over, never a fixed sleep.
+    await waitFor(async () => {
+      if (!(await limiter.hit(key, short)).allowed) throw new Error('still limited');
+    }, 10_000, 'a new window');
+    expect(limiter.mode).toBe('redis');
     await limiter.close();
   });
 
@@ -63,13 +68,27 @@ describe('RateLimiter', () => {
       expect(limiter.mode).toBe('memory');
       expect(warnings).toHaveLength(1);
       await redis.start();
-      let back = false;
-      for (let i = 0; i < 100 && !back; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        await limiter.hit(`probe-${i}`, limit);
-        back = limiter.mode === 'redis';
+      let probe = 0;
+      await waitFor(async () => {
+        await limiter.hit(`probe-${probe++}`, limit);
+        if (limiter.mode !== 'redis') throw new Error('still in memory');
+      }, 15_000, 'the limiter back on Redis');
+      await limiter.close();
+    }, 20_000);
+
+    it('keeps limiting in memory while Redis is frozen (SIGSTOP), each hit bounded by the timeout, never open', async () => {
+      const limiter = new RateLimiter({ redis: redis.url, breakerKey: `ratelimit-test-${randomUUID()}`, redisTimeoutMs: 100 });
+      const key = `frozen-${randomUUID()}`;
+      expect((await limiter.hit(key, limit)).allowed).toBe(true);
+      process.kill(redis.pid!, 'SIGSTOP');
+      try {
+        const during = [];
+        for (let i = 0; i < 5; i += 1) during.push((await limiter.hit(key, limit)).allowed);
+        expect(during).toEqual([true, true, true, false, false]);
+        expect(limiter.mode).toBe('memory');
+      } finally {
+        process.kill(redis.pid!, 'SIGCONT');
       }
-      expect(back).toBe(true);
       await limiter.close();
     }, 20_000);
   });

@@ -1,74 +1,91 @@
 import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeRedisWithRetry } from '@libs/utils';
-import { MemoryWindow, type RateLimitDecision, type WindowLimit } from './MemoryWindow';
+import { defaultResilienceRegistry, type ResilienceRegistry } from '@libs/utils';
 import type { PluginLogger } from './logger';
+
+/** What a rate limiter answers for one hit. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Hits counted in the current window, this one included. */
+  count: number;
+  limit: number;
+  /** Milliseconds until the window resets (Retry-After when refused). */
+  resetInMs: number;
+}
+
+export interface WindowLimit {
+  /** Hits allowed per window. */
+  max: number;
+  /** Window length; counted in whole seconds (rounded up), as Redis expiries are. */
+  windowMs: number;
+}
 
 export interface RateLimiterOptions {
   /** Redis URL or client; without it counters live in memory (per instance). @default undefined */
   redis?: string | Redis;
   /** Prefix of the Redis keys. @default 'ratelimit:' */
   prefix?: string;
-  /** Keys tracked in memory (LRU beyond that). @default 100_000 */
-  memoryMaxKeys?: number;
-  /** Timeout of one Redis call before falling back to memory. @default 250 */
+  /** Timeout of one Redis call before the hit is counted in memory instead. @default 250 */
   redisTimeoutMs?: number;
-  /** Circuit breaker shared by limiters with the same key (open: straight to memory). @default 'ratelimit' */
+  /** Circuit breaker over Redis (open: hits go straight to memory, no timeout to wait out). @default 'ratelimit' */
   breakerKey?: string;
-  /** How long an open breaker keeps Redis out before a trial call. @default 5_000 */
+  /** How long an open breaker keeps Redis out before trial calls. @default 5_000 */
   breakerResetMs?: number;
+  /** Where the breaker lives (the app context's own). @default the process default */
+  registry?: ResilienceRegistry;
   /** @default undefined */
   metrics?: IMetricsCollector;
   /** @default silent */
   logger?: PluginLogger;
 }
 
-export const DEFAULT_RATE_LIMITER_OPTIONS = { prefix: 'ratelimit:', memoryMaxKeys: 100_000, redisTimeoutMs: 250, breakerKey: 'ratelimit', breakerResetMs: 5_000 } as const;
+export const DEFAULT_RATE_LIMITER_OPTIONS = { prefix: 'ratelimit:', redisTimeoutMs: 250, breakerKey: 'ratelimit', breakerResetMs: 5_000 } as const;
 
-type Settings = { -readonly [K in keyof typeof DEFAULT_RATE_LIMITER_OPTIONS]: (typeof DEFAULT_RATE_LIMITER_OPTIONS)[K] extends string ? string : number };
+/** Set on the options of a call that rate-limiter-flexible handed to the insurance limiter. */
+interface CallMarker {
+  viaInsurance?: boolean;
+}
 
-// INCR and PEXPIRE in one atomic step: a counter can never be left without an expiry
-// (which would lock the key out for good), and the PTTL read is the Retry-After.
-const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}`;
+/** The memory limiter, also RateLimiterRedis's insurance: marks the calls that fell back to it. */
+class MemoryInsurance extends RateLimiterMemory {
+  override consume(key: string | number, points?: number, options?: CallMarker & { [key: string]: unknown }): Promise<RateLimiterRes> {
+    if (options) options.viaInsurance = true;
+    return super.consume(key, points, options);
+  }
+}
+
+interface Limiters {
+  memory: MemoryInsurance;
+  redis: RateLimiterRedis | undefined;
+}
+
+const FELL_BACK = new Error('rate limiter: Redis failed, counted in memory');
 
 /**
- * Fixed-window rate limiter: counted in Redis when configured (shared by every instance),
- * in memory otherwise. When Redis fails the hit is counted in memory instead — never
- * fail-open (no limit at all) and never fail the request because Redis is down.
+ * Fixed-window rate limiter on rate-limiter-flexible: `RateLimiterRedis` (shared by every
+ * instance) with a `RateLimiterMemory` as its insurance, so a failing Redis call is counted in
+ * memory — never fail-open, never an error. A circuit breaker over Redis sends hits straight
+ * to memory while Redis keeps failing (a frozen Redis would otherwise cost each hit the timeout).
  */
 export class RateLimiter {
-  readonly #memory: MemoryWindow;
   readonly #redis: Redis | undefined;
   readonly #ownsRedis: boolean;
-  readonly #options: Settings;
-  readonly #metrics: IMetricsCollector | undefined;
-  readonly #logger: PluginLogger | undefined;
+  readonly #prefix: string;
+  readonly #options: RateLimiterOptions;
+  readonly #limiters = new Map<string, Limiters>();
   #degraded = false;
   #connecting: Promise<void> | undefined;
 
   constructor(options: RateLimiterOptions = {}) {
-    this.#options = {
-      prefix: options.prefix ?? DEFAULT_RATE_LIMITER_OPTIONS.prefix,
-      memoryMaxKeys: options.memoryMaxKeys ?? DEFAULT_RATE_LIMITER_OPTIONS.memoryMaxKeys,
-      redisTimeoutMs: options.redisTimeoutMs ?? DEFAULT_RATE_LIMITER_OPTIONS.redisTimeoutMs,
-      breakerKey: options.breakerKey ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerKey,
-      breakerResetMs: options.breakerResetMs ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerResetMs,
-    };
-    this.#memory = new MemoryWindow(this.#options.memoryMaxKeys);
-    this.#metrics = options.metrics;
-    this.#logger = options.logger;
+    this.#options = options;
+    this.#prefix = (options.prefix ?? DEFAULT_RATE_LIMITER_OPTIONS.prefix).replace(/:$/, '');
+    const timeout = options.redisTimeoutMs ?? DEFAULT_RATE_LIMITER_OPTIONS.redisTimeoutMs;
     if (typeof options.redis === 'string') {
-      // Fail fast while disconnected: the memory window takes over instead of queueing.
-      // lazyConnect: an app context that never checks a key never opens the connection.
-      this.#redis = new Redis(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
-      this.#redis.on('error', () => undefined); // surfaced per call below; an unhandled 'error' would crash
+      // Fail fast while disconnected (the insurance takes over instead of queueing); lazyConnect:
+      // an app context that never checks a key never opens the connection.
+      this.#redis = new Redis(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeout, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
+      this.#redis.on('error', () => undefined); // surfaced per call (insurance); an unhandled 'error' would crash
       this.#ownsRedis = true;
     } else {
       this.#redis = options.redis;
@@ -83,24 +100,25 @@ export class RateLimiter {
 
   /** Counts one hit on `key` and says whether it is within `limit`. Never throws. */
   async hit(key: string, limit: WindowLimit): Promise<RateLimitDecision> {
-    const redis = this.#redis;
-    if (!redis) return this.#memory.hit(key, limit);
-    try {
-      if (redis.status === 'wait') await (this.#connecting ??= redis.connect());
-      const [count, ttl] = await executeRedisWithRetry(
-        redis,
-        (r) => r.eval(HIT_SCRIPT, 1, `${this.#options.prefix}${key}`, String(limit.windowMs)) as Promise<[number, number]>,
-        undefined,
-        // INCR is not idempotent: a timed-out attempt may have counted, so no retry.
-        { operationName: 'ratelimit_hit', breakerKey: this.#options.breakerKey, circuitBreakerResetMs: this.#options.breakerResetMs, maxRetries: 0, attemptTimeoutMs: this.#options.redisTimeoutMs },
-        this.#metrics,
-      );
-      this.#recovered();
-      return { allowed: count <= limit.max, count, limit: limit.max, resetInMs: Math.max(0, ttl) };
-    } catch (error) {
-      this.#fellBack(error);
-      return this.#memory.hit(key, limit);
+    const limiters = this.#limitersFor(limit);
+    let res: RateLimiterRes | undefined;
+    const client = this.#redis;
+    if (limiters.redis && client) {
+      const redis = limiters.redis;
+      const marker: CallMarker = {};
+      try {
+        if (client.status === 'wait') await (this.#connecting ??= client.connect().catch(() => undefined));
+        await this.#breaker().policy.execute(async () => {
+          res = await settled(redis.consume(key, 1, marker as Record<string, unknown>));
+          if (marker.viaInsurance) throw FELL_BACK; // counted, in memory: a failure for the breaker
+        });
+        this.#recovered();
+      } catch (error) {
+        this.#fellBack(error);
+      }
     }
+    res ??= await settled(limiters.memory.consume(key, 1));
+    return { allowed: res.consumedPoints <= limit.max, count: res.consumedPoints, limit: limit.max, resetInMs: Math.max(0, res.msBeforeNext) };
   }
 
   async close(): Promise<void> {
@@ -109,17 +127,44 @@ export class RateLimiter {
     await this.#redis.quit().catch(() => this.#redis?.disconnect());
   }
 
+  // One limiter pair per (max, window): rate-limiter-flexible fixes both at construction.
+  #limitersFor(limit: WindowLimit): Limiters {
+    const duration = Math.max(1, Math.ceil(limit.windowMs / 1_000));
+    const id = `${limit.max}/${duration}`;
+    let limiters = this.#limiters.get(id);
+    if (limiters === undefined) {
+      const memory = new MemoryInsurance({ points: limit.max, duration, keyPrefix: this.#prefix });
+      const redis = this.#redis ? new RateLimiterRedis({ storeClient: this.#redis, points: limit.max, duration, keyPrefix: this.#prefix, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : undefined;
+      limiters = { memory, redis };
+      this.#limiters.set(id, limiters);
+    }
+    return limiters;
+  }
+
+  #breaker() {
+    const registry = this.#options.registry ?? defaultResilienceRegistry;
+    return registry.breakers.get(this.#options.breakerKey ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerKey, { resetMs: this.#options.breakerResetMs ?? DEFAULT_RATE_LIMITER_OPTIONS.breakerResetMs });
+  }
+
   #fellBack(error: unknown): void {
-    this.#metrics?.incrementEvent('ratelimit.redis_fallback');
+    this.#options.metrics?.incrementEvent('ratelimit.redis_fallback');
     if (this.#degraded) return;
     this.#degraded = true;
-    const code = (error as { code?: string } | null)?.code ?? (error as Error | null)?.name ?? 'UNKNOWN';
-    this.#logger?.warn({ component: 'rate-limiter', code }, 'rate limiter: Redis unreachable, counting in memory');
+    const code = error === FELL_BACK ? 'REDIS_FAILED' : ((error as { code?: string } | null)?.code ?? (error as Error | null)?.name ?? 'UNKNOWN');
+    this.#options.logger?.warn({ component: 'rate-limiter', code }, 'rate limiter: Redis unreachable, counting in memory');
   }
 
   #recovered(): void {
     if (!this.#degraded) return;
     this.#degraded = false;
-    this.#logger?.info({ component: 'rate-limiter' }, 'rate limiter: Redis back, counting in Redis');
+    this.#options.logger?.info({ component: 'rate-limiter' }, 'rate limiter: Redis back, counting in Redis');
   }
+}
+
+/** rate-limiter-flexible rejects a refused hit with its `RateLimiterRes`: both are answers. */
+function settled(consumed: Promise<RateLimiterRes>): Promise<RateLimiterRes> {
+  return consumed.catch((reason: unknown) => {
+    if (reason instanceof RateLimiterRes) return reason;
+    throw reason;
+  });
 }

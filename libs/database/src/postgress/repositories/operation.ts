@@ -215,7 +215,9 @@ export class OperationRunner {
   #fail(name: string, started: number, error: unknown, ambiguous: boolean): RepositoryError {
     const mapped = toRepositoryError(error, name, { ambiguous: ambiguous && isAmbiguousWriteError(error) });
     this.#done(name, started, false);
-    const level = mapped.code === 'NOT_FOUND' || mapped.code === 'VALIDATION' || mapped.code === 'UNIQUE_VIOLATION' ? 'debug' : 'error';
+    // CIRCUIT_OPEN is every call while a breaker is open: the breaker logs its opening and
+    // closing once; logging each refused call would flood the log for the whole outage.
+    const level = mapped.code === 'NOT_FOUND' || mapped.code === 'VALIDATION' || mapped.code === 'UNIQUE_VIOLATION' || mapped.code === 'CIRCUIT_OPEN' ? 'debug' : 'error';
     this.#logger[level]?.({ op: name, code: mapped.code, ambiguous: mapped.ambiguous || undefined }, 'repository operation failed');
     return mapped;
   }
