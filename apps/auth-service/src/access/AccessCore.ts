@@ -100,12 +100,11 @@ export class AccessCore {
     return this.decideUser(user).ok ? user : null;
   }
 
-  /** Whether a session may still be used, whatever its `expiresAt`: within its absolute lifetime. */
-  withinLifetime(session: { createdAt: Date }): boolean {
-    return session.createdAt.getTime() + this.#absoluteMs > this.now();
-  }
-
-  /** A refreshed expiry, never past the session's absolute lifetime. */
+  /**
+   * A session's expiry, never past its absolute lifetime. Every session write through the adapter
+   * goes through this (creation and each refresh), so `expiresAt` alone enforces the lifetime and
+   * Better-Auth's own expiry check and the lean route agree.
+   */
   capExpiry(session: { createdAt: Date }, expiresAt: Date): Date {
     const limit = session.createdAt.getTime() + this.#absoluteMs;
     return expiresAt.getTime() > limit ? new Date(limit) : expiresAt;
@@ -114,7 +113,7 @@ export class AccessCore {
   /** The live session of a token and its user, when that user may act; null otherwise. */
   async sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null> {
     const session = await this.#deps.sessions.findActiveByToken(token);
-    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now() || !this.withinLifetime(session)) return null;
+    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now()) return null;
     const user = await this.actingUser(session.userId);
     return user ? { session, user } : null;
   }

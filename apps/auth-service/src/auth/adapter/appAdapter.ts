@@ -7,7 +7,7 @@ import { userRows } from './userRows';
 type AdapterModels = Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications'>;
 
 /** Better-Auth model name → the repository view it works through. */
-function adapterRepositories(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'withinLifetime' | 'capExpiry'>): AdapterRepositories {
+function adapterRepositories(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): AdapterRepositories {
   return {
     user: userRows(repositories.users),
     userSession: sessionRows(repositories.sessions, repositories.users, access),
@@ -20,7 +20,7 @@ function adapterRepositories(repositories: AdapterModels, access: Pick<AccessCor
  * The repositories and the transaction runner the app's Better-Auth adapter is built from — one
  * place, so the app and Better-Auth's own adapter suites (`conformance/`) test the same thing.
  */
-export function appAdapterOptions(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'withinLifetime' | 'capExpiry'>): Required<Pick<RepositoryAdapterOptions, 'repositories' | 'transaction'>> {
+export function appAdapterOptions(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): Required<Pick<RepositoryAdapterOptions, 'repositories' | 'transaction'>> {
   return {
     repositories: adapterRepositories(repositories, access),
     // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.

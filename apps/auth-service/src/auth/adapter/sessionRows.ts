@@ -14,14 +14,11 @@ const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where)
  * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
  *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
  */
-export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser' | 'withinLifetime' | 'capExpiry'>): AdapterRepository {
-  // The user is read through `users` (the transaction's, inside one), the decisions are the core's.
-  // Expiry is Better-Auth's to check (it ends expired rows itself); the absolute lifetime is ours.
-  const userCanUse = async (row: Row | null): Promise<boolean> => {
-    if (!row) return false;
-    if (row['createdAt'] instanceof Date && !access.withinLifetime({ createdAt: row['createdAt'] })) return false;
-    return access.decideUser(await users.findById(String(row['userId']))).ok;
-  };
+export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): AdapterRepository {
+  // The user is read through `users` (the transaction's, inside one), the decision is the core's.
+  // Expiry is Better-Auth's to check (it ends expired rows itself). The absolute lifetime holds
+  // because no write through here sets an expiry past it (create and update are capped).
+  const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.decideUser(await users.findById(String(row['userId']))).ok : false);
   const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);
   const endAll = async (where: Row): Promise<number> => {
     const rows = await sessions.findMany({ where: activeOnly(where), select: { id: true } });
@@ -38,12 +35,15 @@ export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepos
       // found too: Better-Auth checks expiry itself, then ends the row by token.
       const token = where && Object.keys(where).length === 1 ? (where['token'] as { equals?: unknown } | undefined)?.equals : undefined;
       if (typeof token === 'string' && !select) return guard(await sessions.findByToken(token));
-      const row = (await sessions.findFirst({ where: activeOnly(where), select: select && { ...select, userId: true, createdAt: true } })) as Row | null;
+      const row = (await sessions.findFirst({ where: activeOnly(where), select: select && { ...select, userId: true } })) as Row | null;
       return guard(row);
     },
     findMany: (options) => sessions.findMany({ ...options, where: activeOnly(options.where) }),
     count: (where) => sessions.count(activeOnly(where) as never),
-    create: (data) => sessions.create(data as never),
+    create: (data) => {
+      const createdAt = data['createdAt'] instanceof Date ? data['createdAt'] : new Date(access.now());
+      return sessions.create((data['expiresAt'] instanceof Date ? { ...data, expiresAt: access.capExpiry({ createdAt }, data['expiresAt']) } : data) as never);
+    },
     update: async (id, data) => {
       // A refresh never extends a session past its absolute lifetime.
       if (data['expiresAt'] instanceof Date) {

@@ -54,6 +54,16 @@ describe('UserRepository', () => {
     expect(await users.findByEmail('later@example.com')).not.toBeNull();
   });
 
+  it('a status change drops the cached row by email too (a ban is seen through findByEmail at once)', async () => {
+    const user = await users.create({ email: 'by-email@example.com' });
+    expect((await users.findByEmail('by-email@example.com'))?.status).toBe('ACTIVE');
+    await users.batchUpdateStatus([user.id], 'BANNED', 'mod', { banExpiresAt: new Date(Date.now() - 1) });
+    expect((await users.findByEmail('by-email@example.com'))?.status).toBe('BANNED');
+    expect(await users.liftLapsedBan(user.id)).toBe(true);
+    expect((await users.findByEmail('by-email@example.com'))?.status).toBe('ACTIVE');
+    expect(await users.liftLapsedBan(user.id)).toBe(false);
+  });
+
   it('updates roles with expiry and appends the audit log atomically', async () => {
     const user = await users.create({ email: 'role@example.com' });
     const expiresAt = new Date(Date.now() + 60_000);

@@ -139,9 +139,9 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     const entry = JSON.stringify({ action: parsed === UserStatus.DELETED ? 'SOFT_DELETED' : 'STATUS_CHANGED', at: at.toISOString(), by: updatedBy, ...viaKey(options.apiKeyId), to: parsed, ...(reason ? { reason } : {}) });
     const banned = parsed === UserStatus.BANNED;
     const deleted = parsed === UserStatus.DELETED;
-    const count = await this.executeOperation(
+    const changed = await this.executeOperation(
       'batchUpdateStatus',
-      () => this.client.$executeRaw`
+      () => this.client.$queryRaw<Array<{ email: string }>>`
         UPDATE "User" SET "status" = ${parsed}::"UserStatus", "updatedBy" = ${updatedBy}, "updatedAt" = ${at},
           "bannedAt" = CASE WHEN ${banned} THEN ${at}::timestamp(3) ELSE NULL END,
           "banReason" = CASE WHEN ${banned} THEN ${reason ?? null} ELSE NULL END,
@@ -149,10 +149,11 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
           "isDeleted" = ${deleted}, "deletedAt" = CASE WHEN ${deleted} THEN ${at}::timestamp(3) ELSE NULL END,
           "deletedBy" = CASE WHEN ${deleted} THEN ${updatedBy} ELSE NULL END,
           "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb || jsonb_build_object('from', "status"))
-        WHERE "id" = ANY(${userIds}) AND NOT "isDeleted" AND "status" <> ${parsed}::"UserStatus"`,
+        WHERE "id" = ANY(${userIds}) AND NOT "isDeleted" AND "status" <> ${parsed}::"UserStatus"
+        RETURNING "email"`,
     );
-    await this.afterWrite(() => this.#invalidateIds(userIds));
-    return count;
+    await this.afterWrite(() => this.#invalidateIds(userIds, changed.map((r) => r.email)));
+    return changed.length;
   }
 
   /**
@@ -162,15 +163,16 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
    */
   async liftLapsedBan(userId: string, now = new Date()): Promise<boolean> {
     const entry = JSON.stringify({ action: 'BAN_LAPSED', at: now.toISOString(), by: 'system', from: 'BANNED', to: 'ACTIVE' });
-    const count = await this.executeOperation(
+    const lifted = await this.executeOperation(
       'liftLapsedBan',
-      () => this.client.$executeRaw`
+      () => this.client.$queryRaw<Array<{ email: string }>>`
         UPDATE "User" SET "status" = 'ACTIVE', "bannedAt" = NULL, "banReason" = NULL, "banExpiresAt" = NULL,
           "updatedBy" = 'system', "updatedAt" = ${now}, "auditLog" = "auditLog" || jsonb_build_array(${entry}::jsonb)
-        WHERE "id" = ${userId} AND NOT "isDeleted" AND "status" = 'BANNED' AND "banExpiresAt" IS NOT NULL AND "banExpiresAt" <= ${now}`,
+        WHERE "id" = ${userId} AND NOT "isDeleted" AND "status" = 'BANNED' AND "banExpiresAt" IS NOT NULL AND "banExpiresAt" <= ${now}
+        RETURNING "email"`,
     );
-    if (count > 0) await this.afterWrite(() => this.#invalidateIds([userId]));
-    return count > 0;
+    if (lifted.length > 0) await this.afterWrite(() => this.#invalidateIds([userId], lifted.map((r) => r.email)));
+    return lifted.length > 0;
   }
 
   /** Hides the user from finders and marks it DELETED; NOT_FOUND when absent or already deleted. */
@@ -231,10 +233,11 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return user;
   }
 
-  async #invalidateIds(ids: string[]): Promise<void> {
+  /** Drops the cached rows of `ids` (by id, by tag, and by the emails the write returned). */
+  async #invalidateIds(ids: string[], emails: string[] = []): Promise<void> {
     const cache = this.deps.cache;
     if (!cache) return;
-    await cache.delete(...ids.map(userCacheKeys.byId));
+    await cache.delete(...ids.map(userCacheKeys.byId), ...emails.map(userCacheKeys.byEmail));
     await cache.invalidateTags(ids.map(userCacheKeys.tag));
   }
 }
