@@ -18,6 +18,7 @@ import { createPluginServices, type PluginServices } from './plugins/services';
 import { AuthDataLayer } from './data/AuthDataLayer';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
+import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
 
 export type { Repositories } from './repositories';
 
@@ -37,6 +38,8 @@ export interface AppContext {
   pluginServices: PluginServices;
   /** Who is calling and what they may do: the one place that decides. */
   access: AccessCore;
+  /** The upstream IdP (OIDC_ISSUER), when configured. */
+  upstream: UpstreamOidc | undefined;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -71,6 +74,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
   const adapter = appAdapterOptions(repositories, access);
+  const upstream = upstreamOidcOf(config, secret);
   const auth = createAuth({
     rateLimiter,
     background,
@@ -82,6 +86,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     cache,
     pluginServices,
     access,
+    upstream,
     adapterRepositories: adapter.repositories,
     transaction: adapter.transaction,
   });
@@ -98,6 +103,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     dataLayer,
     pluginServices,
     access,
+    upstream,
     closers: [
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
