@@ -19,6 +19,7 @@ import { AuthDataLayer } from './data/AuthDataLayer';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
+import { createRealtime, type Realtime } from './ws/createRealtime';
 
 export type { Repositories } from './repositories';
 
@@ -40,6 +41,8 @@ export interface AppContext {
   access: AccessCore;
   /** The upstream IdP (OIDC_ISSUER), when configured. */
   upstream: UpstreamOidc | undefined;
+  /** `/ws`: live sockets, upstream refresh, revocation watch. */
+  realtime: Realtime;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -90,6 +93,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     adapterRepositories: adapter.repositories,
     transaction: adapter.transaction,
   });
+  const realtime = createRealtime({ config, access, repositories, cache, metrics, logger, upstream });
   return {
     config,
     db,
@@ -104,7 +108,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     pluginServices,
     access,
     upstream,
+    realtime,
     closers: [
+      { name: 'realtime', close: () => realtime.close() },
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },

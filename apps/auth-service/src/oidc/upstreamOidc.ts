@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { ISessionRepository } from '@libs/database/postgress/repositories';
 import type { AppConfig } from '../config';
+import { IdpDiscovery } from './discovery';
 import { derivedTokenKey, parseTokenKey, TokenCipher } from './tokenCipher';
 
 /** The configured upstream IdP: client settings and the cipher for its tokens at rest. */
@@ -15,15 +16,19 @@ export interface UpstreamOidc {
   clientId: string;
   clientSecret: string;
   cipher: TokenCipher;
+  /** Discovery document and JWKS, fetched on first use. */
+  discovery: IdpDiscovery;
 }
 
 /** The upstream IdP of the configuration, or undefined when OIDC_ISSUER is unset. */
 export function upstreamOidcOf(config: AppConfig, secret: string): UpstreamOidc | undefined {
   if (!config.OIDC_ISSUER || !config.OIDC_CLIENT_ID || !config.OIDC_CLIENT_SECRET) return undefined;
   const current = config.UPSTREAM_TOKEN_KEY ? parseTokenKey(config.UPSTREAM_TOKEN_KEY) : derivedTokenKey(secret);
+  const issuer = config.OIDC_ISSUER.replace(/\/$/, '');
   return {
     providerId: config.OIDC_PROVIDER_ID,
-    issuer: config.OIDC_ISSUER.replace(/\/$/, ''),
+    issuer,
+    discovery: new IdpDiscovery(issuer),
     clientId: config.OIDC_CLIENT_ID,
     clientSecret: config.OIDC_CLIENT_SECRET,
     cipher: new TokenCipher(current, config.UPSTREAM_TOKEN_PREVIOUS_KEYS.map(parseTokenKey)),
