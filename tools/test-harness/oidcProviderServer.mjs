@@ -46,6 +46,11 @@ const provider = new Provider(issuer, {
   // Every refresh rotates the refresh token; reusing a rotated one revokes the grant (as Keycloak's
   // "revoke refresh token" realm setting does).
   rotateRefreshToken: true,
+  // The app listens on loopback, which the provider's SSRF guard refuses: the harness lifts it.
+  fetch: (url, options) => {
+    delete options.dispatcher;
+    return globalThis.fetch(url, options);
+  },
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   findAccount: async (_ctx, id) => ({

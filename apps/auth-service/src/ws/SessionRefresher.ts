@@ -1,9 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { UserSession } from '@libs/database/models';
-import type { ISessionRepository, IUserEventRepository } from '@libs/database/postgress/repositories';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { releaseConnection } from '@libs/utils';
-import { CLOSE_CODES, closeCodeForEndReason, envelope } from './protocol';
+import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope } from './protocol';
 import { SessionGoneError, type ExchangeResult } from './UpstreamTokenStore';
 
 export interface SessionRefresherDependencies {
@@ -11,8 +10,6 @@ export interface SessionRefresherDependencies {
   refresh: (sessionId: string, tokenExpiresAt: number) => Promise<ExchangeResult>;
   broadcast: (sessionId: string, frame: string) => number;
   close: (sessionId: string, code: number, reason: string, frame?: string) => number;
-  sessions: Pick<ISessionRepository, 'end'>;
-  events: Pick<IUserEventRepository, 'append'>;
   metrics: IMetricsCollector;
   logger: FastifyBaseLogger;
   skewMs: number;
@@ -97,7 +94,8 @@ export class SessionRefresher {
       if (!this.#timers.has(sessionId)) return;
       const gone = goneOf(error);
       if (gone) {
-        d.close(sessionId, closeCodeForEndReason(gone.endReason), 'session ended', envelope('session_ended', { reason: 'revoked' }));
+        const code = closeCodeForEndReason(gone.endReason);
+        d.close(sessionId, code, 'session ended', envelope('session_ended', { reason: endedReasonOf(code) }));
         return;
       }
       const grantError = grantErrorOf(error);
@@ -115,15 +113,10 @@ export class SessionRefresher {
     }
   }
 
-  async #endSession(sessionId: string, code: string): Promise<void> {
-    const d = this.#d;
-    d.metrics.incrementEvent('ws.refresh.invalid_grant');
-    d.close(sessionId, CLOSE_CODES.REFRESH_FAILED, 'refresh failed', envelope('session_ended', { reason: 'refresh_failed' }));
-    try {
-      const ended = await d.sessions.end(sessionId, { reason: 'upstream_invalid_grant', by: 'idp' });
-      await d.events.append({ userId: ended.userId, sessionId, eventType: 'upstream_refresh_failed', metadata: { error: code } });
-    } catch (error) {
-      d.logger.error({ component: 'ws', sessionId, code: (error as { code?: string }).code }, 'could not end the session after invalid_grant');
-    }
+  /** The token store has ended the session (UserEvent written); its sockets here close. */
+  #endSession(sessionId: string, code: string): void {
+    this.#d.metrics.incrementEvent('ws.refresh.invalid_grant');
+    this.#d.logger.info({ component: 'ws', sessionId, code }, 'upstream grant refused; session ended');
+    this.#d.close(sessionId, CLOSE_CODES.REFRESH_FAILED, 'refresh failed', envelope('session_ended', { reason: 'refresh_failed' }));
   }
 }

@@ -4,14 +4,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { UserSession } from '@libs/database/models';
 import type { ISessionRepository } from '@libs/database/postgress/repositories';
 import type { UpstreamOidc } from '../oidc/upstreamOidc';
-import { refreshAtIdp } from '../oidc/tokenClient';
+import type { IUserEventRepository } from '@libs/database/postgress/repositories';
+import { refreshAtIdp, UpstreamGrantError } from '../oidc/tokenClient';
 
 /** Compare-and-delete: only the holder's token releases the lock. */
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export interface UpstreamTokenStoreOptions {
   upstream: UpstreamOidc;
-  sessions: Pick<ISessionRepository, 'findMany' | 'compareAndSetTokens'>;
+  sessions: Pick<ISessionRepository, 'findMany' | 'compareAndSetTokens' | 'end'>;
+  events: Pick<IUserEventRepository, 'append'>;
   /** Shared lock across instances; without it, one refresh per session per instance (CAS still fences writes). */
   redis?: Redis;
   logger: FastifyBaseLogger;
@@ -90,7 +92,15 @@ export class UpstreamTokenStore {
     if (!current || !current.isActive) throw new SessionGoneError(current?.endReason ?? null);
     if (!current.refreshToken) throw Object.assign(new Error('no upstream grant on the session'), { code: 'invalid_grant' });
     if (this.isFresh(current)) return { session: current, refreshed: false };
-    const tokens = await refreshAtIdp(upstream.discovery, upstream, upstream.cipher.decrypt(current.refreshToken), this.#now());
+    let tokens;
+    try {
+      tokens = await refreshAtIdp(upstream.discovery, upstream, upstream.cipher.decrypt(current.refreshToken), this.#now());
+    } catch (error) {
+      // The grant is gone: end the session while still holding the lock, so waiting callers
+      // (every instance) read an ended session instead of trying the dead refresh token again.
+      if (error instanceof UpstreamGrantError) await this.#endForGrant(current, error.code);
+      throw error;
+    }
     const written = await sessions.compareAndSetTokens(sessionId, current.refreshToken, {
       accessToken: upstream.cipher.encrypt(tokens.accessToken),
       // An IdP that does not rotate keeps the old refresh token.
@@ -105,6 +115,11 @@ export class UpstreamTokenStore {
     const stored = await this.read(sessionId);
     if (!stored || !stored.isActive) throw new SessionGoneError(stored?.endReason ?? null);
     return { session: stored, refreshed: false };
+  }
+
+  async #endForGrant(session: UserSession, code: string): Promise<void> {
+    await this.#o.sessions.end(session.id, { reason: 'upstream_invalid_grant', by: 'idp' });
+    await this.#o.events.append({ userId: session.userId, sessionId: session.id, eventType: 'upstream_refresh_failed', metadata: { error: code } });
   }
 
   async #acquire(sessionId: string, ttlMs: number): Promise<{ release(): Promise<void> } | undefined> {

@@ -7,7 +7,7 @@ import type { AccessCore } from '../access/AccessCore';
 import type { Principal } from '../access/Principal';
 import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
 import { IdpUnavailableError } from '../oidc/discovery';
-import { CLOSE_CODES, closeCodeForEndReason, envelope, type CloseCode } from './protocol';
+import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope, type CloseCode } from './protocol';
 import type { SessionRefresher } from './SessionRefresher';
 import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
 
@@ -195,7 +195,11 @@ export class WebSocketAuthService {
       [...bySession.values()].map(async (group) => {
         const code = await this.#verdict(group[0]).catch(() => null);
         if (code === null) return;
-        for (const c of group) c.socket.close(code, 'access ended');
+        const frame = envelope('session_ended', { reason: endedReasonOf(code) });
+        for (const c of group) {
+          this.send(c, frame);
+          c.socket.close(code, 'access ended');
+        }
         closed += group.length;
         const sessionId = group[0].principal.session?.id;
         if (sessionId) this.#refresher?.untrack(sessionId);

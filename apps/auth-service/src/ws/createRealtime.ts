@@ -33,7 +33,7 @@ export function createRealtime(deps: RealtimeDependencies): Realtime {
   const { config, repositories, metrics, logger, upstream } = deps;
   const redis = config.REDIS_URL && upstream ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }) : undefined;
   redis?.on('error', () => undefined);
-  const tokens = upstream ? new UpstreamTokenStore({ upstream, sessions: repositories.sessions, redis, logger, skewMs: config.WS_REFRESH_SKEW_MS }) : undefined;
+  const tokens = upstream ? new UpstreamTokenStore({ upstream, sessions: repositories.sessions, events: repositories.events, redis, logger, skewMs: config.WS_REFRESH_SKEW_MS }) : undefined;
   const service = new WebSocketAuthService({
     access: deps.access,
     sessions: repositories.sessions,
@@ -53,8 +53,6 @@ export function createRealtime(deps: RealtimeDependencies): Realtime {
         refresh: (sessionId, expiresAt) => service.refreshUpstream(sessionId, expiresAt),
         broadcast: (sessionId, frame) => service.broadcastToSession(sessionId, frame),
         close: (sessionId, code, reason, frame) => service.closeSession(sessionId, code as never, reason, frame),
-        sessions: repositories.sessions,
-        events: repositories.events,
         metrics,
         logger,
         skewMs: config.WS_REFRESH_SKEW_MS,

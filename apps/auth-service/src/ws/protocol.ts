@@ -37,3 +37,11 @@ export function closeCodeForEndReason(reason: string | null | undefined): CloseC
   if (reason === 'expired') return CLOSE_CODES.SESSION_EXPIRED;
   return CLOSE_CODES.SESSION_REVOKED;
 }
+
+/** The `session_ended` reason that goes with a close code. */
+export function endedReasonOf(code: CloseCode): 'refresh_failed' | 'revoked' | 'expired' | 'banned' {
+  if (code === CLOSE_CODES.REFRESH_FAILED) return 'refresh_failed';
+  if (code === CLOSE_CODES.SESSION_EXPIRED) return 'expired';
+  if (code === CLOSE_CODES.USER_BANNED) return 'banned';
+  return 'revoked';
+}
