@@ -87,7 +87,7 @@ export class SessionRefresher {
       if (!this.#timers.has(sessionId)) return;
       d.metrics.incrementEvent(`ws.refresh.${refreshed ? 'refreshed' : 'shared'}`);
       d.metrics.recordCircuitBreakerState('idp', 'closed');
-      const next = session.accessTokenExpiresAt!.getTime();
+      const next = session.accessTokenExpiresAt?.getTime() ?? this.#now();
       d.broadcast(sessionId, envelope('token_refreshed', { accessTokenExpiresAt: new Date(next).toISOString() }));
       this.#schedule(sessionId, next, next - d.skewMs);
     } catch (error) {
