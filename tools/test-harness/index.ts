@@ -77,3 +77,5 @@ export function startDedicatedRedis(): Promise<LocalRedis> {
 /** Jest's globalSetup / globalTeardown, for runners configured in code (the vitest conformance suites). */
 export { default as startHarnessServices } from './globalSetup';
 export { default as stopHarnessServices } from './globalTeardown';
+export { HarnessOidcProvider, startOidcProvider, type OidcProviderCounts, type OidcProviderOptions } from './oidcProvider';
+export { Browser } from './browser';

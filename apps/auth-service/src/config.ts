@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
+import { wsConfigShape } from './ws/wsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,11 +48,14 @@ export const configSchema = z
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+    ...oidcConfigShape,
+    ...wsConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
     }
+    checkOidcConfig(config, ctx);
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

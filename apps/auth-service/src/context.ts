@@ -20,6 +20,8 @@ import { AuthDataLayer } from './data/AuthDataLayer';
 import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
+import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
+import { createRealtime, type Realtime } from './ws/createRealtime';
 
 export type { Repositories } from './repositories';
 
@@ -41,6 +43,10 @@ export interface AppContext {
   pluginServices: PluginServices;
   /** Who is calling and what they may do: the one place that decides. */
   access: AccessCore;
+  /** The upstream IdP (OIDC_ISSUER), when configured. */
+  upstream: UpstreamOidc | undefined;
+  /** `/ws`: live sockets, upstream refresh, revocation watch. */
+  realtime: Realtime;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -79,6 +85,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
   const adapter = appAdapterOptions(repositories, access);
+  const upstream = upstreamOidcOf(config, secret);
   const auth = createAuth({
     rateLimiter,
     background,
@@ -90,9 +97,11 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     cache,
     pluginServices,
     access,
+    upstream,
     adapterRepositories: adapter.repositories,
     transaction: adapter.transaction,
   });
+  const realtime = createRealtime({ config, access, repositories, cache, metrics, logger, upstream });
   return {
     config,
     db,
@@ -107,7 +116,10 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     dataLayer,
     pluginServices,
     access,
+    upstream,
+    realtime,
     closers: [
+      { name: 'realtime', close: () => realtime.close() },
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },

@@ -12,6 +12,8 @@ import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerSessionRoute } from './session/registerSessionRoute';
+import { registerBackchannelLogout } from './oidc/backchannelLogoutRoute';
+import { registerWebSocketRoute } from './ws/registerWebSocketRoute';
 
 /** Headers and body fields that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -76,6 +78,13 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
   registerAdminRoutes(app, context.dataLayer, context.repositories);
+  if (context.upstream) registerBackchannelLogout(app, { upstream: context.upstream, discovery: context.upstream.discovery, repositories: context.repositories });
+  await registerWebSocketRoute(app, {
+    service: context.realtime.service,
+    access: context.access,
+    metrics: context.metrics,
+    allowedOrigins: [...context.config.TRUSTED_ORIGINS, new URL(context.baseURL).origin],
+  });
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, access: context.access });
   return app;
 }

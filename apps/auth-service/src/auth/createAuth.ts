@@ -14,6 +14,7 @@ import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit'
 import type { RateLimiter } from '../plugins/shared/RateLimiter';
 import type { BackgroundTasks } from '../backgroundTasks';
 import type { AccessCore } from '../access/AccessCore';
+import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -30,6 +31,8 @@ export interface CreateAuthOptions {
   background: BackgroundTasks;
   /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
   rateLimiter: RateLimiter;
+  /** The upstream IdP (OIDC_ISSUER), when configured. */
+  upstream?: UpstreamOidc;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   logger: FastifyBaseLogger;
 }
@@ -96,7 +99,8 @@ export function authOptions(options: CreateAuthOptions) {
       expiresIn: SESSION_EXPIRES_IN_S,
       updateAge: SESSION_UPDATE_AGE_S,
     },
-    account: { modelName: 'account' },
+    // OAuth tokens on `account` are encrypted too; the session's copy uses our key (oidc/).
+    account: { modelName: 'account', encryptOAuthTokens: true },
     verification: { modelName: 'verification', storeInDatabase: true },
     advanced: {
       database: { generateId: () => randomUUID() },
@@ -108,6 +112,7 @@ export function authOptions(options: CreateAuthOptions) {
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
       ...authPlugins(options.pluginServices),
+      ...(options.upstream ? upstreamOidcPlugins(options.upstream, options.repositories.sessions, logger) : []),
       authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
     ],
     databaseHooks: {

@@ -44,6 +44,7 @@ export class CacheCore {
    * connections, so the message can overtake a reply that predates the write.
    */
   #epoch = 0;
+  readonly #listeners = new Set<(what: Invalidation) => void>();
   readonly #policies: ResourcePolicies;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
@@ -176,10 +177,26 @@ export class CacheCore {
     this.#dropLocal({ type: 'clear' });
   }
 
+  /**
+   * Calls `listener` with every invalidation this instance applies — its own and those from the
+   * bus (and `clear` after a bus reconnect) — after L1 dropped them. Returns the unsubscribe.
+   */
+  onInvalidation(listener: (what: Invalidation) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   #dropLocal(what: Invalidation): void {
     this.#epoch++;
     this.#loads.supersede(what);
     this.#l1?.apply(what);
+    for (const listener of this.#listeners) {
+      try {
+        listener(what);
+      } catch {
+        /* a listener must not break invalidation */
+      }
+    }
   }
 
   #freshLocal<T>(key: string): CacheEntry<T> | undefined {

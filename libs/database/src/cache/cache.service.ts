@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { InvalidationBus } from './bus/InvalidationBus';
+import type { Invalidation } from './bus/busMessage';
 import { CacheCore } from './CacheCore';
 import { type CacheOptions, DEFAULT_CACHE_OPTIONS } from './cacheOptions';
 import { CacheNamespace } from './CacheNamespace';
@@ -153,6 +154,15 @@ export class ResilientCacheService extends CacheNamespace {
       clearTimeout(timer);
       if (onReady) connections.command.off('ready', onReady);
     }
+  }
+
+  /**
+   * Every invalidation this instance applies, local or from another instance over the bus (keys
+   * and tags as written, with their namespace prefix). Watchers of revocation use it; L1-only mode
+   * sees this instance's own.
+   */
+  onInvalidation(listener: (what: Invalidation) => void): () => void {
+    return this.core.onInvalidation(listener);
   }
 
   /** Resolves once invalidations remembered during an outage have been replayed (or replay stopped). */

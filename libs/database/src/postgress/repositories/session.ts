@@ -38,6 +38,8 @@ export interface UpstreamTokens {
   refreshTokenExpiresAt?: Date | null;
   /** Extends the session itself. */
   expiresAt?: Date;
+  /** The IdP's session id (`sid`), set at sign-in. */
+  keycloakSessionId?: string | null;
 }
 
 /**
@@ -163,6 +165,32 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     );
     await this.afterWrite(() => this.onChanged([session]));
     return session;
+  }
+
+  /**
+   * `updateTokens` only while the stored refresh token is still `expectedRefreshToken` (a
+   * compare-and-set: the fence of a refresh lock). Null when another writer got there first or the
+   * session has ended.
+   */
+  async compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null> {
+    const data = this.parse('compareAndSetTokens', UserSessionUpdateInputSchema, tokens);
+    const session = await this.transaction(async (repo) => {
+      const { count } = await repo.executeOperation(
+        'compareAndSetTokens',
+        () => repo.client.userSession.updateMany({ where: { id: sessionId, isActive: true, refreshToken: expectedRefreshToken }, data: data as Prisma.UserSessionUpdateManyMutationInput }),
+        { idempotent: false },
+      );
+      if (count === 0) return null;
+      await repo.#log(sessionId, null, 'TOKENS_REFRESHED', {});
+      return repo.executeOperation('compareAndSetTokens.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
+    });
+    if (session) await this.afterWrite(() => this.onChanged([session]));
+    return session;
+  }
+
+  /** The live sessions signed in through the IdP session `sid` (back-channel logout). */
+  async findActiveByKeycloakSessionId(sid: string): Promise<UserSession[]> {
+    return this.findMany({ where: { keycloakSessionId: sid, isActive: true } });
   }
 
   /** The log of a session, oldest first. */

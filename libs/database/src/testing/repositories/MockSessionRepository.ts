@@ -79,6 +79,21 @@ export class MockSessionRepository extends InMemoryRepository<UserSession, Prism
     return s;
   }
 
+  async compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null> {
+    this.track('compareAndSetTokens', [sessionId]);
+    const data = this.parse('compareAndSetTokens', UserSessionUpdateInputSchema, tokens);
+    const current = this.rows.get(sessionId);
+    if (!current || !current.isActive || current.refreshToken !== expectedRefreshToken) return null;
+    const s = this.patch('compareAndSetTokens', sessionId, data);
+    this.#log(sessionId, null, 'TOKENS_REFRESHED');
+    return s;
+  }
+
+  async findActiveByKeycloakSessionId(sid: string): Promise<UserSession[]> {
+    this.track('findActiveByKeycloakSessionId', [sid]);
+    return [...this.rows.values()].filter((s) => s.keycloakSessionId === sid && s.isActive);
+  }
+
   async getLogs(sessionId: string): Promise<SessionLog[]> {
     this.track('getLogs', [sessionId]);
     return this.logs.filter((l) => l.sessionId === sessionId);

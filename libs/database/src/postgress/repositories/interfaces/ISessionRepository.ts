@@ -16,6 +16,10 @@ export interface ISessionRepository extends IRepository<UserSession, Prisma.User
   end(sessionId: string, options?: EndSessionOptions): Promise<UserSession>;
   endAllForUser(userId: string, options?: EndSessionOptions & { exceptSessionId?: string }): Promise<number>;
   updateTokens(sessionId: string, tokens: UpstreamTokens): Promise<UserSession>;
+  /** `updateTokens` only while the stored refresh token is `expectedRefreshToken`; null otherwise. */
+  compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null>;
+  /** The live sessions of the IdP session `sid`. */
+  findActiveByKeycloakSessionId(sid: string): Promise<UserSession[]>;
   getLogs(sessionId: string): Promise<SessionLog[]>;
   deleteExpired(before?: Date): Promise<number>;
 }

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import type { UserSession } from '@libs/database/models';
+import type { Repositories } from '../repositories';
+import { IdpDiscovery, IdpUnavailableError } from './discovery';
+import { InvalidLogoutTokenError, verifyLogoutToken } from './logoutToken';
+import type { UpstreamOidc } from './upstreamOidc';
+
+export const BACKCHANNEL_LOGOUT_PATH = '/api/oidc/backchannel-logout';
+
+export interface BackchannelLogoutDependencies {
+  upstream: UpstreamOidc;
+  discovery: IdpDiscovery;
+  repositories: Pick<Repositories, 'sessions' | 'accounts' | 'events'>;
+}
+
+/**
+ * Ends the app sessions of an IdP session (`sid`) or, with `sub` only, every session of the
+ * IdP's user, each with a `backchannel_logout` UserEvent. Sockets close through the session
+ * invalidation every instance sees (see ws/RevocationWatch).
+ */
+export async function endUpstreamSessions(deps: BackchannelLogoutDependencies, claims: { sid?: string; sub?: string }): Promise<UserSession[]> {
+  const { sessions, accounts, events } = deps.repositories;
+  let ended: UserSession[] = [];
+  if (claims.sid) {
+    const found = await sessions.findActiveByKeycloakSessionId(claims.sid);
+    ended = await Promise.all(found.map((s) => sessions.end(s.id, { reason: 'backchannel_logout', by: 'idp' })));
+  } else if (claims.sub) {
+    const account = await accounts.findByProvider(deps.upstream.providerId, claims.sub);
+    if (account) {
+      ended = await sessions.findActiveByUser(account.userId);
+      await sessions.endAllForUser(account.userId, { reason: 'backchannel_logout', by: 'idp' });
+    }
+  }
+  for (const s of ended) await events.append({ userId: s.userId, sessionId: s.id, eventType: 'backchannel_logout', metadata: { bySid: Boolean(claims.sid) } });
+  return ended;
+}
+
+/** `POST /api/oidc/backchannel-logout` (OIDC Back-Channel Logout 1.0): form body `logout_token`. */
+export function registerBackchannelLogout(app: FastifyInstance, deps: BackchannelLogoutDependencies): void {
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    scope.post(BACKCHANNEL_LOGOUT_PATH, async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      const token = (request.body as Record<string, unknown> | undefined)?.logout_token;
+      if (typeof token !== 'string' || token.length === 0 || token.length > 8_192) {
+        return reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: 'logout_token is required' } });
+      }
+      try {
+        const claims = await verifyLogoutToken(token, deps.discovery, deps.upstream.clientId);
+        const ended = await endUpstreamSessions(deps, claims);
+        request.log.info({ component: 'oidc', ended: ended.length, bySid: Boolean(claims.sid) }, 'back-channel logout');
+        return reply.code(200).send();
+      } catch (error) {
+        if (error instanceof InvalidLogoutTokenError) return reply.code(400).send({ error: { code: error.code, message: error.message } });
+        if (error instanceof IdpUnavailableError) {
+          return reply.code(503).header('retry-after', '5').send({ error: { code: 'IDP_UNAVAILABLE', message: 'The identity provider could not be reached. Please try again later.' } });
+        }
+        throw error;
+      }
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import WebSocket from 'ws';
+
+export interface Envelope {
+  type: string;
+  data: Record<string, unknown>;
+  ts: number;
+}
+
+export interface TestSocket {
+  socket: WebSocket;
+  messages: Envelope[];
+  /** Resolves with the first message of `type` (already received or next), or rejects at the deadline. */
+  next(type: string, timeoutMs?: number): Promise<Envelope>;
+  /** Resolves with the close code once the socket is closed (the server's code, or 1006 when dropped). */
+  closed: Promise<number>;
+}
+
+/** Opens `/ws` with these headers; resolves once the server's `welcome` arrived. */
+export async function openSocket(baseUrl: string, headers: Record<string, string>, options: { autoPong?: boolean } = {}): Promise<TestSocket> {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers, autoPong: options.autoPong ?? true });
+  const messages: Envelope[] = [];
+  const waiters: Array<{ type: string; resolve: (m: Envelope) => void }> = [];
+  socket.on('message', (raw) => {
+    const message = JSON.parse(String(raw)) as Envelope;
+    messages.push(message);
+    for (const w of waiters.filter((w) => w.type === message.type)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(message);
+    }
+  });
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const next = (type: string, timeoutMs = 30_000) =>
+    new Promise<Envelope>((resolve, reject) => {
+      const seen = messages.find((m) => m.type === type);
+      if (seen) return resolve(seen);
+      const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(', ')}`)), timeoutMs);
+      waiters.push({ type, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+    socket.once('error', reject);
+  });
+  await next('welcome');
+  return { socket, messages, next, closed };
+}
+
+/** The HTTP status of a refused upgrade and its JSON body (throws when the upgrade succeeds). */
+export function refusedUpgrade(baseUrl: string, headers: Record<string, string>): Promise<{ status: number; body: { error?: { code?: string } } }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers });
+    socket.once('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as { error?: { code?: string } }) : {} }));
+    });
+    socket.once('error', () => undefined);
+  });
+}

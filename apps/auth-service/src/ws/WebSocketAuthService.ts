@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { IMetricsCollector } from '@libs/monitoring';
+import type { ISessionRepository } from '@libs/database/postgress/repositories';
+import type { AccessCore } from '../access/AccessCore';
+import type { Principal } from '../access/Principal';
+import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
+import { IdpUnavailableError } from '../oidc/discovery';
+import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope, type CloseCode } from './protocol';
+import type { SessionRefresher } from './SessionRefresher';
+import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
+
+export interface WebSocketLimits {
+  maxConnections: number;
+  maxConnectionsPerUser: number;
+  heartbeatMs: number;
+  maxBufferedBytes: number;
+}
+
+export interface WebSocketAuthDependencies {
+  access: AccessCore;
+  sessions: Pick<ISessionRepository, 'findById'>;
+  metrics: IMetricsCollector;
+  logger: FastifyBaseLogger;
+  limits: WebSocketLimits;
+  /** Upstream tokens (lock + compare-and-set), when an IdP is configured. */
+  tokens?: UpstreamTokenStore;
+  /** Retries of one refresh may start until the access token's expiry plus this. */
+  refreshGraceMs?: number;
+}
+
+export interface LiveConnection {
+  id: string;
+  socket: WebSocket;
+  principal: Principal;
+  /** The session token the upgrade authenticated with (re-checked on revocation). */
+  sessionToken: string | null;
+  alive: boolean;
+}
+
+/** Why an upgrade is refused before the socket opens. */
+export type CapRefusal = { status: 429 | 503; code: string; message: string } | null;
+
+/**
+ * The seed's `WebSocketAuthService`: the live sockets of this instance by user and session,
+ * their caps, heartbeat and back-pressure, the envelope sent to them, and closing them — on
+ * revocation (re-decided by the access core), refresh failure or shutdown. Upstream token refresh
+ * is the `SessionRefresher`'s (seed Example 4 runs there, through `executeWebSocketTokenRefresh`).
+ */
+export class WebSocketAuthService {
+  readonly #deps: WebSocketAuthDependencies;
+  readonly #connections = new Map<string, LiveConnection>();
+  readonly #byUser = new Map<string, Set<LiveConnection>>();
+  readonly #bySession = new Map<string, Set<LiveConnection>>();
+  readonly #heartbeat: NodeJS.Timeout;
+  #refresher: SessionRefresher | undefined;
+  #draining = false;
+
+  constructor(deps: WebSocketAuthDependencies) {
+    this.#deps = deps;
+    this.#heartbeat = setInterval(() => this.#beat(), deps.limits.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Upstream refresh for the sessions with sockets here (set once by the context). */
+  useRefresher(refresher: SessionRefresher): void {
+    this.#refresher = refresher;
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Sockets of a session on this instance. */
+  connectionsOfSession(sessionId: string): LiveConnection[] {
+    return [...(this.#bySession.get(sessionId) ?? [])];
+  }
+
+  /** Whether one more socket may open for `userId` (checked before the upgrade). */
+  capRefusal(userId: string): CapRefusal {
+    if (this.#draining) return { status: 503, code: 'SERVER_DRAINING', message: 'The server is shutting down.' };
+    if (this.#connections.size >= this.#deps.limits.maxConnections) return { status: 503, code: 'WS_CAPACITY', message: 'Too many open connections. Please try again later.' };
+    if ((this.#byUser.get(userId)?.size ?? 0) >= this.#deps.limits.maxConnectionsPerUser) {
+      return { status: 429, code: 'WS_USER_LIMIT', message: 'Too many open connections for this user.' };
+    }
+    return null;
+  }
+
+  /** Registers an upgraded socket; closes it at once (1013) if a cap filled while it upgraded. */
+  attach(socket: WebSocket, principal: Principal, sessionToken: string | null): LiveConnection | undefined {
+    if (this.capRefusal(principal.user.id)) {
+      socket.close(this.#draining ? CLOSE_CODES.SERVER_DRAINING : CLOSE_CODES.TRY_AGAIN_LATER, 'connection limit');
+      return undefined;
+    }
+    const connection: LiveConnection = { id: randomUUID(), socket, principal, sessionToken, alive: true };
+    this.#connections.set(connection.id, connection);
+    add(this.#byUser, principal.user.id, connection);
+    const sessionId = principal.session?.id;
+    if (sessionId) add(this.#bySession, sessionId, connection);
+    this.#deps.metrics.recordWebSocketConnection('opened');
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.once('close', () => this.#detach(connection));
+    // Client messages are not part of the protocol yet: anything received counts as liveness only.
+    socket.on('message', () => {
+      connection.alive = true;
+    });
+    const expires = principal.session?.accessTokenExpiresAt ?? null;
+    this.send(connection, envelope('welcome', { connectionId: connection.id, userId: principal.user.id, sessionId: sessionId ?? null, accessTokenExpiresAt: expires ? expires.toISOString() : null }));
+    if (principal.session) this.#refresher?.track(principal.session);
+    return connection;
+  }
+
+  /**
+   * Seed Example 4, for real: refreshes a session's upstream tokens through
+   * `executeWebSocketTokenRefresh`, keyed by the session so every socket of it on this instance
+   * shares one call (the token store makes it one across instances). Retries IdP outages until
+   * the token's expiry plus the grace period; `invalid_grant` fails at once.
+   */
+  refreshUpstream(sessionId: string, tokenExpiresAt: number): Promise<ExchangeResult> {
+    const { tokens, metrics, logger } = this.#deps;
+    if (!tokens) return Promise.reject(new Error('no upstream IdP configured'));
+    return executeWebSocketTokenRefresh(
+      () => tokens.exchange(sessionId),
+      (error, context, attempt) => {
+        logger.warn({ component: 'ws', sessionId, attempt, errorType: context.errorType, willRetry: context.willRetry }, 'upstream token refresh failed');
+      },
+      `session:${sessionId}`,
+      {
+        maxRetries: 3,
+        gracePeriod: this.#deps.refreshGraceMs ?? 15_000,
+        isRealTime: true,
+        tokenExpiresAt,
+        breakerKey: 'idp',
+        isRetryable: (error) => error instanceof IdpUnavailableError || isRetryableWebSocketError(error),
+      },
+      metrics,
+    );
+  }
+
+  /** Sends one frame unless the client's send buffer is past its bound, which closes it with 1013. */
+  send(connection: LiveConnection, frame: string): boolean {
+    const { socket } = connection;
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount + Buffer.byteLength(frame) > this.#deps.limits.maxBufferedBytes) {
+      this.#deps.metrics.incrementEvent('ws.backpressure.dropped');
+      socket.close(CLOSE_CODES.TRY_AGAIN_LATER, 'slow consumer');
+      return false;
+    }
+    socket.send(frame);
+    return true;
+  }
+
+  /** One message to every socket of a session on this instance. */
+  broadcastToSession(sessionId: string, message: string): number {
+    let sent = 0;
+    for (const connection of this.connectionsOfSession(sessionId)) if (this.send(connection, message)) sent++;
+    return sent;
+  }
+
+  /** Closes the session's sockets on this instance, after a final message when given. */
+  closeSession(sessionId: string, code: CloseCode, reason: string, message?: string): number {
+    const sockets = this.connectionsOfSession(sessionId);
+    for (const connection of sockets) {
+      if (message) this.send(connection, message);
+      connection.socket.close(code, reason);
+    }
+    this.#refresher?.untrack(sessionId);
+    return sockets.length;
+  }
+
+  /**
+   * Re-decides the sockets of these sessions / users with the access core (the only status
+   * rule): an ended session, an expired one, or a user who may not act any more closes them
+   * with the matching code. Called on every session / user invalidation any instance makes.
+   */
+  async revalidate(filter: { sessionIds?: Iterable<string>; userIds?: Iterable<string>; all?: boolean }): Promise<number> {
+    const targets = new Set<LiveConnection>();
+    if (filter.all) for (const c of this.#connections.values()) targets.add(c);
+    for (const id of filter.sessionIds ?? []) for (const c of this.#bySession.get(id) ?? []) targets.add(c);
+    for (const id of filter.userIds ?? []) for (const c of this.#byUser.get(id) ?? []) targets.add(c);
+    let closed = 0;
+    const bySession = new Map<string, LiveConnection[]>();
+    for (const c of targets) {
+      const key = c.principal.session?.id ?? `key:${c.id}`;
+      bySession.set(key, [...(bySession.get(key) ?? []), c]);
+    }
+    await Promise.all(
+      [...bySession.values()].map(async (group) => {
+        const code = await this.#verdict(group[0]).catch(() => null);
+        if (code === null) return;
+        const frame = envelope('session_ended', { reason: endedReasonOf(code) });
+        for (const c of group) {
+          this.send(c, frame);
+          c.socket.close(code, 'access ended');
+        }
+        closed += group.length;
+        const sessionId = group[0].principal.session?.id;
+        if (sessionId) this.#refresher?.untrack(sessionId);
+      }),
+    );
+    return closed;
+  }
+
+  /** Null when the connection may stay; else its close code. */
+  async #verdict(connection: LiveConnection): Promise<CloseCode | null> {
+    const { access, sessions } = this.#deps;
+    const session = connection.principal.session;
+    if (connection.sessionToken && session) {
+      if (await access.sessionByToken(connection.sessionToken)) return null;
+      const row = await sessions.findById(session.id);
+      if (!row || !row.isActive) return closeCodeForEndReason(row?.endReason);
+      if (row.expiresAt.getTime() <= access.now()) return CLOSE_CODES.SESSION_EXPIRED;
+      return CLOSE_CODES.USER_BANNED;
+    }
+    // An API-key connection: the key's owner must still be able to act.
+    return (await access.actingUser(connection.principal.user.id)) ? null : CLOSE_CODES.USER_BANNED;
+  }
+
+  /** Graceful shutdown: no new sockets; every open one closes with 1012. */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    clearInterval(this.#heartbeat);
+    this.#refresher?.stop();
+    const closing = [...this.#connections.values()].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.socket.readyState === c.socket.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            c.socket.terminate();
+            resolve();
+          }, 2_000);
+          c.socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          c.socket.close(CLOSE_CODES.SERVER_DRAINING, 'server draining');
+        }),
+    );
+    await Promise.all(closing);
+  }
+
+  #beat(): void {
+    for (const connection of this.#connections.values()) {
+      if (!connection.alive) {
+        this.#deps.metrics.incrementEvent('ws.heartbeat.dropped');
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  #detach(connection: LiveConnection): void {
+    if (!this.#connections.delete(connection.id)) return;
+    remove(this.#byUser, connection.principal.user.id, connection);
+    const sessionId = connection.principal.session?.id;
+    if (sessionId) {
+      remove(this.#bySession, sessionId, connection);
+      if (!this.#bySession.has(sessionId)) this.#refresher?.untrack(sessionId);
+    }
+    this.#deps.metrics.recordWebSocketConnection('closed');
+  }
+}
+
+function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key) ?? new Set<V>();
+  set.add(value);
+  map.set(key, set);
+}
+
+function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}
