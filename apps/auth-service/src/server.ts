@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
 import { registerPluginRoutes } from './plugins/routes';
+import { registerAdminConsole } from './console/registerAdminConsole';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
@@ -72,6 +73,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
   registerAdminRoutes(app, context.dataLayer, context.repositories);
+  registerAdminConsole(app, context);
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, access: context.access });
   return app;
 }
