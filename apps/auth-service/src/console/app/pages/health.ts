@@ -26,12 +26,11 @@ export function healthPage(_v: Viewer): Page {
   const readiness = h('section', { 'aria-label': 'Readiness' });
   const summary = h('section', { 'aria-label': 'Traffic' });
   const updated = h('p', { class: 'muted', role: 'status', 'data-testid': 'health-updated' });
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   async function readyNow(): Promise<void> {
     try {
-      const response = await fetch('/health/ready', { credentials: 'same-origin', cache: 'no-store' });
+      const response = await fetch('/health/ready', { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(HEALTH_POLL_MS * 5) });
       const ready = (await response.json()) as Ready;
       const rows = Object.entries(ready.dependencies).map(([name, d]) => [name, badge(d.healthy ? 'healthy' : 'unhealthy'), d.latencyMs === undefined ? '—' : `${d.latencyMs} ms`, d.errorCode ?? '—', d.required === false ? 'no' : 'yes']);
       replace(
@@ -63,18 +62,27 @@ export function healthPage(_v: Viewer): Page {
     }
   }
 
-  async function tick(): Promise<void> {
-    await Promise.all([readyNow(), summaryNow()]);
-    replace(updated, `Updated ${when(new Date())}; refreshed every ${HEALTH_POLL_MS / 1000} s.`);
-    if (!stopped) timer = setTimeout(() => void tick(), HEALTH_POLL_MS);
+  /** Each source polls on its own, so a slow answer from one (an outage) never holds the other back. */
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  function poll(load: () => Promise<void>, after?: () => void): void {
+    void load().then(() => {
+      after?.();
+      if (stopped) return;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        poll(load, after);
+      }, HEALTH_POLL_MS);
+      timers.add(timer);
+    });
   }
 
-  void tick();
+  poll(readyNow, () => replace(updated, `Updated ${when(new Date())}; refreshed every ${HEALTH_POLL_MS / 1000} s.`));
+  poll(summaryNow);
   return {
     element: h('div', {}, h('h1', {}, 'Health'), updated, readiness, summary),
     leave: () => {
       stopped = true;
-      clearTimeout(timer);
+      for (const timer of timers) clearTimeout(timer);
     },
   };
 }
