@@ -32,7 +32,7 @@ export function healthPage(_v: Viewer): Page {
     try {
       const response = await fetch('/health/ready', { credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(HEALTH_POLL_MS * 5) });
       const ready = (await response.json()) as Ready;
-      const rows = Object.entries(ready.dependencies).map(([name, d]) => [name, badge(d.healthy ? 'healthy' : 'unhealthy'), d.latencyMs === undefined ? '—' : `${d.latencyMs} ms`, d.errorCode ?? '—', d.required === false ? 'no' : 'yes']);
+      const rows = Object.entries(ready.dependencies).map(([name, d]) => [name, badge(d.healthy ? 'healthy' : 'unhealthy'), d.latencyMs === undefined ? '—' : `${Math.round(d.latencyMs)} ms`, d.errorCode ?? '—', d.required === false ? 'no' : 'yes']);
       replace(
         readiness,
         h('h2', {}, 'Readiness ', badge(ready.status)),
