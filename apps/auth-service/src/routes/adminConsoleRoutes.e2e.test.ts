@@ -104,7 +104,8 @@ describe('admin routes the console uses: search, sessions, health summary, CSRF'
 
   it('refuses cookie-authenticated admin writes from another site (Origin or Sec-Fetch-Site), before anything runs', async () => {
     const body = { userIds: [target.id], status: 'INACTIVE' };
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    const crossSite: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+    for (const headers of crossSite) {
       const res = await post('/api/admin/users/status', body, { cookie: adminCookie, ...headers });
       expect(res.status).toBe(403);
       expect(((await res.json()) as ErrorBody).error.code).toBe('CSRF_ORIGIN');

@@ -1,13 +1,7 @@
+import type { UserStats } from '@libs/database/postgress/repositories';
 import { h, s } from '../dom';
 
-export interface UserStats {
-  total: number;
-  deleted: number;
-  byStatus: Record<string, number>;
-  byRole: Record<string, number>;
-  newUsers: number;
-  newUsersDays: number;
-}
+export type { UserStats };
 
 /** Users by status as an inline SVG bar chart (no chart library), with the figures as text too. */
 export function statsChart(stats: UserStats): HTMLElement {
