@@ -7,6 +7,7 @@ import { registerErrorHandling } from './http/errorHandler';
 import { registerBoundedJsonParser } from './http/jsonDepth';
 import { OutageLog, registerOutageLog } from './http/outageLog';
 import { registerPluginRoutes } from './plugins/routes';
+import { registerAdminConsole } from './console/registerAdminConsole';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
@@ -85,6 +86,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     metrics: context.metrics,
     allowedOrigins: [...context.config.TRUSTED_ORIGINS, new URL(context.baseURL).origin],
   });
+  registerAdminConsole(app, context);
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, access: context.access });
   return app;
 }
