@@ -39,5 +39,10 @@ describe('/metrics', () => {
     expect(samples.get('auth_operation_duration_seconds_count{operation="http GET /users/:id",outcome="success"}')).toBe(2);
     expect([...samples.keys()].some((k) => k.includes('/users/1'))).toBe(false);
     expect(metrics.getMetrics().operations['http GET /boom'].errorsByCode).toEqual({ HTTP_500: 1 });
+    // The Prometheus convention: base units, route pattern and status code as labels.
+    expect(samples.get('http_request_duration_seconds_count{method="GET",route="/users/:id",status_code="200"}')).toBe(2);
+    expect(samples.get('http_request_duration_seconds_count{method="GET",route="/boom",status_code="500"}')).toBe(1);
+    expect(samples.get('http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}')).toBe(2);
+    expect(samples.get('http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/users/:id",status_code="200"}')).toBe(2);
   });
 });

@@ -1,0 +1,191 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * The static half of the compose stack (issue 15): no container runtime here, so each config is
+ * checked by its own engine (promtool, haproxy -c) and the compose file is cross-checked against
+ * the app's configuration schema, HAProxy's backends and Prometheus' targets. That every metric
+ * the dashboard and the alerts query exists in a real scrape is checked beside the app
+ * (apps/auth-service/src/deployMetrics.e2e.test.ts): tools may not import the app.
+ */
+const root = join(__dirname, '..', '..');
+const deploy = join(root, 'deploy');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+interface ComposeService {
+  image?: string;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  environment?: Record<string, string>;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
+const services = compose.services;
+const appServices = Object.keys(services).filter((name) => /^auth-service-\d+$/.test(name)).sort();
+
+function run(command: string, args: string[]): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+  if (result.error) throw new Error(`${command} could not run (${result.error.message}); .ci/run installs it (apt-get install prometheus haproxy)`);
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** The variables the app's zod schema knows, read from its sources (tools may not import the app). */
+function appConfigVariables(): Set<string> {
+  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts'];
+  const names = new Set<string>();
+  for (const file of files) for (const match of read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+):\s/gm)) names.add(match[1]);
+  return names;
+}
+
+describe('deploy/: each config passes its own engine', () => {
+  it('promtool check config (which also loads alerts.yml)', () => {
+    const { status, output } = run('promtool', ['check', 'config', join(deploy, 'prometheus', 'prometheus.yml')]);
+    expect(output).toContain('SUCCESS');
+    expect(status).toBe(0);
+  });
+
+  it('promtool check rules', () => {
+    const { status, output } = run('promtool', ['check', 'rules', join(deploy, 'prometheus', 'alerts.yml')]);
+    expect(output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(status).toBe(0);
+  });
+
+  it('haproxy -c (service names resolve at run time, so only resolution warnings are allowed)', () => {
+    const { status, output } = run('haproxy', ['-c', '-f', join(deploy, 'haproxy.cfg')]);
+    expect(output).toContain('Configuration file is valid');
+    expect(status).toBe(0);
+    const warnings = output.split('\n').filter((line) => line.includes('[WARNING]'));
+    for (const warning of warnings) expect(warning).toMatch(/could not resolve address 'auth-service-\d'/);
+  });
+});
+
+describe('docker-compose.yml, cross-checked', () => {
+  it('has the whole topology, every image pinned to a version', () => {
+    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'haproxy', 'prometheus', 'grafana', 'app-build']) {
+      expect(services[name]).toBeDefined();
+    }
+    expect(appServices).toEqual(['auth-service-1', 'auth-service-2', 'auth-service-3']);
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[\w./-]+:[\w.-]+$/) });
+      expect(service.image).not.toMatch(/:latest$/);
+    }
+    expect(services['postgres-primary'].image).toMatch(/^postgres:17/);
+    expect(services['postgres-replica'].image).toMatch(/^postgres:17/);
+    expect(services.redis.image).toMatch(/^redis:7/);
+  });
+
+  it('every depends_on names a service, with a condition the target can meet', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, target, exists: target in services }).toEqual({ name, target, exists: true });
+        if (condition === 'service_healthy') expect({ target, healthcheck: Boolean(services[target].healthcheck) }).toEqual({ target, healthcheck: true });
+        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(condition);
+      }
+    }
+  });
+
+  it('no two services publish the same host port', () => {
+    const published = Object.values(services).flatMap((service) => (service.ports ?? []).map((port) => port.split(':')[0]));
+    expect(new Set(published).size).toBe(published.length);
+  });
+
+  it('every mounted file or directory exists in the repository', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0];
+        if (source.startsWith('.')) expect({ name, source, exists: existsSync(join(root, source)) }).toEqual({ name, source, exists: true });
+      }
+    }
+    expect(existsSync(join(root, 'docker', 'keycloak', 'realm-app.json'))).toBe(true);
+  });
+
+  it('the app instances: same image and environment, every variable known to the config schema, URLs pointing at compose services', () => {
+    const known = appConfigVariables();
+    expect(known.has('DATABASE_URL') && known.has('OIDC_ISSUER') && known.has('WS_MAX_CONNECTIONS')).toBe(true);
+    const first = services[appServices[0]];
+    for (const name of appServices) {
+      const service = services[name];
+      expect(service.image).toBe(first.image);
+      expect(service.environment).toEqual(first.environment);
+      for (const variable of Object.keys(service.environment ?? {})) expect({ name, variable, known: known.has(variable) }).toEqual({ name, variable, known: true });
+      expect(service.depends_on).toMatchObject({ 'app-build': { condition: 'service_completed_successfully' }, 'postgres-primary': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    }
+    const env = first.environment!;
+    // Several instances must sign and verify with one secret, and production requires it.
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.BETTER_AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(new URL(env.DATABASE_URL).hostname).toBe('postgres-primary');
+    expect(new URL(env.REDIS_URL).hostname).toBe('redis');
+    // The public URL is HAProxy's published port.
+    expect(services.haproxy.ports).toContain(`${new URL(env.BETTER_AUTH_URL).port}:8000`);
+    expect(first.expose).toContain(env.PORT);
+    const [user, password, db] = [services['postgres-primary'].environment!.POSTGRES_USER, services['postgres-primary'].environment!.POSTGRES_PASSWORD, services['postgres-primary'].environment!.POSTGRES_DB];
+    expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@postgres-primary:5432/${db}`);
+    expect(services['app-build'].environment!.DATABASE_URL).toBe(env.DATABASE_URL);
+  });
+
+  it('the replica follows the primary with the role the primary creates', () => {
+    const replica = services['postgres-replica'].environment!;
+    expect(replica.PRIMARY_HOST).toBe('postgres-primary');
+    const primary = services['postgres-primary'].environment!;
+    expect([replica.REPLICATION_USER, replica.REPLICATION_PASSWORD]).toEqual([primary.REPLICATION_USER, primary.REPLICATION_PASSWORD]);
+    expect(read('deploy/postgres/primary-init.sh')).toContain("pg_create_physical_replication_slot('replica_1')");
+    expect(read('deploy/postgres/replica-entrypoint.sh')).toMatch(/pg_basebackup .*-R -S replica_1/s);
+    expect(read('docker-compose.yml')).toMatch(/wal_level=replica/);
+  });
+
+  it('Sentinel monitors the compose Redis, which has a replica to promote', () => {
+    const sentinel = read('deploy/redis/sentinel.conf');
+    expect(sentinel).toMatch(/^sentinel monitor mymaster redis 6379 \d+$/m);
+    expect(services['redis-replica'].command).toEqual(expect.arrayContaining(['--replicaof', 'redis', '6379']));
+    expect(services['redis-sentinel'].ports).toContain('26379:26379');
+  });
+
+  it('HAProxy balances exactly the app instances, health-checked on /health/ready', () => {
+    const cfg = read('deploy/haproxy.cfg');
+    const servers = [...cfg.matchAll(/^\s*server (\S+) (\S+):(\d+)/gm)].map(([, name, host, port]) => ({ name, host, port }));
+    expect(servers.map((s) => s.host).sort()).toEqual(appServices);
+    for (const server of servers) expect(server.port).toBe(services[server.host].environment!.PORT);
+    expect(cfg).toMatch(/http-check send meth GET uri \/health\/ready/);
+    expect(cfg).toMatch(/http-check expect status 200/);
+    expect(cfg).toMatch(/default-server .*\bcheck\b/);
+    expect(cfg).toMatch(/^\s*bind :8000$/m);
+    expect(Object.keys(services.haproxy.depends_on ?? {}).sort()).toEqual(appServices);
+  });
+
+  it('Prometheus scrapes every app instance directly, and the exporter; Grafana reads that Prometheus', () => {
+    const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; metrics_path?: string; static_configs: Array<{ targets: string[] }> }> };
+    const job = (name: string) => prometheus.scrape_configs.find((c) => c.job_name === name)!;
+    const appTargets = job('auth-service').static_configs.flatMap((c) => c.targets).sort();
+    expect(appTargets).toEqual(appServices.map((name) => `${name}:${services[name].environment!.PORT}`));
+    expect(job('auth-service').metrics_path ?? '/metrics').toBe('/metrics');
+    const [exporterHost, exporterPort] = job('postgres').static_configs[0].targets[0].split(':');
+    expect(services[exporterHost].expose).toContain(exporterPort);
+    expect(services[exporterHost].environment!.DATA_SOURCE_URI).toMatch(/^postgres-replica:5432\//);
+    expect(prometheus.rule_files).toEqual(['alerts.yml']);
+    expect(services.prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+
+    const datasource = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: Array<{ uid: string; url: string }> };
+    expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/auth-service.json')) as { panels: Array<{ datasource: { uid: string }; targets: Array<{ expr: string }> }> };
+    for (const panel of dashboard.panels) expect(panel.datasource.uid).toBe(datasource.datasources[0].uid);
+    const provider = parse(read('deploy/grafana/provisioning/dashboards/auth-service.yml')) as { providers: Array<{ options: { path: string } }> };
+    expect(services.grafana.volumes).toContain(`./deploy/grafana/dashboards:${provider.providers[0].options.path}:ro`);
+  });
+
+  it('the alerts the issue asks for are there: breaker open, 5xx rate, p99, replica lag', () => {
+    const alerts = parse(read('deploy/prometheus/alerts.yml')) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    const exprs = alerts.groups.flatMap((g) => g.rules).map((r) => r.expr).join('\n');
+    expect(exprs).toContain('auth_circuit_breaker_state{state="open"}');
+    expect(exprs).toMatch(/status_code=~"5\.\."/);
+    expect(exprs).toContain('histogram_quantile(0.99');
+    expect(exprs).toContain('pg_replication_lag_seconds');
+  });
+});
