@@ -1,5 +1,6 @@
 import { ChaosEnvironment } from './environment';
 import { runAcknowledgedWrites } from './scenarios/acknowledgedWrites';
+import { runFuzz } from './scenarios/fuzz';
 import { runPostgresKill } from './scenarios/postgresKill';
 
 /**
@@ -34,4 +35,11 @@ describe('chaos, short: our server across a Postgres crash', () => {
     expect({ lost: run.signUps.lost, duplicated: run.signUps.duplicated }).toEqual({ lost: [], duplicated: [] });
     expect({ lost: run.keyCreations!.lost, duplicated: run.keyCreations!.duplicated }).toEqual({ lost: [], duplicated: [] });
   }, 120_000);
+
+  it('answers 500 fuzzed requests over every endpoint family without a 5xx, and stays alive', async () => {
+    const run = await runFuzz(env, 500, 14_006, 4);
+    expect({ serverErrors: run.serverErrors, examples: run.serverErrorExamples }).toEqual({ serverErrors: 0, examples: [] });
+    expect(run.alive).toBe(true);
+    expect(Object.keys(run.byFamily).sort()).toEqual(['admin', 'auth', 'other', 'plugins', 'ws']);
+  }, 180_000);
 });

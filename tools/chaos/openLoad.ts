@@ -55,7 +55,8 @@ export async function openLoad(targets: LoadTarget[], options: OpenLoadOptions):
   const inFlight: Promise<void>[] = [];
   const actionTimes: Record<string, number> = {};
   const actions = (options.actions ?? []).map(async (action) => {
-    await sleep(action.atMs - now());
+    // setTimeout may fire a fraction of a millisecond early against performance.now().
+    while (now() < action.atMs) await sleep(Math.max(1, action.atMs - now()));
     await action.run();
     actionTimes[action.label] = now();
   });

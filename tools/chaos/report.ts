@@ -1,4 +1,8 @@
 import { ratio, round } from '../bench/auth/stats';
+import type { FuzzRun } from './scenarios/fuzz';
+import type { MemoryAtScaleRun } from './scenarios/memoryAtScale';
+import type { SlowPostgresRun } from './scenarios/slowPostgres';
+import type { SoakRun } from './scenarios/soak';
 import type { AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
 import type { PostgresKillRun } from './scenarios/postgresKill';
 import type { RedisOutageRun } from './scenarios/redisOutage';
@@ -27,8 +31,68 @@ function killRows(runs: PostgresKillRun[]) {
   );
 }
 
+/** The scenarios run on our server only (5–8). */
+export interface ExtraRuns {
+  slowPostgres?: SlowPostgresRun;
+  fuzz?: FuzzRun;
+  soak?: SoakRun;
+  memoryAtScale?: MemoryAtScaleRun;
+}
+
+const statusList = (counts: Record<string, number>) => Object.entries(counts).map(([s, n]) => `${s}:${n}`).join(' ');
+
+function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: Record<string, unknown>[]): void {
+  const slow = extra.slowPostgres;
+  if (slow) {
+    metrics['slowPostgres'] = slow;
+    for (const [target, f] of Object.entries(slow.targets)) {
+      rows.push({ scenario: 'slow-postgres (lock)', server: 'ours', target, 'answers while down': statusList(f.whileSlow), 'p99 while down ms': f.p99WhileSlowMs, 'max while slow ms': f.maxWhileSlowMs, 'failed in 2 s after': `${f.afterFailed}/${f.afterSent}`, 'p99 after ms': f.p99AfterMs });
+      metrics[`slow_postgres_${target.replaceAll('-', '_')}_p99_while_slow_ms`] = f.p99WhileSlowMs;
+      metrics[`slow_postgres_${target.replaceAll('-', '_')}_failed_after_release`] = f.afterFailed;
+    }
+    metrics['slow_postgres_survived'] = slow.survived;
+  }
+  const fuzz = extra.fuzz;
+  if (fuzz) {
+    metrics['fuzz'] = fuzz;
+    rows.push({ scenario: 'fuzz', server: 'ours', target: Object.entries(fuzz.byFamily).map(([f, n]) => `${f}:${n}`).join(' '), 'answers while down': statusList(fuzz.byStatus), '5xx': fuzz.serverErrors, 'no answer': fuzz.noAnswer, alive: fuzz.alive, 'junk rows': `${fuzz.junkRows}/${fuzz.markedUsers}`, 'heap growth %': fuzz.heapGrowthPercent, 'rss growth %': fuzz.rssGrowthPercent });
+    metrics['fuzz_requests'] = fuzz.requests;
+    metrics['fuzz_5xx'] = fuzz.serverErrors;
+    metrics['fuzz_no_answer'] = fuzz.noAnswer;
+    metrics['fuzz_server_alive'] = fuzz.alive;
+    metrics['fuzz_junk_rows'] = fuzz.junkRows;
+    metrics['fuzz_heap_growth_percent'] = fuzz.heapGrowthPercent;
+    metrics['fuzz_rss_growth_percent'] = fuzz.rssGrowthPercent;
+  }
+  const soak = extra.soak;
+  if (soak) {
+    metrics['soak'] = soak;
+    rows.push({ scenario: `soak (${soak.durationS} s)`, server: 'ours', target: `get-session ${soak.rate}/s (max ${soak.measuredMaxRps}/s) + sign-in 2/s`, 'answers while down': `failed ${soak.failed}/${soak.sent}`, 'rss MB first→last': `${soak.rssFirstMb}→${soak.rssLastMb}`, 'fds first→last': `${soak.fdsFirst}→${soak.fdsLast}`, 'db conns max': soak.dbConnectionsMax, [`p99 first/last ${soak.windowS} s ms`]: `${soak.p99FirstMs}/${soak.p99LastMs}` });
+    metrics['soak_seconds'] = soak.durationS;
+    metrics['soak_rate_per_s'] = soak.rate;
+    metrics['soak_failed_requests'] = soak.failed;
+    metrics['soak_rss_first_mb'] = soak.rssFirstMb;
+    metrics['soak_rss_last_mb'] = soak.rssLastMb;
+    metrics['soak_open_fds_first'] = soak.fdsFirst;
+    metrics['soak_open_fds_last'] = soak.fdsLast;
+    metrics['soak_db_connections_max'] = soak.dbConnectionsMax;
+    metrics['soak_p99_first_window_ms'] = soak.p99FirstMs;
+    metrics['soak_p99_last_window_ms'] = soak.p99LastMs;
+  }
+  const mem = extra.memoryAtScale;
+  if (mem) {
+    metrics['memoryAtScale'] = mem;
+    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS });
+    metrics['memory_sessions'] = mem.sessions;
+    metrics['memory_sessions_answered'] = mem.answered;
+    metrics['memory_rss_before_mb'] = mem.rssBeforeMb;
+    metrics['memory_rss_after_mb'] = mem.rssAfterMb;
+    metrics['memory_heap_after_mb'] = mem.heapAfterMb;
+  }
+}
+
 /** Metrics (raw runs, headline figures, ours ÷ stock ratios) and table rows of a chaos run. */
-export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = []) {
+export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = [], extra: ExtraRuns = {}) {
   const metrics: Record<string, unknown> = { postgresKill: kills, startWhileDown: starts, acknowledgedWrites: writes, redisOutage: redis };
   for (const kill of ['SIGKILL', 'immediate'] as const) {
     const ours = kills.find((r) => r.server === 'ours' && r.kill === kill);
@@ -74,5 +138,6 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
     metrics['start_while_down_survived_ours'] = oursStart.startedWithoutDatabase;
     metrics['start_while_down_ready_after_ms_ours'] = oursStart.readyAfterMs === null ? null : round(oursStart.readyAfterMs, 0);
   }
+  extraFigures(extra, metrics, rows);
   return { metrics, rows };
 }

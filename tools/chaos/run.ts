@@ -2,17 +2,23 @@
  * `npm run chaos [-- scenario …]`: fault scenarios against our server and stock Better-Auth
  * (with pool error listeners) on a Postgres of the runner's own, loopback only, every run
  * bounded in time. Prints a table and writes bench/results/chaos.json.
- * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage (default: all).
+ * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage, slow-postgres,
+ * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000)
+ * (default: all).
  */
 import { writeReport } from '../bench/report';
 import { ChaosEnvironment } from './environment';
-import { chaosReport } from './report';
+import { chaosReport, type ExtraRuns } from './report';
+import { runFuzz } from './scenarios/fuzz';
+import { runMemoryAtScale } from './scenarios/memoryAtScale';
+import { runSlowPostgres } from './scenarios/slowPostgres';
+import { runSoak } from './scenarios/soak';
 import { runAcknowledgedWrites, type AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
 import { runPostgresKill, type PostgresKillRun } from './scenarios/postgresKill';
 import { runRedisOutage, type RedisOutageRun } from './scenarios/redisOutage';
 import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhileDown';
 
-const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage'] as const;
+const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 async function main(): Promise<void> {
@@ -32,6 +38,7 @@ async function main(): Promise<void> {
   const starts: StartWhileDownRun[] = [];
   const writes: AcknowledgedWritesRun[] = [];
   const redis: RedisOutageRun[] = [];
+  const extra: ExtraRuns = {};
   try {
     if (wanted.has('postgres-kill')) {
       for (const kill of ['SIGKILL', 'immediate'] as const) {
@@ -59,7 +66,24 @@ async function main(): Promise<void> {
         redis.push(await runRedisOutage(env, fault));
       }
     }
-    const report = chaosReport(kills, starts, writes, redis);
+    if (wanted.has('slow-postgres')) {
+      console.log('slow-postgres: ours, "User" and "UserSession" locked (ACCESS EXCLUSIVE) from 3 s to 11 s under load …');
+      extra.slowPostgres = await runSlowPostgres(env);
+    }
+    if (wanted.has('fuzz')) {
+      const count = Number(process.env['CHAOS_FUZZ_REQUESTS'] ?? 10_000);
+      console.log(`fuzz: ${count} fast-check requests over every endpoint family …`);
+      extra.fuzz = await runFuzz(env, count);
+    }
+    if (wanted.has('soak')) {
+      console.log(`soak: ours at half the measured get-session maximum for ${process.env['CHAOS_SOAK_SECONDS'] ?? 600} s …`);
+      extra.soak = await runSoak(env);
+    }
+    if (wanted.has('memory-at-scale')) {
+      console.log(`memory-at-scale: ${process.env['CHAOS_SESSIONS'] ?? 100_000} sessions inserted, each read once through get-session …`);
+      extra.memoryAtScale = await runMemoryAtScale(env);
+    }
+    const report = chaosReport(kills, starts, writes, redis, extra);
     writeReport('chaos', report.metrics, report.rows);
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,0 +1,60 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/** A server process's resident set (MB) and open file descriptors, read from /proc (Linux). */
+export interface ProcessSample {
+  /** Seconds since sampling started. */
+  atS: number;
+  rssMb: number | null;
+  openFds: number | null;
+}
+
+export async function rssMb(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Math.round((Number(kb) / 1024) * 10) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openFds(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  try {
+    return (await readdir(`/proc/${pid}/fd`)).length;
+  } catch {
+    return null;
+  }
+}
+
+/** Prometheus gauge without labels (`name value`), or null when absent. */
+export function promGauge(text: string, name: string): number | null {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (Number.isFinite(value)) return value;
+    }
+  }
+  return null;
+}
+
+/** The server's heap in use (MB) from prom-client's default metrics on /metrics, or null. */
+export async function heapUsedMb(baseUrl: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const bytes = promGauge(text, 'nodejs_heap_size_used_bytes');
+    return bytes === null ? null : Math.round((bytes / 1024 / 1024) * 10) / 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the server still answers /health/live. */
+export async function alive(baseUrl: string): Promise<boolean> {
+  try {
+    return (await fetch(`${baseUrl}/health/live`, { signal: AbortSignal.timeout(5_000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
