@@ -22,7 +22,7 @@ interface WsFigures {
 const ROOT = join(__dirname, '..', '..');
 
 function measure(): Promise<WsFigures> {
-  const child = fork(join(ROOT, 'apps/auth-service/src/testing/wsBench.ts'), [], { cwd: ROOT, execArgv: ['--expose-gc', '--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(join(ROOT, 'apps/auth-service/src/testing/wsBench.ts'), [], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test' }, execArgv: ['--expose-gc', '--import', 'tsx'], stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => {
       child.kill('SIGTERM');
