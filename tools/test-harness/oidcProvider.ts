@@ -136,6 +136,11 @@ export class HarnessOidcProvider {
     return this.#call('backchannelLogout', sid);
   }
 
+  /** A signed logout token for `sid` (fresh `jti`), returned instead of sent: to post it yourself, e.g. twice. */
+  logoutToken(sid: string): Promise<string> {
+    return this.#call('logoutToken', sid);
+  }
+
   /** IdP sessions that hold a refresh token: sid and account. */
   sessions(): Promise<Array<{ sid: string; accountId: string }>> {
     return this.#call('sessions');

@@ -2,7 +2,7 @@
 // own, started by oidcProvider.ts) on a loopback port. Controlled over the fork IPC channel:
 // stop / start (an IdP outage, state kept), revoke a session's grants (the next refresh answers
 // invalid_grant), send a back-channel logout, count token requests by grant type.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -137,8 +137,22 @@ async function backchannelLogout(sid) {
   return entry.accountId;
 }
 
+/** A signed logout token for `sid`, as backchannelLogout sends it, returned instead of sent (replay tests). */
+async function logoutToken(sid) {
+  const entry = sessions.get(sid);
+  if (!entry) throw new Error(`no session ${sid} at the IdP`);
+  const client = await provider.Client.find(settings.clientId);
+  const token = new provider.IdToken({ sub: entry.accountId }, { client, ctx: undefined });
+  token.mask = { sub: null };
+  token.set('events', { 'http://schemas.openid.net/event/backchannel-logout': {} });
+  token.set('jti', randomUUID());
+  token.set('sid', sid);
+  return token.issue({ use: 'logout' });
+}
+
 const ops = {
   start,
+  logoutToken,
   stop,
   counts: async () => ({ ...counts }),
   revokeSession,

@@ -79,7 +79,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
   registerAdminRoutes(app, context.dataLayer, context.repositories);
-  if (context.upstream) registerBackchannelLogout(app, { upstream: context.upstream, discovery: context.upstream.discovery, repositories: context.repositories });
+  if (context.upstream) registerBackchannelLogout(app, { upstream: context.upstream, discovery: context.upstream.discovery, repositories: context.repositories, cache: context.cache });
   await registerWebSocketRoute(app, {
     service: context.realtime.service,
     access: context.access,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ICache } from '@libs/database/cache';
 import type { UserSession } from '@libs/database/models';
 import type { Repositories } from '../repositories';
 import { IdpDiscovery, IdpUnavailableError } from './discovery';
@@ -11,6 +12,21 @@ export interface BackchannelLogoutDependencies {
   upstream: UpstreamOidc;
   discovery: IdpDiscovery;
   repositories: Pick<Repositories, 'sessions' | 'accounts' | 'events'>;
+  /** Remembers each logout token's `jti` until its `exp` (shared through Redis): a replay is refused. */
+  cache: Pick<ICache, 'increment'>;
+}
+
+/** How long a logout token's `jti` is remembered when it carries no `exp`: the verifier's maximum `iat` age. */
+const LOGOUT_TOKEN_MAX_AGE_S = 300;
+
+/**
+ * True the first time this `jti` is seen (on any instance sharing the Redis L2), false for a
+ * replay. Kept until the token's `exp` (at least the maximum `iat` age), after which the
+ * verifier refuses the token anyway.
+ */
+export async function firstUseOfLogoutToken(cache: Pick<ICache, 'increment'>, claims: { jti: string; exp?: number }, nowMs = Date.now()): Promise<boolean> {
+  const untilMs = Math.max(claims.exp ? claims.exp * 1000 : 0, nowMs + LOGOUT_TOKEN_MAX_AGE_S * 1000);
+  return (await cache.increment(`oidc:logout-jti:${claims.jti}`, Math.max(1_000, untilMs - nowMs))) === 1;
 }
 
 /**
@@ -48,7 +64,11 @@ export function registerBackchannelLogout(app: FastifyInstance, deps: Backchanne
         return reply.code(400).send({ error: { code: 'INVALID_REQUEST', message: 'logout_token is required' } });
       }
       try {
-        const claims = await verifyLogoutToken(token, deps.discovery, deps.upstream.clientId);
+        const claims = await verifyLogoutToken(token, deps.discovery, deps.upstream.clientId, LOGOUT_TOKEN_MAX_AGE_S);
+        if (!(await firstUseOfLogoutToken(deps.cache, claims))) {
+          request.log.warn({ component: 'oidc' }, 'back-channel logout token replayed');
+          return reply.code(400).send({ error: { code: 'LOGOUT_TOKEN_REPLAYED', message: 'This logout token was already used.' } });
+        }
         const ended = await endUpstreamSessions(deps, claims);
         request.log.info({ component: 'oidc', ended: ended.length, bySid: Boolean(claims.sid) }, 'back-channel logout');
         return reply.code(200).send();

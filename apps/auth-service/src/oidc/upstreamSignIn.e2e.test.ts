@@ -35,4 +35,20 @@ describe('upstream OIDC sign-in through Better-Auth', () => {
     expect(app.logs.join('\n')).not.toContain(cipher.decrypt(row!.accessToken!));
     expect((await env.idp.counts()).authorization_code).toBeGreaterThanOrEqual(1);
   });
+
+  it('refuses a replayed back-channel logout token (its jti is remembered until exp); a fresh token is still accepted', async () => {
+    const [app] = env.apps;
+    const browser = await signInThroughIdp(app, 'henry');
+    const [idpSession] = (await env.idp.sessions()).filter((s) => s.accountId === 'henry');
+    const post = (logoutToken: string) =>
+      fetch(`${app.url}/api/oidc/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: logoutToken }) });
+    const token = await env.idp.logoutToken(idpSession.sid);
+    expect((await post(token)).status).toBe(200);
+    const session = await fetch(`${app.url}/api/auth/get-session`, { headers: { cookie: browser.cookieHeader(app.url) } });
+    expect(await session.json()).toBeNull();
+    const replay = await post(token);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: { code: 'LOGOUT_TOKEN_REPLAYED' } });
+    expect((await post(await env.idp.logoutToken(idpSession.sid))).status).toBe(200);
+  });
 });

@@ -10,6 +10,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** A key of the cookie's user with these scopes (asserted created). */
+async function createKey(cookie: string, scopes: string[]): Promise<string> {
+  const res = await fetch(`${app.url}/api/auth/api-key/create`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: scopes.join(' '), scopes }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { key: string }).key;
+}
+
 describe('/ws upgrade through the access core', () => {
   it('opens for a session cookie and a bearer token, and counts open connections', async () => {
     const user = await signedInUser(app, 'ws-open');
@@ -26,11 +33,9 @@ describe('/ws upgrade through the access core', () => {
     const user = await signedInUser(app, 'ws-refused');
     expect(await refusedUpgrade(app.url, {})).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
     expect(await refusedUpgrade(app.url, { cookie: user.cookie, origin: 'https://evil.example.com' })).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN_ORIGIN' } } });
-    const key = await fetch(`${app.url}/api/auth/api-key/create`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: user.cookie }, body: JSON.stringify({ name: 'narrow', scopes: ['orders:read'] }) });
-    if (key.status === 200) {
-      const plain = ((await key.json()) as { key: string }).key;
-      expect((await refusedUpgrade(app.url, { 'x-api-key': plain })).status).toBe(403);
-    }
+    const narrow = await createKey(user.cookie, ['orders:read']);
+    expect(await refusedUpgrade(app.url, { 'x-api-key': narrow })).toMatchObject({ status: 403 });
+    expect(app.context.metrics.getMetrics().events['ws.upgrade_refused.scope']).toBe(1);
     await app.context.repositories.sessions.endAllForUser(user.id, { reason: 'revoked' });
     expect((await refusedUpgrade(app.url, { cookie: user.cookie })).status).toBe(401);
     expect(app.context.metrics.getMetrics().webSocket.activeConnections).toBe(0);

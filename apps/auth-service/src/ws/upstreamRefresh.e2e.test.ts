@@ -20,12 +20,12 @@ const closeAll = async (sockets: TestSocket[]) => {
 };
 
 describe('upstream refresh for live sockets (harness IdP, two instances, one Postgres, one Redis)', () => {
-  it('100 sockets of one session over both instances: every socket gets token_refreshed, the IdP sees one refresh', async () => {
+  it('200 sockets of one session over both instances: every socket gets token_refreshed, the IdP sees one refresh', async () => {
     const [a, b] = env.apps;
     const browser = await signInThroughIdp(a, 'erin');
     const cookie = browser.cookieHeader(a.url);
     const before = (await env.idp.counts()).refresh_token;
-    const sockets = await Promise.all(Array.from({ length: 100 }, (_, i) => openSocket(i % 2 ? b.url : a.url, { cookie })));
+    const sockets = await Promise.all(Array.from({ length: 200 }, (_, i) => openSocket(i % 2 ? b.url : a.url, { cookie })));
     const refreshed = await Promise.all(sockets.map((s) => s.next('token_refreshed')));
     const counts = await env.idp.counts();
     await closeAll(sockets);
