@@ -11,7 +11,7 @@ describe('start-up while Postgres is down', () => {
     pg = await startDedicatedPostgres();
     await migrate(pg.url);
     await pg.stop();
-    t = await startTestApp({ databaseUrl: pg.url });
+    t = await startTestApp({ databaseUrl: pg.url, waitReady: false });
   });
   afterAll(async () => {
     await t?.close();

@@ -23,6 +23,25 @@ export interface TestAppOptions {
   /** Use the harness Redis (L1 + L2 + invalidation bus). @default false */
   redis?: boolean;
   env?: Record<string, string>;
+  /**
+   * Wait until `/health/ready` answers 200 before returning (the database connection is opened in
+   * the background). Off for tests that start the app with its database down. @default true
+   */
+  waitReady?: boolean;
+}
+
+/** How long `startTestApp` waits for readiness: a loaded CI machine can take seconds. */
+const READY_DEADLINE_MS = 30_000;
+
+async function waitUntilReady(url: string): Promise<void> {
+  const deadline = Date.now() + READY_DEADLINE_MS;
+  let last = 0;
+  while (Date.now() < deadline) {
+    last = await fetch(`${url}/health/ready`).then((r) => r.status, () => 0);
+    if (last === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the test app was not ready within ${READY_DEADLINE_MS} ms (last /health/ready: ${last})`);
 }
 
 /** A migrated fresh database on the harness Postgres, for one test file. */
@@ -60,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await buildServer(app, context);
   await app.listen({ host: config.HOST, port: config.PORT });
   const url = `http://127.0.0.1:${config.PORT}`;
+  if (options.waitReady !== false) await waitUntilReady(url);
   return {
     url,
     app,
