@@ -35,6 +35,9 @@ describe('start-up while Postgres is down', () => {
     expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const session = await fetch(`${t.url}/api/auth/get-session`, { headers: { authorization: 'Bearer not-a-token' }, signal: signal() });
     expect(session.status).toBe(503);
+    // Bad input while the database is away is still bad input (or an outage), never a 5xx of ours.
+    const junk = await fetch(`${t.url}/api/auth/sign-in/email`, { method: 'POST', headers: json, body: '{}', signal: signal() });
+    expect([400, 503]).toContain(junk.status);
 
     await pg.start();
     const started = performance.now();
