@@ -15,9 +15,10 @@ const BREAKER_STATES = new Set<string>(['closed', 'open', 'half-open', 'isolated
  * The seed's metrics collector: in-memory figures per operation, breaker and event, read with
  * `getMetrics()` and, when a prom-client `Registry` is injected, exported on scrape.
  *
- * Every repository, cache and retry call records here, so recording is a map lookup and a few
- * adds — no prom-client call, no allocation once a name is known — and it never throws: a bad
- * duration counts as 0 ms, a bad or excess name is folded into `other`.
+ * Every repository, cache and retry call records here, so recording is a map lookup, a few adds
+ * and, with a registry, one prom-client `Histogram.observe()` (every other exported figure is read
+ * from the collector on scrape) — and it never throws: a bad duration counts as 0 ms, a bad or
+ * excess name is folded into `other`.
  */
 export class MetricsCollector implements IMetricsCollector {
   readonly #options: MetricsCollectorOptions;
@@ -27,7 +28,6 @@ export class MetricsCollector implements IMetricsCollector {
   readonly #events = new Map<string, number>();
   readonly #limits: Record<NameKind | 'errorCode', KeyLimits>;
   readonly #warnedFolding = new Set<NameKind>();
-  readonly #bounds: readonly number[] | null;
   readonly #export: PrometheusExport | null;
   #activeSockets = 0;
   #openedSockets = 0;
@@ -42,9 +42,7 @@ export class MetricsCollector implements IMetricsCollector {
       errorCode: { maxKeys: this.#options.maxErrorCodes, maxLength },
     };
     const { registry } = this.#options;
-    this.#bounds = registry ? this.#options.buckets : null;
-    // The overall figures never need buckets: the histogram is per operation.
-    this.#overall = new OperationStats(null);
+    this.#overall = new OperationStats();
     this.#export = registry
       ? registerPrometheusExport({
           registry,
@@ -70,6 +68,9 @@ export class MetricsCollector implements IMetricsCollector {
     if (stats === undefined) stats = this.#admitOperation(operation);
     stats.record(ms, ok, code, now, this.#limits.errorCode);
     this.#overall.record(ms, ok, code, now, this.#limits.errorCode);
+    // `ms` is finite and the labels are ours, so prom-client's observe() cannot throw here.
+    const labels = ok ? stats.successLabels : stats.failureLabels;
+    if (this.#export !== null && labels !== null) this.#export.latency.observe(labels, ms / 1000);
   }
 
   recordCircuitBreakerState(breaker: string, state: CircuitBreakerStateName): void {
@@ -112,7 +113,8 @@ export class MetricsCollector implements IMetricsCollector {
 
   reset(): void {
     this.#operations.clear();
-    this.#overall = new OperationStats(null);
+    this.#overall = new OperationStats();
+    this.#export?.latency.reset();
     this.#events.clear();
     // Open connections are current state and stay; the opened total restarts from zero.
     this.#openedSockets = 0;
@@ -137,7 +139,7 @@ export class MetricsCollector implements IMetricsCollector {
     const key = this.#bounded('operation', this.#operations, operation);
     let stats = this.#operations.get(key);
     if (stats === undefined) {
-      stats = new OperationStats(this.#bounds);
+      stats = new OperationStats(key);
       this.#operations.set(key, stats);
     }
     return stats;

@@ -1,9 +1,14 @@
 import type { OperationMetrics } from './IMetricsCollector';
-import { LatencyBuckets } from './LatencyBuckets';
 import { boundedKey, type KeyLimits } from './boundedKey';
 
 /** Error code counted for failures recorded without one. */
 export const UNKNOWN_ERROR_CODE = 'unknown';
+
+/** Label values of one operation's latency series, built once per operation (not per call). */
+export interface OperationLabels {
+  operation: string;
+  outcome: 'success' | 'failure';
+}
 
 /**
  * Running figures for one operation name (or for all of them). Plain fields, no derived values
@@ -15,13 +20,14 @@ export class OperationStats {
   totalMs = 0;
   lastAt: number | null = null;
   readonly errorsByCode = new Map<string, number>();
-  /** Latency per outcome, present only when the collector exports to Prometheus. */
-  readonly success: LatencyBuckets | null;
-  readonly failure: LatencyBuckets | null;
+  /** Labels of the exported latency series of this operation; `null` for the overall figures. */
+  readonly successLabels: Readonly<OperationLabels> | null;
+  readonly failureLabels: Readonly<OperationLabels> | null;
 
-  constructor(bounds: readonly number[] | null) {
-    this.success = bounds ? new LatencyBuckets(bounds) : null;
-    this.failure = bounds ? new LatencyBuckets(bounds) : null;
+  /** @param operation the (already bounded) operation name, or `null` for the overall figures */
+  constructor(operation: string | null = null) {
+    this.successLabels = operation === null ? null : Object.freeze({ operation, outcome: 'success' });
+    this.failureLabels = operation === null ? null : Object.freeze({ operation, outcome: 'failure' });
   }
 
   /** `durationMs` must already be a finite, non-negative number. */
@@ -29,12 +35,8 @@ export class OperationStats {
     this.count++;
     this.totalMs += durationMs;
     this.lastAt = now;
-    if (success) {
-      this.success?.observe(durationMs / 1000);
-      return;
-    }
+    if (success) return;
     this.errors++;
-    this.failure?.observe(durationMs / 1000);
     const code = boundedKey(this.errorsByCode, errorCode ?? UNKNOWN_ERROR_CODE, codeLimits);
     this.errorsByCode.set(code, (this.errorsByCode.get(code) ?? 0) + 1);
   }

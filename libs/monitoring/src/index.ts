@@ -4,7 +4,6 @@ export * from './MetricsCollectorOptions';
 export * from './MetricsLogger';
 export * from './NoopMetricsCollector';
 export * from './OperationStats';
-export * from './LatencyBuckets';
 export * from './boundedKey';
 export * from './createMetricsRegistry';
 export * from './periodicSnapshot';

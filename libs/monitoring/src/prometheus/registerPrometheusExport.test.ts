@@ -171,10 +171,14 @@ describe('Prometheus export', () => {
     expect(openText.endsWith('# EOF\n')).toBe(true);
   });
 
-  it('registry.resetMetrics() does not throw; the collector stays the source of truth', async () => {
+  it('registry.resetMetrics() clears the latency histogram only; counters are re-read from the collector', async () => {
     const collector = new MetricsCollector({ registry });
     collector.recordOperation('a', 1, true);
     expect(() => registry.resetMetrics()).not.toThrow();
-    expect(sample(await registry.metrics(), 'operations_total{operation="a",outcome="success"}')).toBe(1);
+    const text = await registry.metrics();
+    expect(sample(text, 'operations_total{operation="a",outcome="success"}')).toBe(1);
+    expect(text).not.toContain('operation_duration_seconds_count{');
+    collector.recordOperation('a', 1, true);
+    expect(sample(await registry.metrics(), 'operation_duration_seconds_count{operation="a",outcome="success"}')).toBe(1);
   });
 });

@@ -1,0 +1,4 @@
+export * from './OperationLatencyHistogram';
+export * from './PrometheusSource';
+export * from './exportMetricNames';
+export * from './registerPrometheusExport';
