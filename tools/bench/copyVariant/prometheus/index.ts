@@ -1,4 +1,0 @@
-export * from './OperationLatencyHistogram';
-export * from './PrometheusSource';
-export * from './exportMetricNames';
-export * from './registerPrometheusExport';
