@@ -83,7 +83,7 @@ describe('ResilientCacheService', () => {
       await sub.subscribe(`${prefix}-chan`);
       await cache.delete('x');
       await eventually(() => messages.length === 1);
-      expect(JSON.parse(messages[0])).toEqual({ i: 'me', o: 'k', k: ['x'] });
+      expect(JSON.parse(messages[0])).toEqual({ i: 'me', o: 'k', k: ['x'], t: expect.any(Number) });
       expect(cache.instanceId).toBe('me');
     } finally {
       await cache.close();

@@ -97,7 +97,7 @@ export class ResilientCacheService extends CacheNamespace {
         connections.subscriber,
         options.channel ?? `${prefix}:bus`,
         instanceId,
-        { onMessage: (message) => core.applyRemote(message), onReconnect: () => core.forgetLocal() },
+        { onMessage: (message) => core.applyRemote(message), onReconnect: () => core.forgetLocal(), lag: options.invalidationLag },
         logger,
       );
       this.#subscribed = this.#bus.start().then(

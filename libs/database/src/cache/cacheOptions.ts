@@ -105,6 +105,17 @@ export interface CacheOptions {
   metrics?: IMetricsCollector;
   /** pino-shaped logger; keys are never logged above debug, values never. @default silent */
   logger?: CacheLogger;
+  /**
+   * Observes, in seconds, how long each invalidation from another instance took from its publish
+   * to being applied here (e.g. a prom-client `Histogram`). Wall clocks of both hosts: skew shows
+   * as lag, and a negative difference is observed as 0. @default undefined
+   */
+  invalidationLag?: InvalidationLagObserver;
+}
+
+/** Where the bus reports invalidation lag: prom-client's `Histogram` (and `Summary`) fit. */
+export interface InvalidationLagObserver {
+  observe(seconds: number): void;
 }
 
 export const DEFAULT_CACHE_OPTIONS = Object.freeze({

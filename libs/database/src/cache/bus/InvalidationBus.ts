@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { InvalidationLagObserver } from '../cacheOptions';
 import type { CacheLogger } from '../logger';
 import { type BusMessage, decodeBusMessage } from './busMessage';
 
@@ -7,6 +8,8 @@ export interface InvalidationBusHandlers {
   onMessage(message: BusMessage): void;
   /** The subscription came back after a drop: messages may have been missed. */
   onReconnect(): void;
+  /** Told publish → applied, in seconds, for every applied message that carries its publish time. */
+  lag?: InvalidationLagObserver;
 }
 
 /**
@@ -68,6 +71,13 @@ export class InvalidationBus {
     }
     if (message.instanceId === this.#instanceId) return;
     this.#handlers.onMessage(message);
+    const { lag } = this.#handlers;
+    if (lag === undefined || message.publishedAt === undefined) return;
+    try {
+      lag.observe(Math.max(0, Date.now() - message.publishedAt) / 1000);
+    } catch {
+      // A broken observer must not stop invalidations from being applied.
+    }
   };
 
   readonly #onClose = (): void => {

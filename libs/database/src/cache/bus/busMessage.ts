@@ -5,20 +5,27 @@ export type Invalidation =
   | { type: 'prefix'; prefix: string }
   | { type: 'clear' };
 
-/** An invalidation on the bus, stamped with its sender so the sender can ignore it. */
-export type BusMessage = Invalidation & { instanceId: string };
+/**
+ * An invalidation on the bus, stamped with its sender (so the sender can ignore it) and its
+ * publish time in epoch ms (so receivers can measure the lag). Messages from versions before the
+ * time stamp have no `publishedAt` and are applied all the same.
+ */
+export type BusMessage = Invalidation & { instanceId: string; publishedAt?: number };
 
-/** Compact JSON: `{ i, o, k }`; short field names keep every write's publish small. */
+/** Compact JSON: `{ i, o, k, t }`; short field names keep every write's publish small. */
 export function encodeBusMessage(message: BusMessage): string {
+  const i = message.instanceId;
+  // Stamped when encoded, i.e. when the write's publish is built.
+  const t = message.publishedAt ?? Date.now();
   switch (message.type) {
     case 'keys':
-      return JSON.stringify({ i: message.instanceId, o: 'k', k: message.keys });
+      return JSON.stringify({ i, o: 'k', k: message.keys, t });
     case 'tags':
-      return JSON.stringify({ i: message.instanceId, o: 't', k: message.tags });
+      return JSON.stringify({ i, o: 't', k: message.tags, t });
     case 'prefix':
-      return JSON.stringify({ i: message.instanceId, o: 'p', k: [message.prefix] });
+      return JSON.stringify({ i, o: 'p', k: [message.prefix], t });
     case 'clear':
-      return JSON.stringify({ i: message.instanceId, o: 'c', k: [] });
+      return JSON.stringify({ i, o: 'c', k: [], t });
   }
 }
 
@@ -26,23 +33,30 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 
 /** Parses a bus message; anything malformed (another app on the channel, a bad version) is `undefined`. */
 export function decodeBusMessage(text: string): BusMessage | undefined {
-  let raw: { i?: unknown; o?: unknown; k?: unknown };
+  let raw: { i?: unknown; o?: unknown; k?: unknown; t?: unknown };
   try {
     raw = JSON.parse(text) as typeof raw;
   } catch {
     return undefined;
   }
   if (raw === null || typeof raw !== 'object' || typeof raw.i !== 'string' || !isStringArray(raw.k)) return undefined;
-  const instanceId = raw.i;
-  switch (raw.o) {
+  const invalidation = decodeInvalidation(raw.o, raw.k);
+  if (invalidation === undefined) return undefined;
+  // No or an unusable time stamp (an older sender) still invalidates; it only goes unmeasured.
+  const publishedAt = typeof raw.t === 'number' && Number.isFinite(raw.t) && raw.t > 0 ? raw.t : undefined;
+  return publishedAt === undefined ? { ...invalidation, instanceId: raw.i } : { ...invalidation, instanceId: raw.i, publishedAt };
+}
+
+function decodeInvalidation(op: unknown, k: string[]): Invalidation | undefined {
+  switch (op) {
     case 'k':
-      return { instanceId, type: 'keys', keys: raw.k };
+      return { type: 'keys', keys: k };
     case 't':
-      return { instanceId, type: 'tags', tags: raw.k };
+      return { type: 'tags', tags: k };
     case 'p':
-      return raw.k.length === 1 ? { instanceId, type: 'prefix', prefix: raw.k[0] } : undefined;
+      return k.length === 1 ? { type: 'prefix', prefix: k[0] } : undefined;
     case 'c':
-      return { instanceId, type: 'clear' };
+      return { type: 'clear' };
     default:
       return undefined;
   }

@@ -1,0 +1,86 @@
+import { harnessRedisUrl, waitFor } from '@tools/test-harness';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Histogram, Registry } from 'prom-client';
+import { ResilientCacheService } from './cache.service';
+import { eventually, FakeMetrics } from './testing/FakeMetrics';
+
+/** Count and sum of an unlabelled prom-client histogram. */
+async function countAndSum(histogram: Histogram): Promise<{ count: number; sum: number }> {
+  const { values } = await histogram.get();
+  const value = (suffix: string) => values.find((v) => v.metricName === `${histogram.name}${suffix}`)?.value ?? 0;
+  return { count: value('_count'), sum: value('_sum') };
+}
+
+describe('invalidation lag (two caches on one real Redis)', () => {
+  let prefix: string;
+  let a: ResilientCacheService;
+  let b: ResilientCacheService;
+  let lagOnB: Histogram;
+  let metricsB: FakeMetrics;
+
+  beforeEach(async () => {
+    prefix = `lag-${randomBytes(4).toString('hex')}`;
+    lagOnB = new Histogram({ name: 'cache_invalidation_lag_seconds', help: 'test', registers: [new Registry()] });
+    metricsB = new FakeMetrics();
+    a = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
+    b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB, invalidationLag: lagOnB });
+    expect(await a.ready()).toBe(true);
+    expect(await b.ready()).toBe(true);
+  });
+
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('B observes publish → applied for every invalidation from A, never negative', async () => {
+    await a.set('user:1', { v: 0 });
+    await b.get('user:1'); // into B's L1
+    const kinds: Array<() => Promise<unknown>> = [
+      () => a.set('user:1', { v: 1 }),
+      () => a.delete('user:1'),
+      () => a.invalidateTags(['t']),
+      () => a.invalidatePrefix('user:'),
+      () => a.clear(),
+    ];
+    for (const [i, invalidate] of kinds.entries()) {
+      await invalidate();
+      await waitFor(async () => {
+        const { count } = await countAndSum(lagOnB);
+        if (count < i + 1) throw new Error(`lag count ${count}`);
+      }, 5_000, `lag observation ${i + 1}`);
+    }
+    const { count, sum } = await countAndSum(lagOnB);
+    expect(count).toBe(kinds.length);
+    expect(sum).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(sum)).toBe(true);
+    const { values } = await lagOnB.get();
+    for (const bucket of values.filter((v) => v.metricName?.endsWith('_bucket'))) expect(bucket.value).toBeGreaterThanOrEqual(0);
+  });
+
+  it('applies a message without a publish time (an older sender) and does not observe it', async () => {
+    await a.set('user:2', 'old'); // stamped: one observation on B
+    await waitFor(async () => {
+      if ((await countAndSum(lagOnB)).count < 1) throw new Error('not yet');
+    }, 5_000, 'the stamped message');
+    // A value in B's L1 (B ignores its own message), then an old-format invalidation straight on the channel.
+    await b.set('user:2', 'in-l1');
+    const l1Hits = metricsB.count('cache.hit.l1');
+    expect(await b.get('user:2')).toBe('in-l1');
+    expect(metricsB.count('cache.hit.l1')).toBe(l1Hits + 1);
+    const observed = (await countAndSum(lagOnB)).count;
+    const received = metricsB.count('cache.bus.received');
+    const raw = new Redis(harnessRedisUrl());
+    try {
+      await raw.publish(`${prefix}:bus`, JSON.stringify({ i: 'an-older-instance', o: 'k', k: ['user:2'] }));
+      await eventually(() => metricsB.count('cache.bus.received') > received, 5_000, 0);
+    } finally {
+      raw.disconnect();
+    }
+    // Dropped from B's L1 (B reads L2 again), and no lag observed for it.
+    const l2Hits = metricsB.count('cache.hit.l2');
+    expect(await b.get('user:2')).toBe('in-l1');
+    expect(metricsB.count('cache.hit.l2')).toBe(l2Hits + 1);
+    expect((await countAndSum(lagOnB)).count).toBe(observed);
+  });
+});
