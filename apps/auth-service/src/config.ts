@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
+import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { wsConfigShape } from './ws/wsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -50,6 +51,7 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
     ...oidcConfigShape,
     ...wsConfigShape,
+    ...metricsSnapshotConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {

@@ -22,6 +22,8 @@ import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
 import { createRealtime, type Realtime } from './ws/createRealtime';
+import { invalidationLagHistogram } from './metrics/invalidationLag';
+import { startMetricsSnapshot } from './metrics/metricsSnapshot';
 
 export type { Repositories } from './repositories';
 
@@ -66,7 +68,13 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   await db.firstAttempt;
   logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
   const resilience = new ResilienceRegistry();
-  const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger, retry: { registry: resilience } });
+  const cache = new ResilientCacheService({
+    redis: config.REDIS_URL,
+    metrics,
+    logger,
+    retry: { registry: resilience },
+    invalidationLag: invalidationLagHistogram(registry),
+  });
   logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
 
   const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience };
@@ -102,6 +110,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     transaction: adapter.transaction,
   });
   const realtime = createRealtime({ config, access, repositories, cache, metrics, logger, upstream });
+  const snapshot = startMetricsSnapshot(metrics, logger, config.METRICS_SNAPSHOT_INTERVAL_MS);
   return {
     config,
     db,
@@ -119,6 +128,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     upstream,
     realtime,
     closers: [
+      ...(snapshot ? [snapshot] : []),
       { name: 'realtime', close: () => realtime.close() },
       { name: 'background tasks', close: () => background.drain() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },

@@ -5,6 +5,7 @@ export * from './MetricsLogger';
 export * from './NoopMetricsCollector';
 export * from './OperationStats';
 export * from './boundedKey';
+export * from './compactSnapshot';
 export * from './createMetricsRegistry';
 export * from './periodicSnapshot';
 export * from './errors';

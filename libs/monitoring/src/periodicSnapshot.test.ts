@@ -84,6 +84,7 @@ describe('startPeriodicSnapshot', () => {
   });
 
   it('rejects intervals setInterval cannot honour', () => {
+    expect(() => startPeriodicSnapshot(new MetricsCollector(), recordingLogger(), { maxEntries: 0 })).toThrow(/maxEntries/);
     for (const intervalMs of [0, -1, 1.5, Number.NaN, 2 ** 31]) {
       let error: unknown;
       try {
@@ -93,6 +94,34 @@ describe('startPeriodicSnapshot', () => {
       }
       expect(isMetricsConfigError(error) && error.option).toBe('intervalMs');
     }
+  });
+
+  it('keeps a line bounded: the busiest entries of each kind, and how many were left out', () => {
+    jest.useFakeTimers();
+    const metrics = new MetricsCollector();
+    for (let i = 0; i < 150; i++) {
+      const name = `repo.op${i}.${'x'.repeat(100)}`;
+      for (let n = 0; n <= i % 7; n++) metrics.recordOperation(name, 1, false, `CODE_${n}_${i}`);
+      metrics.incrementEvent(`event.${i}.${'y'.repeat(100)}`, i + 1);
+      metrics.recordCircuitBreakerState(`breaker.${i}`, i === 3 ? 'open' : 'closed');
+    }
+    metrics.recordOperation('busiest', 1, true);
+    for (let n = 0; n < 50; n++) metrics.recordOperation('busiest', 1, true);
+    const logger = recordingLogger();
+    const stop = startPeriodicSnapshot(metrics, logger, { intervalMs: 10, maxEntries: 5 });
+    jest.advanceTimersByTime(10);
+    stop();
+    const line = logger.calls[0][1] as { metrics: { operations: Record<string, { errorsByCode: object }>; events: Record<string, number>; circuitBreakers: Record<string, string>; omitted: object; operationCount: number } };
+    expect(Object.keys(line.metrics.operations)).toHaveLength(5);
+    expect(line.metrics.operations.busiest).toBeDefined();
+    for (const op of Object.values(line.metrics.operations)) expect(Object.keys(op.errorsByCode).length).toBeLessThanOrEqual(5);
+    expect(Object.values(line.metrics.events)).toEqual([150, 149, 148, 147, 146]);
+    expect(line.metrics.circuitBreakers['breaker.3']).toBe('open');
+    // 4 kept operations with 7 codes each keep 5; the collector itself caps breakers at 100 (+ `other`).
+    const breakers = Object.keys(metrics.getMetrics().circuitBreakers).length;
+    expect(line.metrics.omitted).toEqual({ operations: 146, errorCodes: 4 * 2, events: 145, circuitBreakers: breakers - 5 });
+    expect(line.metrics.operationCount).toBe(metrics.getMetrics().operationCount); // overall stays exact
+    expect(JSON.stringify(line).length).toBeLessThan(8_000);
   });
 
   it('accepts a pino logger as is', () => {

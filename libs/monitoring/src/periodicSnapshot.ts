@@ -1,3 +1,4 @@
+import { compactSnapshot } from './compactSnapshot';
 import { MetricsConfigError, MetricsConfigErrorCode } from './errors/MetricsConfigError';
 import type { IMetricsCollector } from './IMetricsCollector';
 import type { MetricsLogger } from './MetricsLogger';
@@ -9,18 +10,24 @@ export interface PeriodicSnapshotOptions {
   level: 'debug' | 'info';
   /** Message of the snapshot line. @default 'metrics snapshot' */
   message: string;
+  /**
+   * Operations, error codes per operation, events and breakers kept per line (the largest);
+   * the line says how many were left out, so its size stays bounded. @default 20
+   */
+  maxEntries: number;
 }
 
 export const DEFAULT_PERIODIC_SNAPSHOT_OPTIONS: Readonly<PeriodicSnapshotOptions> = Object.freeze({
   intervalMs: 60_000,
   level: 'debug',
   message: 'metrics snapshot',
+  maxEntries: 20,
 });
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Logs `source.getMetrics()` every `intervalMs`, with the operations and errors recorded since
+ * Logs `source.getMetrics()` (cut to its `maxEntries` largest entries of each kind) every `intervalMs`, with the operations and errors recorded since
  * the previous line, so a log search shows load over time without a Prometheus server. The
  * timer is unref'd (a snapshot must never keep a process alive) and a throwing source or logger
  * is swallowed (a snapshot must never crash one). Returns an idempotent stop function.
@@ -30,7 +37,10 @@ export function startPeriodicSnapshot(
   logger: MetricsLogger,
   options: Partial<PeriodicSnapshotOptions> = {},
 ): () => void {
-  const { intervalMs, level, message } = { ...DEFAULT_PERIODIC_SNAPSHOT_OPTIONS, ...options };
+  const { intervalMs, level, message, maxEntries } = { ...DEFAULT_PERIODIC_SNAPSHOT_OPTIONS, ...options };
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new MetricsConfigError(MetricsConfigErrorCode.INVALID_OPTION, 'maxEntries', `maxEntries must be a positive integer, got ${String(maxEntries)}`);
+  }
   if (!Number.isInteger(intervalMs) || intervalMs < 1 || intervalMs > MAX_TIMER_MS) {
     throw new MetricsConfigError(
       MetricsConfigErrorCode.INVALID_OPTION,
@@ -48,7 +58,7 @@ export function startPeriodicSnapshot(
         errors: metrics.errorCount >= previous.errors ? metrics.errorCount - previous.errors : metrics.errorCount,
       };
       previous = { operations: metrics.operationCount, errors: metrics.errorCount };
-      logger[level]({ intervalMs, sinceLast, metrics }, message);
+      logger[level]({ intervalMs, sinceLast, metrics: compactSnapshot(metrics, maxEntries) }, message);
     } catch {
       // Never let observability take the process down; the next tick tries again.
     }
