@@ -7,8 +7,8 @@ import { eventually, FakeMetrics } from './testing/FakeMetrics';
 
 /** Count and sum of an unlabelled prom-client histogram. */
 async function countAndSum(histogram: Histogram): Promise<{ count: number; sum: number }> {
-  const { values } = await histogram.get();
-  const value = (suffix: string) => values.find((v) => v.metricName === `${histogram.name}${suffix}`)?.value ?? 0;
+  const { name, values } = await histogram.get();
+  const value = (suffix: string) => values.find((v) => v.metricName === `${name}${suffix}`)?.value ?? 0;
   return { count: value('_count'), sum: value('_sum') };
 }
 
