@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replicaConfigShape } from './data/replicaConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { wsConfigShape } from './ws/wsConfig';
 
@@ -48,6 +49,7 @@ export const configSchema = z
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+    ...replicaConfigShape,
     ...oidcConfigShape,
     ...wsConfigShape,
   })
