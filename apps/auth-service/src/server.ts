@@ -64,7 +64,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
-  registerReadConsistency(app, context.replicas);
+  const replicas = context.replicas;
+  registerReadConsistency(app, replicas);
   const breakers = () => breakersWithoutReplicas(context.resilience.breakers.list(), context.replicas);
   const openBreakers = () => breakers().filter((b) => b.state === 'open' || b.state === 'isolated').map((b) => b.key);
   registerOutageLog(app, new OutageLog(app.log, openBreakers));
@@ -76,7 +77,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
         return { healthy: health.healthy, latencyMs: health.latencyMs, errorCode: health.errorCode, embedded: health.embedded };
       },
       cache: async () => ({ healthy: !context.cache.degraded, required: false, mode: context.cache.mode }),
-      ...(context.replicas ? { replicas: async () => replicaHealth(context.replicas!) } : {}),
+      ...(replicas ? { replicas: async () => replicaHealth(replicas) } : {}),
     },
     breakers,
     draining: options.draining,

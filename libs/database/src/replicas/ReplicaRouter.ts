@@ -202,8 +202,8 @@ export class ReplicaRouter {
   #pick(): Replica | undefined {
     const count = this.#replicas.length;
     for (let i = 0; i < count; i++) {
-      const replica = this.#replicas[(this.#next + i) % count]!;
-      if (this.#state(replica) === 'ready') {
+      const replica = this.#replicas[(this.#next + i) % count];
+      if (replica !== undefined && this.#state(replica) === 'ready') {
         this.#next = (this.#next + i + 1) % count;
         return replica;
       }
