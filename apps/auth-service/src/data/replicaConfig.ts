@@ -1,25 +1,10 @@
 import { z } from 'zod';
-
-const postgresUrl = z
-  .string()
-  .max(2_048)
-  .refine((value) => {
-    try {
-      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be comma-separated postgres or postgresql URLs');
+import { commaList, url } from '../configFields';
 
 /** Read replicas (see docs/read-replicas.md); merged into the app's config schema. */
 export const replicaConfigShape = {
   /** Hot standbys of DATABASE_URL, comma-separated; lag-tolerant reads go there. Unset: every read on the primary. */
-  DATABASE_REPLICA_URLS: z
-    .string()
-    .max(16_384)
-    .default('')
-    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
-    .pipe(z.array(postgresUrl).max(16)),
+  DATABASE_REPLICA_URLS: commaList(url(['postgres:', 'postgresql:']), 16_384, 16),
   /** A replica further behind than this gets no reads until it catches up. */
   DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   /** How often each replica's lag is measured. */
