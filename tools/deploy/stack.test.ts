@@ -37,7 +37,7 @@ function run(command: string, args: string[]): { status: number | null; output: 
 
 /** The variables the app's zod schema knows, read from its sources (tools may not import the app). */
 function appConfigVariables(): Set<string> {
-  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts'];
+  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts', 'apps/auth-service/src/data/replicaConfig.ts'];
   const names = new Set<string>();
   for (const file of files) for (const match of read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+):\s/gm)) names.add(match[1]);
   return names;
@@ -129,6 +129,10 @@ describe('docker-compose.yml, cross-checked', () => {
     const [user, password, db] = [services['postgres-primary'].environment!.POSTGRES_USER, services['postgres-primary'].environment!.POSTGRES_PASSWORD, services['postgres-primary'].environment!.POSTGRES_DB];
     expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@postgres-primary:5432/${db}`);
     expect(services['app-build'].environment!.DATABASE_URL).toBe(env.DATABASE_URL);
+    // Lag-tolerant reads on the replica: same role and database as the primary (a physical copy).
+    const replicaUrl = new URL(env.DATABASE_REPLICA_URLS);
+    expect(replicaUrl.hostname).toBe('postgres-replica');
+    expect(`${replicaUrl.username}:${replicaUrl.password}${replicaUrl.pathname}`).toBe(`${user}:${password}/${db}`);
   });
 
   it('the replica follows the primary with the role the primary creates', () => {

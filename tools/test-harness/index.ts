@@ -3,7 +3,8 @@ import { Client } from 'pg';
 import { LocalPostgres } from './localPostgres';
 import { LocalRedis, redisServerBinary } from './localRedis';
 
-export { LocalPostgres } from './localPostgres';
+export { LocalPostgres, type LocalPostgresOptions, type StopMode } from './localPostgres';
+export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithReplicaOptions } from './localReplica';
 export { LocalRedis, redisCommand, redisServerBinary } from './localRedis';
 export { freePort, waitFor } from './ports';
 

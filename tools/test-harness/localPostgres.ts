@@ -62,7 +62,14 @@ export interface LocalPostgresOptions {
   user?: string;
   /** @default 'postgres' */
   password?: string;
+  /** Parent of the data directory (`bap-pg-XXXXXX`); must be reachable by the postgres user when run as root. @default os.tmpdir() */
+  baseDir?: string;
+  /** Extra server settings, passed as `-c name=value` at every start. @default none */
+  settings?: Record<string, string | number>;
 }
+
+/** How `stop` shuts the server down (`pg_ctl -m`). */
+export type StopMode = 'immediate' | 'fast';
 
 /** Servers still running when the process exits (a test that forgot `destroy()`, a crash). */
 const live = new Set<LocalPostgres>();
@@ -87,13 +94,15 @@ export class LocalPostgres {
   readonly dataDir: string;
   readonly #bin = postgresBinDir();
   readonly #runAs = unprivilegedUser();
+  readonly #settings: Record<string, string | number>;
   #running = false;
 
   private constructor(port: number, opts: LocalPostgresOptions) {
     this.port = port;
     this.user = opts.user ?? 'postgres';
     this.password = opts.password ?? 'postgres';
-    this.dataDir = mkdtempSync(join(tmpdir(), 'bap-pg-'));
+    this.#settings = opts.settings ?? {};
+    this.dataDir = mkdtempSync(join(opts.baseDir ?? tmpdir(), 'bap-pg-'));
   }
 
   static async create(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
@@ -103,6 +112,31 @@ export class LocalPostgres {
     await pg.#initdb();
     await pg.start();
     return pg;
+  }
+
+  /**
+   * A second server on a copy of `source`'s data directory (`source` must be stopped cleanly:
+   * `stop('fast')`). `prepare` runs on the copy before it starts, as root when we are root; the
+   * copy is then handed to the postgres user. The base of a streaming replica (see `localReplica`).
+   */
+  static async fromCopy(source: LocalPostgres, prepare: (dataDir: string) => void, opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
+    if (source.running) throw new Error('fromCopy needs a stopped source (stop it with "fast")');
+    const pg = new LocalPostgres(opts.port ?? (await freePort()), { user: source.user, password: source.password, ...opts });
+    stopLeftoversOnExit();
+    live.add(pg);
+    try {
+      // cp -a keeps modes and (as root) the postgres user's ownership of every file.
+      await run('cp', ['-a', `${source.dataDir}/.`, pg.dataDir]);
+      rmSync(join(pg.dataDir, 'server.log'), { force: true });
+      prepare(pg.dataDir);
+      if (pg.#runAs.uid !== undefined) await run('chown', ['-R', `${pg.#runAs.uid}:${pg.#runAs.gid}`, pg.dataDir]);
+      chmodSync(pg.dataDir, 0o700);
+      await pg.start();
+      return pg;
+    } catch (error) {
+      await pg.destroy().catch(() => undefined);
+      throw error;
+    }
   }
 
   get url(): string {
@@ -143,7 +177,8 @@ export class LocalPostgres {
     if (this.#running) return;
     // fsync off is safe for throwaway data; synchronous_commit stays on, or an immediate stop
     // (outage tests) would lose commits the app already saw succeed.
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c full_page_writes=off -c max_connections=200`;
+    const extra = Object.entries(this.#settings).map(([name, value]) => ` -c ${name}=${value}`).join('');
+    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c full_page_writes=off -c max_connections=200${extra}`;
     await this.#exec('pg_ctl', ['start', '-w', '-D', this.dataDir, '-o', options, '-l', join(this.dataDir, 'server.log')]);
     this.#running = true;
     await waitFor(async () => {
@@ -153,10 +188,13 @@ export class LocalPostgres {
     }, 15_000, `Postgres on port ${this.port}`);
   }
 
-  /** Stops the server immediately (connections are cut, as in a crash). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the server: `immediate` (default) cuts connections as in a crash; `fast` rolls back,
+   * checkpoints and leaves a clean data directory (one that can be copied into a replica).
+   */
+  async stop(mode: StopMode = 'immediate'): Promise<void> {
     if (!this.#running) return;
-    await this.#exec('pg_ctl', ['stop', '-D', this.dataDir, '-m', 'immediate', '-w']);
+    await this.#exec('pg_ctl', ['stop', '-D', this.dataDir, '-m', mode, '-w']);
     this.#running = false;
   }
 

@@ -21,6 +21,9 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production' }, 'BETTER_AUTH_SECRET'],
     [{ TRUSTED_ORIGINS: 'https://ok.example, javascript:alert(1)' }, 'TRUSTED_ORIGINS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_REPLICA_URLS: 'postgresql://r1/db, redis://r2' }, 'DATABASE_REPLICA_URLS'],
+    [{ DATABASE_REPLICA_MAX_LAG_MS: '-1' }, 'DATABASE_REPLICA_MAX_LAG_MS'],
+    [{ DATABASE_READ_YOUR_WRITES_MS: 'soon' }, 'DATABASE_READ_YOUR_WRITES_MS'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -31,6 +34,12 @@ describe('configuration', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).issues.map((i) => i.variable)).toContain(variable);
     expect((thrown as Error).message).toContain(variable);
+  });
+
+  it('parses read replicas: none by default, a comma-separated list, lag bound and read-your-writes window', () => {
+    expect(loadConfig({})).toMatchObject({ DATABASE_REPLICA_URLS: [], DATABASE_REPLICA_MAX_LAG_MS: 5_000, DATABASE_READ_YOUR_WRITES_MS: 2_000, DATABASE_REPLICA_LAG_CHECK_MS: 1_000 });
+    const config = loadConfig({ DATABASE_REPLICA_URLS: 'postgresql://a:b@r1:5432/db, postgres://r2/db', DATABASE_REPLICA_MAX_LAG_MS: '1500', DATABASE_READ_YOUR_WRITES_MS: '0' });
+    expect(config).toMatchObject({ DATABASE_REPLICA_URLS: ['postgresql://a:b@r1:5432/db', 'postgres://r2/db'], DATABASE_REPLICA_MAX_LAG_MS: 1_500, DATABASE_READ_YOUR_WRITES_MS: 0 });
   });
 
   it('parses trusted origins', () => {

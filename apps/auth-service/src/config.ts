@@ -1,23 +1,12 @@
 import { z } from 'zod';
+import { commaList, emptyAsUndefined, url } from './configFields';
+import { replicaConfigShape } from './data/replicaConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { wsConfigShape } from './ws/wsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .max(2_048)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a ${protocols.join(' or ')} URL`);
-
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 export const configSchema = z
   .object({
@@ -34,12 +23,7 @@ export const configSchema = z
     /** Public base URL of this service. */
     BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, url(['http:', 'https:']).optional()),
     /** Comma-separated origins allowed by CORS and Better-Auth's origin check. */
-    TRUSTED_ORIGINS: z
-      .string()
-      .max(8_192)
-      .default('')
-      .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
-      .pipe(z.array(url(['http:', 'https:'])).max(64)),
+    TRUSTED_ORIGINS: commaList(url(['http:', 'https:']), 8_192, 64),
     /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
     AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     /** The first admin: this user gets the system-admin role at start-up (see the README). */
@@ -49,6 +33,7 @@ export const configSchema = z
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+    ...replicaConfigShape,
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
-import { createDatabaseClient, redactUrl } from '@libs/database';
+import { createDatabaseClient, createReplicaRouter, redactUrl, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
@@ -18,6 +18,7 @@ import { RateLimiter } from './plugins/shared/RateLimiter';
 import { createPluginServices, type PluginServices } from './plugins/services';
 import { AuthDataLayer } from './data/AuthDataLayer';
 import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
+import { registerReplicaMetrics } from './data/replicaMetrics';
 import type { Closer } from './lifecycle';
 import { createRepositories, type Repositories } from './repositories';
 import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
@@ -31,6 +32,8 @@ export type { Repositories } from './repositories';
 export interface AppContext {
   config: AppConfig;
   db: DatabaseClient;
+  /** Read replicas (DATABASE_REPLICA_URLS): lag-tolerant reads, lag checks, read-your-writes. */
+  replicas: ReplicaRouter | undefined;
   registry: Registry;
   /** This context's breakers, retry budgets and connection states: never shared with another context. */
   resilience: ResilienceRegistry;
@@ -77,7 +80,22 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   });
   logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
 
-  const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience };
+  const replicas = config.DATABASE_REPLICA_URLS.length
+    ? createReplicaRouter({
+        primary: db,
+        urls: config.DATABASE_REPLICA_URLS,
+        maxLagMs: config.DATABASE_REPLICA_MAX_LAG_MS,
+        lagCheckMs: config.DATABASE_REPLICA_LAG_CHECK_MS,
+        readYourWritesMs: config.DATABASE_READ_YOUR_WRITES_MS,
+        resilience,
+        metrics,
+        logger,
+      })
+    : undefined;
+  if (replicas) logger.info({ replicas: replicas.status().map((r) => r.url), maxLagMs: replicas.maxLagMs }, 'database: lag-tolerant reads on replicas');
+  registerReplicaMetrics(registry, replicas);
+
+  const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas };
   const repositories = createRepositories(deps);
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
@@ -114,6 +132,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   return {
     config,
     db,
+    replicas,
     registry,
     resilience,
     metrics,
@@ -134,6 +153,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },
+      { name: 'replicas', close: async () => replicas?.close() },
       { name: 'database', close: () => db.disconnect() },
       { name: 'resilience', close: async () => resilience.close() },
     ],

@@ -11,6 +11,8 @@ import { registerAdminConsole } from './console/registerAdminConsole';
 import { registerAdminRoutes } from './routes/admin';
 import { registerAuthRoutes } from './routes/auth';
 import { registerHealthRoutes } from './routes/health';
+import { registerReadConsistency } from './data/readConsistencyHook';
+import { breakersWithoutReplicas, replicaHealth } from './data/replicaHealth';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerSessionRoute } from './session/registerSessionRoute';
 import { registerBackchannelLogout } from './oidc/backchannelLogoutRoute';
@@ -62,7 +64,10 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
-  const openBreakers = () => context.resilience.breakers.list().filter((b) => b.state === 'open' || b.state === 'isolated').map((b) => b.key);
+  const replicas = context.replicas;
+  registerReadConsistency(app, replicas);
+  const breakers = () => breakersWithoutReplicas(context.resilience.breakers.list(), context.replicas);
+  const openBreakers = () => breakers().filter((b) => b.state === 'open' || b.state === 'isolated').map((b) => b.key);
   registerOutageLog(app, new OutageLog(app.log, openBreakers));
   registerMetricsRoute(app, { registry: context.registry, metrics: context.metrics });
   registerHealthRoutes(app, {
@@ -72,8 +77,9 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
         return { healthy: health.healthy, latencyMs: health.latencyMs, errorCode: health.errorCode, embedded: health.embedded };
       },
       cache: async () => ({ healthy: !context.cache.degraded, required: false, mode: context.cache.mode }),
+      ...(replicas ? { replicas: async () => replicaHealth(replicas) } : {}),
     },
-    breakers: () => context.resilience.breakers.list(),
+    breakers,
     draining: options.draining,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });

@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './models';
 export * from './postgress/repositories';
 export * from './types';
+export * from './replicas';

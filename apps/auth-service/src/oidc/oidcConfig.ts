@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { commaList, emptyAsUndefined } from '../configFields';
 import { parseTokenKey } from './tokenCipher';
 
-const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const tokenKey = z.string().max(200).refine((text) => {
   try {
     parseTokenKey(text);
@@ -22,12 +22,7 @@ export const oidcConfigShape = {
   /** Encrypts upstream tokens at rest (AES-256-GCM): `[kid:]base64(32 bytes)`; required in production with OIDC. */
   UPSTREAM_TOKEN_KEY: z.preprocess(emptyAsUndefined, tokenKey.optional()),
   /** Comma-separated earlier keys (`kid:base64`), still accepted for decryption after a rotation. */
-  UPSTREAM_TOKEN_PREVIOUS_KEYS: z
-    .string()
-    .max(4_096)
-    .default('')
-    .transform((value) => value.split(',').map((k) => k.trim()).filter(Boolean))
-    .pipe(z.array(tokenKey).max(16)),
+  UPSTREAM_TOKEN_PREVIOUS_KEYS: commaList(tokenKey, 4_096, 16),
 };
 
 type OidcFields = { NODE_ENV: string; OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string; UPSTREAM_TOKEN_KEY?: string };

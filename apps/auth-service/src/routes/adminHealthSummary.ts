@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { BreakerStatus } from '@libs/utils';
+import type { ReplicaStatus } from '@libs/database';
 import { requirePermission } from '../access/fastifyGuards';
 import { ADMIN_PERMISSIONS } from './admin';
 
@@ -74,12 +75,20 @@ export async function summariseRoutes(registry: Registry, metrics: IMetricsColle
  * `GET /api/admin/health/summary` (`metrics:read`): breaker states, overall error rate and per-route
  * p50 / p99 / error rate, summarised from the app's own metrics for the console's health page.
  */
-export function registerAdminHealthSummary(app: FastifyInstance, options: { registry: Registry; metrics: IMetricsCollector; breakers: () => BreakerStatus[] }): void {
+export interface AdminHealthSummaryOptions {
+  registry: Registry;
+  metrics: IMetricsCollector;
+  breakers: () => BreakerStatus[];
+  /** Read replicas' state and lag (none without DATABASE_REPLICA_URLS). */
+  replicas?: () => ReplicaStatus[];
+}
+
+export function registerAdminHealthSummary(app: FastifyInstance, options: AdminHealthSummaryOptions): void {
   app.get('/api/admin/health/summary', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async (_request, reply) => {
     const routes = await summariseRoutes(options.registry, options.metrics);
     const total = routes.reduce((sum, r) => sum + r.count, 0);
     const errors = routes.reduce((sum, r) => sum + r.errors, 0);
     void reply.header('cache-control', 'no-store');
-    return { breakers: options.breakers(), errorRate: total ? errors / total : 0, requests: total, routes, at: new Date().toISOString() };
+    return { breakers: options.breakers(), replicas: options.replicas?.() ?? [], errorRate: total ? errors / total : 0, requests: total, routes, at: new Date().toISOString() };
   });
 }

@@ -56,7 +56,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
   app.get('/api/admin/users/:id/sessions', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     if (!(await exists(userId))) return notFound(reply, 'user');
-    const rows = await repositories.sessions.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: ADMIN_SESSIONS_LIMIT });
+    const rows = await repositories.sessions.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: ADMIN_SESSIONS_LIMIT, readFrom: 'replica' });
     const views = await Promise.all(rows.map(async (row) => sessionView(row, await repositories.sessions.getLogs(row.id))));
     return { active: views.filter((s) => s.live), ended: views.filter((s) => !s.live) };
   });

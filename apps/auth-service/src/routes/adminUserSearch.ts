@@ -44,6 +44,8 @@ export function registerAdminUserSearch(app: FastifyInstance, repositories: Pick
       orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       page: query.page ?? 1,
       pageSize: query.pageSize ?? 20,
+      // A listing: may lag behind by the replica bound, except right after this admin's own writes.
+      readFrom: 'replica',
     });
     return { users: page.items.map(userView), total: page.total, page: page.page, pageSize: page.pageSize, totalPages: page.totalPages, hasNext: page.hasNext };
   });

@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import type { CacheResource } from '../../cache/ICache';
 import type { Page } from '../../models/types';
 import { OperationRunner, type OperationOptions } from './operation';
+import type { PrismaClient } from '../../generated/prisma/client';
 import type { PrismaExecutor, TransactionState } from './prismaTypes';
 import {
   DEFAULT_TRANSACTION_OPTIONS,
@@ -11,6 +12,7 @@ import {
   type FindManyOptions,
   type PaginateOptions,
   type RepositoryDependencies,
+  type ReadFrom,
   type RepositoryMetrics,
   type TransactionOptions,
 } from './types';
@@ -103,7 +105,29 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
   }
 
   protected get delegate(): Delegate {
-    return (this.client as unknown as Record<ModelKey, Delegate>)[this.#config.model];
+    return this.#delegateOf(this.client);
+  }
+
+  #delegateOf(client: PrismaExecutor): Delegate {
+    return (client as unknown as Record<ModelKey, Delegate>)[this.#config.model];
+  }
+
+  /**
+   * A read that tolerates replica lag (lists, search, stats): through `executeOperation`, on a
+   * healthy replica when `deps.replicas` has one and the caller has not just written, else on the
+   * primary. Inside a transaction: the transaction's client. Status, session and permission
+   * reads never come here.
+   */
+  protected lagTolerant<R>(name: string, query: (client: PrismaExecutor) => Promise<R>): Promise<R> {
+    const router = this.deps.replicas;
+    if (this.tx || router === undefined) return this.executeOperation(name, () => query(this.client));
+    return this.executeOperation(name, () => router.read(query));
+  }
+
+  /** `lagTolerant` when the caller asked for `readFrom: 'replica'`, else a primary read. */
+  #read<R>(name: string, readFrom: ReadFrom | undefined, query: (delegate: Delegate, client: PrismaExecutor) => Promise<R>): Promise<R> {
+    if (readFrom === 'replica') return this.lagTolerant(name, (client) => query(this.#delegateOf(client), client));
+    return this.executeOperation(name, () => query(this.delegate, this.client));
   }
 
   /** The seed's `executeOperation`: retry policy, breaker, metrics and error mapping. */
@@ -136,8 +160,12 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     /* no cache to invalidate by default */
   }
 
-  /** Runs cache work now, or after commit when inside a transaction. Cache failures never fail a write. */
+  /**
+   * Runs cache work now, or after commit when inside a transaction. Cache failures never fail a
+   * write. Every write passes here, so this is also where read-your-writes learns of it.
+   */
   protected async afterWrite(work: () => Promise<void>): Promise<void> {
+    this.deps.replicas?.noteWrite();
     if (this.tx) {
       this.tx.afterCommit.push(work);
       return;
@@ -169,17 +197,17 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
   }
 
   async findFirst(options: FindFirstOptions<TWhere> = {}): Promise<T | null> {
-    const { includeDeleted, where, ...rest } = options;
-    return this.executeOperation('findFirst', () => this.delegate.findFirst({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T | null>);
+    const { includeDeleted, where, readFrom, ...rest } = options;
+    return this.#read('findFirst', readFrom, (d) => d.findFirst({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T | null>);
   }
 
   async findMany(options: FindManyOptions<TWhere> = {}): Promise<T[]> {
-    const { includeDeleted, where, ...rest } = options;
-    return this.executeOperation('findMany', () => this.delegate.findMany({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T[]>);
+    const { includeDeleted, where, readFrom, ...rest } = options;
+    return this.#read('findMany', readFrom, (d) => d.findMany({ ...rest, where: this.scope(where, includeDeleted) }) as Promise<T[]>);
   }
 
-  async count(where?: TWhere, options: { includeDeleted?: boolean } = {}): Promise<number> {
-    return this.executeOperation('count', () => this.delegate.count({ where: this.scope(where, options.includeDeleted) }));
+  async count(where?: TWhere, options: { includeDeleted?: boolean; readFrom?: ReadFrom } = {}): Promise<number> {
+    return this.#read('count', options.readFrom, (d) => d.count({ where: this.scope(where, options.includeDeleted) }));
   }
 
   async exists(where: TWhere, options: { includeDeleted?: boolean } = {}): Promise<boolean> {
@@ -271,15 +299,16 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /** A page of rows and the total, read in one consistent snapshot. */
   async paginate(options: PaginateOptions<TWhere> = {}): Promise<Page<T>> {
-    const { page = 1, pageSize = 20, includeDeleted, where, ...rest } = options;
+    const { page = 1, pageSize = 20, includeDeleted, where, readFrom, ...rest } = options;
     const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_PAGE_SIZE);
     const current = Math.max(1, Math.floor(page));
     const scoped = this.scope(where, includeDeleted);
-    const [total, items] = await this.executeOperation('paginate', async () => {
-      const count = this.delegate.count({ where: scoped });
-      const rows = this.delegate.findMany({ ...rest, where: scoped, skip: (current - 1) * size, take: size });
+    const [total, items] = await this.#read('paginate', readFrom, async (delegate, client) => {
+      const count = delegate.count({ where: scoped });
+      const rows = delegate.findMany({ ...rest, where: scoped, skip: (current - 1) * size, take: size });
       if (this.tx) return [await count, await rows] as [number, T[]];
-      return (await this.deps.db.prisma.$transaction([count, rows] as never)) as [number, T[]];
+      // A read-only batch transaction: one snapshot, on whichever server `client` is.
+      return (await (client as PrismaClient).$transaction([count, rows] as never)) as [number, T[]];
     });
     const totalPages = Math.ceil(total / size);
     return { items, total, page: current, pageSize: size, totalPages, hasNext: current < totalPages };

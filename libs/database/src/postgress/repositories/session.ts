@@ -193,9 +193,9 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     return this.findMany({ where: { keycloakSessionId: sid, isActive: true } });
   }
 
-  /** The log of a session, oldest first. */
+  /** The log of a session, oldest first (an audit view: from a replica). */
   async getLogs(sessionId: string): Promise<SessionLog[]> {
-    return this.executeOperation('getLogs', () => this.client.sessionLog.findMany({ where: { sessionId }, orderBy: { timestamp: 'asc' } }) as Promise<SessionLog[]>);
+    return this.lagTolerant('getLogs', (client) => client.sessionLog.findMany({ where: { sessionId }, orderBy: { timestamp: 'asc' } }) as Promise<SessionLog[]>);
   }
 
   /** Deletes sessions that expired before `before` (housekeeping); returns how many. */

@@ -3,6 +3,7 @@ import type { ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { ICache } from '../../cache/ICache';
 import type { DatabaseClient } from '../../types/DatabaseClient';
 import type { DatabaseLogger } from '../../types/Logger';
+import type { ReplicaRouter } from '../../replicas/ReplicaRouter';
 
 /** Retry policy of a repository (the rest of `RetryOptions` is fixed by the repository). */
 export interface RepositoryRetryOptions {
@@ -62,7 +63,20 @@ export interface RepositoryDependencies {
    * that its breakers are not shared with another context in the process. @default the process default
    */
   resilience?: ResilienceRegistry;
+  /**
+   * Read replicas: reads a repository method marks lag-tolerant (lists, search, stats) go to a
+   * healthy replica within the lag bound; everything else stays on `db`. Writes are reported to it
+   * for read-your-writes. @default none (every read on `db`)
+   */
+  replicas?: ReplicaRouter;
 }
+
+/**
+ * Where a read may be answered from. `primary`: always current (what status, session and
+ * permission checks need). `replica`: may be behind by up to the router's lag bound, and is
+ * current anyway after the caller's own writes (read-your-writes); for lists, search and stats.
+ */
+export type ReadFrom = 'primary' | 'replica';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -76,6 +90,8 @@ export interface FindManyOptions<TWhere = Record<string, unknown>> {
   take?: number;
   /** Also return soft-deleted rows (repositories with soft delete hide them). @default false */
   includeDeleted?: boolean;
+  /** @default 'primary' */
+  readFrom?: ReadFrom;
 }
 
 export type FindFirstOptions<TWhere = Record<string, unknown>> = Omit<FindManyOptions<TWhere>, 'take'>;

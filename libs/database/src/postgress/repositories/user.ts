@@ -102,9 +102,9 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return this.findFirst({ where: { username: username.trim().toLowerCase() }, includeDeleted: options.includeDeleted });
   }
 
-  /** Users holding `roleId` now (expired assignments excluded). */
+  /** Users holding `roleId` now (expired assignments excluded). A listing: from a replica unless `readFrom: 'primary'`. */
   async findByRole(roleId: string, options: Omit<FindManyOptions<Prisma.UserWhereInput>, 'where'> = {}): Promise<User[]> {
-    return this.findMany({ ...options, where: { roleId, OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: new Date() } }] } });
+    return this.findMany({ readFrom: 'replica', ...options, where: { roleId, OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: new Date() } }] } });
   }
 
   /** Assigns (or with `null` removes) a role; appends a ROLE_CHANGED audit entry in the same statement. */
@@ -215,9 +215,9 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return user;
   }
 
-  /** Counts by status and role and new users in the last N days, in one round trip. */
+  /** Counts by status and role and new users in the last N days, in one round trip (from a replica: figures tolerate lag). */
   async getUserStats(options: UserStatsOptions = {}): Promise<UserStats> {
-    return this.executeOperation('getUserStats', () => getUserStats(this.client, options));
+    return this.lagTolerant('getUserStats', (client) => getUserStats(client, options));
   }
 
   async #changed(operation: string, userId: string, count: number): Promise<User> {

@@ -38,6 +38,7 @@ export class UserEventRepository extends BaseRepository<UserEvent, Prisma.UserEv
     return this.createMany(events);
   }
 
+  /** Events newest first (a history view: from a replica). */
   async query(query: UserEventQuery = {}): Promise<UserEvent[]> {
     const where: Prisma.UserEventWhereInput = {
       ...(query.userId ? { userId: query.userId } : {}),
@@ -47,13 +48,13 @@ export class UserEventRepository extends BaseRepository<UserEvent, Prisma.UserEv
       ...(query.from || query.to ? { timestamp: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
     };
     const take = Math.min(Math.max(1, query.take ?? 100), MAX_PAGE_SIZE);
-    return this.findMany({ where, orderBy: [{ timestamp: query.order ?? 'desc' }, { id: 'asc' }], take, skip: query.skip });
+    return this.findMany({ readFrom: 'replica', where, orderBy: [{ timestamp: query.order ?? 'desc' }, { id: 'asc' }], take, skip: query.skip });
   }
 
-  /** Counts per event type for a user in a time range, in one query. */
+  /** Counts per event type for a user in a time range, in one query (from a replica). */
   async countByType(userId: string, from?: Date, to?: Date): Promise<Record<string, number>> {
-    const rows = await this.executeOperation('countByType', () =>
-      this.client.userEvent.groupBy({
+    const rows = await this.lagTolerant('countByType', (client) =>
+      client.userEvent.groupBy({
         by: ['eventType'],
         where: { userId, ...(from || to ? { timestamp: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}) },
         _count: { _all: true },

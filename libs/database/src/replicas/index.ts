@@ -1,0 +1,4 @@
+export * from './ReadConsistency';
+export * from './ReplicaRouter';
+export * from './replicaLag';
+export * from './createReplicaRouter';
