@@ -48,6 +48,8 @@ export const configSchema = z
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+    /** Names this instance in `/health/*` answers (which one a load balancer reached); unset → `<hostname>:<PORT>`. */
+    INSTANCE_ID: z.preprocess(emptyAsUndefined, z.string().max(128).regex(/^[\w.:-]+$/, 'may only hold letters, digits, . _ : -').optional()),
     ...oidcConfigShape,
     ...wsConfigShape,
   })

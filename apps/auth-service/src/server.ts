@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { hostname } from 'node:os';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
 import type { AppConfig } from './config';
@@ -75,6 +76,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     },
     breakers: () => context.resilience.breakers.list(),
     draining: options.draining,
+    instance: context.config.INSTANCE_ID ?? `${hostname()}:${context.config.PORT}`,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);
