@@ -5,12 +5,12 @@
  * CPU each piece spends per request (so scaling to N cores is computed); one instance SIGKILLed
  * under load. Bounded, loopback only, and the stack is stopped at the end. See tools/bench/README.md.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStack, type Stack } from '../stack/stack';
-import { seedUsers } from './auth/seed';
-import { setUserStatus, signIn, signInAdmin, signOut } from './scale/accounts';
+import { seedScaleUsers, setUserStatus, signIn, signInAdmin, signOut } from './scale/accounts';
 import { killUnderLoad, type KillUnderLoad } from './scale/killUnderLoad';
 import { propagationTrial, type PropagationTrial } from './scale/propagation';
 import { buildScaleReport } from './scale/scaleReport';
@@ -37,8 +37,9 @@ export function scaleBenchOptions() {
 
 async function measure(stack: Stack, options: ReturnType<typeof scaleBenchOptions>) {
   console.log(`seeding ${options.users} users through HAProxy …`);
-  const users = await seedUsers(stack.url, options.users, 4);
-  const password = users[0].password;
+  // One password for the run, random so nothing guessable sits in the database.
+  const password = `Scale-${randomBytes(12).toString('base64url')}`;
+  const users = await seedScaleUsers(stack.url, options.users, password);
   const [a, ...others] = stack.appUrls;
   const observers = others.map((url, i) => ({ name: `app-${i + 2}`, url }));
   const admin = await signInAdmin(a, stack.admin);
@@ -74,6 +75,7 @@ export async function run(): Promise<void> {
   const stack = await startStack({ instances: 3, basePort: 'auto', stackDir, appEnv: { AUTH_RATE_LIMIT: 'off', LOG_LEVEL: 'warn' }, log: (line) => console.log(`  ${line}`) });
   const onSignal = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
+  let failed = true;
   try {
     const figures = await measure(stack, options);
     const { metrics, rows } = buildScaleReport({
@@ -87,9 +89,11 @@ export async function run(): Promise<void> {
       },
     });
     writeReport('scale', metrics, rows);
+    failed = false;
   } finally {
     process.off('SIGINT', onSignal);
     await stack.stop();
-    rmSync(stackDir, { recursive: true, force: true });
+    if (failed) console.error(`the stack's logs are kept in ${stackDir}/logs`);
+    else rmSync(stackDir, { recursive: true, force: true });
   }
 }

@@ -60,3 +60,41 @@ export async function signOut(baseUrl: string, token: string): Promise<number> {
   await response.arrayBuffer();
   return response.status;
 }
+
+export interface ScaleUser extends SignedIn {
+  email: string;
+}
+
+/**
+ * One sign-up. An instance whose event loop is held up by concurrent scrypt hashes sheds load
+ * (@fastify/under-pressure) before handling the request: that answer is retried a few times; a
+ * retry that finds the user already created (422) is a success.
+ */
+async function signUp(baseUrl: string, email: string, password: string, index: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, { method: 'POST', headers: jsonPostHeaders(baseUrl), body: JSON.stringify({ email, password, name: `Scale User ${index}` }) });
+    await response.arrayBuffer();
+    if (response.status === 200 || (attempt > 1 && response.status === 422)) return;
+    if (response.status < 500 || attempt === 5) throw new Error(`sign-up of ${email} answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+  }
+}
+
+/**
+ * Signs `count` users up and in through `baseUrl`, `concurrency` at a time (each is an scrypt
+ * hash). The app signs nobody in at sign-up (`autoSignIn: false`), so each then signs in.
+ */
+export async function seedScaleUsers(baseUrl: string, count: number, password: string, concurrency = 2): Promise<ScaleUser[]> {
+  const users: ScaleUser[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next++;
+      const email = `scale-user-${index}@bench.local`;
+      await signUp(baseUrl, email, password, index);
+      users[index] = { email, ...(await signIn(baseUrl, email, password)) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+  return users;
+}
