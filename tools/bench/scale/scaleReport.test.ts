@@ -17,6 +17,17 @@ const run = (instances: number, rps: number, appMs: number): ThroughputRun => ({
   loadGeneratorCpuMs: 0.5 * rps * 10,
 });
 
+type Propagation = Record<string, unknown> & { per_instance: Record<string, unknown> };
+interface Report {
+  revocation: Propagation;
+  ban: Propagation;
+  rps_2_vs_1_instances_ratio: number | null;
+  rps_3_vs_1_instances_ratio: number | null;
+  projection: Record<string, unknown>;
+  throughput: Array<{ cpu_ms_per_request: Record<string, number | null> }>;
+  replica_lag: string;
+}
+
 describe('buildScaleReport', () => {
   const { metrics, rows } = buildScaleReport({
     trials: [
@@ -27,7 +38,7 @@ describe('buildScaleReport', () => {
     throughput: [run(1, 1_000, 1), run(3, 1_500, 0.75)],
     kill: null,
     config: {},
-  }) as { metrics: Record<string, any>; rows: unknown[] };
+  }) as unknown as { metrics: Report; rows: unknown[] };
 
   it('counts a refusal that never came as a miss, and never as a fast sample', () => {
     expect(metrics.revocation).toMatchObject({ trials: 2, samples: 4, misses: 1, p50_ms: 12, p99_ms: 30, max_ms: 30, errors: 1, meets_target: false });
