@@ -34,6 +34,8 @@ export const configSchema = z
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
     ...replicaConfigShape,
+    /** Names this instance in `/health/*` answers (which one a load balancer reached); unset → `<hostname>:<PORT>`. */
+    INSTANCE_ID: z.preprocess(emptyAsUndefined, z.string().max(128).regex(/^[\w.:-]+$/, 'may only hold letters, digits, . _ : -').optional()),
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,

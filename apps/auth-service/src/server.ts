@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { hostname } from 'node:os';
 import cors from '@fastify/cors';
 import underPressure from '@fastify/under-pressure';
 import type { AppConfig } from './config';
@@ -81,6 +82,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     },
     breakers,
     draining: options.draining,
+    instance: context.config.INSTANCE_ID ?? `${hostname()}:${context.config.PORT}`,
   });
   registerAuthRoutes(app, { auth: context.auth, baseURL: context.baseURL });
   registerPluginRoutes(app, context);

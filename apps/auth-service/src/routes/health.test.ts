@@ -35,6 +35,13 @@ describe('health routes', () => {
     }
   });
 
+  it('names the instance in both answers when given one (which instance a load balancer reached)', async () => {
+    const app = Fastify();
+    registerHealthRoutes(app, { checks: { database: async () => ({ healthy: true }) }, instance: 'app-2' });
+    expect((await app.inject('/health/live')).json()).toEqual({ status: 'ok', instance: 'app-2' });
+    expect((await app.inject('/health/ready')).json()).toMatchObject({ status: 'ready', instance: 'app-2' });
+  });
+
   it('stays ready when an optional dependency (Redis) is degraded', async () => {
     const res = await build({ healthy: true }, { healthy: false, required: false, errorCode: 'ECONNREFUSED' }).inject('/health/ready');
     expect(res.statusCode).toBe(200);

@@ -22,6 +22,8 @@ export interface HealthOptions {
   breakers?: () => BreakerStatus[];
   /** Whether the server is draining (SIGTERM received): readiness fails so traffic moves away. */
   draining?: () => boolean;
+  /** Names this instance in both answers, so a caller behind a load balancer sees which one answered. */
+  instance?: string;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface HealthOptions {
  * breaker is open; otherwise 503 with Retry-After so load balancers and clients back off.
  */
 export function registerHealthRoutes(app: FastifyInstance, options: HealthOptions): void {
-  app.get('/health/live', async () => ({ status: 'ok' }));
+  const instance = options.instance === undefined ? {} : { instance: options.instance };
+  app.get('/health/live', async () => ({ status: 'ok', ...instance }));
   app.get('/health/ready', async (_request, reply) => {
     const entries = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => {
@@ -47,6 +50,6 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthOption
     const ready =
       !draining && openBreakers.length === 0 && entries.every(([, status]) => status.healthy || status.required === false);
     if (!ready) void reply.status(503).header('retry-after', '1');
-    return { status: ready ? 'ready' : draining ? 'draining' : 'unavailable', dependencies, openBreakers };
+    return { status: ready ? 'ready' : draining ? 'draining' : 'unavailable', ...instance, dependencies, openBreakers };
   });
 }

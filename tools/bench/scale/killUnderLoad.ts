@@ -1,0 +1,67 @@
+import autocannon from 'autocannon';
+import type { Stack } from '../../stack/stack';
+import { sessionRequests } from '../auth/load';
+import { backendStats, type ServerStat } from './haproxyAdmin';
+import { useInstances, type LoadOptions } from './throughput';
+
+export interface KillUnderLoad {
+  killed: string;
+  /** Requests completed and sent over the whole run (sent − completed were cut off at the end). */
+  requests: number;
+  sent: number;
+  /** Answers that were not 2xx, by status, and socket errors/timeouts: the requests the kill failed. */
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  errors: number;
+  /** From SIGKILL to HAProxy showing the instance DOWN (it routes nothing new to it after that). */
+  msUntilDown: number | null;
+  /** HAProxy's own counters over the run: retries and redispatches of the backend, errors on the killed server. */
+  retries: number;
+  redispatches: number;
+  killedConnectionErrors: number;
+  killedResponseErrors: number;
+}
+
+const delta = (before: ServerStat[], after: ServerStat[], name: string, field: keyof Omit<ServerStat, 'name' | 'status'>) =>
+  (after.find((s) => s.name === name)?.[field] ?? 0) - (before.find((s) => s.name === name)?.[field] ?? 0);
+
+/**
+ * All instances in rotation, closed-loop get-session through HAProxy for `durationSeconds`; the
+ * last instance is SIGKILLed `killAfterSeconds` in (a schedule, not a wait for an answer), and
+ * HAProxy's view of it is polled until it is DOWN.
+ */
+export async function killUnderLoad(stack: Stack, tokens: string[], options: LoadOptions & { killAfterSeconds: number }): Promise<KillUnderLoad> {
+  const names = await useInstances(stack, stack.appUrls.length);
+  const killed = names[names.length - 1];
+  const pid = stack.pieces.find((p) => p.name === killed)!.pid;
+  const before = await backendStats(stack.adminSocket);
+  const load = autocannon({ url: stack.url, connections: options.connections, duration: options.durationSeconds, timeout: 10, requests: sessionRequests(tokens) });
+  await new Promise((resolve) => setTimeout(resolve, options.killAfterSeconds * 1000));
+  const killedAt = performance.now();
+  process.kill(pid, 'SIGKILL');
+  let msUntilDown: number | null = null;
+  while (performance.now() - killedAt < 15_000) {
+    const status = (await backendStats(stack.adminSocket)).find((s) => s.name === killed)?.status ?? '';
+    if (status.startsWith('DOWN') || status.startsWith('MAINT')) {
+      msUntilDown = performance.now() - killedAt;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const result = await load;
+  const after = await backendStats(stack.adminSocket);
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, s.count]));
+  return {
+    killed,
+    requests: result.requests.total,
+    sent: result.requests.sent,
+    non2xx: result.non2xx,
+    statusCodes,
+    errors: result.errors + result.timeouts,
+    msUntilDown,
+    retries: delta(before, after, 'BACKEND', 'wretr'),
+    redispatches: delta(before, after, 'BACKEND', 'wredis'),
+    killedConnectionErrors: delta(before, after, killed, 'econ'),
+    killedResponseErrors: delta(before, after, killed, 'eresp'),
+  };
+}

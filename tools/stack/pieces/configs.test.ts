@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../stackState';
+import { haproxyConfig } from './haproxy';
+import { prometheusConfig } from './prometheus';
+
+/** The loopback configs are derived from deploy/: each must pass its own engine's check. */
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'stack-configs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('haproxyConfig (from deploy/haproxy.cfg)', () => {
+  const cfg = haproxyConfig(read('deploy/haproxy.cfg'), {
+    port: 17400,
+    statsPort: 17401,
+    servers: [{ name: 'app-1', port: 17410 }, { name: 'app-2', port: 17411 }],
+    adminSocket: join(dir, 'haproxy.sock'),
+  });
+
+  it('binds on loopback, routes to the stack instances only, without Docker resolvers', () => {
+    expect(cfg).toContain('bind 127.0.0.1:17400');
+    expect(cfg).toContain('bind 127.0.0.1:17401');
+    expect(cfg.match(/^\s+server .*$/gm)).toEqual(['    server app-1 127.0.0.1:17410', '    server app-2 127.0.0.1:17411']);
+    expect(cfg).not.toMatch(/resolvers|init-addr|auth-service-\d/);
+    expect(cfg).toMatch(/^\s+maxconn 4096$/m);
+    expect(cfg).toContain(`stats socket ${join(dir, 'haproxy.sock')} mode 600 level admin`);
+  });
+
+  it('keeps the health check and the retry rules of the template', () => {
+    for (const line of ['http-check send meth GET uri /health/ready', 'option redispatch', 'retry-on conn-failure empty-response', 'disable-l7-retry unless METH_GET']) {
+      expect(cfg).toContain(line);
+    }
+  });
+
+  (has('haproxy') ? it : it.skip)('passes haproxy -c without warnings', () => {
+    writeFileSync(join(dir, 'haproxy.cfg'), cfg);
+    const result = spawnSync('haproxy', ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('Configuration file is valid');
+    expect(output).not.toContain('[WARNING]');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('prometheusConfig (from deploy/prometheus/prometheus.yml)', () => {
+  const { yaml, droppedJobs } = prometheusConfig(read('deploy/prometheus/prometheus.yml'), ['127.0.0.1:17410', '127.0.0.1:17411']);
+
+  it('scrapes every instance in the app job and names the jobs it has no target for', () => {
+    const config = parse(yaml) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>; rule_files: string[] };
+    expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['auth-service']);
+    expect(config.scrape_configs[0].static_configs).toEqual([{ targets: ['127.0.0.1:17410', '127.0.0.1:17411'] }]);
+    expect(config.rule_files).toEqual(['alerts.yml']);
+    expect(droppedJobs).toEqual(['postgres']);
+  });
+
+  (has('promtool') ? it : it.skip)('passes promtool check config with the alert rules beside it', () => {
+    writeFileSync(join(dir, 'prometheus.yml'), yaml);
+    copyFileSync(join(REPO_ROOT, 'deploy/prometheus/alerts.yml'), join(dir, 'alerts.yml'));
+    const result = spawnSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
+    expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+});
