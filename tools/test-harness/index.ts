@@ -4,7 +4,8 @@ import { LocalPostgres } from './localPostgres';
 import { LocalRedis, redisServerBinary } from './localRedis';
 
 export { LocalPostgres } from './localPostgres';
-export { LocalRedis, redisCommand, redisServerBinary } from './localRedis';
+export { debianBinary, LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
+export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
 
 function required(name: string): string {
