@@ -1,5 +1,5 @@
 import { ResilienceRegistry } from '@libs/utils';
-import { startRedisWithSentinel, waitFor, type RedisSentinelSetup } from '@tools/test-harness';
+import { redisCommand, startRedisWithSentinel, waitFor, type RedisSentinelSetup } from '@tools/test-harness';
 import { ResilientCacheService } from './cache.service';
 import { createRedisClient, type RedisSentinelEndpoint } from './redisEndpoint';
 import { FakeMetrics } from './testing/FakeMetrics';
@@ -151,8 +151,11 @@ describe('cache on Redis Sentinel: an invalidation the master acknowledged but n
     expect(await raw.wait(1, 5_000)).toBe(1);
     expect(await b.get('session:revoked')).toEqual({ valid: true });
     const [replica] = setup.nodes.filter((node) => node.port !== setup.nodes[0].port);
-    // The replica stops receiving: the master acknowledges the revocation, the replica never sees it.
+    // The replica stops receiving: frozen, and cut off by the master (a frozen process would still
+    // find the master's replication stream in its socket buffer when thawed). The master then
+    // acknowledges the revocation, and no replica ever sees it.
     replica.freeze();
+    expect(await redisCommand(setup.nodes[0].port, 'CLIENT KILL TYPE replica')).toBe(':1');
     await a.delete('session:revoked');
     expect(a.pendingInvalidations).toBe(0);
     const killed = await setup.killMaster();
