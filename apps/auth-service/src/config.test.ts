@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
+import { redisEndpointOf } from './redisConfig';
 
 describe('configuration', () => {
   it('defaults to the embedded database and a memory-only cache', () => {
@@ -21,6 +22,12 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production' }, 'BETTER_AUTH_SECRET'],
     [{ TRUSTED_ORIGINS: 'https://ok.example, javascript:alert(1)' }, 'TRUSTED_ORIGINS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:26379,no-port' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:99999' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: ' , ' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'bad name!' }, 'REDIS_SENTINEL_MASTER'],
+    [{ REDIS_SENTINEL_PASSWORD: 'p' }, 'REDIS_SENTINEL_PASSWORD'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -31,6 +38,22 @@ describe('configuration', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).issues.map((i) => i.variable)).toContain(variable);
     expect((thrown as Error).message).toContain(variable);
+  });
+
+  it('builds one Redis endpoint: a URL, or Sentinels with the master name and passwords', () => {
+    expect(redisEndpointOf(loadConfig({}))).toBeUndefined();
+    expect(redisEndpointOf(loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_PASSWORD: 'pw' }))).toEqual({ url: 'redis://r:6379', password: 'pw' });
+    expect(redisEndpointOf(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380,[::1]:26381' }))).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      masterName: 'mymaster',
+      password: undefined,
+      sentinelPassword: undefined,
+    });
+    expect(redisEndpointOf(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'auth', REDIS_PASSWORD: 'a', REDIS_SENTINEL_PASSWORD: 'b' }))).toMatchObject({ masterName: 'auth', password: 'a', sentinelPassword: 'b' });
   });
 
   it('parses trusted origins', () => {
