@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactUrl } from '../client/options';
 
 /** One Sentinel's address. */
 export interface RedisHostPort {
@@ -89,16 +90,8 @@ export function createRedisClient(endpoint: RedisEndpoint, tuning: RedisOptions 
 
 /** For logs: the endpoint without any password. */
 export function describeRedisEndpoint(endpoint: RedisEndpoint): string {
-  if (typeof endpoint === 'string' || 'url' in endpoint) {
-    const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
-    try {
-      const parsed = new URL(url);
-      if (parsed.password) parsed.password = '***';
-      return parsed.toString();
-    } catch {
-      return '<invalid url>';
-    }
-  }
+  if (typeof endpoint === 'string') return redactUrl(endpoint);
+  if ('url' in endpoint) return redactUrl(endpoint.url);
   const sentinels = endpoint.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
   return `sentinel://${endpoint.masterName ?? DEFAULT_SENTINEL_MASTER}@${sentinels}`;
 }
