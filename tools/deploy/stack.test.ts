@@ -122,7 +122,12 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(env.BETTER_AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(env.HOST).toBe('0.0.0.0');
     expect(new URL(env.DATABASE_URL).hostname).toBe('postgres-primary');
-    expect(new URL(env.REDIS_URL).hostname).toBe('redis');
+    // Redis through the compose Sentinel, under the name it monitors (REDIS_URL would pin one node).
+    expect(env.REDIS_URL).toBeUndefined();
+    const [sentinelHost, sentinelPort] = env.REDIS_SENTINELS.split(':');
+    expect(sentinelHost).toBe('redis-sentinel');
+    expect(read('deploy/redis/sentinel.conf')).toMatch(new RegExp(`^port ${sentinelPort}$`, 'm'));
+    expect(read('deploy/redis/sentinel.conf')).toMatch(new RegExp(`^sentinel monitor ${env.REDIS_SENTINEL_MASTER} redis 6379 \\d+$`, 'm'));
     // The public URL is HAProxy's published port.
     expect(services.haproxy.ports).toContain(`${new URL(env.BETTER_AUTH_URL).port}:8000`);
     expect(first.expose).toContain(env.PORT);

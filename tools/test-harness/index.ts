@@ -5,7 +5,8 @@ import { LocalRedis, redisServerBinary } from './localRedis';
 
 export { LocalPostgres, type LocalPostgresOptions, type StopMode } from './localPostgres';
 export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithReplicaOptions } from './localReplica';
-export { LocalRedis, redisCommand, redisServerBinary } from './localRedis';
+export { debianBinary, LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
+export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
 
 function required(name: string): string {

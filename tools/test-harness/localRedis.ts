@@ -3,17 +3,22 @@ import { userInfo } from 'node:os';
 import { freePort, waitFor } from './ports';
 import { createConnection } from 'node:net';
 
-/** Finds redis-server on PATH; as root on Debian, installs it when missing. */
-export function redisServerBinary(): string | undefined {
-  const which = () => spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+/** Finds `binary` on PATH; as root on Debian (unless TEST_HARNESS_NO_APT=1), installs `aptPackage` when missing. */
+export function debianBinary(binary: string, aptPackage: string): string | undefined {
+  const which = () => spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
   let found = which();
   if (!found && userInfo().uid === 0 && process.env.TEST_HARNESS_NO_APT !== '1') {
-    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server'], {
+    spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${aptPackage}`], {
       stdio: 'ignore',
     });
     found = which();
   }
   return found || undefined;
+}
+
+/** Finds redis-server on PATH; as root on Debian, installs it when missing. */
+export function redisServerBinary(): string | undefined {
+  return debianBinary('redis-server', 'redis-server');
 }
 
 /** Sends one inline command and resolves with the first reply line. */
@@ -32,22 +37,44 @@ export function redisCommand(port: number, command: string): Promise<string> {
 /** Servers still running when the process exits. */
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live) {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  }
 });
 
-/** A throwaway redis-server on loopback (no persistence) that a test can stop and restart. */
+export interface LocalRedisOptions {
+  /** @default a free loopback port */
+  port?: number;
+  /** A config file given before the flags (Sentinel needs one it can rewrite). @default none */
+  configFile?: string;
+  /** Flags after the defaults (`--replicaof 127.0.0.1 6379`, `--requirepass …`, `--sentinel`). @default [] */
+  args?: string[];
+}
+
+/**
+ * A throwaway redis-server on loopback (no persistence) that a test can stop, restart, freeze
+ * and thaw. The process shows as `redis-server 127.0.0.1:<port>` (`redis-sentinel 127.0.0.1:<port>
+ * [sentinel]` for a Sentinel); it is killed by PID, and on the test process's exit.
+ */
 export class LocalRedis {
   readonly port: number;
   readonly #binary: string;
+  readonly #leading: string[];
+  readonly #args: string[];
   #child: ChildProcess | undefined;
 
-  private constructor(binary: string, port: number) {
+  private constructor(binary: string, port: number, options: LocalRedisOptions) {
     this.#binary = binary;
     this.port = port;
+    this.#leading = options.configFile ? [options.configFile] : [];
+    this.#args = options.args ?? [];
   }
 
-  static async create(binary: string, port?: number): Promise<LocalRedis> {
-    const redis = new LocalRedis(binary, port ?? (await freePort()));
+  /** Starts a server; `options` may be a port number (the original signature). */
+  static async create(binary: string, options: number | LocalRedisOptions = {}): Promise<LocalRedis> {
+    const opts = typeof options === 'number' ? { port: options } : options;
+    const redis = new LocalRedis(binary, opts.port ?? (await freePort()), opts);
     await redis.start();
     return redis;
   }
@@ -68,7 +95,7 @@ export class LocalRedis {
     if (this.#child) return;
     const child = spawn(
       this.#binary,
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      [...this.#leading, '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...this.#args],
       { stdio: 'ignore' },
     );
     this.#child = child;
@@ -78,7 +105,8 @@ export class LocalRedis {
       if (this.#child === child) this.#child = undefined;
     });
     await waitFor(async () => {
-      if ((await redisCommand(this.port, 'PING')) !== '+PONG') throw new Error('no PONG');
+      // A server with requirepass answers NOAUTH: it is up all the same.
+      if (!/^(\+PONG|-NOAUTH)/.test(await redisCommand(this.port, 'PING'))) throw new Error('no PONG');
     }, 10_000, `redis-server on port ${this.port}`);
   }
 
@@ -87,8 +115,19 @@ export class LocalRedis {
     const child = this.#child;
     if (!child) return;
     const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT');
     child.kill('SIGKILL');
     await exited;
     this.#child = undefined;
+  }
+
+  /** SIGSTOP: the server keeps its connections open and answers nothing (a hung host). */
+  freeze(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen server carries on. */
+  thaw(): void {
+    this.#child?.kill('SIGCONT');
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
+import { redisEndpointOf } from './redisConfig';
 
 describe('configuration', () => {
   it('defaults to the embedded database and a memory-only cache', () => {
@@ -24,6 +25,12 @@ describe('configuration', () => {
     [{ DATABASE_REPLICA_URLS: 'postgresql://r1/db, redis://r2' }, 'DATABASE_REPLICA_URLS'],
     [{ DATABASE_REPLICA_MAX_LAG_MS: '-1' }, 'DATABASE_REPLICA_MAX_LAG_MS'],
     [{ DATABASE_READ_YOUR_WRITES_MS: 'soon' }, 'DATABASE_READ_YOUR_WRITES_MS'],
+    [{ REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:26379,no-port' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:99999' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: ' , ' }, 'REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'bad name!' }, 'REDIS_SENTINEL_MASTER'],
+    [{ REDIS_SENTINEL_PASSWORD: 'p' }, 'REDIS_SENTINEL_PASSWORD'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -40,6 +47,22 @@ describe('configuration', () => {
     expect(loadConfig({})).toMatchObject({ DATABASE_REPLICA_URLS: [], DATABASE_REPLICA_MAX_LAG_MS: 5_000, DATABASE_READ_YOUR_WRITES_MS: 2_000, DATABASE_REPLICA_LAG_CHECK_MS: 1_000 });
     const config = loadConfig({ DATABASE_REPLICA_URLS: 'postgresql://a:b@r1:5432/db, postgres://r2/db', DATABASE_REPLICA_MAX_LAG_MS: '1500', DATABASE_READ_YOUR_WRITES_MS: '0' });
     expect(config).toMatchObject({ DATABASE_REPLICA_URLS: ['postgresql://a:b@r1:5432/db', 'postgres://r2/db'], DATABASE_REPLICA_MAX_LAG_MS: 1_500, DATABASE_READ_YOUR_WRITES_MS: 0 });
+  });
+
+  it('builds one Redis endpoint: a URL, or Sentinels with the master name and passwords', () => {
+    expect(redisEndpointOf(loadConfig({}))).toBeUndefined();
+    expect(redisEndpointOf(loadConfig({ REDIS_URL: 'redis://r:6379', REDIS_PASSWORD: 'pw' }))).toEqual({ url: 'redis://r:6379', password: 'pw' });
+    expect(redisEndpointOf(loadConfig({ REDIS_SENTINELS: 's1:26379, s2:26380,[::1]:26381' }))).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      masterName: 'mymaster',
+      password: undefined,
+      sentinelPassword: undefined,
+    });
+    expect(redisEndpointOf(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'auth', REDIS_PASSWORD: 'a', REDIS_SENTINEL_PASSWORD: 'b' }))).toMatchObject({ masterName: 'auth', password: 'a', sentinelPassword: 'b' });
   });
 
   it('parses trusted origins', () => {

@@ -3,6 +3,7 @@ import { commaList, emptyAsUndefined, url } from './configFields';
 import { replicaConfigShape } from './data/replicaConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
+import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -16,8 +17,16 @@ export const configSchema = z
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     /** Postgres; unset → embedded Postgres in DATA_DIR. */
     DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
-    /** Redis; unset → memory-only cache. */
+    /** Redis; unset (and no REDIS_SENTINELS) → memory-only cache. */
     REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+    /** Redis through Sentinel: comma-separated `host:port` of the Sentinels (instead of REDIS_URL). */
+    REDIS_SENTINELS: z.preprocess(emptyAsUndefined, z.string().max(4_096).optional()),
+    /** The master's name in the Sentinels' `sentinel monitor` line. */
+    REDIS_SENTINEL_MASTER: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, . _ -').default('mymaster')),
+    /** Password of the Sentinels themselves (their `requirepass`). */
+    REDIS_SENTINEL_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
+    /** Password of the Redis master and replicas; with REDIS_URL, used when the URL has none. */
+    REDIS_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
     /** Signs cookies and tokens; required in production, generated once and kept in DATA_DIR otherwise. */
     BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').max(512).optional()),
     /** Public base URL of this service. */
@@ -45,6 +54,7 @@ export const configSchema = z
       ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
     }
     checkOidcConfig(config, ctx);
+    checkRedisConfig(config, ctx);
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

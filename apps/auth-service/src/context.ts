@@ -5,13 +5,14 @@ import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
 import { createDatabaseClient, createReplicaRouter, redactUrl, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
-import { ResilientCacheService } from '@libs/database/cache';
+import { describeRedisEndpoint, ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
 import { appAdapterOptions } from './auth/adapter/appAdapter';
 import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
 import type { AccessCore } from './access/AccessCore';
 import { createAccessCore } from './access/createAccessCore';
 import type { AppConfig } from './config';
+import { redisEndpointOf } from './redisConfig';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
@@ -71,14 +72,15 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   await db.firstAttempt;
   logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
   const resilience = new ResilienceRegistry();
+  const redis = redisEndpointOf(config);
   const cache = new ResilientCacheService({
-    redis: config.REDIS_URL,
+    redis,
     metrics,
     logger,
     retry: { registry: resilience },
     invalidationLag: invalidationLagHistogram(registry),
   });
-  logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
+  logger.info({ mode: cache.mode, redis: redis ? describeRedisEndpoint(redis) : undefined }, redis ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL or REDIS_SENTINELS)');
 
   const replicas = config.DATABASE_REPLICA_URLS.length
     ? createReplicaRouter({
@@ -99,7 +101,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const repositories = createRepositories(deps);
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
-  const rateLimiter = new RateLimiter({ redis: config.REDIS_URL, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
+  const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
@@ -127,7 +129,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     adapterRepositories: adapter.repositories,
     transaction: adapter.transaction,
   });
-  const realtime = createRealtime({ config, access, repositories, cache, metrics, logger, upstream });
+  const realtime = createRealtime({ config, redis, access, repositories, cache, metrics, logger, upstream });
   const snapshot = startMetricsSnapshot(metrics, logger, config.METRICS_SNAPSHOT_INTERVAL_MS);
   return {
     config,

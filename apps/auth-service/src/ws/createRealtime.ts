@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ResilientCacheService } from '@libs/database/cache';
+import { createRedisClient, type RedisEndpoint, type ResilientCacheService } from '@libs/database/cache';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { AccessCore } from '../access/AccessCore';
 import type { AppConfig } from '../config';
@@ -20,6 +19,8 @@ export interface Realtime {
 
 export interface RealtimeDependencies {
   config: AppConfig;
+  /** The app's Redis (URL or Sentinel), for the refresh lock. */
+  redis: RedisEndpoint | undefined;
   access: AccessCore;
   repositories: Repositories;
   cache: ResilientCacheService;
@@ -31,7 +32,7 @@ export interface RealtimeDependencies {
 /** `/ws`'s services: the socket registry, upstream refresh (when an IdP is configured) and the revocation watch. */
 export function createRealtime(deps: RealtimeDependencies): Realtime {
   const { config, repositories, metrics, logger, upstream } = deps;
-  const redis = config.REDIS_URL && upstream ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }) : undefined;
+  const redis = deps.redis && upstream ? createRedisClient(deps.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }) : undefined;
   redis?.on('error', () => undefined);
   const tokens = upstream ? new UpstreamTokenStore({ upstream, sessions: repositories.sessions, events: repositories.events, redis, logger, skewMs: config.WS_REFRESH_SKEW_MS }) : undefined;
   const service = new WebSocketAuthService({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { InvalidationBus } from './bus/InvalidationBus';
 import type { Invalidation } from './bus/busMessage';
 import { CacheCore } from './CacheCore';
@@ -11,6 +11,7 @@ import { CacheError, CacheErrorCodes } from './errors/CacheError';
 import type { RedisExecutor } from './facades/redisExecutor';
 import { RemoteLayer } from './facades/RemoteLayer';
 import { silentLogger } from './logger';
+import { createRedisClient, isRedisEndpoint, type RedisEndpoint } from './redisEndpoint';
 
 /** ioredis settings for the connections the cache opens itself. */
 const COMMAND_CONNECTION: RedisOptions = {
@@ -34,9 +35,9 @@ interface Connections {
   ownsCommand: boolean;
 }
 
-function connect(redis: string | Redis): Connections {
-  if (typeof redis === 'string') {
-    return { command: new Redis(redis, COMMAND_CONNECTION), subscriber: new Redis(redis, SUBSCRIBER_CONNECTION), ownsCommand: true };
+function connect(redis: RedisEndpoint | Redis): Connections {
+  if (isRedisEndpoint(redis)) {
+    return { command: createRedisClient(redis, COMMAND_CONNECTION), subscriber: createRedisClient(redis, SUBSCRIBER_CONNECTION), ownsCommand: true };
   }
   return { command: redis, subscriber: redis.duplicate(SUBSCRIBER_CONNECTION), ownsCommand: false };
 }
@@ -72,6 +73,7 @@ export class ResilientCacheService extends CacheNamespace {
           instanceId,
           retry: options.retry,
           maxPendingInvalidations: options.maxPendingInvalidations ?? DEFAULT_CACHE_OPTIONS.maxPendingInvalidations,
+          reapplyBeforeDropMs: options.reapplyBeforeDropMs ?? DEFAULT_CACHE_OPTIONS.reapplyBeforeDropMs,
           metrics: options.metrics,
           logger,
           executor,

@@ -3,6 +3,7 @@ import type { IMetricsCollector } from '@libs/monitoring';
 import type { Redis } from 'ioredis';
 import type { CacheResource } from './ICache';
 import type { CacheLogger } from './logger';
+import type { RedisEndpoint } from './redisEndpoint';
 
 /** TTL and windows of one resource type. */
 export interface ResourcePolicy {
@@ -63,7 +64,7 @@ export interface RemoteLayerRetryOptions {
   circuitBreakerThreshold?: number;
   /** Open → half-open after this many ms. @default 5_000 */
   circuitBreakerResetMs?: number;
-  /** Breaker key; caches sharing a Redis share a breaker. @default 'cache.l2:<host>:<port>' */
+  /** Breaker key; caches sharing a Redis share a breaker. @default 'cache.l2:<host>:<port>' or 'cache.l2:sentinel:<master>' */
   breakerKey?: string;
   /** Registry holding the L2 breaker and retry budget (an app context's own). @default the process default */
   registry?: ResilienceRegistry;
@@ -78,11 +79,12 @@ export const DEFAULT_REMOTE_RETRY_OPTIONS = Object.freeze({
 
 export interface CacheOptions {
   /**
-   * Redis for L2 and the invalidation bus: a URL, or an ioredis client (the cache then
+   * Redis for L2 and the invalidation bus: a URL, Sentinel settings (`{ sentinels, masterName }`:
+   * the cache follows the master across failovers), or an ioredis client (the cache then
    * duplicates it for the subscriber and does not close it). Absent: L1-only mode, logged once.
    * @default undefined
    */
-  redis?: string | Redis;
+  redis?: RedisEndpoint | Redis;
   /** Prefix of every Redis key the cache writes (`<prefix>:k:<key>`, `<prefix>:t:<tag>`). @default 'cache' */
   prefix?: string;
   /** Pub/sub channel for invalidations. @default '<prefix>:bus' */
@@ -97,6 +99,12 @@ export interface CacheOptions {
   negativeTtlMs?: number;
   /** Failed L2 invalidations remembered for replay when Redis is back; past it, recovery clears L2. @default 10_000 */
   maxPendingInvalidations?: number;
+  /**
+   * Invalidations Redis acknowledged this long before a connection drop are applied again once it
+   * is back: Redis replicates asynchronously, so a failover may promote a replica that never got
+   * them (and would serve a banned user's cached row). 0 turns this off. @default 5_000
+   */
+  reapplyBeforeDropMs?: number;
   /** L2 retry and breaker settings. @default DEFAULT_REMOTE_RETRY_OPTIONS */
   retry?: RemoteLayerRetryOptions;
   /** Identifies this instance on the bus so it ignores its own messages. @default a random UUID */
@@ -123,4 +131,5 @@ export const DEFAULT_CACHE_OPTIONS = Object.freeze({
   staleIfErrorMs: 30_000,
   negativeTtlMs: 0,
   maxPendingInvalidations: 10_000,
+  reapplyBeforeDropMs: 5_000,
 });

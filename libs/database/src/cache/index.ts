@@ -6,3 +6,4 @@ export * from './errors/CacheError';
 export * from './logger';
 export * from './serializer';
 export * from './facades/redisExecutor';
+export * from './redisEndpoint';

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { createRedisClient, isRedisEndpoint, type RedisEndpoint } from '@libs/database/cache';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { defaultResilienceRegistry, type ResilienceRegistry } from '@libs/utils';
 import type { PluginLogger } from './logger';
@@ -22,8 +23,8 @@ export interface WindowLimit {
 }
 
 export interface RateLimiterOptions {
-  /** Redis URL or client; without it counters live in memory (per instance). @default undefined */
-  redis?: string | Redis;
+  /** Redis endpoint (URL or Sentinel) or client; without it counters live in memory (per instance). @default undefined */
+  redis?: RedisEndpoint | Redis;
   /** Prefix of the Redis keys. @default 'ratelimit:' */
   prefix?: string;
   /** Timeout of one Redis call before the hit is counted in memory instead. @default 250 */
@@ -81,10 +82,10 @@ export class RateLimiter {
     this.#options = options;
     this.#prefix = (options.prefix ?? DEFAULT_RATE_LIMITER_OPTIONS.prefix).replace(/:$/, '');
     const timeout = options.redisTimeoutMs ?? DEFAULT_RATE_LIMITER_OPTIONS.redisTimeoutMs;
-    if (typeof options.redis === 'string') {
+    if (options.redis !== undefined && isRedisEndpoint(options.redis)) {
       // Fail fast while disconnected (the insurance takes over instead of queueing); lazyConnect:
       // an app context that never checks a key never opens the connection.
-      this.#redis = new Redis(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeout, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
+      this.#redis = createRedisClient(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeout, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
       this.#redis.on('error', () => undefined); // surfaced per call (insurance); an unhandled 'error' would crash
       this.#ownsRedis = true;
     } else {

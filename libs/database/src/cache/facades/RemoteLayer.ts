@@ -7,6 +7,7 @@ import { DEFAULT_REMOTE_RETRY_OPTIONS, type RemoteLayerRetryOptions } from '../c
 import type { Announcement, RedisDriver } from '../drivers/RedisDriver';
 import { isCacheError } from '../errors/CacheError';
 import type { CacheLogger } from '../logger';
+import { redisTargetOf } from '../redisEndpoint';
 import { defaultRedisExecutor, type RedisCallOptions, type RedisExecutor } from './redisExecutor';
 
 export interface RemoteLayerOptions {
@@ -15,6 +16,8 @@ export interface RemoteLayerOptions {
   instanceId: string;
   retry?: RemoteLayerRetryOptions;
   maxPendingInvalidations: number;
+  /** See CacheOptions.reapplyBeforeDropMs. */
+  reapplyBeforeDropMs: number;
   metrics?: IMetricsCollector;
   logger: CacheLogger;
   executor?: RedisExecutor;
@@ -44,6 +47,10 @@ export class RemoteLayer {
   readonly #executor: RedisExecutor;
   readonly #callOptions = new Map<string, RedisCallOptions>();
   #pending: Invalidation[] = [];
+  readonly #reapplyMs: number;
+  /** Acknowledged invalidations of the last `#reapplyMs`, oldest first (see `#onClose`). */
+  #acknowledged: Array<{ at: number; what: Invalidation }> = [];
+  #droppedAt: number | undefined;
   #overflowed = false;
   #downSince: number | undefined;
   #replaying: Promise<void> | undefined;
@@ -56,9 +63,8 @@ export class RemoteLayer {
     this.#channel = options.channel;
     this.#instanceId = options.instanceId;
     const retry = { ...DEFAULT_REMOTE_RETRY_OPTIONS, ...options.retry };
-    const { host, port } = this.#redis.options;
     this.#call = {
-      breakerKey: retry.breakerKey ?? `cache.l2:${host ?? 'localhost'}:${port ?? 6379}`,
+      breakerKey: retry.breakerKey ?? `cache.l2:${redisTargetOf(this.#redis)}`,
       maxRetries: retry.maxRetries,
       attemptTimeoutMs: retry.attemptTimeoutMs,
       circuitBreakerThreshold: retry.circuitBreakerThreshold,
@@ -66,10 +72,12 @@ export class RemoteLayer {
       registry: retry.registry,
     };
     this.#maxPending = options.maxPendingInvalidations;
+    this.#reapplyMs = options.reapplyBeforeDropMs;
     this.#metrics = options.metrics;
     this.#logger = options.logger;
     this.#executor = options.executor ?? defaultRedisExecutor;
     this.#redis.on('ready', this.#onReady);
+    this.#redis.on('close', this.#onClose);
   }
 
   /** True while an outage is in progress (from the first failure to the next success). */
@@ -85,6 +93,7 @@ export class RemoteLayer {
   detach(): void {
     this.#detached = true;
     this.#redis.off('ready', this.#onReady);
+    this.#redis.off('close', this.#onClose);
     clearTimeout(this.#replayTimer);
     this.#replayTimer = undefined;
   }
@@ -152,6 +161,8 @@ export class RemoteLayer {
       this.#remember({ type: 'keys', keys: [key] });
       return 'failed';
     }
+    // A one-time value must stay taken on a promoted replica too.
+    this.#acknowledge({ type: 'keys', keys: [key] });
     return text ? (this.#parse<T>(key, text) ?? null) : null;
   }
 
@@ -163,7 +174,17 @@ export class RemoteLayer {
   /** Applies an invalidation to L2, then publishes it (receivers re-read L2 after dropping L1). */
   async invalidate(what: Invalidation): Promise<void> {
     const ok = await this.#run(`invalidate_${what.type}`, (d) => this.#apply(d, what));
-    if (!ok) this.#remember(what);
+    if (ok) this.#acknowledge(what);
+    else this.#remember(what);
+  }
+
+  /** Keeps an acknowledged invalidation for `#reapplyMs`, bounded like the pending list. */
+  #acknowledge(what: Invalidation): void {
+    if (this.#reapplyMs <= 0) return;
+    const now = Date.now();
+    const recent = this.#acknowledged;
+    while (recent.length && (recent[0].at < now - this.#reapplyMs || recent.length >= this.#maxPending)) recent.shift();
+    recent.push({ at: now, what });
   }
 
   async #apply(d: RedisDriver, what: Invalidation): Promise<true> {
@@ -259,7 +280,29 @@ export class RemoteLayer {
     this.#retryReplayLater();
   }
 
+  readonly #onClose = (): void => {
+    this.#droppedAt ??= Date.now();
+  };
+
+  /**
+   * After a drop, what Redis acknowledged shortly before it goes back on the pending list: if a
+   * failover promoted a replica, that replica may never have received it. Re-applying is
+   * idempotent (a delete, a counter bump, a bus message peers answer by dropping L1).
+   */
+  #reapplyAcknowledged(): void {
+    const droppedAt = this.#droppedAt;
+    this.#droppedAt = undefined;
+    if (droppedAt === undefined || this.#overflowed) return;
+    const since = droppedAt - this.#reapplyMs;
+    const again = this.#acknowledged.filter((entry) => entry.at >= since).map((entry) => entry.what);
+    this.#acknowledged = [];
+    if (!again.length) return;
+    this.#metrics?.incrementEvent('cache.l2.reapplied', again.length);
+    this.#pending.unshift(...again.slice(0, Math.max(0, this.#maxPending - this.#pending.length)));
+  }
+
   readonly #onReady = (): void => {
+    this.#reapplyAcknowledged();
     // A reconnect is a healthy signal: an open L2 breaker lets its next calls through as trials
     // instead of sitting out its reset.
     (this.#call.registry ?? defaultResilienceRegistry).breakers.probe([this.#call.breakerKey]);
@@ -281,6 +324,7 @@ export class RemoteLayer {
           const next = this.#pending[0];
           if (!(await this.#run(`replay_${next.type}`, (d) => this.#apply(d, next)))) return this.#retryReplayLater();
           this.#pending.shift();
+          this.#acknowledge(next);
           this.#metrics?.incrementEvent('cache.l2.replayed');
         }
       } finally {
