@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataConfigShape } from './data/dataConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { wsConfigShape } from './ws/wsConfig';
 
@@ -48,12 +49,16 @@ export const configSchema = z
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
+    ...dataConfigShape,
     ...oidcConfigShape,
     ...wsConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
+    }
+    if (config.DATABASE_LOCK_TIMEOUT_MS > config.DATABASE_STATEMENT_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must not exceed DATABASE_STATEMENT_TIMEOUT_MS' });
     }
     checkOidcConfig(config, ctx);
   });

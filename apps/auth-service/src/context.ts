@@ -58,7 +58,16 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
   // Never waits for Postgres: the server starts (live, not ready) and serves once it answers.
   const db = new DeferredDatabaseClient({
-    open: () => createDatabaseClient({ url: config.DATABASE_URL, logger, embedded: { dataDir: join(config.DATA_DIR, 'postgres') } }),
+    open: () =>
+      createDatabaseClient({
+        url: config.DATABASE_URL,
+        logger,
+        embedded: { dataDir: join(config.DATA_DIR, 'postgres') },
+        poolMax: config.DATABASE_POOL_MAX,
+        connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+      }),
     redactedUrl: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'embedded',
     embedded: !config.DATABASE_URL,
     logger,
@@ -66,7 +75,13 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   await db.firstAttempt;
   logger.info({ database: db.redactedUrl, embedded: db.embedded }, db.embedded ? 'database: embedded Postgres' : 'database: external Postgres');
   const resilience = new ResilienceRegistry();
-  const cache = new ResilientCacheService({ redis: config.REDIS_URL, metrics, logger, retry: { registry: resilience } });
+  const cache = new ResilientCacheService({
+    redis: config.REDIS_URL,
+    metrics,
+    logger,
+    retry: { registry: resilience },
+    memory: { maxEntries: config.CACHE_L1_MAX_ENTRIES, maxBytes: config.CACHE_L1_MAX_BYTES },
+  });
   logger.info({ mode: cache.mode }, config.REDIS_URL ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL)');
 
   const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience };

@@ -4,6 +4,9 @@ import { isTransientError } from '@libs/utils/src/executeWithRetry';
 // so even a non-idempotent write can be sent again.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'P1001', 'P2024', 'P2037', '57P03', '53300', 'ENOTFOUND', 'EAI_AGAIN']);
 const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
+// The server answered with an error for this statement: it gave up on its lock (lock_timeout)
+// or was cancelled (statement_timeout), and rolled back.
+const CANCELLED_CODES = new Set(['55P03', '57014']);
 const NOT_SENT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
 const NOT_SENT_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
 
@@ -23,7 +26,7 @@ function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): bo
 export function isNotAppliedError(error: unknown): boolean {
   return walk(error, (e) => {
     const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code))) return true;
+    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code) || CANCELLED_CODES.has(code))) return true;
     if (typeof e['kind'] === 'string' && NOT_SENT_KINDS.has(e['kind'])) return true;
     return typeof e['message'] === 'string' && NOT_SENT_MESSAGES.test(e['message']);
   });
