@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
-import { createDatabaseClient, redactUrl } from '@libs/database';
+import { createDatabaseClient, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { ResilientCacheService } from '@libs/database/cache';
@@ -67,6 +67,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
         connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
         statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
         lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+        // Readiness and breaker recovery fail while the user or session table is locked.
+        healthCheckSql: SERVING_TABLES_HEALTH_CHECK_SQL,
       }),
     redactedUrl: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'embedded',
     embedded: !config.DATABASE_URL,

@@ -3,6 +3,7 @@ import { startDedicatedPostgres, waitFor, type LocalPostgres } from '@tools/test
 import { toRepositoryError } from '../errors/toRepositoryError';
 import { isNotAppliedError, isTransientDatabaseError } from '../postgress/repositories/retryClassification';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
+import { SERVING_TABLES_HEALTH_CHECK_SQL } from './options';
 import { PrismaDatabaseClient } from './PrismaDatabaseClient';
 
 describe('PrismaDatabaseClient', () => {
@@ -32,11 +33,22 @@ describe('PrismaDatabaseClient', () => {
       expect(isNotAppliedError(error)).toBe(true);
       expect(toRepositoryError(error, 'user.count')).toMatchObject({ code: 'TRANSIENT', retryable: true });
       expect(t.client.poolStats().waiting).toBe(0);
+      // The serving-tables health check notices the lock (readiness), `SELECT 1` does not.
+      const serving = new PrismaDatabaseClient({ url: t.database.url, poolMax: 1, lockTimeoutMs: 200, healthCheckSql: SERVING_TABLES_HEALTH_CHECK_SQL });
+      try {
+        expect(await serving.healthCheck(5_000)).toMatchObject({ healthy: false, errorCode: '55P03' });
+        expect((await t.client.healthCheck(5_000)).healthy).toBe(true);
+      } finally {
+        await serving.disconnect();
+      }
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
     expect(await t.client.prisma.user.count()).toBe(0);
+    const serving = new PrismaDatabaseClient({ url: t.database.url, poolMax: 1, healthCheckSql: SERVING_TABLES_HEALTH_CHECK_SQL });
+    expect((await serving.healthCheck(5_000)).healthy).toBe(true);
+    await serving.disconnect();
   });
 
   it('caps the pool at poolMax under concurrent load', async () => {

@@ -30,6 +30,7 @@ export class PrismaDatabaseClient implements DatabaseClient {
   readonly #pool: Pool;
   readonly #logger: DatabaseLogger;
   readonly #onDisconnect?: () => Promise<void>;
+  readonly #healthCheckSql: string;
   #disconnected?: Promise<void>;
 
   constructor(options: PrismaDatabaseClientOptions) {
@@ -38,6 +39,7 @@ export class PrismaDatabaseClient implements DatabaseClient {
     this.redactedUrl = redactUrl(opts.url);
     this.embedded = options.embedded ?? false;
     this.#onDisconnect = options.onDisconnect;
+    this.#healthCheckSql = opts.healthCheckSql;
     const queryTimeout = opts.queryTimeoutMs ?? (opts.statementTimeoutMs > 0 ? opts.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : 0);
     this.#pool = new Pool({
       connectionString: opts.url,
@@ -84,7 +86,7 @@ export class PrismaDatabaseClient implements DatabaseClient {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error('health check timed out'), { code: 'TIMEOUT' })), timeoutMs);
       });
-      await Promise.race([this.#pool.query('SELECT 1'), timeout]);
+      await Promise.race([this.#pool.query(this.#healthCheckSql), timeout]);
       return { healthy: true, latencyMs: performance.now() - started, pool: this.poolStats(), embedded: this.embedded };
     } catch (error) {
       return { healthy: false, latencyMs: performance.now() - started, pool: this.poolStats(), errorCode: errorCode(error), embedded: this.embedded };

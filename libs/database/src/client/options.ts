@@ -38,6 +38,13 @@ export interface DatabaseClientOptions {
    * @default statementTimeoutMs + 1_000 (0 when the statement timeout is off)
    */
   queryTimeoutMs?: number;
+  /**
+   * What `healthCheck` runs. `SELECT 1` proves the server answers; `SERVING_TABLES_HEALTH_CHECK_SQL`
+   * also reads the user and session tables, so a lock held on them (a migration, a runaway
+   * transaction) makes the check fail within the lock timeout: readiness reports it and the
+   * repositories' breakers stay open until the lock is gone. @default 'SELECT 1'
+   */
+  healthCheckSql?: string;
   /** `application_name` seen in `pg_stat_activity`. @default 'libs-database' */
   applicationName?: string;
   /** Apply the committed migrations on startup. @default true for embedded, false with a URL */
@@ -54,8 +61,12 @@ export const DEFAULT_DATABASE_CLIENT_OPTIONS = {
   idleTimeoutMs: 30_000,
   statementTimeoutMs: 30_000,
   lockTimeoutMs: 5_000,
+  healthCheckSql: 'SELECT 1',
   applicationName: 'libs-database',
 } as const;
+
+/** A health check that needs the tables every sign-in and session read needs (see `healthCheckSql`). */
+export const SERVING_TABLES_HEALTH_CHECK_SQL = 'SELECT (SELECT 1 FROM "User" LIMIT 1) AS u, (SELECT 1 FROM "UserSession" LIMIT 1) AS s';
 
 /** How far the client-side query bound sits above the server's statement timeout by default. */
 export const QUERY_TIMEOUT_MARGIN_MS = 1_000;
