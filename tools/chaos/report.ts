@@ -93,7 +93,12 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
 
 /** Metrics (raw runs, headline figures, ours ÷ stock ratios) and table rows of a chaos run. */
 export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = [], extra: ExtraRuns = {}) {
-  const metrics: Record<string, unknown> = { postgresKill: kills, startWhileDown: starts, acknowledgedWrites: writes, redisOutage: redis };
+  // Only what ran: a partial run is merged into the earlier results (see mergeResults).
+  const metrics: Record<string, unknown> = {};
+  if (kills.length) metrics['postgresKill'] = kills;
+  if (starts.length) metrics['startWhileDown'] = starts;
+  if (writes.length) metrics['acknowledgedWrites'] = writes;
+  if (redis.length) metrics['redisOutage'] = redis;
   for (const kill of ['SIGKILL', 'immediate'] as const) {
     const ours = kills.find((r) => r.server === 'ours' && r.kill === kill);
     const stock = kills.find((r) => r.server === 'stock' && r.kill === kill);
@@ -140,4 +145,15 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
   }
   extraFigures(extra, metrics, rows);
   return { metrics, rows };
+}
+
+/**
+ * The metrics of this run over those of the previous `bench/results/chaos.json`: a run of some
+ * scenarios replaces their figures and keeps the others, and `scenarioDates` says when each
+ * scenario's figures were measured.
+ */
+export function mergeResults(previous: Record<string, unknown> | undefined, metrics: Record<string, unknown>, scenarios: string[], now: string): Record<string, unknown> {
+  const dates = { ...((previous?.['scenarioDates'] as Record<string, string> | undefined) ?? {}) };
+  for (const scenario of scenarios) dates[scenario] = now;
+  return { ...previous, ...metrics, scenarioDates: dates };
 }

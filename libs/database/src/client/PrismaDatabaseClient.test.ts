@@ -31,7 +31,7 @@ describe('PrismaDatabaseClient', () => {
       expect(JSON.stringify((error as { meta?: unknown }).meta)).toContain('55P03');
       expect(isTransientDatabaseError(error)).toBe(true);
       expect(isNotAppliedError(error)).toBe(true);
-      expect(toRepositoryError(error, 'user.count')).toMatchObject({ code: 'TRANSIENT', retryable: true });
+      expect(toRepositoryError(error, 'user.count')).toMatchObject({ code: 'TIMEOUT', retryable: true });
       expect(t.client.poolStats().waiting).toBe(0);
       // The serving-tables health check notices the lock (readiness), `SELECT 1` does not.
       const serving = new PrismaDatabaseClient({ url: t.database.url, poolMax: 1, lockTimeoutMs: 200, healthCheckSql: SERVING_TABLES_HEALTH_CHECK_SQL });

@@ -51,6 +51,21 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return adapter !== undefined && isTransientError(adapter);
 }
 
+/**
+ * A lock timeout (55P03) or statement timeout (57014): transient — it counts against the
+ * breaker and answers as an outage — but not worth another attempt, which would wait on the same
+ * lock or run as long again (`RetryOptions.isRepeatable`).
+ */
+export function isTimedOutStatement(error: unknown): boolean {
+  return walk(error, (e) => {
+    const code = (e['code'] ?? e['originalCode']) as unknown;
+    return typeof code === 'string' && CANCELLED_CODES.has(code);
+  });
+}
+
+/** `isRepeatable` of every repository call: a timed-out statement is not sent again. */
+export const repeatAfter = (error: unknown): boolean => !isTimedOutStatement(error);
+
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
 
