@@ -13,8 +13,12 @@ export const dataConfigShape = {
    * statement timeout. At most the statement timeout.
    */
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
-  /** How long a request waits for a pooled connection. */
-  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * How long a request waits for a pooled connection (queue + connect). Past it: 503, and the
+   * attempt is not repeated. Postgres going down mid-shutdown accepts connections it never serves;
+   * this bounds that wait.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Pooled connections to Postgres per instance. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1_000).default(10),
   /**

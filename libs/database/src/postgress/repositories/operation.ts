@@ -80,7 +80,7 @@ export class OperationRunner {
       circuitBreakerHalfOpenCalls: retry.circuitBreakerHalfOpenCalls,
       registry: options.resilience,
       logger: options.logger,
-      // A lock or statement timeout opens the breaker but is not sent again: the wait is the cost.
+      // A lock, statement or connect timeout counts for the breaker but is not repeated: the wait is the cost.
       isRepeatable: repeatAfter,
     };
     if (retry.enableCircuitBreaker && options.db !== undefined) watchDatabaseRecovery(options.resilience, options.db, breakerKey, retry.recoveryCheckMs, options.logger);

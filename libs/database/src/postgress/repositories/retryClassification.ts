@@ -51,20 +51,26 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return adapter !== undefined && isTransientError(adapter);
 }
 
+const CONNECT_TIMEOUT_CODES = new Set(['P2024']);
+const CONNECT_TIMEOUT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+
 /**
- * A lock timeout (55P03) or statement timeout (57014): transient — it counts against the
- * breaker and answers as an outage — but not worth another attempt, which would wait on the same
- * lock or run as long again (`RetryOptions.isRepeatable`).
+ * The attempt failed after waiting out one of the client's bounds: a lock timeout (55P03), a
+ * statement timeout (57014), or no pooled connection within the connect timeout. Transient — it
+ * counts against the breaker and answers as an outage — but not worth another attempt, which
+ * would wait on the same lock, run as long, or queue for the pool again (`RetryOptions.isRepeatable`):
+ * without this, one request could wait (1 + maxRetries) × the bound.
  */
-export function isTimedOutStatement(error: unknown): boolean {
+export function isSpentWait(error: unknown): boolean {
   return walk(error, (e) => {
     const code = (e['code'] ?? e['originalCode']) as unknown;
-    return typeof code === 'string' && CANCELLED_CODES.has(code);
+    if (typeof code === 'string' && (CANCELLED_CODES.has(code) || CONNECT_TIMEOUT_CODES.has(code))) return true;
+    return typeof e['message'] === 'string' && CONNECT_TIMEOUT_MESSAGES.test(e['message']);
   });
 }
 
-/** `isRepeatable` of every repository call: a timed-out statement is not sent again. */
-export const repeatAfter = (error: unknown): boolean => !isTimedOutStatement(error);
+/** `isRepeatable` of every repository call: an attempt that waited out its bound is not made again. */
+export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
