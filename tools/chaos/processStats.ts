@@ -47,6 +47,28 @@ export async function fdKinds(pid: number | undefined): Promise<FdKinds | null> 
   }
 }
 
+/**
+ * Established TCP connections whose local port is `port` (the server's side of its HTTP
+ * clients' keep-alive sockets), from /proc/net/tcp and tcp6 (Linux, same network namespace).
+ */
+export async function establishedOnPort(port: number): Promise<number | null> {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  let count = 0;
+  try {
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      for (const line of text.split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        // fields[1] = local address:port, fields[3] = state (01 = ESTABLISHED)
+        if (fields.length > 3 && fields[1].endsWith(`:${hex}`) && fields[3] === '01') count++;
+      }
+    }
+    return count;
+  } catch {
+    return null;
+  }
+}
+
 /** Prometheus gauge without labels (`name value`), or null when absent. */
 export function promGauge(text: string, name: string): number | null {
   for (const line of text.split('\n')) {

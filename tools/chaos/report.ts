@@ -75,6 +75,12 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
     metrics['soak_rss_last_mb'] = soak.rssLastMb;
     metrics['soak_open_fds_first'] = soak.fdsFirst;
     metrics['soak_open_fds_last'] = soak.fdsLast;
+    const [firstSample, lastSample] = [soak.samples[0], soak.samples[soak.samples.length - 1]];
+    metrics['soak_fd_kinds_first'] = firstSample?.fdKinds ?? null;
+    metrics['soak_fd_kinds_last'] = lastSample?.fdKinds ?? null;
+    metrics['soak_http_connections_first'] = firstSample?.httpConnections ?? null;
+    metrics['soak_http_connections_last'] = lastSample?.httpConnections ?? null;
+    metrics['soak_http_connections_max'] = Math.max(...soak.samples.map((s) => s.httpConnections ?? 0));
     metrics['soak_db_connections_max'] = soak.dbConnectionsMax;
     metrics['soak_p99_first_window_ms'] = soak.p99FirstMs;
     metrics['soak_p99_last_window_ms'] = soak.p99LastMs;
