@@ -71,7 +71,7 @@ describe('PrismaDatabaseClient', () => {
       );
       expect(error).toBeDefined();
       expect(isTransientDatabaseError(error)).toBe(true);
-      await waitFor(() => expect(client.poolStats().total).toBe(0), 5_000, 'the timed-out connection to leave the pool');
+      await waitFor(async () => expect(client.poolStats().total).toBe(0), 5_000, 'the timed-out connection to leave the pool');
       expect(await client.prisma.$queryRaw`SELECT 1 AS one`).toEqual([{ one: 1 }]);
     } finally {
       await client.disconnect();
