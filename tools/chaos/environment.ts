@@ -49,7 +49,8 @@ export class ChaosEnvironment {
       port: await freePort(),
       env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
       ready,
-      startTimeoutMs: 60_000,
+      // tsx compiles the app at start: on a loaded 2-core machine that alone took over a minute.
+      startTimeoutMs: 180_000,
     });
     this.running.add(server);
     return server;

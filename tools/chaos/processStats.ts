@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 
 /** A server process's resident set (MB) and open file descriptors, read from /proc (Linux). */
 export interface ProcessSample {
@@ -23,6 +23,47 @@ export async function openFds(pid: number | undefined): Promise<number | null> {
   if (!pid) return null;
   try {
     return (await readdir(`/proc/${pid}/fd`)).length;
+  } catch {
+    return null;
+  }
+}
+
+/** Open descriptors by kind: `socket`, `pipe`, `anon_inode` (epoll, eventfd …), `file`. */
+export type FdKinds = Record<string, number>;
+
+/** What the open descriptors are (readlink of /proc/<pid>/fd/*), to tell a socket leak from a file leak. */
+export async function fdKinds(pid: number | undefined): Promise<FdKinds | null> {
+  if (!pid) return null;
+  try {
+    const kinds: FdKinds = {};
+    for (const fd of await readdir(`/proc/${pid}/fd`)) {
+      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => 'gone');
+      const kind = /^(socket|pipe|anon_inode):/.exec(target)?.[1] ?? (target === 'gone' ? 'gone' : 'file');
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+    }
+    return kinds;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Established TCP connections whose local port is `port` (the server's side of its HTTP
+ * clients' keep-alive sockets), from /proc/net/tcp and tcp6 (Linux, same network namespace).
+ */
+export async function establishedOnPort(port: number): Promise<number | null> {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  let count = 0;
+  try {
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      for (const line of text.split('\n').slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        // fields[1] = local address:port, fields[3] = state (01 = ESTABLISHED)
+        if (fields.length > 3 && fields[1].endsWith(`:${hex}`) && fields[3] === '01') count++;
+      }
+    }
+    return count;
   } catch {
     return null;
   }

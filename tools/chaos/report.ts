@@ -75,6 +75,12 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
     metrics['soak_rss_last_mb'] = soak.rssLastMb;
     metrics['soak_open_fds_first'] = soak.fdsFirst;
     metrics['soak_open_fds_last'] = soak.fdsLast;
+    const [firstSample, lastSample] = [soak.samples[0], soak.samples[soak.samples.length - 1]];
+    metrics['soak_fd_kinds_first'] = firstSample?.fdKinds ?? null;
+    metrics['soak_fd_kinds_last'] = lastSample?.fdKinds ?? null;
+    metrics['soak_http_connections_first'] = firstSample?.httpConnections ?? null;
+    metrics['soak_http_connections_last'] = lastSample?.httpConnections ?? null;
+    metrics['soak_http_connections_max'] = Math.max(...soak.samples.map((s) => s.httpConnections ?? 0));
     metrics['soak_db_connections_max'] = soak.dbConnectionsMax;
     metrics['soak_p99_first_window_ms'] = soak.p99FirstMs;
     metrics['soak_p99_last_window_ms'] = soak.p99LastMs;
@@ -82,18 +88,25 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
   const mem = extra.memoryAtScale;
   if (mem) {
     metrics['memoryAtScale'] = mem;
-    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS });
+    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS, 'L1 max entries': mem.l1MaxEntries, 'RSS bytes/session': mem.rssBytesPerSession });
     metrics['memory_sessions'] = mem.sessions;
     metrics['memory_sessions_answered'] = mem.answered;
     metrics['memory_rss_before_mb'] = mem.rssBeforeMb;
     metrics['memory_rss_after_mb'] = mem.rssAfterMb;
     metrics['memory_heap_after_mb'] = mem.heapAfterMb;
+    metrics['memory_l1_max_entries'] = mem.l1MaxEntries;
+    metrics['memory_rss_bytes_per_session'] = mem.rssBytesPerSession;
   }
 }
 
 /** Metrics (raw runs, headline figures, ours ÷ stock ratios) and table rows of a chaos run. */
 export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = [], extra: ExtraRuns = {}) {
-  const metrics: Record<string, unknown> = { postgresKill: kills, startWhileDown: starts, acknowledgedWrites: writes, redisOutage: redis };
+  // Only what ran: a partial run is merged into the earlier results (see mergeResults).
+  const metrics: Record<string, unknown> = {};
+  if (kills.length) metrics['postgresKill'] = kills;
+  if (starts.length) metrics['startWhileDown'] = starts;
+  if (writes.length) metrics['acknowledgedWrites'] = writes;
+  if (redis.length) metrics['redisOutage'] = redis;
   for (const kill of ['SIGKILL', 'immediate'] as const) {
     const ours = kills.find((r) => r.server === 'ours' && r.kill === kill);
     const stock = kills.find((r) => r.server === 'stock' && r.kill === kill);
@@ -140,4 +153,15 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
   }
   extraFigures(extra, metrics, rows);
   return { metrics, rows };
+}
+
+/**
+ * The metrics of this run over those of the previous `bench/results/chaos.json`: a run of some
+ * scenarios replaces their figures and keeps the others, and `scenarioDates` says when each
+ * scenario's figures were measured.
+ */
+export function mergeResults(previous: Record<string, unknown> | undefined, metrics: Record<string, unknown>, scenarios: string[], now: string): Record<string, unknown> {
+  const dates = { ...((previous?.['scenarioDates'] as Record<string, string> | undefined) ?? {}) };
+  for (const scenario of scenarios) dates[scenario] = now;
+  return { ...previous, ...metrics, scenarioDates: dates };
 }

@@ -6,9 +6,11 @@
  * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000)
  * (default: all).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeReport } from '../bench/report';
 import { ChaosEnvironment } from './environment';
-import { chaosReport, type ExtraRuns } from './report';
+import { chaosReport, mergeResults, type ExtraRuns } from './report';
 import { runFuzz } from './scenarios/fuzz';
 import { runMemoryAtScale } from './scenarios/memoryAtScale';
 import { runSlowPostgres } from './scenarios/slowPostgres';
@@ -20,6 +22,18 @@ import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhil
 
 const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+
+const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'chaos.json');
+
+/** The metrics of the last run, so that running some scenarios keeps the others' figures. */
+function previousMetrics(): Record<string, unknown> | undefined {
+  if (!existsSync(RESULTS)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(RESULTS, 'utf8')) as { metrics?: Record<string, unknown> }).metrics;
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -84,7 +98,7 @@ async function main(): Promise<void> {
       extra.memoryAtScale = await runMemoryAtScale(env);
     }
     const report = chaosReport(kills, starts, writes, redis, extra);
-    writeReport('chaos', report.metrics, report.rows);
+    writeReport('chaos', mergeResults(previousMetrics(), report.metrics, [...wanted], new Date().toISOString()), report.rows);
   } finally {
     process.off('SIGINT', onSignal);
     await env.destroy();

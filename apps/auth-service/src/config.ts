@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commaList, emptyAsUndefined, url } from './configFields';
 import { replicaConfigShape } from './data/replicaConfig';
+import { dataConfigShape } from './data/dataConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { checkRedisConfig } from './redisConfig';
@@ -45,6 +46,7 @@ export const configSchema = z
     ...replicaConfigShape,
     /** Names this instance in `/health/*` answers (which one a load balancer reached); unset → `<hostname>:<PORT>`. */
     INSTANCE_ID: z.preprocess(emptyAsUndefined, z.string().max(128).regex(/^[\w.:-]+$/, 'may only hold letters, digits, . _ : -').optional()),
+    ...dataConfigShape,
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,
@@ -52,6 +54,9 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
+    }
+    if (config.DATABASE_LOCK_TIMEOUT_MS > config.DATABASE_STATEMENT_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must not exceed DATABASE_STATEMENT_TIMEOUT_MS' });
     }
     checkOidcConfig(config, ctx);
     checkRedisConfig(config, ctx);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
-import { createDatabaseClient, createReplicaRouter, redactUrl, type ReplicaRouter } from '@libs/database';
+import { createDatabaseClient, createReplicaRouter, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { describeRedisEndpoint, ResilientCacheService } from '@libs/database/cache';
@@ -64,7 +64,18 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
   // Never waits for Postgres: the server starts (live, not ready) and serves once it answers.
   const db = new DeferredDatabaseClient({
-    open: () => createDatabaseClient({ url: config.DATABASE_URL, logger, embedded: { dataDir: join(config.DATA_DIR, 'postgres') } }),
+    open: () =>
+      createDatabaseClient({
+        url: config.DATABASE_URL,
+        logger,
+        embedded: { dataDir: join(config.DATA_DIR, 'postgres') },
+        poolMax: config.DATABASE_POOL_MAX,
+        connectionTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+        // Readiness and breaker recovery fail while the user or session table is locked.
+        healthCheckSql: SERVING_TABLES_HEALTH_CHECK_SQL,
+      }),
     redactedUrl: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : 'embedded',
     embedded: !config.DATABASE_URL,
     logger,
@@ -79,6 +90,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     logger,
     retry: { registry: resilience },
     invalidationLag: invalidationLagHistogram(registry),
+    memory: { maxEntries: config.CACHE_L1_MAX_ENTRIES, maxBytes: config.CACHE_L1_MAX_BYTES },
   });
   logger.info({ mode: cache.mode, redis: redis ? describeRedisEndpoint(redis) : undefined }, redis ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL or REDIS_SENTINELS)');
 
@@ -89,6 +101,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
         maxLagMs: config.DATABASE_REPLICA_MAX_LAG_MS,
         lagCheckMs: config.DATABASE_REPLICA_LAG_CHECK_MS,
         readYourWritesMs: config.DATABASE_READ_YOUR_WRITES_MS,
+        // The primary's statement and lock bounds; the shorter connect timeout is the router's default.
+        pool: { poolMax: config.DATABASE_POOL_MAX, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS, applicationName: 'libs-database-replica' },
         resilience,
         metrics,
         logger,

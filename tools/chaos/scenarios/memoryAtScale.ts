@@ -13,7 +13,14 @@ export interface MemoryAtScaleRun {
   heapAfterMb: number | null;
   /** Touching every session, seconds. */
   touchS: number;
+  /** The L1 bound the server ran with (CACHE_L1_MAX_ENTRIES): room for every session and its user. */
+  l1MaxEntries: number;
+  /** (RSS after − RSS before) ÷ sessions answered: what one live cached session costs. */
+  rssBytesPerSession: number | null;
 }
+
+/** L1 room per session: the session row, plus headroom for users, keys and roles. */
+const l1EntriesFor = (sessions: number) => Math.ceil(sessions * 1.1) + 1_000;
 
 /**
  * Scenario 8: `CHAOS_SESSIONS` (default 100,000) live sessions inserted by SQL into the runner's
@@ -29,7 +36,9 @@ export async function runMemoryAtScale(env: ChaosEnvironment, sessions = Number(
     [prefix, sessions],
   );
   const tokens = (await env.query<{ token: string }>(`SELECT token FROM "UserSession" WHERE id LIKE $1 ORDER BY id`, [`${prefix}-%`])).map((r) => r.token);
-  const server = await env.startOurs();
+  const l1MaxEntries = l1EntriesFor(sessions);
+  // The byte bound must not evict before the entry bound does (values are counted at their JSON length).
+  const server = await env.startOurs({ CACHE_L1_MAX_ENTRIES: String(l1MaxEntries), CACHE_L1_MAX_BYTES: String(1024 ** 3) });
   try {
     // Warm the code paths first so "before" is a running server, not a cold one.
     for (let i = 0; i < 50; i++) await (await fetch(`${server.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${env.users[i % env.users.length].token}` } })).arrayBuffer();
@@ -53,7 +62,8 @@ export async function runMemoryAtScale(env: ChaosEnvironment, sessions = Number(
     );
     const touchS = Math.round((performance.now() - started) / 100) / 10;
     const [rssAfterMb, heapAfterMb] = await Promise.all([rssMb(server.pid), heapUsedMb(server.url)]);
-    return { server: 'ours', sessions: tokens.length, answered, rssBeforeMb, rssAfterMb, heapBeforeMb, heapAfterMb, touchS };
+    const rssBytesPerSession = rssBeforeMb !== null && rssAfterMb !== null && answered > 0 ? Math.round(((rssAfterMb - rssBeforeMb) * 1024 * 1024) / answered) : null;
+    return { server: 'ours', sessions: tokens.length, answered, rssBeforeMb, rssAfterMb, heapBeforeMb, heapAfterMb, touchS, l1MaxEntries, rssBytesPerSession };
   } finally {
     await env.stop(server);
     await env.query(`DELETE FROM "UserSession" WHERE id LIKE $1`, [`${prefix}-%`]).catch(() => undefined);

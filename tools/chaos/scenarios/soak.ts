@@ -1,7 +1,7 @@
 import { percentile, round } from '../../bench/auth/stats';
 import type { ChaosEnvironment } from '../environment';
 import { openLoad } from '../openLoad';
-import { openFds, rssMb, type ProcessSample } from '../processStats';
+import { establishedOnPort, fdKinds, openFds, rssMb, type FdKinds, type ProcessSample } from '../processStats';
 import { getSessionTarget, signInTarget } from '../targets';
 
 export interface SoakRun {
@@ -13,7 +13,7 @@ export interface SoakRun {
   sent: number;
   failed: number;
   /** Every 10 s: RSS, open file descriptors, and the database's connections from the server. */
-  samples: (ProcessSample & { dbConnections: number | null })[];
+  samples: (ProcessSample & { dbConnections: number | null; fdKinds: FdKinds | null; httpConnections: number | null })[];
   rssFirstMb: number | null;
   rssLastMb: number | null;
   fdsFirst: number | null;
@@ -57,7 +57,14 @@ export async function runSoak(env: ChaosEnvironment, durationS = Number(process.
     const started = performance.now();
     const sample = async () => {
       const rows = await env.query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).catch(() => null);
-      samples.push({ atS: round((performance.now() - started) / 1_000, 0) ?? 0, rssMb: await rssMb(server.pid), openFds: await openFds(server.pid), dbConnections: rows ? Number(rows[0].n) : null });
+      samples.push({
+        atS: round((performance.now() - started) / 1_000, 0) ?? 0,
+        rssMb: await rssMb(server.pid),
+        openFds: await openFds(server.pid),
+        fdKinds: await fdKinds(server.pid),
+        httpConnections: await establishedOnPort(server.port),
+        dbConnections: rows ? Number(rows[0].n) : null,
+      });
     };
     await sample();
     const timer = setInterval(() => void sample(), 10_000);

@@ -57,6 +57,11 @@ export function toHttpError(error: unknown): HttpErrorShape {
     };
   }
   const coded = asCoded(error);
+  // @fastify/under-pressure (event loop delay past its bound, e.g. right after start on a loaded
+  // machine) and any other plugin refusing with 503: overloaded, retry later — never a 500.
+  if (coded.code === 'FST_UNDER_PRESSURE' || coded.statusCode === 503) {
+    return { status: 503, body: body('OVERLOADED', 'The server is overloaded; retry later.'), retryAfter: 1 };
+  }
   if (coded.name === 'ZodError' && Array.isArray(coded.issues)) {
     const issues = (coded.issues as Array<{ path: unknown[]; message: string }>).map((i) => ({ path: i.path.join('.'), message: i.message }));
     return { status: 400, body: body('VALIDATION', 'The request is invalid.', issues) };

@@ -3,7 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
 import type { DatabaseClient, DatabaseHealth, PoolStats } from '../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../types/Logger';
-import { DEFAULT_DATABASE_CLIENT_OPTIONS, redactUrl, type DatabaseClientOptions } from './options';
+import { DEFAULT_DATABASE_CLIENT_OPTIONS, QUERY_TIMEOUT_MARGIN_MS, redactUrl, startupOptions, type DatabaseClientOptions } from './options';
 
 export interface PrismaDatabaseClientOptions extends Omit<DatabaseClientOptions, 'url' | 'embedded' | 'migrate'> {
   url: string;
@@ -19,8 +19,8 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * Prisma 7 over our own pg `Pool`, so that pool size, connection timeout and statement timeout
- * are ours to set, and so that 'error' listeners sit on the pool and on every client: without
+ * Prisma 7 over our own pg `Pool`, so that pool size and connection, statement, lock and query
+ * timeouts are ours to set, and so that 'error' listeners sit on the pool and on every client: without
  * them an idle connection cut by a Postgres restart emits an unhandled 'error' and kills the process.
  */
 export class PrismaDatabaseClient implements DatabaseClient {
@@ -30,6 +30,7 @@ export class PrismaDatabaseClient implements DatabaseClient {
   readonly #pool: Pool;
   readonly #logger: DatabaseLogger;
   readonly #onDisconnect?: () => Promise<void>;
+  readonly #healthCheckSql: string;
   #disconnected?: Promise<void>;
 
   constructor(options: PrismaDatabaseClientOptions) {
@@ -38,6 +39,8 @@ export class PrismaDatabaseClient implements DatabaseClient {
     this.redactedUrl = redactUrl(opts.url);
     this.embedded = options.embedded ?? false;
     this.#onDisconnect = options.onDisconnect;
+    this.#healthCheckSql = opts.healthCheckSql;
+    const queryTimeout = opts.queryTimeoutMs ?? (opts.statementTimeoutMs > 0 ? opts.statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS : 0);
     this.#pool = new Pool({
       connectionString: opts.url,
       max: opts.poolMax,
@@ -45,7 +48,8 @@ export class PrismaDatabaseClient implements DatabaseClient {
       idleTimeoutMillis: opts.idleTimeoutMs,
       application_name: opts.applicationName,
       // Sent in the startup packet: no extra round trip per connection.
-      options: opts.statementTimeoutMs > 0 ? `-c statement_timeout=${Math.floor(opts.statementTimeoutMs)}` : undefined,
+      options: startupOptions(opts),
+      query_timeout: queryTimeout > 0 ? queryTimeout : undefined,
     });
     this.#pool.on('error', (error) => this.#logger.warn?.({ code: errorCode(error) }, 'idle database connection failed'));
     this.#pool.on('connect', (client: PoolClient) => {
@@ -82,7 +86,7 @@ export class PrismaDatabaseClient implements DatabaseClient {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error('health check timed out'), { code: 'TIMEOUT' })), timeoutMs);
       });
-      await Promise.race([this.#pool.query('SELECT 1'), timeout]);
+      await Promise.race([this.#pool.query(this.#healthCheckSql), timeout]);
       return { healthy: true, latencyMs: performance.now() - started, pool: this.poolStats(), embedded: this.embedded };
     } catch (error) {
       return { healthy: false, latencyMs: performance.now() - started, pool: this.poolStats(), errorCode: errorCode(error), embedded: this.embedded };

@@ -10,7 +10,7 @@ interface PrismaLikeError {
 }
 
 const VALIDATION_PRISMA_CODES = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2011', 'P2012', 'P2013', 'P2019', 'P2020', 'P2023']);
-const TIMEOUT_CODES = new Set(['P1008', 'P2024', 'ATTEMPT_TIMEOUT', '57014', 'TIMEOUT']);
+const TIMEOUT_CODES = new Set(['P1008', 'P2024', 'ATTEMPT_TIMEOUT', '57014', '55P03', 'TIMEOUT']);
 
 function adapterCause(error: PrismaLikeError) {
   return error.meta?.driverAdapterError?.cause;

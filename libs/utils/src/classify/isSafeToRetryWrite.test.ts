@@ -2,7 +2,7 @@ import { errorWith } from '../testing/FakeMetricsCollector';
 import { isSafeToRetryWrite } from './isSafeToRetryWrite';
 
 describe('isSafeToRetryWrite', () => {
-  it.each(['ECONNREFUSED', 'P1001', 'P2024', 'P2034', '40001', '40P01', '57P03'])('allows %s (the write was not applied)', (code) => {
+  it.each(['ECONNREFUSED', 'P1001', 'P2024', 'P2034', '40001', '40P01', '57P03', '55P03', '57014'])('allows %s (the write was not applied)', (code) => {
     expect(isSafeToRetryWrite(errorWith({ code }))).toBe(true);
   });
 

@@ -21,6 +21,8 @@ const NOT_APPLIED_CODES: ReadonlySet<string> = new Set([
   '40P01', // deadlock_detected: rolled back
   '57P03', // cannot_connect_now
   '53300', // too_many_connections (at connect)
+  '55P03', // lock_not_available: the statement gave up waiting for its lock, rolled back
+  '57014', // query_canceled (statement_timeout): the server stopped the statement, rolled back
 ]);
 
 const NOT_APPLIED_KINDS: ReadonlySet<string> = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);

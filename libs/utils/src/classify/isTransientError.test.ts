@@ -11,7 +11,7 @@ describe('isTransientError', () => {
     expect(isTransientError(errorWith({ errorCode: 'P1001', name: 'PrismaClientInitializationError' }))).toBe(true);
   });
 
-  it.each(['40001', '40P01', '57P01', '57P03', '08000', '08006', '08003', '53300'])('retries pg SQLSTATE %s', (code) => {
+  it.each(['40001', '40P01', '57P01', '57P03', '08000', '08006', '08003', '53300', '55P03', '57014'])('retries pg SQLSTATE %s', (code) => {
     expect(isTransientError(errorWith({ code }))).toBe(true);
   });
 

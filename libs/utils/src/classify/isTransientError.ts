@@ -27,6 +27,8 @@ export const TRANSIENT_PG_CODES: ReadonlySet<string> = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up)
   '53300', // too_many_connections
+  '55P03', // lock_not_available: lock_timeout ran out waiting on a lock (the statement rolled back)
+  '57014', // query_canceled: statement_timeout (or a cancel request) stopped it (rolled back)
 ]);
 
 /** Node/libuv socket errors. */
@@ -57,7 +59,7 @@ const TRANSIENT_ADAPTER_KINDS: ReadonlySet<string> = new Set([
 
 // Messages of errors that carry no code: pg's pool/client and ioredis connection errors.
 const TRANSIENT_MESSAGE =
-  /^(Connection terminated( unexpectedly| due to connection timeout)?|Connection is closed\.?|Stream isn't writeable.*|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Reached the max retries per request limit.*)$/;
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|Connection is closed\.?|Stream isn't writeable.*|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Reached the max retries per request limit.*|Query read timeout)$/;
 
 const TRANSIENT_ERROR_NAMES: ReadonlySet<string> = new Set(['MaxRetriesPerRequestError', 'TimeoutError']);
 

@@ -1,10 +1,11 @@
 /** Why the retry loop gave up on a retryable error. */
-export type RetryExhaustedReason = 'max_retries' | 'budget' | 'deadline';
+export type RetryExhaustedReason = 'max_retries' | 'budget' | 'deadline' | 'not_repeatable';
 
 /**
  * Thrown when an operation kept failing with retryable errors and no further attempt is
- * allowed: `maxRetries` used up, the retry budget for its key spent, or (WebSocket real-time
- * operations, token refresh) its deadline passed. `cause` is the last attempt's error.
+ * allowed: `maxRetries` used up, the retry budget for its key spent, (WebSocket real-time
+ * operations, token refresh) its deadline passed, or `isRepeatable` said another attempt would
+ * fail the same way. `cause` is the last attempt's error.
  */
 export class RetryExhaustedError extends Error {
   readonly code = 'RETRY_EXHAUSTED' as const;

@@ -102,6 +102,14 @@ export interface RetryOptions {
    */
   isRetryable?: (error: unknown) => boolean;
   /**
+   * After a retryable failure (one the breaker counts), whether another attempt is worth making.
+   * False ends the call at once with `RetryExhaustedError` (reason `not_repeatable`): a lock or
+   * statement timeout says the dependency is struggling (the breaker should know), but a second
+   * attempt would wait on the same lock. Undefined: every retryable failure is retried.
+   * @default undefined
+   */
+  isRepeatable?: (error: unknown) => boolean;
+  /**
    * Retry budget per `breakerKey`, or `false` to retry without one.
    * @default { ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000 }
    */

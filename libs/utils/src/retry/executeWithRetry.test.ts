@@ -1,6 +1,7 @@
 import { isRetryExhaustedError, RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
 import { noJitter, settle, transient, useFakeRetryTime } from '../testing/retryTestKit';
+import { ResilienceRegistry } from '../registry/ResilienceRegistry';
 import { executeWithRetry } from './executeWithRetry';
 
 useFakeRetryTime();
@@ -85,6 +86,25 @@ describe('executeWithRetry', () => {
     await expect(executeWithRetry(fn, onError, { ...noJitter })).rejects.toBe(thrown);
     expect(fn).toHaveBeenCalledTimes(1);
     expect(onError).toHaveBeenCalledWith(thrown, 1);
+  });
+
+  it('isRepeatable false: one attempt, RetryExhaustedError (not_repeatable), and the breaker counts it', async () => {
+    const registry = new ResilienceRegistry();
+    const lockTimeout = errorWith({ code: '55P03' });
+    const fn = jest.fn(async () => {
+      throw lockTimeout;
+    });
+    const options = { registry, breakerKey: 'locked', circuitBreakerThreshold: 2, circuitBreakerResetMs: 600_000, isRepeatable: (e: unknown) => (e as { code?: string }).code !== '55P03', ...noJitter };
+    const first = await settle(executeWithRetry(fn, undefined, options));
+    expect(first.error).toMatchObject({ code: 'RETRY_EXHAUSTED', attempts: 1, reason: 'not_repeatable' });
+    expect((first.error as Error).cause).toBe(lockTimeout);
+    expect(fn).toHaveBeenCalledTimes(1);
+    await settle(executeWithRetry(fn, undefined, options));
+    // Two counted failures opened the breaker: the third call is refused without an attempt.
+    expect(registry.breakers.get('locked').state).toBe('open');
+    expect((await settle(executeWithRetry(fn, undefined, options))).error).toMatchObject({ code: 'CIRCUIT_OPEN' });
+    expect(fn).toHaveBeenCalledTimes(2);
+    registry.close();
   });
 
   it('uses a custom isRetryable', async () => {

@@ -38,6 +38,7 @@ export function resolveSettings(options: RetryOptions | undefined, defaults: Rea
     attemptTimeoutMs: o.attemptTimeoutMs ?? defaults.attemptTimeoutMs,
     signal: o.signal,
     isRetryable: o.isRetryable ?? defaults.isRetryable,
+    isRepeatable: o.isRepeatable,
     logger: o.logger,
     random: o.random ?? defaults.random,
     breaker: (o.enableCircuitBreaker ?? defaults.enableCircuitBreaker) ? registry.breakers.get(key, breakerOptionsOf(o, defaults), o.logger) : undefined,

@@ -20,6 +20,8 @@ export interface RetrySettings extends BackoffSettings {
   attemptTimeoutMs: number | undefined;
   signal: AbortSignal | undefined;
   isRetryable: (error: unknown) => boolean;
+  /** See `RetryOptions.isRepeatable`; undefined: every retryable failure may be retried. */
+  isRepeatable?: (error: unknown) => boolean;
   logger: RetryLogger | undefined;
   random: () => number;
   breaker: ManagedBreaker | undefined;
@@ -94,6 +96,7 @@ export async function runWithRetry<T, C extends RetryContext>(
     lastError = error;
     if (breaker === undefined && s.createBreaker !== undefined) breaker = await recordFirstFailure(s.createBreaker, error);
     if (attempt > s.maxRetries) throw exhausted(s, metrics, attempt, error, 'max_retries');
+    if (s.isRepeatable !== undefined && !repeatable(s.isRepeatable, error)) throw exhausted(s, metrics, attempt, error, 'not_repeatable');
 
     let delay = computeDelay(s, attempt, previousDelay, s.random);
     delay = Math.max(delay, retryAfterHint(error, s.maxDelayMs));
@@ -147,6 +150,14 @@ function classify(s: RetrySettings, error: unknown): boolean {
     return s.isRetryable(error) === true;
   } catch {
     return false; // a broken classifier must not cause a retry storm
+  }
+}
+
+function repeatable(isRepeatable: (error: unknown) => boolean, error: unknown): boolean {
+  try {
+    return isRepeatable(error) !== false;
+  } catch {
+    return false; // like a broken classifier: no retry storm
   }
 }
 

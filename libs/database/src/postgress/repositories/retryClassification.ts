@@ -4,6 +4,9 @@ import { isTransientError } from '@libs/utils/src/executeWithRetry';
 // so even a non-idempotent write can be sent again.
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'P1001', 'P2024', 'P2037', '57P03', '53300', 'ENOTFOUND', 'EAI_AGAIN']);
 const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
+// The server answered with an error for this statement: it gave up on its lock (lock_timeout)
+// or was cancelled (statement_timeout), and rolled back.
+const CANCELLED_CODES = new Set(['55P03', '57014']);
 const NOT_SENT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
 const NOT_SENT_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
 
@@ -23,7 +26,7 @@ function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): bo
 export function isNotAppliedError(error: unknown): boolean {
   return walk(error, (e) => {
     const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code))) return true;
+    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code) || CANCELLED_CODES.has(code))) return true;
     if (typeof e['kind'] === 'string' && NOT_SENT_KINDS.has(e['kind'])) return true;
     return typeof e['message'] === 'string' && NOT_SENT_MESSAGES.test(e['message']);
   });
@@ -47,6 +50,27 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const adapter = (error as { meta?: { driverAdapterError?: { cause?: unknown } } } | null)?.meta?.driverAdapterError?.cause;
   return adapter !== undefined && isTransientError(adapter);
 }
+
+const CONNECT_TIMEOUT_CODES = new Set(['P2024']);
+const CONNECT_TIMEOUT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+
+/**
+ * The attempt failed after waiting out one of the client's bounds: a lock timeout (55P03), a
+ * statement timeout (57014), or no pooled connection within the connect timeout. Transient — it
+ * counts against the breaker and answers as an outage — but not worth another attempt, which
+ * would wait on the same lock, run as long, or queue for the pool again (`RetryOptions.isRepeatable`):
+ * without this, one request could wait (1 + maxRetries) × the bound.
+ */
+export function isSpentWait(error: unknown): boolean {
+  return walk(error, (e) => {
+    const code = (e['code'] ?? e['originalCode']) as unknown;
+    if (typeof code === 'string' && (CANCELLED_CODES.has(code) || CONNECT_TIMEOUT_CODES.has(code))) return true;
+    return typeof e['message'] === 'string' && CONNECT_TIMEOUT_MESSAGES.test(e['message']);
+  });
+}
+
+/** `isRepeatable` of every repository call: an attempt that waited out its bound is not made again. */
+export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
