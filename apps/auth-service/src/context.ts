@@ -112,7 +112,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   registerReplicaMetrics(registry, replicas);
 
   const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas };
-  const repositories = createRepositories(deps);
+  const repositories = createRepositories(deps, { apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS } });
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });

@@ -13,6 +13,7 @@ import {
   type IUserEventRepository,
   type IUserRepository,
   type IVerificationRepository,
+  type ApiKeyRepositoryOptions,
   type RepositoryDependencies,
 } from '@libs/database/postgress/repositories';
 
@@ -28,13 +29,13 @@ export interface Repositories {
 }
 
 /** One instance of each repository over shared dependencies (db, metrics, cache, logger). */
-export function createRepositories(deps: RepositoryDependencies): Repositories {
+export function createRepositories(deps: RepositoryDependencies, options: { apiKeys?: ApiKeyRepositoryOptions } = {}): Repositories {
   return {
     users: new UserRepository(deps),
     sessions: new SessionRepository(deps),
     accounts: new AccountRepository(deps),
     verifications: new VerificationRepository(deps),
-    apiKeys: new ApiKeyRepository(deps),
+    apiKeys: new ApiKeyRepository({ ...deps, apiKeys: options.apiKeys }),
     roles: new RoleRepository(deps),
     events: new UserEventRepository(deps),
   };

@@ -28,4 +28,9 @@ export const dataConfigShape = {
   CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   /** Bound of the L1 cache in bytes (values measured as their serialized length). */
   CACHE_L1_MAX_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 ** 3).default(64 * 1024 * 1024),
+  /**
+   * API-key usage (`usageCount`, `lastUsedAt`) is buffered in memory and written at least this
+   * often (or every 10,000 verifications), never once per request. Lost on a crash: at most this much.
+   */
+  API_KEY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
 };
