@@ -1,5 +1,5 @@
 /**
- * `npm run stack [-- start|stop|status] [--instances N]`: the production topology on 127.0.0.1
+ * `npm run stack [-- start|stop|status] [--instances N] [--replicas 0|1] [--no-sentinel]`: the production topology on 127.0.0.1
  * without containers (see tools/stack/README.md). `start` (the default) stays in the foreground
  * until Ctrl-C or `npm run stack -- stop` from another shell.
  */
@@ -22,7 +22,13 @@ function argument(name: string): string | undefined {
 async function start(): Promise<void> {
   const options = defaultStackOptions();
   const instances = argument('--instances');
-  const stack = await startStack({ ...options, instances: instances ? Number(instances) : options.instances });
+  const replicas = argument('--replicas');
+  const stack = await startStack({
+    ...options,
+    instances: instances ? Number(instances) : options.instances,
+    replicas: replicas ? Number(replicas) : options.replicas,
+    sentinel: !process.argv.includes('--no-sentinel'),
+  });
   console.table(table(stack));
   console.log(`\nthe app: ${stack.url}   (admin ${stack.admin.email}; password and secret in ${stack.stackDir}/secrets.env)`);
   console.log(`logs: ${stack.stackDir}/logs   Prometheus jobs without a target here: ${stack.droppedJobs.join(', ') || 'none'}`);
@@ -43,7 +49,8 @@ async function start(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-') && a !== argument('--instances')) ?? 'start';
+  const values = new Set([argument('--instances'), argument('--replicas')]);
+  const command = process.argv.slice(2).find((a) => !a.startsWith('-') && !values.has(a)) ?? 'start';
   const stackDir = defaultStackOptions().stackDir;
   if (command === 'start') return start();
   if (command === 'stop') {

@@ -1,15 +1,18 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { waitFor } from '@tools/test-harness';
 import { missingBinaries } from './binaries';
 import { childrenOf, isRunning, pidFile } from './processes';
 import { stackStatus, startStack, stopStack, type Stack } from './stack';
 
 /**
- * `npm run stack` end to end with two instances: HAProxy reaches each, Prometheus scrapes each as
- * up, and stopping leaves no process, pid file or Postgres data directory behind. Skipped (with a
- * message) only where haproxy/prometheus are missing and cannot be installed (not root).
+ * `npm run stack` end to end in its default topology with two instances (Postgres primary +
+ * streaming replica, Redis master + replica + three Sentinels): HAProxy reaches each instance,
+ * each reads from the replica and reaches Redis through Sentinel, Prometheus scrapes each as up,
+ * and stopping leaves no process, pid file, Postgres data or Sentinel config directory behind.
+ * Skipped (with a message) only where haproxy/prometheus are missing and cannot be installed (not root).
  */
 const missing = missingBinaries();
 const cannotInstall = missing.length > 0 && (userInfo().uid !== 0 || process.env.STACK_NO_APT === '1');
@@ -21,7 +24,18 @@ interface Target {
   labels: { instance: string; job: string };
 }
 
-describeStack('npm run stack (2 instances on loopback)', () => {
+interface Ready {
+  status: string;
+  instance: string;
+  dependencies: {
+    replicas?: { healthy: boolean; required: boolean; replicas: { name: string; state: string }[] };
+    cache?: { healthy: boolean; mode: string };
+  };
+}
+
+const ALL_PIECES = ['app-1', 'app-2', 'haproxy', 'postgres', 'postgres-replica', 'prometheus', 'redis', 'redis-replica', 'sentinel-1', 'sentinel-2', 'sentinel-3'];
+
+describeStack('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopback)', () => {
   const stackDir = mkdtempSync(join(tmpdir(), 'stack-test-'));
   let stack: Stack;
 
@@ -49,6 +63,34 @@ describeStack('npm run stack (2 instances on loopback)', () => {
     }
   });
 
+  it('every instance reads from the replica and reaches Redis through Sentinel', async () => {
+    expect(stack.postgres.replicaUrls).toHaveLength(1);
+    expect(stack.redis.sentinels).toHaveLength(3);
+    const answers = new Map<string, Ready>();
+    await waitFor(async () => {
+      const body = (await (await fetch(`${stack.url}/health/ready`)).json()) as Ready;
+      if (body.dependencies.replicas?.replicas.every((r) => r.state === 'ready')) answers.set(body.instance, body);
+      if (answers.size < 2) throw new Error(`replica ready on ${[...answers.keys()].join(', ') || 'none'} so far: ${JSON.stringify(body.dependencies.replicas)}`);
+    }, 30_000, 'the replica ready on both instances');
+    for (const body of answers.values()) {
+      expect(body.status).toBe('ready');
+      expect(body.dependencies.replicas).toMatchObject({ healthy: true, required: false });
+      expect(body.dependencies.replicas?.replicas).toHaveLength(1);
+      expect(body.dependencies.cache).toMatchObject({ healthy: true, mode: 'l1+l2' });
+    }
+    // The instances were given only the Sentinels: the master the Sentinels name holds their connections.
+    const [host, port] = stack.redis.sentinels[0].split(':');
+    const viaSentinel = new Redis({ sentinels: [{ host, port: Number(port) }], name: stack.redis.sentinelMaster, lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await viaSentinel.connect();
+      expect((await viaSentinel.call('ROLE')) as unknown[]).toEqual(expect.arrayContaining(['master']));
+      const clients = ((await viaSentinel.call('CLIENT', 'LIST')) as string).trim().split('\n');
+      expect(clients.length).toBeGreaterThan(2);
+    } finally {
+      viaSentinel.disconnect();
+    }
+  });
+
   it('Prometheus scrapes every instance, and each is up', async () => {
     let targets: Target[] = [];
     await waitFor(async () => {
@@ -62,20 +104,21 @@ describeStack('npm run stack (2 instances on loopback)', () => {
 
   it('status lists every piece as running', () => {
     const status = stackStatus(stackDir);
-    expect(status?.pieces.map((p) => [p.name, p.running]).sort()).toEqual(
-      [['app-1', true], ['app-2', true], ['haproxy', true], ['postgres', true], ['prometheus', true], ['redis', true]],
-    );
+    expect(status?.pieces.map((p) => [p.name, p.running]).sort()).toEqual(ALL_PIECES.map((name) => [name, true]));
   });
 
-  it('stop leaves no process, pid file or Postgres data behind', async () => {
-    const postgres = stack.pieces.find((p) => p.name === 'postgres')!;
-    const pids = [...stack.pieces.map((p) => p.pid), ...childrenOf(postgres.pid)];
+  it('stop leaves no process, pid file, Postgres data or Sentinel config behind', async () => {
+    const postmasters = stack.pieces.filter((p) => p.name.startsWith('postgres'));
+    const pids = [...stack.pieces.map((p) => p.pid), ...postmasters.flatMap((p) => childrenOf(p.pid))];
     expect(pids.every((pid) => isRunning(pid))).toBe(true);
+    const cleanup = stack.pieces.flatMap((p) => p.cleanup ?? []);
+    // Both data directories and the Sentinels' config directory.
+    expect(cleanup.filter((path) => /bap-pg-|bap-sentinel-/.test(path))).toHaveLength(3);
     const stopped = await stopStack(stackDir);
-    expect(stopped.sort()).toEqual(['app-1', 'app-2', 'haproxy', 'postgres', 'prometheus', 'redis']);
+    expect(stopped.sort()).toEqual(ALL_PIECES);
     expect(pids.filter((pid) => isRunning(pid))).toEqual([]);
     for (const piece of stack.pieces) expect(existsSync(pidFile(stackDir, piece.name))).toBe(false);
-    for (const path of postgres.cleanup ?? []) expect(existsSync(path)).toBe(false);
+    for (const path of cleanup) expect(existsSync(path)).toBe(false);
     expect(stackStatus(stackDir)).toBeUndefined();
   }, 60_000);
 });

@@ -19,9 +19,9 @@ export interface StackOptions {
   basePort: number | 'auto';
   /** @default `STACK_DIR` or `.data/stack` */
   stackDir: string;
-  /** Postgres streaming replicas: 0 until the replica launcher lands (see the postgres piece). @default 0 */
+  /** Postgres streaming replicas: 0 or 1 (`--replicas 0`). @default 1 */
   replicas: number;
-  /** Redis behind Sentinel: false until the Sentinel launcher lands (see the redis piece). @default false */
+  /** Redis master + replica behind three Sentinels; false: one redis-server (`--no-sentinel`). @default true */
   sentinel: boolean;
   /** Runs `nx run auth-service:build` first (a cache hit when nothing changed). @default true */
   build: boolean;
@@ -36,8 +36,8 @@ export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): Stack
     instances: 3,
     basePort: env.STACK_BASE_PORT ? Number(env.STACK_BASE_PORT) : DEFAULT_BASE_PORT,
     stackDir: defaultStackDir(env),
-    replicas: 0,
-    sentinel: false,
+    replicas: 1,
+    sentinel: true,
     build: true,
     appEnv: {},
     log: (line) => console.log(line),
@@ -89,7 +89,8 @@ export function liveState(stackDir: string): StackState | undefined {
 }
 
 /**
- * Starts the topology on 127.0.0.1 — Postgres and Redis, the instances, HAProxy, Prometheus — and
+ * Starts the topology on 127.0.0.1 — Postgres (+ replica) and Redis (+ replica and Sentinels), the
+ * instances, HAProxy, Prometheus — and
  * resolves once HAProxy answers `/health/ready`. Whatever started is stopped again if a later
  * piece fails. The caller owns the stack: `stop()` (or `stopStack(stackDir)` from elsewhere).
  */
@@ -104,7 +105,8 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   clearState(stackDir);
   prepareStackDir(stackDir);
   if (options.build) buildApp(log);
-  const ports = await planPorts(options.basePort, options.instances);
+  if (options.replicas !== 0 && options.replicas !== 1) throw new StackError('UNSUPPORTED_OPTION', `replicas must be 0 or 1, not ${options.replicas}`);
+  const ports = await planPorts(options.basePort, options.instances, options);
   const admin = { email: 'admin@stack.local', password: `Stack-${randomBytes(12).toString('base64url')}` };
   const secret = randomBytes(32).toString('hex');
   writeSecrets(stackDir, { BETTER_AUTH_SECRET: secret, BOOTSTRAP_ADMIN_EMAIL: admin.email, BOOTSTRAP_ADMIN_PASSWORD: admin.password });
@@ -117,10 +119,12 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   const appUrls = ports.apps.map((port) => `http://127.0.0.1:${port}`);
   const adminSocket = join(stackDir, 'run', 'haproxy.sock');
   try {
-    log(`starting Postgres on ${ports.postgres} and Redis on ${ports.redis} …`);
+    const replica = ports.postgresReplica ? ` (replica ${ports.postgresReplica})` : '';
+    const sentinels = ports.sentinels ? ` (replica ${ports.redisReplica}, Sentinels ${ports.sentinels.join(', ')})` : '';
+    log(`starting Postgres on ${ports.postgres}${replica} and Redis on ${ports.redis}${sentinels} …`);
     const [postgres, redis] = await settleAll([
-      startPostgres({ port: ports.postgres, replicas: options.replicas }).then((pg) => (record(...pg.pieces), pg)),
-      startRedis({ port: ports.redis, stackDir, sentinel: options.sentinel, log }).then((r) => (record(...r.pieces), r)),
+      startPostgres({ port: ports.postgres, replicas: options.replicas, replicaPort: ports.postgresReplica }).then((pg) => (record(...pg.pieces), pg)),
+      startRedis({ port: ports.redis, stackDir, repoRoot: REPO_ROOT, sentinel: options.sentinel, replicaPort: ports.redisReplica, sentinelPorts: ports.sentinels, log }).then((r) => (record(...r.pieces), r)),
     ]);
     log(`starting ${options.instances} app instance(s) on ${ports.apps.join(', ')} …`);
     await settleAll(
@@ -169,7 +173,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
 
 async function stopPieces(stackDir: string, pieces: RunningPiece[]): Promise<void> {
   // Front to back: nothing routes to an instance that is going, nothing uses a database that is.
-  const order = ['haproxy', 'prometheus', 'app', 'redis', 'postgres'];
+  const order = ['haproxy', 'prometheus', 'app', 'sentinel', 'redis-replica', 'redis', 'postgres-replica', 'postgres'];
   const rank = (piece: RunningPiece) => order.indexOf(piece.name.replace(/-\d+$/, ''));
   const byRank = new Map<number, RunningPiece[]>();
   for (const piece of pieces) byRank.set(rank(piece), [...(byRank.get(rank(piece)) ?? []), piece]);

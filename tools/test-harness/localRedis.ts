@@ -50,6 +50,11 @@ export interface LocalRedisOptions {
   configFile?: string;
   /** Flags after the defaults (`--replicaof 127.0.0.1 6379`, `--requirepass …`, `--sentinel`). @default [] */
   args?: string[];
+  /**
+   * Runs the server in its own process group (a terminal's Ctrl-C reaches only its parent, which
+   * stops it in order: the local stack). @default false
+   */
+  detached?: boolean;
 }
 
 /**
@@ -62,6 +67,7 @@ export class LocalRedis {
   readonly #binary: string;
   readonly #leading: string[];
   readonly #args: string[];
+  readonly #detached: boolean;
   #child: ChildProcess | undefined;
 
   private constructor(binary: string, port: number, options: LocalRedisOptions) {
@@ -69,6 +75,7 @@ export class LocalRedis {
     this.port = port;
     this.#leading = options.configFile ? [options.configFile] : [];
     this.#args = options.args ?? [];
+    this.#detached = options.detached ?? false;
   }
 
   /** Starts a server; `options` may be a port number (the original signature). */
@@ -96,7 +103,7 @@ export class LocalRedis {
     const child = spawn(
       this.#binary,
       [...this.#leading, '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...this.#args],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', detached: this.#detached },
     );
     this.#child = child;
     live.add(child);

@@ -27,6 +27,10 @@ export interface RedisSentinelOptions {
   password?: string;
   /** `requirepass` of the Sentinels (and `sentinel-pass` between them). @default none */
   sentinelPassword?: string;
+  /** Fixed ports: `nodes[0]` the master, then the replicas; one per Sentinel. @default free ports */
+  ports?: { nodes?: number[]; sentinels?: number[] };
+  /** Every process in its own process group (see `LocalRedisOptions.detached`). @default false */
+  detached?: boolean;
 }
 
 export interface RedisSentinelSetup {
@@ -37,6 +41,8 @@ export interface RedisSentinelSetup {
   nodes: LocalRedis[];
   /** The Sentinel processes, in the order of `sentinels`. */
   sentinelServers: LocalRedis[];
+  /** The Sentinels' config directory (`bap-sentinel-*` under os.tmpdir()), removed by `stop()`. */
+  configDir: string;
   /** The master as the first answering Sentinel names it. */
   masterAddress(): Promise<SentinelAddress>;
   /** The data node that is the master now. */
@@ -99,11 +105,14 @@ export async function startRedisWithSentinel(options: RedisSentinelOptions = {})
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    nodes.push(await LocalRedis.create(server, { args: auth }));
+    const detached = opts.detached ?? false;
+    nodes.push(await LocalRedis.create(server, { port: opts.ports?.nodes?.[0], args: auth, detached }));
     const masterPort = nodes[0].port;
-    for (let i = 0; i < opts.replicas; i++) nodes.push(await LocalRedis.create(server, { args: [...auth, '--replicaof', '127.0.0.1', String(masterPort)] }));
+    for (let i = 0; i < opts.replicas; i++) {
+      nodes.push(await LocalRedis.create(server, { port: opts.ports?.nodes?.[i + 1], args: [...auth, '--replicaof', '127.0.0.1', String(masterPort)], detached }));
+    }
     for (let i = 0; i < opts.sentinels; i++) {
-      const port = await freePort();
+      const port = opts.ports?.sentinels?.[i] ?? (await freePort());
       const file = join(dir, `sentinel-${port}.conf`);
       const lines = [
         `dir ${dir}`,
@@ -115,7 +124,7 @@ export async function startRedisWithSentinel(options: RedisSentinelOptions = {})
         ...(opts.sentinelPassword ? [`requirepass ${opts.sentinelPassword}`, `sentinel sentinel-pass ${opts.sentinelPassword}`] : []),
       ];
       writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-      sentinelServers.push(await LocalRedis.create(sentinelBinary.binary, { port, configFile: file, args: sentinelBinary.args }));
+      sentinelServers.push(await LocalRedis.create(sentinelBinary.binary, { port, configFile: file, args: sentinelBinary.args, detached }));
     }
   } catch (error) {
     await stop();
@@ -176,6 +185,7 @@ export async function startRedisWithSentinel(options: RedisSentinelOptions = {})
     sentinels,
     nodes,
     sentinelServers,
+    configDir: dir,
     masterAddress,
     master,
     async killMaster() {

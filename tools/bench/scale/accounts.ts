@@ -70,7 +70,7 @@ export interface ScaleUser extends SignedIn {
  * (@fastify/under-pressure) before handling the request: that answer is retried a few times; a
  * retry that finds the user already created (422) is a success.
  */
-async function signUp(baseUrl: string, email: string, password: string, index: number): Promise<void> {
+export async function signUp(baseUrl: string, email: string, password: string, index: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, { method: 'POST', headers: jsonPostHeaders(baseUrl), body: JSON.stringify({ email, password, name: `Scale User ${index}` }) });
     await response.arrayBuffer();

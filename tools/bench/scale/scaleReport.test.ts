@@ -1,4 +1,5 @@
 import { cpuDelta, processCpuMs } from './procCpu';
+import { replicaLagFromMetrics } from './replicaLag';
 import { buildScaleReport, REPLICA_LAG_UNAVAILABLE } from './scaleReport';
 import type { ThroughputRun } from './throughput';
 
@@ -25,7 +26,7 @@ interface Report {
   rps_3_vs_1_instances_ratio: number | null;
   projection: Record<string, unknown>;
   throughput: Array<{ cpu_ms_per_request: Record<string, number | null> }>;
-  replica_lag: string;
+  replica_lag: string | Record<string, unknown>;
 }
 
 describe('buildScaleReport', () => {
@@ -37,6 +38,7 @@ describe('buildScaleReport', () => {
     ],
     throughput: [run(1, 1_000, 1), run(3, 1_500, 0.75)],
     kill: null,
+    replicaLag: null,
     config: {},
   }) as unknown as { metrics: Report; rows: unknown[] };
 
@@ -58,9 +60,33 @@ describe('buildScaleReport', () => {
     expect(metrics.throughput[0].cpu_ms_per_request).toMatchObject({ app: 1, haproxy: 0.25, stack: 1.25, load_generator: 0.5 });
   });
 
-  it('reports replica lag as not available instead of a number', () => {
+  it('reports replica lag as not available, instead of a number, without a replica', () => {
     expect(metrics.replica_lag).toBe(REPLICA_LAG_UNAVAILABLE);
     expect(rows).toContainEqual({ measure: 'replica lag under write load', note: REPLICA_LAG_UNAVAILABLE });
+  });
+
+  it('reports replica lag percentiles in ms, the app gauge converted from seconds, and marker misses', () => {
+    const report = buildScaleReport({
+      trials: [],
+      throughput: [],
+      kill: null,
+      config: {},
+      replicaLag: {
+        seconds: 10,
+        signUpsSent: 100,
+        signUpsFailed: 1,
+        markerVisibleMs: [1, 2, 3, 4, 40],
+        markerMisses: 1,
+        lsnLagBytes: [0, 0, 512],
+        replayLagSeconds: [0.001, 0.002],
+        appLagSeconds: { 'app-1': [0, 0.004], 'app-2': [0.002] },
+      },
+    }).metrics as unknown as { replica_lag: Record<string, Record<string, unknown>> };
+    expect(report.replica_lag.marker_write_to_visible_ms).toEqual({ samples: 5, p50: 3, p99: 40, max: 40, misses: 1 });
+    expect(report.replica_lag.wal_replay_gap_bytes).toMatchObject({ samples: 3, max: 512 });
+    expect(report.replica_lag.app_database_replica_lag_ms).toEqual({ samples: 3, p50: 2, p99: 4, max: 4 });
+    expect(report.replica_lag.app_database_replica_lag_ms_per_instance).toEqual({ 'app-1': { samples: 2, p50: 0, p99: 4, max: 4 }, 'app-2': { samples: 1, p50: 2, p99: 2, max: 2 } });
+    expect(report.replica_lag.pg_stat_replication_replay_lag_ms).toMatchObject({ max: 2 });
   });
 });
 
@@ -71,5 +97,18 @@ describe('procCpu', () => {
     const before = new Map([['pg', new Map([[1, 100]])]]);
     const after = new Map([['pg', new Map([[1, 150], [2, 30]])]]);
     expect(cpuDelta(before, after)).toEqual({ pg: 80 });
+  });
+});
+
+describe('replicaLagFromMetrics', () => {
+  it('reads every database_replica_lag_seconds sample of a scrape, and nothing else', () => {
+    const scrape = [
+      '# HELP database_replica_lag_seconds How far the replica is behind',
+      '# TYPE database_replica_lag_seconds gauge',
+      'database_replica_lag_seconds{replica="replica-1"} 0.004',
+      'database_replica_up{replica="replica-1"} 1',
+      'database_replica_lag_seconds{replica="replica-2"} NaN',
+    ].join('\n');
+    expect(replicaLagFromMetrics(scrape)).toEqual([0.004]);
   });
 });

@@ -1,6 +1,7 @@
 import { percentile, round } from '../auth/stats';
 import type { KillUnderLoad } from './killUnderLoad';
 import type { PropagationTrial, WriteKind } from './propagation';
+import type { ReplicaLagRun } from './replicaLag';
 import type { ThroughputRun } from './throughput';
 
 /** Documented propagation delays of other systems (ms): Kong's DB-less/cache poll 5 s, Unkey's cache 60 s. */
@@ -8,12 +9,14 @@ export const PUBLISHED_PROPAGATION_MS = { kong: 5_000, unkey: 60_000 } as const;
 export const PROPAGATION_TARGET_P99_MS = 100;
 /** Core counts the CPU-per-request projection is computed for. */
 export const PROJECTED_CORES = [2, 4, 8, 16] as const;
-export const REPLICA_LAG_UNAVAILABLE = 'n/a until the replica launcher lands (the stack runs no Postgres replica yet)';
+/** Said instead of figures when the stack ran without its replica (`replicas: 0`). */
+export const REPLICA_LAG_UNAVAILABLE = 'n/a: the stack ran without a Postgres replica';
 
 export interface ScaleInputs {
   trials: PropagationTrial[];
   throughput: ThroughputRun[];
   kill: KillUnderLoad | null;
+  replicaLag: ReplicaLagRun | null;
   config: Record<string, unknown>;
 }
 
@@ -48,6 +51,26 @@ function propagation(trials: PropagationTrial[], kind: WriteKind) {
     meets_target: p99 !== null && samples.length === seen.length && p99 < PROPAGATION_TARGET_P99_MS,
     [`p99_vs_kong_ratio`]: p99 === null ? null : round(p99 / PUBLISHED_PROPAGATION_MS.kong, 5),
     [`p99_vs_unkey_ratio`]: p99 === null ? null : round(p99 / PUBLISHED_PROPAGATION_MS.unkey, 6),
+  };
+}
+
+function spread(values: number[], scale = 1, digits = 2) {
+  const scaled = values.map((v) => v * scale);
+  return { samples: values.length, p50: round(percentile(scaled, 50), digits), p99: round(percentile(scaled, 99), digits), max: round(scaled.length ? Math.max(...scaled) : null, digits) };
+}
+
+/** p50/p99/max of each replica-lag measure; the app's own gauge per instance, in ms like the marker. */
+function replicaLagFigures(run: ReplicaLagRun) {
+  const app = Object.values(run.appLagSeconds).flat();
+  return {
+    seconds: run.seconds,
+    sign_ups_sent: run.signUpsSent,
+    sign_ups_failed: run.signUpsFailed,
+    marker_write_to_visible_ms: { ...spread(run.markerVisibleMs), misses: run.markerMisses },
+    wal_replay_gap_bytes: spread(run.lsnLagBytes, 1, 0),
+    pg_stat_replication_replay_lag_ms: spread(run.replayLagSeconds, 1000),
+    app_database_replica_lag_ms: spread(app, 1000),
+    app_database_replica_lag_ms_per_instance: Object.fromEntries(Object.entries(run.appLagSeconds).map(([name, values]) => [name, spread(values, 1000)])),
   };
 }
 
@@ -113,8 +136,9 @@ export function buildScaleReport(inputs: ScaleInputs): { metrics: Record<string,
     rps_3_vs_1_instances_ratio: scale(3),
     projection: projection(largest),
     kill_under_load: kill,
-    replica_lag: REPLICA_LAG_UNAVAILABLE,
+    replica_lag: inputs.replicaLag ? replicaLagFigures(inputs.replicaLag) : REPLICA_LAG_UNAVAILABLE,
   };
+  const lag = metrics.replica_lag;
   const rows: Record<string, unknown>[] = [
     ...(['revoke', 'ban'] as const).map((kind) => {
       const p = kind === 'revoke' ? revocation : ban;
@@ -127,7 +151,15 @@ export function buildScaleReport(inputs: ScaleInputs): { metrics: Record<string,
     }),
     ...runs.map((r) => ({ measure: `get-session via HAProxy, ${r.instances} instance(s)`, rps: r.rps, p99_ms: r.p99_ms, note: `stack ${r.cpu_ms_per_request.stack} ms CPU/req (app ${r.cpu_ms_per_request.app}); ${r.non2xx + r.errors} failed` })),
     ...(kill ? [{ measure: `SIGKILL ${kill.killed} under load`, failed: kill.failed_requests, ms_until_down: kill.ms_until_down, note: `${kill.retries} retries, ${kill.redispatches} redispatches by HAProxy` }] : []),
-    { measure: 'replica lag under write load', note: REPLICA_LAG_UNAVAILABLE },
+    typeof lag === 'string'
+      ? { measure: 'replica lag under write load', note: lag }
+      : {
+          measure: `replica lag, ${lag.sign_ups_sent} sign-ups in ${lag.seconds} s: marker write → visible on the replica`,
+          p50_ms: lag.marker_write_to_visible_ms.p50,
+          p99_ms: lag.marker_write_to_visible_ms.p99,
+          max_ms: lag.marker_write_to_visible_ms.max,
+          note: `${lag.marker_write_to_visible_ms.samples} markers, ${lag.marker_write_to_visible_ms.misses} misses; WAL gap p99 ${lag.wal_replay_gap_bytes.p99} B; replay_lag p99 ${lag.pg_stat_replication_replay_lag_ms.p99} ms; app gauge p99 ${lag.app_database_replica_lag_ms.p99} ms (max ${lag.app_database_replica_lag_ms.max})`,
+        },
   ];
   return { metrics, rows };
 }

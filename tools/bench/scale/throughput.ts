@@ -19,13 +19,17 @@ export interface ThroughputRun extends LoadResult {
 }
 
 const pidOf = (stack: Stack, name: string) => stack.pieces.find((p) => p.name === name)!.pid;
+const pidsOf = (stack: Stack, names: string[]) => stack.pieces.filter((p) => names.some((n) => p.name === n || p.name.startsWith(`${n}-`))).map((p) => p.pid);
 
-/** The process groups whose CPU is read: the instances in rotation, Postgres (with backends), Redis, HAProxy, Prometheus. */
+/**
+ * The process groups whose CPU is read: the instances in rotation, Postgres (primary and replica
+ * with their backends), Redis (master, replica, Sentinels), HAProxy, Prometheus.
+ */
 export function cpuGroups(stack: Stack, appNames: string[]): CpuGroup[] {
   return [
     { name: 'app', pids: () => appNames.map((name) => pidOf(stack, name)) },
-    { name: 'postgres', pids: withChildren(pidOf(stack, 'postgres')) },
-    { name: 'redis', pids: () => [pidOf(stack, 'redis')] },
+    { name: 'postgres', pids: () => pidsOf(stack, ['postgres']).flatMap((pid) => withChildren(pid)()) },
+    { name: 'redis', pids: () => pidsOf(stack, ['redis', 'sentinel']) },
     { name: 'haproxy', pids: () => [pidOf(stack, 'haproxy')] },
     { name: 'prometheus', pids: () => [pidOf(stack, 'prometheus')] },
   ];

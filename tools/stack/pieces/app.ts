@@ -32,7 +32,7 @@ export interface AppInstanceOptions {
 
 /**
  * The environment of one instance: only what the app reads (the shell's own DATABASE_URL and
- * friends never leak in). Replica URLs and Sentinels are passed once the pieces provide them.
+ * friends never leak in). Replica URLs and Sentinels are passed when the pieces run them.
  */
 export function appEnvironment(options: AppInstanceOptions): Record<string, string> {
   const env: Record<string, string> = {
@@ -44,7 +44,6 @@ export function appEnvironment(options: AppInstanceOptions): Record<string, stri
     INSTANCE_ID: `app-${options.index}`,
     DATA_DIR: join(options.stackDir, `app-${options.index}`),
     DATABASE_URL: options.postgres.primaryUrl,
-    REDIS_URL: options.redis.url,
     BETTER_AUTH_SECRET: options.secret,
     BETTER_AUTH_URL: options.publicUrl,
     TRUSTED_ORIGINS: [options.publicUrl, ...options.trustedOrigins].join(','),
@@ -52,9 +51,12 @@ export function appEnvironment(options: AppInstanceOptions): Record<string, stri
     BOOTSTRAP_ADMIN_PASSWORD: options.admin.password,
   };
   if (options.postgres.replicaUrls.length) env.DATABASE_REPLICA_URLS = options.postgres.replicaUrls.join(',');
+  // REDIS_SENTINELS replaces REDIS_URL (both set is a configuration error of the app).
   if (options.redis.sentinels.length) {
     env.REDIS_SENTINELS = options.redis.sentinels.join(',');
     if (options.redis.sentinelMaster) env.REDIS_SENTINEL_MASTER = options.redis.sentinelMaster;
+  } else {
+    env.REDIS_URL = options.redis.url;
   }
   return { ...env, ...options.extraEnv };
 }
