@@ -143,7 +143,7 @@ export class ChildServer {
     let settled = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new AuthBenchError('SERVER_START_FAILED', `${this.name} not ready within ${timeoutMs} ms:\n${this.outputTail}`)),
+        () => reject(new AuthBenchError('SERVER_START_FAILED', `${this.name} (pid ${String(this.#child.pid)}) not ready within ${timeoutMs} ms:\n${this.outputTail}`)),
         timeoutMs,
       );
     });
