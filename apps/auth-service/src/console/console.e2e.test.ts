@@ -119,7 +119,8 @@ describe('admin console in headless Chromium', () => {
     await screenshot(page, 'user-sessions');
     await targetContext.close();
     expect(errors).toEqual([]);
-  });
+    // A long journey (three sign-ins, a dozen page loads, screenshots): 24 s alone, over 60 s on a loaded 2-core CI run.
+  }, 180_000);
 
   it('creates a key shown once (then only its preview), copies it, revokes it', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
