@@ -126,6 +126,11 @@ export class HarnessOidcProvider {
     return this.#call('counts');
   }
 
+  /** Access and ID tokens issued from now on live this long (the option `accessTokenTtlS` until then). */
+  setAccessTokenTtl(seconds: number): Promise<void> {
+    return this.#call('setAccessTokenTtl', seconds);
+  }
+
   /** Revokes every grant of the IdP session `sid`: its refresh token now answers `invalid_grant`. */
   revokeSession(sid: string): Promise<number> {
     return this.#call('revokeSession', sid);

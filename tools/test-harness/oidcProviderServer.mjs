@@ -14,6 +14,8 @@ const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'harness-1', use: 's
 /** sid → { accountId, grantIds } from every refresh token the provider saved. */
 const sessions = new Map();
 const counts = { authorization_code: 0, refresh_token: 0, refresh_token_errors: 0, logout_tokens: 0 };
+/** Lifetime of access and ID tokens issued from now on (setAccessTokenTtl changes it). */
+let accessTokenTtlS = settings.accessTokenTtlS;
 
 const provider = new Provider(issuer, {
   clients: [
@@ -35,8 +37,8 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false }, backchannelLogout: { enabled: true }, revocation: { enabled: true } },
   pkce: { required: () => true },
   ttl: {
-    AccessToken: settings.accessTokenTtlS,
-    IdToken: settings.accessTokenTtlS,
+    AccessToken: () => accessTokenTtlS,
+    IdToken: () => accessTokenTtlS,
     RefreshToken: 24 * 60 * 60,
     AuthorizationCode: 60,
     Grant: 24 * 60 * 60,
@@ -155,6 +157,9 @@ const ops = {
   logoutToken,
   stop,
   counts: async () => ({ ...counts }),
+  setAccessTokenTtl: async (seconds) => {
+    accessTokenTtlS = seconds;
+  },
   revokeSession,
   backchannelLogout,
   sessions: async () => [...sessions.entries()].map(([sid, e]) => ({ sid, accountId: e.accountId })),
