@@ -71,12 +71,17 @@ export async function runRedisOutage(env: ChaosEnvironment, fault: RedisFault, t
     const down = async () => {
       if (fault === 'kill') await redis.stop();
       else process.kill(redisPid, 'SIGSTOP');
-      const ban = await fetch(`${a.url}/api/admin/users/status`, {
-        method: 'POST',
-        headers: { ...jsonPostHeaders(a.url), authorization: `Bearer ${admin.token}` },
-        body: JSON.stringify({ userIds: [victimSession.user.id], status: 'BANNED', reason: 'chaos' }),
-      });
-      if (ban.status !== 200) throw new Error(`ban during the Redis outage answered ${ban.status}`);
+      // A busy server may answer 503 + Retry-After (Postgres waits on a loaded machine): retry as a client would.
+      let ban: Response | undefined;
+      for (let attempt = 0; attempt < 5 && ban?.status !== 200; attempt++) {
+        if (ban) await new Promise((r) => setTimeout(r, 500));
+        ban = await fetch(`${a.url}/api/admin/users/status`, {
+          method: 'POST',
+          headers: { ...jsonPostHeaders(a.url), authorization: `Bearer ${admin.token}` },
+          body: JSON.stringify({ userIds: [victimSession.user.id], status: 'BANNED', reason: 'chaos' }),
+        });
+      }
+      if (ban?.status !== 200) throw new Error(`ban during the Redis outage answered ${ban?.status}`);
     };
     const back = async () => {
       if (fault === 'kill') await redis.start();
