@@ -71,8 +71,8 @@ export const DEFAULT_SOCKET_TIMEOUT_MS = 2_000;
 /**
  * ioredis options for `endpoint` with one connection's own tuning (offline queue, retries,
  * timeouts). What every connection needs to survive a failover or a restart is set here, once:
- * READONLY reconnects, the socket timeout and the reconnect schedule (`reconnectDelayMs`). A URL is not part of the options: pass it to
- * `new Redis(url, options)`, or use `createRedisClient`.
+ * READONLY reconnects, the socket timeout and the reconnect schedule (`reconnectDelayMs`). A URL
+ * is not part of the options: pass it to `new Redis(url, options)`, or use `createRedisClient`.
  */
 export function redisClientOptions(endpoint: RedisEndpoint, tuning: RedisOptions = {}): RedisOptions {
   const failover: RedisOptions = { reconnectOnError: reconnectOnReadOnly, socketTimeout: DEFAULT_SOCKET_TIMEOUT_MS, retryStrategy: reconnectDelayMs };
