@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '@libs/database';
 import { freePort, LocalPostgres } from '@tools/test-harness';
@@ -20,6 +22,7 @@ export class ChaosEnvironment {
   readonly secret = randomBytes(32).toString('base64url');
   readonly running = new Set<ChildServer>();
   users: BenchUser[] = [];
+  #started = 0;
 
   private constructor(
     readonly pg: LocalPostgres,
@@ -47,19 +50,28 @@ export class ChaosEnvironment {
       name: 'ours',
       script: 'apps/auth-service/src/main.ts',
       port: await freePort(),
-      env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
+      env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] ?? 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
       ready,
       // tsx compiles the app at start: on a loaded 2-core machine that alone took over a minute.
       startTimeoutMs: 180_000,
+      ...this.#logFile('ours'),
     });
     this.running.add(server);
     return server;
   }
 
   async startStock(): Promise<ChildServer> {
-    const server = await ChildServer.start({ name: 'stock', script: 'tools/bench/auth/stockServer.ts', port: await freePort(), env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret } });
+    const server = await ChildServer.start({ name: 'stock', script: 'tools/bench/auth/stockServer.ts', port: await freePort(), env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret }, ...this.#logFile('stock') });
     this.running.add(server);
     return server;
+  }
+
+  /** `CHAOS_LOG_DIR`: where each server's whole output is kept (`<name>-<n>.log`); unset: only the last lines. */
+  #logFile(name: string): { logFile?: string } {
+    const dir = process.env['CHAOS_LOG_DIR'];
+    if (!dir) return {};
+    mkdirSync(dir, { recursive: true });
+    return { logFile: join(dir, `${name}-${++this.#started}.log`) };
   }
 
   async stop(server: ChildServer): Promise<void> {

@@ -40,4 +40,20 @@ describe('openLoad', () => {
     expect(acted).toBe(true);
     expect(typeof result.actions['act']).toBe('number');
   });
+
+  it('finishes the load and then rejects with a failed action (no unhandled rejection ends the runner first)', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failing = openLoad([{ name: 'ok', rate: 20, request: () => ({ url: `${url}/`, init: {} }) }], {
+        durationMs: 500,
+        actions: [{ atMs: 50, label: 'ban', run: async () => Promise.reject(new Error('ban answered 503')) }],
+      });
+      await expect(failing).rejects.toThrow('ban answered 503');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

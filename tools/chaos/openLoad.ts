@@ -60,6 +60,9 @@ export async function openLoad(targets: LoadTarget[], options: OpenLoadOptions):
     await action.run();
     actionTimes[action.label] = now();
   });
+  // A failed action is reported once the load is over (below); handled now, or Node ends the
+  // runner on the unhandled rejection before its cleanup stops the servers it started.
+  for (const action of actions) action.catch(() => undefined);
 
   const send = async (target: LoadTarget, i: number) => {
     const { url, init } = target.request(i);

@@ -140,11 +140,13 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
   }
   for (const r of redis) {
     for (const [target, f] of Object.entries(r.targets)) {
-      rows.push({ scenario: `redis-${r.fault}`, server: 'ours ×2', target, 'answers while down': `failed ${f.failedWhileDown}`, 'p99 while down ms': f.p99DownMs, 'p99 down/up': f.p99_down_vs_up_ratio, 'stale after return ms': r.staleAfterReturnMs ?? 'never refused' });
+      rows.push({ scenario: `redis-${r.fault}`, server: 'ours ×2', target, 'answers while down': `failed ${f.failedWhileDown}`, 'p99 while down ms': f.p99DownMs, 'p99 down/up': f.p99_down_vs_up_ratio, 'stale after return ms': `${r.staleAfterReturnMs ?? 'never refused'} (${r.afterReturn.stale} stale, ${r.afterReturn.unavailable} unavailable)` });
       metrics[`redis_${r.fault}_${target}_p99_down_vs_up_ratio`] = f.p99_down_vs_up_ratio;
     }
     metrics[`redis_${r.fault}_failed_requests`] = Object.values(r.targets).reduce((n, f) => n + f.failedWhileDown, 0);
     metrics[`redis_${r.fault}_stale_after_return_ms`] = r.staleAfterReturnMs;
+    metrics[`redis_${r.fault}_after_return_stale_answers`] = r.afterReturn.stale;
+    metrics[`redis_${r.fault}_after_return_unavailable_answers`] = r.afterReturn.unavailable;
   }
   const oursStart = starts.find((s) => s.server === 'ours');
   if (oursStart) {

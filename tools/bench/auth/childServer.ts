@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuthBenchError } from './AuthBenchError';
@@ -21,6 +22,8 @@ export interface ChildServerOptions {
   startTimeoutMs?: number;
   /** SIGTERM, then SIGKILL after this long. @default 5_000 */
   stopTimeoutMs?: number;
+  /** Every line the server prints (stdout and stderr) is also appended to this file. @default none */
+  logFile?: string;
 }
 
 export const DEFAULT_CHILD_SERVER_OPTIONS = { env: {}, ready: 'stdout', startTimeoutMs: 30_000, stopTimeoutMs: 5_000 } as const;
@@ -44,6 +47,7 @@ export class ChildServer {
   readonly #child: ChildProcess;
   readonly #tail: string[] = [];
   readonly #stopTimeoutMs: number;
+  readonly #log: WriteStream | undefined;
   #exited: Promise<void>;
   #exitCode: number | null | undefined;
   #nextId = 1;
@@ -61,10 +65,14 @@ export class ChildServer {
       env: { ...process.env, ...opts.env, PORT: String(opts.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => ((this.#exitCode = code), resolve())));
+    this.#log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => ((this.#exitCode = code), this.#log?.end(), resolve())));
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => this.#remember(chunk));
+      stream?.on('data', (chunk: string) => {
+        this.#log?.write(chunk);
+        this.#remember(chunk);
+      });
     }
   }
 

@@ -22,6 +22,8 @@ export interface RedisOutageRun {
    * refused within the deadline).
    */
   staleAfterReturnMs: number | null;
+  /** B's answers for that user after Redis came back, until the first refusal: stale (a session) and unavailable (503 or no answer in 2 s). */
+  afterReturn: { stale: number; unavailable: number };
 }
 
 const window = (samples: Sample[], target: string, from: number, to: number) => samples.filter((s) => s.target === target && s.sentMs >= from && s.sentMs < to);
@@ -29,6 +31,18 @@ const window = (samples: Sample[], target: string, from: number, to: number) => 
 async function sessionOf(baseUrl: string, user: BenchUser): Promise<{ user: { id: string } } | null> {
   const res = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } });
   return (await res.json()) as { user: { id: string } } | null;
+}
+
+/** B's answer for the banned user: still a session (stale), refused (200 null or 401), or no answer (503, 5xx, or none within 2 s). */
+async function afterBan(baseUrl: string, user: BenchUser): Promise<'stale' | 'refused' | 'unavailable'> {
+  try {
+    const res = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` }, signal: AbortSignal.timeout(2_000) });
+    if (res.status === 401) return 'refused';
+    if (res.status !== 200) return 'unavailable';
+    return (await res.json()) ? 'stale' : 'refused';
+  } catch {
+    return 'unavailable';
+  }
 }
 
 /**
@@ -53,25 +67,33 @@ export async function runRedisOutage(env: ChaosEnvironment, fault: RedisFault, t
     const victimSession = await sessionOf(b.url, victim);
     if (!victimSession) throw new Error('the victim has no session on B before the fault');
     let staleAfterReturnMs: number | null = null;
+    const afterReturn = { stale: 0, unavailable: 0 };
     const down = async () => {
       if (fault === 'kill') await redis.stop();
       else process.kill(redisPid, 'SIGSTOP');
-      const ban = await fetch(`${a.url}/api/admin/users/status`, {
-        method: 'POST',
-        headers: { ...jsonPostHeaders(a.url), authorization: `Bearer ${admin.token}` },
-        body: JSON.stringify({ userIds: [victimSession.user.id], status: 'BANNED', reason: 'chaos' }),
-      });
-      if (ban.status !== 200) throw new Error(`ban during the Redis outage answered ${ban.status}`);
+      // A busy server may answer 503 + Retry-After (Postgres waits on a loaded machine): retry as a client would.
+      let ban: Response | undefined;
+      for (let attempt = 0; attempt < 5 && ban?.status !== 200; attempt++) {
+        if (ban) await new Promise((r) => setTimeout(r, 500));
+        ban = await fetch(`${a.url}/api/admin/users/status`, {
+          method: 'POST',
+          headers: { ...jsonPostHeaders(a.url), authorization: `Bearer ${admin.token}` },
+          body: JSON.stringify({ userIds: [victimSession.user.id], status: 'BANNED', reason: 'chaos' }),
+        });
+      }
+      if (ban?.status !== 200) throw new Error(`ban during the Redis outage answered ${ban?.status}`);
     };
     const back = async () => {
       if (fault === 'kill') await redis.start();
       else process.kill(redisPid, 'SIGCONT');
       const started = performance.now();
       while (performance.now() - started < 10_000) {
-        if (!(await sessionOf(b.url, victim))) {
+        const answer = await afterBan(b.url, victim);
+        if (answer === 'refused') {
           staleAfterReturnMs = round(performance.now() - started, 0);
           return;
         }
+        afterReturn[answer]++;
         await new Promise((r) => setTimeout(r, 20));
       }
     };
@@ -85,7 +107,7 @@ export async function runRedisOutage(env: ChaosEnvironment, fault: RedisFault, t
       const p99DownMs = percentile(during.map((s) => s.ms), 99);
       figures[t.name] = { failedWhileDown: during.filter((s) => s.status !== 200).length, p99UpMs: round(p99UpMs, 1), p99DownMs: round(p99DownMs, 1), p99_down_vs_up_ratio: round(ratio(p99DownMs, p99UpMs), 2) };
     }
-    return { fault, targets: figures, staleAfterReturnMs };
+    return { fault, targets: figures, staleAfterReturnMs, afterReturn };
   } finally {
     if (redis.running && fault === 'freeze') process.kill(redisPid, 'SIGCONT');
     await env.stop(a);

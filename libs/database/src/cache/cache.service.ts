@@ -19,14 +19,12 @@ const COMMAND_CONNECTION: RedisOptions = {
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   connectTimeout: 2_000,
-  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
 };
 const SUBSCRIBER_CONNECTION: RedisOptions = {
   // SUBSCRIBE may be issued before the connection is up (and a duplicated client may have
   // inherited `false`): queue it rather than fail.
   enableOfflineQueue: true,
   connectTimeout: 2_000,
-  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
 };
 
 interface Connections {

@@ -1,4 +1,4 @@
-import { createRedisClient, describeRedisEndpoint, isRedisEndpoint, parseRedisHostPorts, reconnectOnReadOnly, redisClientOptions, redisTargetOf } from './redisEndpoint';
+import { createRedisClient, DEFAULT_RECONNECT_MAX_DELAY_MS, describeRedisEndpoint, isRedisEndpoint, parseRedisHostPorts, reconnectDelayMs, reconnectOnReadOnly, redisClientOptions, redisTargetOf } from './redisEndpoint';
 
 describe('redisEndpoint', () => {
   it('describes an endpoint for logs without its passwords', () => {
@@ -14,6 +14,17 @@ describe('redisEndpoint', () => {
     expect(options).toMatchObject({ sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', role: 'master', password: 'p', sentinelPassword: 'sp', enableOfflineQueue: false, maxRetriesPerRequest: 0, socketTimeout: 2_000 });
     expect(options.reconnectOnError).toBe(reconnectOnReadOnly);
     expect(redisClientOptions({ url: 'redis://r' }, { socketTimeout: 5_000 }).socketTimeout).toBe(5_000);
+  });
+
+  it('reconnects on a schedule capped at DEFAULT_RECONNECT_MAX_DELAY_MS, on every connection unless tuned otherwise', () => {
+    const delays = Array.from({ length: 1_000 }, (_, i) => reconnectDelayMs(i + 1));
+    expect(delays.slice(0, 4)).toEqual([100, 200, 400, 500]);
+    expect(Math.max(...delays)).toBe(DEFAULT_RECONNECT_MAX_DELAY_MS);
+    expect(DEFAULT_RECONNECT_MAX_DELAY_MS).toBeLessThanOrEqual(1_000);
+    expect(redisClientOptions('redis://r').retryStrategy).toBe(reconnectDelayMs);
+    expect(redisClientOptions({ url: 'redis://r' }, { enableOfflineQueue: false }).retryStrategy).toBe(reconnectDelayMs);
+    const own = () => 7;
+    expect(redisClientOptions('redis://r', { retryStrategy: own }).retryStrategy).toBe(own);
   });
 
   it('reconnects and resends on READONLY only', () => {

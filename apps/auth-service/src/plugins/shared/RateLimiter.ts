@@ -85,7 +85,7 @@ export class RateLimiter {
     if (options.redis !== undefined && isRedisEndpoint(options.redis)) {
       // Fail fast while disconnected (the insurance takes over instead of queueing); lazyConnect:
       // an app context that never checks a key never opens the connection.
-      this.#redis = createRedisClient(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeout, connectTimeout: 2_000, retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000) });
+      this.#redis = createRedisClient(options.redis, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: timeout, connectTimeout: 2_000 });
       this.#redis.on('error', () => undefined); // surfaced per call (insurance); an unhandled 'error' would crash
       this.#ownsRedis = true;
     } else {

@@ -55,4 +55,16 @@ describe('OperationRunner retry policy', () => {
     expect(isRepositoryError(error, 'TRANSIENT') && error.attempts).toBe(4);
     expect(r.metrics()).toMatchObject({ operationCount: 1, errorCount: 1 });
   });
+
+  it('maps a dropped connection at the start of a transaction to TRANSIENT, not to a caller error', async () => {
+    // What pg-pool rejects with when Prisma's startTransaction connects while Postgres shuts down:
+    // a plain Error, no code, no severity (measured in the acknowledged-writes chaos scenario).
+    const error = await runner()
+      .runTransaction(async () => Promise.reject(lost()), 2)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TRANSIENT', ambiguous: true });
+    // The caller's own errors still come back unchanged.
+    const own = new Error('not a database error');
+    await expect(runner().runTransaction(async () => Promise.reject(own), 2)).rejects.toBe(own);
+  });
 });
