@@ -29,8 +29,8 @@ export const SESSION_BODY_MEMO = 10_000;
 /**
  * The body of a cached `{ session, user }` pair. The repositories' L1 hands out the same frozen
  * rows until they change, so the JSON is built once per pair, not once per request — for the
- * most recently used pairs only: a body (the session and its user as JSON, ~1 KB) kept beside
- * every L1 session was the largest per-session cost at 100,000 sessions. A changed row is a new
+ * most recently used pairs only: a body (the session and its user as JSON, several hundred
+ * bytes) kept beside every L1 session grew with the sessions cached. A changed row is a new
  * object, so a remembered body is never stale; an evicted row is held here until it ages out.
  */
 const bodies = new LRUCache<UserSession, { user: User; body: string }>({ max: SESSION_BODY_MEMO });
