@@ -12,6 +12,13 @@ const DATABASE = 'chaos';
 /** How a scenario takes Postgres down. */
 export type PostgresKill = 'SIGKILL' | 'immediate';
 
+export interface StartOursOptions {
+  /** How readiness is told. @default { httpPath: '/health/live' } */
+  ready?: { httpPath: string };
+  /** Entry, relative to the repository root. @default 'apps/auth-service/src/main.ts' */
+  script?: string;
+}
+
 /**
  * One Postgres of the runner's own (embedded binaries, loopback), a migrated database, users
  * signed up through stock Better-Auth, and the two servers under test started on demand: ours
@@ -45,10 +52,16 @@ export class ChaosEnvironment {
     return env;
   }
 
-  async startOurs(extra: Record<string, string> = {}, ready: { httpPath: string } = { httpPath: '/health/live' }): Promise<ChildServer> {
+  /**
+   * Our server with `extra` added to its environment: by default `main.ts` through tsx (which
+   * compiles the app in-process, ~265 MB of RSS before any request); `script` the built entry
+   * (see `buildApp`) to run it as deployed.
+   */
+  async startOurs(extra: Record<string, string> = {}, options: StartOursOptions = {}): Promise<ChildServer> {
+    const { ready = { httpPath: '/health/live' }, script = 'apps/auth-service/src/main.ts' } = options;
     const server = await ChildServer.start({
       name: 'ours',
-      script: 'apps/auth-service/src/main.ts',
+      script,
       port: await freePort(),
       env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] ?? 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
       ready,

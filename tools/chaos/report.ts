@@ -88,7 +88,7 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
   const mem = extra.memoryAtScale;
   if (mem) {
     metrics['memoryAtScale'] = mem;
-    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS, 'L1 max entries': mem.l1MaxEntries, 'RSS bytes/session': mem.rssBytesPerSession });
+    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}${Object.keys(mem.notAnswered).length ? ` (not: ${JSON.stringify(mem.notAnswered)})` : ''}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssHalfMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS, 'L1 max entries': mem.l1MaxEntries, 'RSS bytes/session': mem.rssBytesPerSession });
     metrics['memory_sessions'] = mem.sessions;
     metrics['memory_sessions_answered'] = mem.answered;
     metrics['memory_rss_before_mb'] = mem.rssBeforeMb;
@@ -96,6 +96,7 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
     metrics['memory_heap_after_mb'] = mem.heapAfterMb;
     metrics['memory_l1_max_entries'] = mem.l1MaxEntries;
     metrics['memory_rss_bytes_per_session'] = mem.rssBytesPerSession;
+    metrics['memory_rss_bytes_per_session_second_half'] = mem.rssBytesPerSessionSecondHalf;
   }
 }
 

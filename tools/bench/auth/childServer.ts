@@ -10,7 +10,11 @@ export const REPO_ROOT = join(__dirname, '..', '..', '..');
 export interface ChildServerOptions {
   /** Label in errors and logs. */
   name: string;
-  /** TypeScript entry, absolute or relative to the repository root. */
+  /**
+   * Entry, absolute or relative to the repository root: TypeScript (run through tsx, with the
+   * CPU probe preloaded) or built JavaScript (`.js`, `.cjs`, `.mjs`: plain `node`, as deployed —
+   * no compiler in the process, and no CPU probe: `cpuUsage()` rejects).
+   */
   script: string;
   /** Port the server is told to listen on (it gets it as `PORT`). */
   port: number;
@@ -36,10 +40,13 @@ export interface CpuSample {
 
 const OUTPUT_TAIL_LINES = 15;
 
+const isBuilt = (script: string) => /\.[cm]?js$/.test(script);
+
 /**
  * A benchmarked server in its own process, so its CPU time is its own. Started as
  * `node --import tsx --import cpuAgent.ts <script>` rather than through the `tsx` CLI, which
- * would put a wrapper process between us and the server and hide the server's CPU time.
+ * would put a wrapper process between us and the server and hide the server's CPU time;
+ * a built `.js` entry as `node <script>`.
  */
 export class ChildServer {
   readonly name: string;
@@ -50,6 +57,7 @@ export class ChildServer {
   readonly #log: WriteStream | undefined;
   #exited: Promise<void>;
   #exitCode: number | null | undefined;
+  readonly #probed: boolean;
   #nextId = 1;
 
   private constructor(options: ChildServerOptions) {
@@ -59,9 +67,10 @@ export class ChildServer {
     this.#stopTimeoutMs = opts.stopTimeoutMs;
     const script = isAbsolute(opts.script) ? opts.script : join(REPO_ROOT, opts.script);
     const agent = pathToFileURL(join(__dirname, 'cpuAgent.ts')).href;
+    this.#probed = !isBuilt(script);
     this.#child = fork(script, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx', '--import', agent],
+      execArgv: this.#probed ? ['--import', 'tsx', '--import', agent] : [],
       env: { ...process.env, ...opts.env, PORT: String(opts.port) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -104,6 +113,7 @@ export class ChildServer {
 
   /** Asks the server (over IPC, answered by cpuAgent) for its `process.cpuUsage()`. */
   cpuUsage(timeoutMs = 5_000): Promise<CpuSample> {
+    if (!this.#probed) return Promise.reject(new AuthBenchError('CPU_PROBE_FAILED', `${this.name}: a built script runs without the CPU probe`));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

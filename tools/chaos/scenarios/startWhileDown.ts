@@ -45,7 +45,7 @@ export async function runStartWhileDown(env: ChaosEnvironment, server: 'ours' | 
   try {
     try {
       // Any HTTP answer counts as started (stock has no health route).
-      process = server === 'ours' ? await env.startOurs({}, { httpPath: '/health/live' }) : await env.startStock();
+      process = server === 'ours' ? await env.startOurs({}, { ready: { httpPath: '/health/live' } }) : await env.startStock();
     } catch (error) {
       await env.pg.start();
       return { server, startedWithoutDatabase: false, liveWhileDown: null, readyWhileDown: null, getSessionWhileDown: null, readyAfterMs: null, servingAfterMs: null, exit: (error as Error).message.split('\n').slice(-4).join(' | ') };

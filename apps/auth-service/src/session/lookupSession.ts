@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { User, UserSession } from '@libs/database/models';
 import type { SessionCredential } from '../access/credentials';
 import { sessionBody } from './sessionBody';
@@ -22,11 +23,17 @@ const NOT_FOUND: SessionLookup = { kind: 'null', expireCookies: true };
 /** Inside the refresh window Better-Auth extends the session and re-sets the cookie. */
 const inRefreshWindow = (expiresAtMs: number, settings: SessionSettings, now: number) => expiresAtMs - settings.expiresInMs + settings.updateAgeMs <= now;
 
+/** Session bodies remembered: the busiest sessions, not every cached one. */
+export const SESSION_BODY_MEMO = 10_000;
+
 /**
  * The body of a cached `{ session, user }` pair. The repositories' L1 hands out the same frozen
- * rows until they change, so the JSON is built once per pair, not once per request.
+ * rows until they change, so the JSON is built once per pair, not once per request — for the
+ * most recently used pairs only: a body (the session and its user as JSON, several hundred
+ * bytes) kept beside every L1 session grew with the sessions cached. A changed row is a new
+ * object, so a remembered body is never stale; an evicted row is held here until it ages out.
  */
-const bodies = new WeakMap<UserSession, { user: User; body: string }>();
+const bodies = new LRUCache<UserSession, { user: User; body: string }>({ max: SESSION_BODY_MEMO });
 
 function bodyOf(session: UserSession, user: User, settings: SessionSettings): string {
   const known = bodies.get(session);

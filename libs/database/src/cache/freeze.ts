@@ -59,9 +59,12 @@ export function deepFreeze<T>(value: T): T {
   return freezeNode(value, new Set()) as T;
 }
 
+/** A read-only Date is told by its prototype: not kept in `DEEPLY_FROZEN` (a cached row has several). */
+const isReadOnlyDate = (node: object) => Object.getPrototypeOf(node) === READONLY_DATE.proto;
+
 function freezeNode(node: unknown, path: Set<object>): unknown {
   if (node === null || typeof node !== 'object' || DEEPLY_FROZEN.has(node)) return node;
-  if (node instanceof Date) return mark(Object.getPrototypeOf(node) === READONLY_DATE.proto ? node : readOnlyDate(node));
+  if (node instanceof Date) return isReadOnlyDate(node) ? node : Object.freeze(readOnlyDate(node));
   if (ArrayBuffer.isView(node) || node instanceof ArrayBuffer) {
     throw new CacheError(CacheErrorCodes.SERIALIZATION, 'binary values cannot be kept read-only in the memory layer');
   }
@@ -101,5 +104,5 @@ const DEEPLY_FROZEN = new WeakSet<object>();
 
 /** True when `value` was made read-only by `deepFreeze` (or is a primitive). */
 export function isDeepFrozen(value: unknown): boolean {
-  return value === null || typeof value !== 'object' || DEEPLY_FROZEN.has(value);
+  return value === null || typeof value !== 'object' || DEEPLY_FROZEN.has(value) || isReadOnlyDate(value);
 }
