@@ -37,10 +37,16 @@ describe('admin console in headless Chromium', () => {
     await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
   });
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await pg?.destroy();
-  });
+    const timed = async (what: string, step: () => Promise<unknown> | undefined) => {
+      const started = Date.now();
+      await step();
+      if (Date.now() - started > 5_000) console.warn(`console e2e teardown: ${what} took ${Date.now() - started} ms`);
+    };
+    await timed('closing Chromium', () => browser?.close());
+    await timed('closing the app', () => t?.close());
+    await timed('destroying Postgres', () => pg?.destroy());
+    // Closing Chromium and the app after a Postgres restart took over 60 s once on a loaded CI run.
+  }, 180_000);
 
   it('serves the page with a CSP and no inline script', async () => {
     const response = await fetch(`${t.url}/admin`);
