@@ -49,17 +49,24 @@ async function admin<T>(url: string, fn: (client: Client) => Promise<T>): Promis
   }
 }
 
-/** A fresh, empty database on the run's Postgres, for one test file. */
-export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
+export interface CreateTestDatabaseOptions {
+  /** Clone this template (`templateDatabase`) instead of starting empty. @default template1 (empty) */
+  template?: string;
+}
+
+/** A fresh database on the run's Postgres, for one test file: empty, or a clone of `template`. */
+export async function createTestDatabase(prefix = 't', options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const base = harnessPostgresUrl();
   const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
-  await admin(base, (c) => c.query(`CREATE DATABASE "${name}"`));
+  await admin(base, (c) => c.query(`CREATE DATABASE "${name}"${options.template ? ` TEMPLATE "${options.template}"` : ''}`));
   return {
     name,
     url: withDatabase(base, name),
     drop: () => admin(base, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+export { templateDatabase } from './templateDatabase';
 
 /**
  * A Postgres server of the test's own, which the test may stop and restart (outage tests).

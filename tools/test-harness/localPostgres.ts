@@ -1,9 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { clusterTemplate, copyCluster } from './clusterTemplate';
 import { freePort, waitFor } from './ports';
 
 const run = promisify(execFile);
@@ -84,8 +86,8 @@ function stopLeftoversOnExit(): void {
 }
 
 /**
- * A throwaway Postgres cluster in `os.tmpdir()`: initdb, start, stop (for outage tests),
- * start again on the same port and data, destroy.
+ * A throwaway Postgres cluster in `os.tmpdir()`: a copy of a pristine initdb'd cluster, start,
+ * stop (for outage tests), start again on the same port and data, destroy.
  */
 export class LocalPostgres {
   readonly port: number;
@@ -151,23 +153,38 @@ export class LocalPostgres {
     await run(join(this.#bin, binary), args, { ...this.#runAs, env: { ...process.env, LC_ALL: 'C' } });
   }
 
+  /** Hands an empty directory to the postgres user (as root), mode 700 as initdb wants. */
+  #own(dir: string): void {
+    if (this.#runAs.uid === undefined) return;
+    chownSync(dir, this.#runAs.uid, this.#runAs.gid!);
+    chmodSync(dir, 0o700);
+  }
+
+  /**
+   * A copy of the pristine cluster (`clusterTemplate`: one initdb per binary version and user,
+   * kept in os.tmpdir()); `HARNESS_PG_TEMPLATE=off` runs initdb for every cluster instead.
+   */
   async #initdb(): Promise<void> {
-    const pwFile = join(this.dataDir, '..', `${this.dataDir.split('/').pop()}.pw`);
+    const args = ['--auth=scram-sha-256', `--username=${this.user}`, '--encoding=UTF8', '--no-sync'];
+    this.#own(this.dataDir);
+    if (process.env.HARNESS_PG_TEMPLATE === 'off') return this.#runInitdb(this.dataDir, args);
+    const password = createHash('sha256').update(this.password).digest('hex');
+    const template = await clusterTemplate({
+      binDir: this.#bin,
+      initdbArgs: [...args, `password-sha256=${password}`],
+      initdb: (dir) => this.#runInitdb(dir, args),
+      prepareDir: (dir) => this.#own(dir),
+    });
+    await copyCluster(template, this.dataDir);
+    chmodSync(this.dataDir, 0o700);
+  }
+
+  async #runInitdb(dataDir: string, args: string[]): Promise<void> {
+    const pwFile = join(dataDir, '..', `${dataDir.split('/').pop()}.pw`);
     writeFileSync(pwFile, this.password);
-    if (this.#runAs.uid !== undefined) {
-      chownSync(this.dataDir, this.#runAs.uid, this.#runAs.gid!);
-      chownSync(pwFile, this.#runAs.uid, this.#runAs.gid!);
-      chmodSync(this.dataDir, 0o700);
-    }
+    if (this.#runAs.uid !== undefined) chownSync(pwFile, this.#runAs.uid, this.#runAs.gid!);
     try {
-      await this.#exec('initdb', [
-        `--pgdata=${this.dataDir}`,
-        '--auth=scram-sha-256',
-        `--username=${this.user}`,
-        `--pwfile=${pwFile}`,
-        '--encoding=UTF8',
-        '--no-sync',
-      ]);
+      await this.#exec('initdb', [`--pgdata=${dataDir}`, `--pwfile=${pwFile}`, ...args]);
     } finally {
       rmSync(pwFile, { force: true });
     }

@@ -24,7 +24,23 @@ export class BackgroundTasks {
     return this.#pending.size;
   }
 
-  async drain(): Promise<void> {
-    while (this.#pending.size) await Promise.all([...this.#pending]);
+  /**
+   * Waits for the tasks in flight (and any they start) for at most `deadlineMs`; what is still
+   * running then is abandoned and counted in a warning (a write stuck on a database that is down
+   * must not hold shutdown up).
+   */
+  async drain(deadlineMs = 30_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    let expired = false;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(() => resolve(void (expired = true)), deadlineMs);
+      timer.unref();
+    });
+    try {
+      while (this.#pending.size && !expired) await Promise.race([Promise.all([...this.#pending]), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#pending.size) this.#logger.warn({ abandoned: this.#pending.size, deadlineMs }, 'background tasks still running at the drain deadline: abandoned');
   }
 }

@@ -6,6 +6,8 @@ import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
+import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/password/passwordHasher';
+import { underPressureConfigShape } from './http/underPressure';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,6 +52,8 @@ export const configSchema = z
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,
+    ...passwordHashConfigShape,
+    ...underPressureConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
@@ -60,6 +64,7 @@ export const configSchema = z
     }
     checkOidcConfig(config, ctx);
     checkRedisConfig(config, ctx);
+    checkPasswordHashConfig(config, ctx);
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -29,6 +29,9 @@ import { startMetricsSnapshot } from './metrics/metricsSnapshot';
 
 export type { Repositories } from './repositories';
 
+/** Shutdown waits this long for audit writes in flight (a database outage must not hold it up). */
+const BACKGROUND_DRAIN_MS = 2_000;
+
 /** Everything a request handler may use, built once at start-up and closed in order at shutdown. */
 export interface AppContext {
   config: AppConfig;
@@ -165,7 +168,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     closers: [
       ...(snapshot ? [snapshot] : []),
       { name: 'realtime', close: () => realtime.close() },
-      { name: 'background tasks', close: () => background.drain() },
+      { name: 'background tasks', close: () => background.drain(BACKGROUND_DRAIN_MS) },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },

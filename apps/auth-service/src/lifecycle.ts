@@ -12,15 +12,105 @@ export interface GracefulShutdown {
   shutdown(reason: string): Promise<void>;
 }
 
+/** Bounds of `closeApp`; every step ends, whatever a peer or a dependency does. */
+export interface CloseOptions {
+  log: FastifyBaseLogger;
+  /**
+   * How long in-flight requests may finish before every remaining socket is closed (a keep-alive
+   * client that keeps sending, a request stuck on a dependency). @default 5_000
+   */
+  drainGraceMs?: number;
+  /** The longest one closer may take; past it, it is logged by name and the next one runs. @default 3_000 */
+  closerDeadlineMs?: number;
+  /** A closer (or the drain) slower than this is logged at warn, by name. @default 1_000 */
+  slowMs?: number;
+}
+
+export interface CloseStep {
+  name: string;
+  ms: number;
+  outcome: 'closed' | 'failed' | 'timed out';
+}
+
+export interface CloseReport {
+  /** True when any step failed or passed its deadline. */
+  failed: boolean;
+  /** The server drain first (`http server`), then each closer in order. */
+  steps: CloseStep[];
+}
+
+export const DEFAULT_CLOSE_OPTIONS = { drainGraceMs: 5_000, closerDeadlineMs: 3_000, slowMs: 1_000 } as const;
+
+class StepTimeout extends Error {}
+
+/** Runs `step` with a deadline (its work may go on; we stop waiting), timing it. */
+async function timed(name: string, deadlineMs: number, step: () => Promise<void>): Promise<CloseStep & { error?: unknown }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StepTimeout()), deadlineMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([step(), deadline]);
+    return { name, ms: Math.round(performance.now() - started), outcome: 'closed' };
+  } catch (error) {
+    const outcome = error instanceof StepTimeout ? 'timed out' : 'failed';
+    return { name, ms: Math.round(performance.now() - started), outcome, error: outcome === 'failed' ? error : undefined };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * SIGTERM/SIGINT: stop accepting, let in-flight requests finish (Fastify's `close`), then flush
- * and close resources in the given order (buffered usage first, pools, then embedded Postgres).
- * A second signal or the deadline forces the exit.
+ * The one close sequence (SIGTERM in `main.ts`, `testApp.close()`): stop accepting and drain
+ * in-flight requests — sweeping keep-alive sockets as they go idle, then closing every socket
+ * still open after `drainGraceMs` — and close each resource in order, each within
+ * `closerDeadlineMs`. Slow, failed and timed-out steps are logged by name; nothing throws.
+ */
+export async function closeApp(app: FastifyInstance, closers: Closer[], options: CloseOptions): Promise<CloseReport> {
+  const { log, drainGraceMs, closerDeadlineMs, slowMs } = { ...DEFAULT_CLOSE_OPTIONS, ...options };
+  const steps: CloseStep[] = [];
+  let failed = false;
+  const record = (step: CloseStep & { error?: unknown }) => {
+    steps.push({ name: step.name, ms: step.ms, outcome: step.outcome });
+    if (step.outcome === 'failed') log.error({ err: step.error, resource: step.name, ms: step.ms }, 'closing a resource failed');
+    else if (step.outcome === 'timed out') log.error({ resource: step.name, ms: step.ms }, 'closing a resource passed its deadline; going on without it');
+    else if (step.ms > slowMs) log.warn({ resource: step.name, ms: step.ms }, 'closing a resource was slow');
+    if (step.outcome !== 'closed') failed = true;
+  };
+
+  // Keep-alive connections that finish their last request during the drain would hold `close`
+  // open until the client hangs up (Fastify's keepAliveTimeout is 72 s): sweep the idle ones
+  // while we wait, and cut the rest once the grace period is over.
+  const sweep = setInterval(() => app.server.closeIdleConnections?.(), 100);
+  const cut = setTimeout(() => {
+    log.warn({ drainGraceMs }, 'requests still open after the grace period: closing their connections');
+    app.server.closeAllConnections?.();
+  }, drainGraceMs);
+  try {
+    record(await timed('http server', drainGraceMs + closerDeadlineMs, () => app.close()));
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  }
+  for (const closer of closers) record(await timed(closer.name, closerDeadlineMs, () => closer.close()));
+  return { failed, steps };
+}
+
+/**
+ * SIGTERM/SIGINT: readiness fails, then `closeApp` (drain, then flush and close resources in the
+ * given order: buffered usage first, pools, then embedded Postgres). The deadline forces the exit.
  */
 export function gracefulShutdown(
   app: FastifyInstance,
   closers: Closer[],
-  { log, deadlineMs = 10_000, exit = (code: number) => process.exit(code) }: { log: FastifyBaseLogger; deadlineMs?: number; exit?: (code: number) => void },
+  {
+    log,
+    deadlineMs = 10_000,
+    exit = (code: number) => process.exit(code),
+    ...bounds
+  }: Omit<CloseOptions, 'log'> & { log: FastifyBaseLogger; deadlineMs?: number; exit?: (code: number) => void },
 ): GracefulShutdown {
   let draining = false;
   let done: Promise<void> | undefined;
@@ -34,29 +124,10 @@ export function gracefulShutdown(
     }, deadlineMs);
     timer.unref();
     done = (async () => {
-      let failed = false;
-      // Keep-alive connections that finish their last request during the drain would hold
-      // `close` open until the client hangs up: sweep the idle ones while we wait.
-      const sweep = setInterval(() => app.server.closeIdleConnections?.(), 100);
-      try {
-        await app.close();
-      } catch (error) {
-        failed = true;
-        log.error({ err: error }, 'closing the server failed');
-      } finally {
-        clearInterval(sweep);
-      }
-      for (const closer of closers) {
-        try {
-          await closer.close();
-        } catch (error) {
-          failed = true;
-          log.error({ err: error, resource: closer.name }, 'closing a resource failed');
-        }
-      }
+      const report = await closeApp(app, closers, { log, ...bounds });
       clearTimeout(timer);
-      log.info('shutdown complete');
-      exit(failed ? 1 : 0);
+      log.info({ steps: report.steps }, 'shutdown complete');
+      exit(report.failed ? 1 : 0);
     })();
     return done;
   };

@@ -1,11 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { hostname } from 'node:os';
 import cors from '@fastify/cors';
-import underPressure from '@fastify/under-pressure';
 import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import { registerErrorHandling } from './http/errorHandler';
 import { registerBoundedJsonParser } from './http/jsonDepth';
+import { registerUnderPressure } from './http/underPressure';
 import { OutageLog, registerOutageLog } from './http/outageLog';
 import { registerPluginRoutes } from './plugins/routes';
 import { registerAdminConsole } from './console/registerAdminConsole';
@@ -55,11 +55,7 @@ export interface ServerOptions {
 
 /** Builds the app on a context; `main.ts` listens, tests use `inject` or listen on port 0. */
 export async function buildServer(app: FastifyInstance, context: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
-  await app.register(underPressure, {
-    maxEventLoopDelay: 1_000,
-    retryAfter: 1,
-    exposeStatusRoute: false,
-  });
+  await registerUnderPressure(app, context.config);
   await app.register(cors, {
     origin: context.config.TRUSTED_ORIGINS.length ? context.config.TRUSTED_ORIGINS : false,
     credentials: true,

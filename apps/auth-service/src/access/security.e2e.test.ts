@@ -38,8 +38,10 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
 
   beforeAll(async () => {
     database = await migratedDatabase('security');
-    a = await startTestApp({ database, redis: true });
-    b = await startTestApp({ database, redis: true });
+    // Production scrypt cost: the taken-email sign-up below must hash exactly like a new one.
+    const env = { PASSWORD_HASH_COST: 'standard' };
+    a = await startTestApp({ database, redis: true, env });
+    b = await startTestApp({ database, redis: true, env });
     await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
     admin = await signUp(a.url, 'Admin');
     const result = await runBootstrapAdmin(a.context, { email: admin.email });

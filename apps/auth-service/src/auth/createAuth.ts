@@ -15,6 +15,7 @@ import type { RateLimiter } from '../plugins/shared/RateLimiter';
 import type { BackgroundTasks } from '../backgroundTasks';
 import type { AccessCore } from '../access/AccessCore';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
+import { passwordHasherFor } from './password/passwordHasher';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -69,6 +70,7 @@ export function authOptions(options: CreateAuthOptions) {
   const { users, events } = options.repositories;
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
+  const password = passwordHasherFor(config.PASSWORD_HASH_COST);
   return {
     appName: 'auth-service',
     baseURL: options.baseURL,
@@ -88,6 +90,8 @@ export function authOptions(options: CreateAuthOptions) {
       // signs in afterwards, and a taken email gets a synthetic user with the same fields.
       autoSignIn: false,
       customSyntheticUser: ({ coreFields, additionalFields, id }) => ({ ...coreFields, ...additionalFields, ...NEW_USER_FIELDS, id }),
+      // Better-Auth's scrypt unless PASSWORD_HASH_COST=test (the test harness only).
+      ...(password ? { password } : {}),
     },
     user: { additionalFields: readOnlyUserFields },
     // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated

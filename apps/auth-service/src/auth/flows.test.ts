@@ -4,7 +4,8 @@ import { startTestApp, type TestApp } from '../testing/testApp';
 describe('Better-Auth over the repositories: email and password flows', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // Better-Auth's own scrypt (the production hash): these tests check its format and enumeration.
+    t = await startTestApp({ env: { PASSWORD_HASH_COST: 'standard' } });
   });
   afterAll(async () => {
     await t?.close();

@@ -13,6 +13,11 @@ export interface DeferredDatabaseOptions {
   retryMs?: number;
   /** @default 1_000 — the time to ready after Postgres appears is at most about this. */
   maxRetryMs?: number;
+  /**
+   * How long `disconnect` waits for a connection attempt in flight; a client that opens later is
+   * closed by the open loop itself. @default 2_000
+   */
+  disconnectWaitMs?: number;
 }
 
 /**
@@ -56,9 +61,11 @@ export class DeferredDatabaseClient implements DatabaseClient {
    */
   readonly firstAttempt = new Promise<boolean>((resolve) => (this.#firstAttemptDone = resolve));
 
+  #settled = false;
+
   constructor(options: DeferredDatabaseOptions) {
     this.#options = options;
-    this.#opened = this.#openLoop();
+    this.#opened = this.#openLoop().finally(() => (this.#settled = true));
   }
 
   get prisma(): DatabaseClient['prisma'] {
@@ -88,8 +95,15 @@ export class DeferredDatabaseClient implements DatabaseClient {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#wake?.();
-    const client = await this.#opened;
-    await client?.disconnect();
+    if (this.#client) return this.#client.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, this.#options.disconnectWaitMs ?? 2_000, undefined);
+      timer.unref();
+    });
+    const client = await Promise.race([this.#opened, gaveUp]).finally(() => clearTimeout(timer));
+    if (client) await client.disconnect();
+    else if (!this.#settled) this.#options.logger.warn({ database: this.#options.redactedUrl }, 'closing while a connection attempt is in flight: not waiting for it');
   }
 
   async healthCheck(timeoutMs?: number): Promise<DatabaseHealth> {

@@ -1,9 +1,11 @@
 import { Writable } from 'node:stream';
 import { migrate } from '@libs/database';
-import { createTestDatabase, freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
+import { createMigratedDatabase } from '@libs/database/testing';
+import { freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
+import { closeApp, type CloseReport } from '../lifecycle';
 import { buildServer, createFastify } from '../server';
 
 export interface TestApp {
@@ -12,7 +14,8 @@ export interface TestApp {
   context: AppContext;
   /** Every log line the app wrote (JSON), to check what is and is not logged. */
   logs: string[];
-  close(): Promise<void>;
+  /** The app's own close sequence (`closeApp`), with the test bounds below; slow steps go to stderr too. */
+  close(): Promise<CloseReport>;
 }
 
 export interface TestAppOptions {
@@ -30,6 +33,20 @@ export interface TestAppOptions {
   waitReady?: boolean;
 }
 
+/**
+ * What every test app runs with unless a test says otherwise: the low-cost password hash (the
+ * suites that check hashing set `PASSWORD_HASH_COST: 'standard'`), and load shedding only for a
+ * stall no test should see (a Jest worker on a loaded machine stalls for seconds; the shedding
+ * itself is tested in http/underPressure.test.ts).
+ */
+export const TEST_APP_ENV = {
+  PASSWORD_HASH_COST: 'test',
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '10000',
+} as const;
+
+/** Close bounds of a test app: short drain (no real client waits), generous per closer (a loaded machine). */
+const TEST_CLOSE_BOUNDS = { drainGraceMs: 1_000, closerDeadlineMs: 10_000, slowMs: 1_000 } as const;
+
 /** How long `startTestApp` waits for readiness: a loaded CI machine can take seconds. */
 const READY_DEADLINE_MS = 30_000;
 
@@ -44,11 +61,9 @@ async function waitUntilReady(url: string): Promise<void> {
   throw new Error(`the test app was not ready within ${READY_DEADLINE_MS} ms (last /health/ready: ${last})`);
 }
 
-/** A migrated fresh database on the harness Postgres, for one test file. */
-export async function migratedDatabase(prefix: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(prefix);
-  await migrate(db.url);
-  return db;
+/** A migrated fresh database on the harness Postgres, for one test file (a clone of the run's migrated template). */
+export function migratedDatabase(prefix: string): Promise<TestDatabase> {
+  return createMigratedDatabase(prefix);
 }
 
 /** The real app on a real Postgres (and Redis when asked), listening on a free port. */
@@ -64,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
     // Flows tests sign in many times from one address; the limits have tests of their own.
     AUTH_RATE_LIMIT: 'off',
+    ...TEST_APP_ENV,
     ...(options.redis ? { REDIS_URL: harnessRedisUrl() } : {}),
     ...options.env,
   });
@@ -86,9 +102,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     context,
     logs,
     async close() {
-      await app.close();
-      for (const closer of context.closers) await closer.close().catch(() => undefined);
+      const report = await closeApp(app, context.closers, { log: app.log, ...TEST_CLOSE_BOUNDS });
+      const notable = report.steps.filter((step) => step.outcome !== 'closed' || step.ms > TEST_CLOSE_BOUNDS.slowMs);
+      if (notable.length) process.stderr.write(`[test app] close on port ${config.PORT}: ${notable.map((s) => `${s.name} ${s.outcome} after ${s.ms} ms`).join('; ')}\n`);
       await ownDatabase?.drop();
+      return report;
     },
   };
 }
