@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { createTestDatabase, harnessRedisUrl, startDedicatedPostgres, startDedicatedRedis } from './index';
+import { createTestDatabase, harnessPostgresUrl, harnessRedisUrl, startDedicatedPostgres, startDedicatedRedis, templateDatabase } from './index';
 
 describe('test harness', () => {
   it('gives a real Postgres: select version() and an isolated database per file', async () => {
@@ -19,6 +19,32 @@ describe('test harness', () => {
       await client.end();
       await db.drop();
     }
+  });
+
+  it('clones a template database made once (concurrent callers share it), which refuses connections of its own', async () => {
+    const name = `tpl_harness_${Date.now().toString(36)}`;
+    let prepared = 0;
+    const prepare = async (url: string) => {
+      prepared++;
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      await c.query('create table seeded (id int primary key); insert into seeded values (7)');
+      await c.end();
+    };
+    const [a, b] = await Promise.all([templateDatabase(harnessPostgresUrl(), name, prepare), templateDatabase(harnessPostgresUrl(), name, prepare)]);
+    expect([a, b]).toEqual([name, name]);
+    expect(prepared).toBe(1);
+    const clone = await createTestDatabase('clone', { template: name });
+    const client = new Client({ connectionString: clone.url });
+    await client.connect();
+    try {
+      expect((await client.query('select id from seeded')).rows).toEqual([{ id: 7 }]);
+    } finally {
+      await client.end();
+      await clone.drop();
+    }
+    const direct = new Client({ connectionString: clone.url.replace(clone.name, name) });
+    await expect(direct.connect()).rejects.toThrow(/not currently accepting connections/);
   });
 
   it('gives a real Redis: PING, and data round-trips', async () => {

@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { gracefulShutdown } from './lifecycle';
+import { closeApp, gracefulShutdown } from './lifecycle';
 
 describe('graceful shutdown', () => {
   it('drains in-flight requests, then closes resources in order, once', async () => {
@@ -57,5 +57,57 @@ describe('graceful shutdown', () => {
     ).shutdown('SIGINT');
     expect(closed).toEqual(['b']);
     expect(exits).toEqual([1]);
+  });
+});
+
+describe('closeApp (the one close sequence)', () => {
+  const recordingLog = () => {
+    const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
+    const at = (level: string) => (obj: Record<string, unknown>, msg: string) => void lines.push({ level, obj, msg });
+    const log = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as import('fastify').FastifyBaseLogger;
+    return { lines, log };
+  };
+
+  it('goes on past a closer that never settles, names it, and runs the rest in order', async () => {
+    const app = Fastify({ logger: false });
+    const { lines, log } = recordingLog();
+    const closed: string[] = [];
+    const report = await closeApp(
+      app,
+      [
+        { name: 'stuck', close: () => new Promise<void>(() => undefined) },
+        { name: 'broken', close: async () => Promise.reject(new Error('nope')) },
+        { name: 'fine', close: async () => void closed.push('fine') },
+      ],
+      { log, closerDeadlineMs: 50 },
+    );
+    expect(report.failed).toBe(true);
+    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['http server', 'closed'],
+      ['stuck', 'timed out'],
+      ['broken', 'failed'],
+      ['fine', 'closed'],
+    ]);
+    expect(closed).toEqual(['fine']);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', obj: expect.objectContaining({ resource: 'stuck' }) }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'closing a resource failed', obj: expect.objectContaining({ resource: 'broken' }) }));
+  });
+
+  it('closes a keep-alive connection whose request is still running once the grace period is over', async () => {
+    const app = Fastify({ logger: false });
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
+    app.get('/hang', () => {
+      arrived();
+      return new Promise(() => undefined);
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const hanging = fetch(`http://127.0.0.1:${port}/hang`).then(() => 'answered', () => 'cut');
+    await requestArrived;
+    const { log } = recordingLog();
+    const report = await closeApp(app, [], { log, drainGraceMs: 50 });
+    expect(report.steps).toEqual([expect.objectContaining({ name: 'http server', outcome: 'closed' })]);
+    expect(await hanging).toBe('cut');
   });
 });

@@ -5,7 +5,7 @@ import { freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, 
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
-import { closeApp, type CloseReport } from '../lifecycle';
+import { closeApp, type CloseOptions, type CloseReport } from '../lifecycle';
 import { buildServer, createFastify } from '../server';
 
 export interface TestApp {
@@ -31,6 +31,8 @@ export interface TestAppOptions {
    * the background). Off for tests that start the app with its database down. @default true
    */
   waitReady?: boolean;
+  /** Bounds of `close()` (the close sequence's own tests shorten them). @default TEST_CLOSE_BOUNDS */
+  closeBounds?: Partial<Omit<CloseOptions, 'log'>>;
 }
 
 /**
@@ -102,8 +104,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     context,
     logs,
     async close() {
-      const report = await closeApp(app, context.closers, { log: app.log, ...TEST_CLOSE_BOUNDS });
-      const notable = report.steps.filter((step) => step.outcome !== 'closed' || step.ms > TEST_CLOSE_BOUNDS.slowMs);
+      const bounds = { ...TEST_CLOSE_BOUNDS, ...options.closeBounds };
+      const report = await closeApp(app, context.closers, { log: app.log, ...bounds });
+      const notable = report.steps.filter((step) => step.outcome !== 'closed' || step.ms > bounds.slowMs);
       if (notable.length) process.stderr.write(`[test app] close on port ${config.PORT}: ${notable.map((s) => `${s.name} ${s.outcome} after ${s.ms} ms`).join('; ')}\n`);
       await ownDatabase?.drop();
       return report;
@@ -128,10 +131,10 @@ export async function startTwoInstances(prefix: string): Promise<{ a: TestApp; b
 }
 
 /** The app on a Postgres of its own that the test may stop and restart. */
-export async function startAppOnDedicatedPostgres(): Promise<{ app: TestApp; pg: LocalPostgres; close(): Promise<void> }> {
+export async function startAppOnDedicatedPostgres(options: Omit<TestAppOptions, 'database' | 'databaseUrl'> = {}): Promise<{ app: TestApp; pg: LocalPostgres; close(): Promise<void> }> {
   const pg = await startDedicatedPostgres();
   await migrate(pg.url);
-  const app = await startTestApp({ databaseUrl: pg.url });
+  const app = await startTestApp({ ...options, databaseUrl: pg.url });
   return {
     app,
     pg,
