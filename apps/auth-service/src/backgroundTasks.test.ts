@@ -20,4 +20,15 @@ describe('BackgroundTasks', () => {
     expect(lines.join('')).toContain('"code":"P2002"');
     expect(lines.join('')).not.toContain('secret');
   });
+
+  it('stops waiting at the drain deadline and counts what it abandoned (a write stuck on a database that hangs)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const tasks = new BackgroundTasks(logger);
+    tasks.run('stuck', () => new Promise(() => undefined));
+    tasks.run('quick', async () => undefined);
+    await tasks.drain(50);
+    expect(tasks.size).toBe(1);
+    expect(lines.join('')).toContain('"abandoned":1');
+  });
 });
