@@ -22,7 +22,13 @@ describe('ChildServer (with the node:http floor server)', () => {
       expect(await response.text()).toBe(BODY);
       const cpu = await server.cpuUsage();
       expect(cpu.userMicros).toBeGreaterThan(0);
-      expect(cpu.systemMicros).toBeGreaterThanOrEqual(0);
+      expect(Number.isInteger(cpu.systemMicros)).toBe(true);
+      // The child's own cumulative counters: more requests, more CPU, neither counter going back.
+      for (let i = 0; i < 200; i++) await (await fetch(`${server.url}/api/auth/get-session`)).text();
+      const later = await server.cpuUsage();
+      expect(later.userMicros).toBeGreaterThanOrEqual(cpu.userMicros);
+      expect(later.systemMicros).toBeGreaterThanOrEqual(cpu.systemMicros);
+      expect(later.userMicros + later.systemMicros).toBeGreaterThan(cpu.userMicros + cpu.systemMicros);
     } finally {
       await server.stop();
     }

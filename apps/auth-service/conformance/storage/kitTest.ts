@@ -14,7 +14,7 @@ declare module '@vitest/runner' {
 export function kitTest(target: StorageTarget, name: string, fn: () => Promise<void>, needsSharing = false): void {
   const knownFailure = target.knownFailures?.[name];
   if (needsSharing && !target.shared) {
-    test(name, { skip: true, meta: { notApplicable: 'two L1-only instances share nothing by design (each counts and stores for itself)' } }, fn);
+    test(name, { skip: true, meta: { notApplicable: 'two memory-only instances share nothing by design (each counts and stores for itself)' } }, fn);
   } else if (knownFailure) test(name, { fails: true, meta: { knownFailure } }, fn);
   else test(name, fn);
 }

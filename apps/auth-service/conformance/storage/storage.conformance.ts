@@ -3,7 +3,7 @@ import { describeBetterAuthFlows } from './betterAuthFlows';
 import { describeStorageContract } from './storageKit';
 import { STORAGE_TARGETS } from './storageTargets';
 
-// One kit, every storage: ours in its three cache modes and the reference.
+// One kit, every storage target (today the Redis reference; see storageTargets.ts).
 for (const target of STORAGE_TARGETS) {
   describe(target.name, () => {
     describeStorageContract(target);

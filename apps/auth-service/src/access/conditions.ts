@@ -22,8 +22,9 @@ function inWindow(window: NonNullable<PermissionConditions['timeWindow']>, now: 
   const minute = date.getUTCHours() * 60 + date.getUTCMinutes();
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);
-  // 22:00–06:00 wraps past midnight; start === end is the whole day.
-  return start <= end ? minute >= start && (minute < end || start === end) : minute >= start || minute < end;
+  // start === end is the whole day; 22:00–06:00 wraps past midnight.
+  if (start === end) return true;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
 }
 
 /**

@@ -93,13 +93,18 @@ describe('admin routes the console uses: search, sessions, health summary, CSRF'
   it('summarises breakers, error rate and per-route p50 / p99 from the app\'s own metrics', async () => {
     const res = await get('/api/admin/health/summary');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { breakers: Array<{ key: string; state: string }>; errorRate: number; routes: Array<{ route: string; count: number; p50Ms: number; p99Ms: number; errorRate: number }> };
+    const body = (await res.json()) as { breakers: Array<{ key: string; state: string }>; errorRate: number; requests: number; routes: Array<{ route: string; count: number; errors: number; p50Ms: number; p99Ms: number; errorRate: number }> };
     const search = body.routes.find((r) => r.route === 'GET /api/admin/users');
     expect(search?.count).toBeGreaterThanOrEqual(3);
     expect(search!.p50Ms).toBeGreaterThan(0);
     expect(search!.p99Ms).toBeGreaterThanOrEqual(search!.p50Ms);
     expect(body.breakers.some((b) => b.key.startsWith('db.') && b.state === 'closed')).toBe(true);
-    expect(body.errorRate).toBeGreaterThanOrEqual(0);
+    // The error rate counts 5xx answers only: the 400s, 403s and 404s above are not errors, and
+    // nothing here answered 5xx (the per-route figures add up to the overall ones).
+    expect(body.requests).toBe(body.routes.reduce((n, r) => n + r.count, 0));
+    expect(body.routes.reduce((n, r) => n + r.errors, 0)).toBe(0);
+    expect(search!.errorRate).toBe(0);
+    expect(body.errorRate).toBe(0);
   });
 
   it('refuses cookie-authenticated admin writes from another site (Origin or Sec-Fetch-Site), before anything runs', async () => {

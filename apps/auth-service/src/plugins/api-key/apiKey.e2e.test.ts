@@ -83,14 +83,17 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
     expect(events.map((e) => e.eventType).sort()).toEqual(['API_KEY_CREATED', 'API_KEY_REVOKED', 'API_KEY_ROTATED']);
   });
 
-  it("refuses someone else's key (404) and key management by API key (403)", async () => {
+  it("refuses someone else's key (404), and key management by API key with 401: the header is no session there", async () => {
     const other = await signUp(a.url, 'Other');
     const { id, key } = await createKey();
     const stolen = await postJson(`${a.url}/api/auth/api-key/revoke`, { keyId: id }, { cookie: other.cookie });
     expect(stolen.status).toBe(404);
     expect(stolen.body).toMatchObject({ code: 'KEY_NOT_FOUND' });
     const byKey = await postJson(`${a.url}/api/auth/api-key/create`, { name: 'from a key' }, { 'x-api-key': key });
-    expect(byKey.status).toBe(401); // the header is not a session there
+    // x-api-key stands in for a session only on the read-only paths (DEFAULT_API_KEY_SESSION_PATHS);
+    // elsewhere it is ignored, so a key-only request is unauthenticated, not an authenticated one refused.
+    expect(byKey.status).toBe(401);
+    expect(byKey.body).toMatchObject({ code: 'UNAUTHORIZED' });
     // Nor on endpoints that change the owner's account: a key is not a password.
     const profile = await postJson(`${a.url}/api/auth/update-user`, { name: 'Renamed by a key' }, { 'x-api-key': key });
     expect(profile.status).toBe(401);
@@ -119,6 +122,28 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
     expect(next.body).toMatchObject({ code: 'API_KEY_REVOKED' });
     const viaHeader = await fetch(`${b.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
     expect(viaHeader.status).toBe(401);
+  });
+
+  it('an update of a key\'s scopes on one instance is what the other instance enforces on the very next request', async () => {
+    const { key, id } = await createKey({ scopes: ['orders:read'] });
+    const scopesOnB = async () => ((await (await fetch(`${b.url}/api/auth/get-session`, { headers: { 'x-api-key': key } })).json()) as { session: { apiKeyScopes: string[] } }).session.apiKeyScopes;
+    // Cached on b with its old grant.
+    for (let i = 0; i < 3; i += 1) expect((await verify(b, key, ['orders:read'])).status).toBe(200);
+    expect((await verify(b, key, ['orders:write'])).body).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPE' });
+    expect(await scopesOnB()).toEqual(['orders:read']);
+
+    const updated = await postJson(`${a.url}/api/auth/api-key/update`, { keyId: id, scopes: ['orders:write'] }, { cookie: owner.cookie });
+    expect(updated.status).toBe(200);
+    const widened = await verify(b, key, ['orders:write']);
+    expect(widened.status).toBe(200);
+    expect(widened.body).toMatchObject({ valid: true, key: { id, scopes: ['orders:write'] } });
+    expect((await verify(b, key, ['orders:read'])).body).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPE' });
+    expect(await scopesOnB()).toEqual(['orders:write']);
+
+    // And back: narrowing is seen just as soon.
+    expect((await postJson(`${a.url}/api/auth/api-key/update`, { keyId: id, scopes: ['orders:read'] }, { cookie: owner.cookie })).status).toBe(200);
+    expect((await verify(b, key, ['orders:write'])).body).toMatchObject({ valid: false, code: 'INSUFFICIENT_SCOPE' });
+    expect(await scopesOnB()).toEqual(['orders:read']);
   });
 
   it('serves 1,000 verifications with no per-request write, and the right usageCount after the flush', async () => {
