@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { migrate } from '@libs/database';
 import { createTestDatabase, freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
 import { buildServer, createFastify } from '../server';
@@ -28,6 +28,8 @@ export interface TestAppOptions {
    * the background). Off for tests that start the app with its database down. @default true
    */
   waitReady?: boolean;
+  /** Sees every route the app registers (an `onRoute` hook added before `buildServer`). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** How long `startTestApp` waits for readiness: a loaded CI machine can take seconds. */
@@ -75,6 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const app = createFastify(config, { stream });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const context = await createAppContext(config, app.log);
   await buildServer(app, context);
   await app.listen({ host: config.HOST, port: config.PORT });
