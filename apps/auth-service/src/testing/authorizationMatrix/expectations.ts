@@ -8,9 +8,10 @@ export type PrincipalName = (typeof PRINCIPALS)[number];
 /**
  * One cell: a status, or a few statuses when the answer depends on something other than who asks
  * (never a 2xx together with a 401/403: the matrix must tell allowed from refused); optionally the
- * error code (`{error:{code}}` or Better-Auth's `{code}`), or `null` for a body that must be JSON null.
+ * error code (`{error:{code}}` or Better-Auth's `{code}`), and `body: null` / `'non-null'` where a
+ * 200 tells "no session" from a session by its JSON body.
  */
-export type Expectation = number | readonly number[] | { status: number | readonly number[]; code?: string; body?: null };
+export type Expectation = number | readonly number[] | { status: number | readonly number[]; code?: string; body?: null | 'non-null' };
 
 export interface RequestSpec {
   /** Path with parameters filled in, and query; default: the row's path. */
@@ -49,7 +50,8 @@ const statusesOf = (e: Expectation): readonly number[] => (typeof e === 'number'
 
 export const expectedStatuses = statusesOf;
 export const expectedCode = (e: Expectation): string | undefined => (typeof e === 'object' && !Array.isArray(e) ? (e as { code?: string }).code : undefined);
-export const expectsNullBody = (e: Expectation): boolean => typeof e === 'object' && !Array.isArray(e) && (e as { body?: null }).body === null;
+/** `null`, `'non-null'`, or undefined when the body does not matter. */
+export const expectedBody = (e: Expectation): null | 'non-null' | undefined => (typeof e === 'object' && !Array.isArray(e) ? (e as { body?: null | 'non-null' }).body : undefined);
 
 const refused = (s: number) => s === 401 || s === 403;
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { expectedCode, expectedStatuses, expectsNullBody, type Expectation, type MatrixRow, type RequestSpec } from './expectations';
+import { expectedCode, expectedStatuses, expectedBody, type Expectation, type MatrixRow, type RequestSpec } from './expectations';
 
 export interface Answer {
   status: number;
@@ -53,12 +53,15 @@ export async function send(baseUrl: string, row: MatrixRow, spec: RequestSpec, h
 const show = (e: Expectation) => {
   const statuses = expectedStatuses(e).join('|');
   const code = expectedCode(e);
-  return `${statuses}${code ? ` ${code}` : ''}${expectsNullBody(e) ? ' null' : ''}`;
+  const body = expectedBody(e);
+  return `${statuses}${code ? ` ${code}` : ''}${body === undefined ? '' : ` ${String(body)}`}`;
 };
 
 /** Null when the answer is what the cell expects, else a line naming expected and actual. */
 export function mismatch(expectation: Expectation, answer: Answer): string | null {
   const code = expectedCode(expectation);
-  const ok = expectedStatuses(expectation).includes(answer.status) && (code === undefined || answer.code === code) && (!expectsNullBody(expectation) || answer.nullBody);
+  const body = expectedBody(expectation);
+  const bodyOk = body === undefined || (body === null ? answer.nullBody : !answer.nullBody);
+  const ok = expectedStatuses(expectation).includes(answer.status) && (code === undefined || answer.code === code) && bodyOk;
   return ok ? null : `expected ${show(expectation)}, got ${answer.status}${answer.code ? ` ${answer.code}` : ''}${answer.nullBody ? ' null' : ''}`;
 }
