@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Browser, freePort, startOidcProvider, type HarnessOidcProvider } from '@tools/test-harness';
-import { migratedDatabase, startTestApp, type TestApp } from './testApp';
+import { migratedDatabase, startTestApp, type TestApp, type TestAppOptions } from './testApp';
 
 export interface OidcApps {
   idp: HarnessOidcProvider;
@@ -14,6 +14,8 @@ export interface OidcAppsOptions {
   /** IdP access-token lifetime. @default 60 */
   accessTokenTtlS?: number;
   env?: Record<string, string>;
+  /** Passed to the first instance (see `TestAppOptions.onRoute`). */
+  onRoute?: TestAppOptions['onRoute'];
 }
 
 /**
@@ -31,10 +33,11 @@ export async function startAppsWithIdp(options: OidcAppsOptions = {}): Promise<O
   const database = await migratedDatabase('oidc');
   const key = `k1:${randomBytes(32).toString('base64')}`;
   const apps: TestApp[] = [];
-  for (const port of ports) {
+  for (const [index, port] of ports.entries()) {
     apps.push(
       await startTestApp({
         database,
+        ...(index === 0 && options.onRoute ? { onRoute: options.onRoute } : {}),
         redis: count > 1,
         env: { PORT: String(port), OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, UPSTREAM_TOKEN_KEY: key, ...options.env },
       }),

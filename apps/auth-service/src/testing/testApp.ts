@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { migrate } from '@libs/database';
 import { createMigratedDatabase } from '@libs/database/testing';
 import { freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
 import { closeApp, type CloseOptions, type CloseReport } from '../lifecycle';
@@ -33,6 +33,8 @@ export interface TestAppOptions {
   waitReady?: boolean;
   /** Bounds of `close()` (the close sequence's own tests shorten them). @default TEST_CLOSE_BOUNDS */
   closeBounds?: Partial<Omit<CloseOptions, 'log'>>;
+  /** Sees every route the app registers (an `onRoute` hook added before `buildServer`). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const app = createFastify(config, { stream });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const context = await createAppContext(config, app.log);
   await buildServer(app, context);
   await app.listen({ host: config.HOST, port: config.PORT });
