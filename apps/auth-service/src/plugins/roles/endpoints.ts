@@ -99,7 +99,8 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
         const role = await existing(ctx.body.roleId);
-        await assertAuthority(access.mayChangeRole(actor, { action: 'role.delete', role, disables: true }));
+        // System roles are never deleted (below), so a deletion cannot take the last admin's role.
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.delete', role }));
         if (role.isSystem) throw new APIError('BAD_REQUEST', ROLE_ERROR_CODES.SYSTEM_ROLE);
         if ((await deps.users.count({ roleId: role.id })) > 0) throw new APIError('CONFLICT', ROLE_ERROR_CODES.ROLE_IN_USE);
         await mapRoleErrors(() => roles.delete(role.id));
