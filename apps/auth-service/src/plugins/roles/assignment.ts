@@ -24,7 +24,7 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         method: 'POST',
         body: assignRoleBodySchema,
         use: [userSessionMiddleware],
-        metadata: { openapi: { operationId: 'assignRole', summary: 'Assign a role to a user', description: 'Optional expiry (an expired assignment grants nothing); recorded in the user auditLog and as a UserEvent; cached permissions dropped on every instance.', responses: { 200: { description: 'The assignment' } } } },
+        metadata: { openapi: { operationId: 'assignRole', summary: 'Assign a role to a user', description: 'Optional expiry (an expired assignment grants nothing); recorded in the user auditLog and as a UserEvent; cached permissions dropped on every instance. You must hold what the user holds now (403 TARGET_OUTRANKS_ACTOR) and what the role grants (403 ROLE_ESCALATION); the last system admin stays (403 LAST_ADMIN).', responses: { 200: { description: 'The assignment' } } } },
       },
       async (ctx) => {
         const principal = await principalOfSession(access, ctx.context.session);

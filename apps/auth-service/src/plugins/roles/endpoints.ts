@@ -36,7 +36,8 @@ const roleSchema = {
 } as const;
 const roleResponse = { 200: { description: 'The role', content: { 'application/json': { schema: { type: 'object', properties: { role: roleSchema } } } } } } as const;
 const listResponse = { description: 'Roles', content: { 'application/json': { schema: { type: 'object', properties: { roles: { type: 'array', items: roleSchema } } } } } } as const;
-const openapi = (operationId: string, summary: string, description: string) => ({ openapi: { operationId, summary, description, responses: roleResponse } });
+const AUTHORITY_NOTE = ' Only within your own authority: 403 ROLE_ESCALATION, SYSTEM_ROLE or LAST_ADMIN otherwise (docs/authority.md).';
+const openapi = (operationId: string, summary: string, description: string, guarded = true) => ({ openapi: { operationId, summary, description: guarded ? description + AUTHORITY_NOTE : description, responses: roleResponse } });
 
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
 export function roleEndpoints(deps: RoleEndpointDependencies) {
@@ -136,7 +137,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
 
     getRole: createAuthEndpoint(
       '/roles/get',
-      { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.') },
+      { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.', false) },
       async (ctx) => {
         await actorWith(ctx.context.session, permissions.read);
         const role = await roles.findById(ctx.query.roleId);
