@@ -2,6 +2,8 @@ import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { BackgroundTasks } from '../backgroundTasks';
 import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
+import { ESCALATE_PERMISSION } from './authority';
+import { AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
 import { decide, effectiveGrants, type Decision } from './authorize';
 import { canAct, type ActDecision } from './canAct';
 import type { ResourceContext } from './conditions';
@@ -15,6 +17,8 @@ export interface Refusal {
   message: string;
   retryAfterS?: number;
   missingScopes?: string[];
+  /** What the actor lacks (an authority refusal: ROLE_ESCALATION). */
+  missing?: string[];
 }
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; refusal: Refusal };
@@ -27,6 +31,8 @@ export interface AccessCoreDependencies {
   roles: Pick<IRoleRepository, 'getUserGrants'>;
   events: Pick<IUserEventRepository, 'append'>;
   credentials: CredentialReader;
+  /** What the authority rule reads (roles' authority, system admins) and where it audits a bypass; without it `mayChangeRole` / `mayActOnUsers` throw. */
+  authority?: AuthorityDependencies;
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundTasks;
   /** @default Date.now */
@@ -58,11 +64,20 @@ export class AccessCore {
   readonly #absoluteMs: number;
   readonly #lifting = new Set<string>();
   #keys: ApiKeyVerifier | undefined;
+  readonly #authority: AuthorityRule | undefined;
 
   constructor(deps: AccessCoreDependencies) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#absoluteMs = deps.sessionAbsoluteLifetimeMs ?? DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS;
+    this.#authority =
+      deps.authority &&
+      new AuthorityRule({
+        ...deps.authority,
+        actorGrants: (principal) => this.effectiveGrants(principal),
+        mayEscalate: async (principal) => (await this.authorize(principal, ESCALATE_PERMISSION)).granted,
+        now: () => this.now(),
+      });
   }
 
   get credentials(): CredentialReader {
@@ -156,9 +171,27 @@ export class AccessCore {
     return effectiveGrants(await this.#grants(principal), principal);
   }
 
-  /** Permissions held without conditions: what the principal may hand to others (escalation checks). */
-  async unconditionalPermissions(principal: Principal): Promise<string[]> {
-    return (await this.effectiveGrants(principal)).filter((g) => g.conditions === null).map((g) => g.permission);
+  /**
+   * May `principal` make this change to a role? Its effective grants must contain the role's
+   * authority before and after (ROLE_ESCALATION), a system role needs `*:*` (SYSTEM_ROLE), the
+   * last system admin stays (LAST_ADMIN); `roles:escalate` bypasses containment, audited.
+   */
+  mayChangeRole(principal: Principal, change: RoleChange): Promise<AuthorityDecision> {
+    return this.#rule().checkRoleChange(principal, change);
+  }
+
+  /**
+   * May `principal` act on these users (status, delete, restore, sessions, role) or create one
+   * with a role? Its grants must contain each target's (TARGET_OUTRANKS_ACTOR) and any role given
+   * (ROLE_ESCALATION); the last system admin stays (LAST_ADMIN). Decided before anything is written.
+   */
+  mayActOnUsers(principal: Principal, action: UserAction): Promise<AuthorityDecision> {
+    return this.#rule().checkUserAction(principal, action);
+  }
+
+  #rule(): AuthorityRule {
+    if (!this.#authority) throw new Error('AccessCore: no authority dependencies configured');
+    return this.#authority;
   }
 
   async #grants(principal: Principal): Promise<PermissionGrant[]> {

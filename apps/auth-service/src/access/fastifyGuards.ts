@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessCore, Refusal } from './AccessCore';
+import type { AuthorityDecision } from './authorityCheck';
 import type { ResourceContext } from './conditions';
 import type { Principal } from './Principal';
 
@@ -17,8 +18,8 @@ declare module 'fastify' {
 /** The app's error shape for a refused caller; 429 carries `Retry-After`. */
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
   if (refusal.retryAfterS !== undefined) void reply.header('retry-after', String(refusal.retryAfterS));
-  const { code, message, missingScopes } = refusal;
-  return reply.code(refusal.status).send({ error: { code, message, ...(missingScopes ? { missingScopes } : {}) } });
+  const { code, message, missingScopes, missing } = refusal;
+  return reply.code(refusal.status).send({ error: { code, message, ...(missingScopes ? { missingScopes } : {}), ...(missing ? { missing } : {}) } });
 }
 
 async function principalOf(request: FastifyRequest, reply: FastifyReply, apiKeyOnly: boolean): Promise<Principal | undefined> {
@@ -75,4 +76,22 @@ export function requireApiKey(options: RequireApiKeyOptions = {}) {
       }
     }
   };
+}
+
+/** The principal `requirePermission` / `requireApiKey` set (they run first); a route without one is a wiring bug. */
+export function requestPrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('guarded route without an authenticated principal');
+  return request.principal;
+}
+
+/**
+ * Answers an authority refusal (403 ROLE_ESCALATION / TARGET_OUTRANKS_ACTOR / LAST_ADMIN /
+ * SYSTEM_ROLE) and returns true; false when the access core allowed the change. Routes ask before
+ * they write anything.
+ */
+export async function refuseUnlessAuthorized(reply: FastifyReply, decision: Promise<AuthorityDecision>): Promise<boolean> {
+  const outcome = await decision;
+  if (outcome.ok) return false;
+  await sendRefusal(reply, outcome.refusal);
+  return true;
 }

@@ -103,9 +103,11 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
 
     const key = await keyOf(admin, { scopes: ['users:manage'] });
     const keyId = (await a.context.repositories.apiKeys.listByUser(admin.id)).find((k) => k.scopes.includes('users:manage'))!.id;
-    const status = await call(a, 'POST', '/api/admin/users/status', { 'x-api-key': key }, { userIds: [row!.id], status: 'INACTIVE', reason: 'audit' });
+    // The key's grant (users:manage) does not contain the system-admin row's *:*: it acts on a plain user.
+    const plain = await signUp(a.url, 'Audited by key');
+    const status = await call(a, 'POST', '/api/admin/users/status', { 'x-api-key': key }, { userIds: [plain.id], status: 'INACTIVE', reason: 'audit' });
     expect(await status.json()).toEqual({ updated: 1 });
-    const after = await a.context.repositories.users.findById(row!.id);
+    const after = await a.context.repositories.users.findById(plain.id);
     expect(after).toMatchObject({ updatedBy: admin.id });
     expect(after!.auditLog).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'STATUS_CHANGED', by: admin.id, apiKeyId: keyId, to: 'INACTIVE' })]));
     expect(JSON.stringify(after!.auditLog)).not.toContain('"admin"');

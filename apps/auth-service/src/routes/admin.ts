@@ -4,9 +4,10 @@ import { userStatusSchema, type User } from '@libs/database/models';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
 import type { Repositories } from '../repositories';
-import { requirePermission } from '../access/fastifyGuards';
+import { refuseUnlessAuthorized, requestPrincipal, requirePermission } from '../access/fastifyGuards';
 import type { ResourceContext } from '../access/conditions';
 import type { AuditActor } from '../access/Principal';
+import type { UserAction } from '../access/authorityCheck';
 
 /** Permissions the admin routes need (granted through roles; see the roles plugin). */
 export const ADMIN_PERMISSIONS = {
@@ -52,15 +53,16 @@ const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such user' } };
 
 /** The authenticated caller, as audit records name them (set by `requirePermission`, which runs first). */
 function actorOf(request: FastifyRequest): AuditActor {
-  if (!request.principal) throw new Error('admin route without an authenticated principal');
-  return request.principal.actor;
+  return requestPrincipal(request).actor;
 }
 
 /**
  * Admin routes on the seed's `AuthDataLayer`, each guarded by a permission through the access
  * core (a session, or an API key granted that permission whose owner holds it). Every write
  * records the authenticated actor (user id, plus key id for a key caller). Routes on one user
- * pass that user as the resource, so conditional grants (`own`, `sameStore`) apply.
+ * pass that user as the resource, so conditional grants (`own`, `sameStore`) apply. Every write
+ * on users first asks the access core's authority rule (the actor must contain each target's
+ * permissions and any role given; the last system admin stays): refused, nothing is written.
  */
 export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLayer, repositories: Pick<Repositories, 'users'>): void {
   const targetUser = async (request: FastifyRequest): Promise<ResourceContext | undefined> => {
@@ -69,6 +71,7 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     const user = await repositories.users.findFirst({ where: { id: parsed.data.id }, includeDeleted: true });
     return user ? { ownerId: user.id, storeId: user.storeId } : { ownerId: parsed.data.id };
   };
+  const refused = (request: FastifyRequest, reply: FastifyReply, action: UserAction) => refuseUnlessAuthorized(reply, request.server.access.mayActOnUsers(requestPrincipal(request), action));
   const notFound = async (reply: FastifyReply, action: () => Promise<unknown>) => {
     try {
       return await action();
@@ -80,6 +83,7 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
 
   app.post('/api/admin/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = createUserBody.parse(request.body);
+    if (await refused(request, reply, { action: 'user.create', userIds: [], assigns: { roleId: body.roleId } })) return reply;
     const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, actorOf(request));
     return reply.code(201).send({ user: userView(user) });
   });
@@ -106,19 +110,23 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     return { users: (await dataLayer.findUsersByRole(roleId, page)).map(userView) };
   });
 
-  app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request) => {
+  app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = statusBody.parse(request.body);
+    // Every target of the batch, before any write: one outranking target refuses the whole batch.
+    if (await refused(request, reply, { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' })) return reply;
     const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, actorOf(request), { reason: body.reason, banExpiresAt: body.banExpiresAt });
     return { updated };
   });
 
   app.post('/api/admin/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
+    if (await refused(request, reply, { action: 'user.delete', userIds: [userId], disables: true })) return reply;
     return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, actorOf(request))) }));
   });
 
   app.post('/api/admin/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
+    if (await refused(request, reply, { action: 'user.restore', userIds: [userId] })) return reply;
     return notFound(reply, async () => ({ user: userView(await dataLayer.restoreUser(userId, actorOf(request))) }));
   });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SessionLog, UserSession } from '@libs/database/models';
 import type { Repositories } from '../repositories';
-import { requirePermission } from '../access/fastifyGuards';
+import { refuseUnlessAuthorized, requestPrincipal, requirePermission } from '../access/fastifyGuards';
 import type { ResourceContext } from '../access/conditions';
 import type { AuditActor } from '../access/Principal';
 import { ADMIN_PERMISSIONS } from './admin';
@@ -34,15 +34,19 @@ export function sessionView(session: UserSession, logs: SessionLog[], now = Date
 }
 
 function actorOf(request: FastifyRequest): AuditActor {
-  if (!request.principal) throw new Error('admin route without an authenticated principal');
-  return request.principal.actor;
+  return requestPrincipal(request).actor;
 }
+
+/** Ending another user's sessions is acting on them: the actor must contain their permissions. */
+const refused = (request: FastifyRequest, reply: FastifyReply, userId: string) =>
+  refuseUnlessAuthorized(reply, request.server.access.mayActOnUsers(requestPrincipal(request), { action: 'user.sessions', userIds: [userId] }));
 
 const notFound = (reply: FastifyReply, what: string) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No such ${what}` } });
 
 /**
  * A user's sessions for the console, through `SessionRepository`: list live and ended ones with
- * their `SessionLog` (`users:read`), end one or all (`users:manage`; the log names the actor).
+ * their `SessionLog` (`users:read`), end one or all (`users:manage`, and the actor must contain the
+ * user's permissions; the log names the actor).
  */
 export function registerAdminSessionRoutes(app: FastifyInstance, repositories: Pick<Repositories, 'users' | 'sessions'>): void {
   const targetUser = async (request: FastifyRequest): Promise<ResourceContext | undefined> => {
@@ -63,6 +67,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
 
   app.post('/api/admin/users/:id/sessions/:sessionId/revoke', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId, sessionId } = sessionParams.parse(request.params);
+    if (await refused(request, reply, userId)) return reply;
     const session = await repositories.sessions.findFirst({ where: { id: sessionId, userId } });
     if (!session) return notFound(reply, 'session');
     const ended = await repositories.sessions.end(sessionId, { reason: ADMIN_REVOKE_REASON, by: actorOf(request).userId });
@@ -72,6 +77,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
   app.post('/api/admin/users/:id/sessions/revoke-all', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     if (!(await exists(userId))) return notFound(reply, 'user');
+    if (await refused(request, reply, userId)) return reply;
     return { ended: await repositories.sessions.endAllForUser(userId, { reason: ADMIN_REVOKE_REASON, by: actorOf(request).userId }) };
   });
 }

@@ -180,6 +180,20 @@ export function describeRepositoryContract(name: string, open: () => Promise<Con
       expect(await codeOf(r.roles.setParent(parent.id, child.id))).toBe('VALIDATION');
     });
 
+    it('roles: authority grants count inactive and expired roles of the chain, and a proposed parent', async () => {
+      const top = await r.roles.create({ name: unique('top'), permissions: ['*:*'] });
+      const mid = await r.roles.create({ name: unique('mid'), parentRoleId: top.id, permissions: ['orders:read'] });
+      const leaf = await r.roles.create({ name: unique('leaf'), parentRoleId: mid.id, permissions: [{ permission: 'users:read', conditions: { own: true } }] });
+      const other = await r.roles.create({ name: unique('other'), permissions: ['reports:view'] });
+      await r.roles.update(top.id, { isActive: false });
+      await r.roles.update(mid.id, { expiresAt: new Date(Date.now() - 60_000) });
+      expect(await r.roles.getEffectiveGrants(leaf.id)).toEqual([{ permission: 'users:read', conditions: { own: true } }]);
+      expect((await r.roles.getAuthorityGrants(leaf.id)).map((g) => g.permission)).toEqual(['*:*', 'orders:read', 'users:read']);
+      expect((await r.roles.getAuthorityGrants(leaf.id, { parentRoleId: other.id })).map((g) => g.permission)).toEqual(['reports:view', 'users:read']);
+      expect((await r.roles.getAuthorityGrants(leaf.id, { parentRoleId: null })).map((g) => g.permission)).toEqual(['users:read']);
+      expect(await r.roles.getAuthorityGrants(unique('none'))).toEqual([]);
+    });
+
     it('api keys: the plain key is shown once and validates; a revoked key or a missing scope does not', async () => {
       const user = await r.users.create({ email: email('key'), name: 'K' });
       const { plainKey, apiKey } = await r.apiKeys.createKey({ name: 'ci', userId: user.id, scopes: ['read'] });

@@ -3,7 +3,7 @@ import { isRepositoryError, type IRoleRepository, type IUserEventRepository, typ
 import type { AccessCore } from '../../access/AccessCore';
 import { anySessionMiddleware, principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
+import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 
 export interface AssignmentDependencies {
@@ -24,7 +24,7 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         method: 'POST',
         body: assignRoleBodySchema,
         use: [userSessionMiddleware],
-        metadata: { openapi: { operationId: 'assignRole', summary: 'Assign a role to a user', description: 'Optional expiry (an expired assignment grants nothing); recorded in the user auditLog and as a UserEvent; cached permissions dropped on every instance.', responses: { 200: { description: 'The assignment' } } } },
+        metadata: { openapi: { operationId: 'assignRole', summary: 'Assign a role to a user', description: 'Optional expiry (an expired assignment grants nothing); recorded in the user auditLog and as a UserEvent; cached permissions dropped on every instance. You must hold what the user holds now (403 TARGET_OUTRANKS_ACTOR) and what the role grants (403 ROLE_ESCALATION); the last system admin stays (403 LAST_ADMIN).', responses: { 200: { description: 'The assignment' } } } },
       },
       async (ctx) => {
         const principal = await principalOfSession(access, ctx.context.session);
@@ -32,9 +32,10 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         const actor = principal.user.id;
         const { userId, roleId, expiresAt, reason } = ctx.body;
         if (roleId && !(await roles.findById(roleId))) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
-        if (roleId) await assertCanGrant(access, principal, await roles.getEffectivePermissions(roleId));
         const before = await users.findById(userId);
         if (!before) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
+        // The role taken away (the target's own authority) and the role given, both within the actor's.
+        await assertAuthority(access.mayActOnUsers(principal, { action: 'user.role', userIds: [userId], assigns: { roleId, expiresAt: expiresAt ?? null } }));
         let user;
         try {
           // One statement: role, roleAssignedAt/By, roleExpiresAt and the auditLog entry (from → to).

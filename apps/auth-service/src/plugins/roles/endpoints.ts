@@ -4,7 +4,8 @@ import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@li
 import type { AccessCore } from '../../access/AccessCore';
 import { principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertCanGrant, assertPermission, type RoleAdminPermissions } from './guard';
+import { entriesAsGrants } from '../../access/authority';
+import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
 import { mapRoleErrors } from './repositoryErrors';
 import { addRolePermissionsBodySchema, createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
 
@@ -17,6 +18,8 @@ export interface RoleEndpointDependencies {
 }
 
 const entryName = (entry: string | { permission: string }) => (typeof entry === 'string' ? entry : entry.permission);
+/** Deactivating a role or giving it an expiry takes it from its holders (LAST_ADMIN). */
+const disables = (changes: { isActive?: boolean; expiresAt?: Date | null }) => changes.isActive === false || (changes.expiresAt !== undefined && changes.expiresAt !== null);
 
 const roleSchema = {
   type: 'object',
@@ -33,7 +36,8 @@ const roleSchema = {
 } as const;
 const roleResponse = { 200: { description: 'The role', content: { 'application/json': { schema: { type: 'object', properties: { role: roleSchema } } } } } } as const;
 const listResponse = { description: 'Roles', content: { 'application/json': { schema: { type: 'object', properties: { roles: { type: 'array', items: roleSchema } } } } } } as const;
-const openapi = (operationId: string, summary: string, description: string) => ({ openapi: { operationId, summary, description, responses: roleResponse } });
+const AUTHORITY_NOTE = ' Only within your own authority: 403 ROLE_ESCALATION, SYSTEM_ROLE or LAST_ADMIN otherwise (docs/authority.md).';
+const openapi = (operationId: string, summary: string, description: string, guarded = true) => ({ openapi: { operationId, summary, description: guarded ? description + AUTHORITY_NOTE : description, responses: roleResponse } });
 
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
 export function roleEndpoints(deps: RoleEndpointDependencies) {
@@ -43,6 +47,12 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
     const principal = await principalOfSession(access, session);
     await assertPermission(access, principal, permission);
     return principal;
+  };
+
+  const existing = async (roleId: string) => {
+    const role = await roles.findById(roleId);
+    if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
+    return role;
   };
 
   async function view(role: Role) {
@@ -63,8 +73,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const inherited = ctx.body.parentRoleId ? await roles.getEffectivePermissions(ctx.body.parentRoleId) : [];
-        await assertCanGrant(access, actor, [...(ctx.body.permissions ?? []).map(entryName), ...inherited]);
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.create', role: null, parentRoleId: ctx.body.parentRoleId ?? null, adds: entriesAsGrants(ctx.body.permissions ?? []) }));
         const role = await mapRoleErrors(() => roles.create(ctx.body));
         await record(actor.user.id, 'ROLE_CREATED', role);
         return ctx.json({ role: await view(role) });
@@ -77,8 +86,8 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
         const { roleId, ...changes } = ctx.body;
-        // A new parent brings its permissions to every holder of this role.
-        if (changes.parentRoleId) await assertCanGrant(access, actor, await roles.getEffectivePermissions(changes.parentRoleId));
+        // Any change (a rename included) needs the role's authority; a new parent brings its permissions to every holder.
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.update', role: await existing(roleId), parentRoleId: changes.parentRoleId, disables: disables(changes) }));
         const role = await mapRoleErrors(() => roles.update(roleId, changes));
         await record(actor.user.id, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
         return ctx.json({ role: await view(role) });
@@ -90,8 +99,9 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: roleIdBodySchema, use: [userSessionMiddleware], metadata: openapi('deleteRole', 'Delete a role', 'Refused while users hold it or when it is a system role; its children move to the top.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const role = await roles.findById(ctx.body.roleId);
-        if (!role) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.ROLE_NOT_FOUND);
+        const role = await existing(ctx.body.roleId);
+        // System roles are never deleted (below), so a deletion cannot take the last admin's role.
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.delete', role }));
         if (role.isSystem) throw new APIError('BAD_REQUEST', ROLE_ERROR_CODES.SYSTEM_ROLE);
         if ((await deps.users.count({ roleId: role.id })) > 0) throw new APIError('CONFLICT', ROLE_ERROR_CODES.ROLE_IN_USE);
         await mapRoleErrors(() => roles.delete(role.id));
@@ -106,7 +116,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
         const names = ctx.body.permissions.map(entryName);
-        await assertCanGrant(access, actor, names);
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.addPermissions', role: await existing(ctx.body.roleId), adds: entriesAsGrants(ctx.body.permissions) }));
         const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
         await record(actor.user.id, 'ROLE_PERMISSIONS_ADDED', role, { permissions: names });
         return ctx.json({ role: await view(role) });
@@ -118,6 +128,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.removePermissions', role: await existing(ctx.body.roleId), removes: ctx.body.permissions }));
         const role = await mapRoleErrors(() => roles.removePermissions(ctx.body.roleId, ctx.body.permissions));
         await record(actor.user.id, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });
@@ -126,7 +137,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
 
     getRole: createAuthEndpoint(
       '/roles/get',
-      { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.') },
+      { method: 'GET', query: roleIdQuerySchema, use: [userSessionMiddleware], metadata: openapi('getRole', 'Read a role', 'With its own and effective (inherited) permissions.', false) },
       async (ctx) => {
         await actorWith(ctx.context.session, permissions.read);
         const role = await roles.findById(ctx.query.roleId);

@@ -1,3 +1,5 @@
+import { AUTHORITY_ERRORS } from '../../access/authority';
+
 /** Stable codes of the roles plugin (`body.code` of its errors), with their messages. */
 export const ROLE_ERROR_CODES = {
   ROLE_NOT_FOUND: { code: 'ROLE_NOT_FOUND', message: 'Role not found' },
@@ -5,8 +7,10 @@ export const ROLE_ERROR_CODES = {
   ROLE_CYCLE: { code: 'ROLE_CYCLE', message: 'The parent would make the role its own ancestor' },
   ROLE_IN_USE: { code: 'ROLE_IN_USE', message: 'Users still hold this role' },
   SYSTEM_ROLE: { code: 'SYSTEM_ROLE', message: 'System roles cannot be deleted' },
+  TARGET_OUTRANKS_ACTOR: AUTHORITY_ERRORS.TARGET_OUTRANKS_ACTOR,
+  LAST_ADMIN: AUTHORITY_ERRORS.LAST_ADMIN,
   PERMISSION_DENIED: { code: 'PERMISSION_DENIED', message: 'Missing permission' },
-  ROLE_ESCALATION: { code: 'ROLE_ESCALATION', message: 'You cannot grant permissions you do not hold' },
+  ROLE_ESCALATION: AUTHORITY_ERRORS.ROLE_ESCALATION,
   USER_NOT_FOUND: { code: 'USER_NOT_FOUND', message: 'User not found' },
   INVALID_ROLE_INPUT: { code: 'INVALID_ROLE_INPUT', message: 'Invalid role input' },
 } as const;

@@ -1,6 +1,6 @@
 import { APIError } from 'better-auth/api';
-import { permissionGrants } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
+import type { AuthorityDecision } from '../../access/authorityCheck';
 import type { Principal } from '../../access/Principal';
 import { ROLE_ERROR_CODES } from './error-codes';
 
@@ -26,12 +26,13 @@ export async function assertPermission(access: AccessCore, principal: Principal,
 }
 
 /**
- * Throws 403 ROLE_ESCALATION unless the actor holds every permission in `granting` without
- * conditions: whoever may assign roles or edit them must not hand out (or take) more than they have.
+ * Throws 403 with the authority rule's code (ROLE_ESCALATION naming what is missing,
+ * TARGET_OUTRANKS_ACTOR, LAST_ADMIN, SYSTEM_ROLE) unless the access core allowed the change.
  */
-export async function assertCanGrant(access: AccessCore, principal: Principal, granting: readonly string[]): Promise<void> {
-  if (granting.length === 0) return;
-  const held = await access.unconditionalPermissions(principal);
-  const missing = granting.filter((p) => !permissionGrants(held, p));
-  if (missing.length > 0) throw new APIError('FORBIDDEN', { ...ROLE_ERROR_CODES.ROLE_ESCALATION, missing });
+export async function assertAuthority(decision: Promise<AuthorityDecision>): Promise<void> {
+  const outcome = await decision;
+  if (!outcome.ok) {
+    const { code, message, missing } = outcome.refusal;
+    throw new APIError('FORBIDDEN', { code, message, ...(missing ? { missing } : {}) });
+  }
 }

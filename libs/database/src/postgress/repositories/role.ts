@@ -12,7 +12,7 @@ import {
 import { RepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
-import { effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
+import { authorityGrantsOfRole, effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
 import { z } from 'zod';
 import type { IRoleRepository } from './interfaces/IRoleRepository';
@@ -129,6 +129,15 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
         this.executeOperation('getEffectiveGrants', () => effectiveGrantsOfRole(this.client, roleId)),
       )) ?? []
     );
+  }
+
+  /**
+   * What the role would grant however its (and its ancestors') active flag and expiry stand, read
+   * from the primary, never cached: escalation checks compare it. `parentRoleId`: as it would be
+   * under that parent (`null`: none).
+   */
+  async getAuthorityGrants(roleId: string, options: { parentRoleId?: string | null } = {}): Promise<PermissionGrant[]> {
+    return this.executeOperation('getAuthorityGrants', () => authorityGrantsOfRole(this.client, roleId, options.parentRoleId));
   }
 
   /** Names of the role's effective permissions, conditional ones included. */

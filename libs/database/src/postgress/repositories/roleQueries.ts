@@ -56,6 +56,27 @@ export async function effectiveGrantsOfRole(client: PrismaExecutor, roleId: stri
 }
 
 /**
+ * What a role would grant whatever its (or its ancestors') `isActive` and `expiresAt` say — the
+ * authority an escalation check compares (a deactivated role holds what it holds once
+ * re-activated). Permission rows that expired stay out: nothing revives them. With `parentRoleId`
+ * given (`null`: no parent), the role's own permissions plus what that parent chain would grant:
+ * the role as it would be after a re-parenting.
+ */
+export async function authorityGrantsOfRole(client: PrismaExecutor, roleId: string, parentRoleId?: string | null): Promise<PermissionGrant[]> {
+  const start = parentRoleId === undefined ? roleId : parentRoleId;
+  const rows = await client.$queryRaw<GrantRow[]>`
+    WITH RECURSIVE chain AS (
+      SELECT "id", "parentRoleId", 1 AS depth FROM "Role" WHERE "id" = ${start}
+      UNION ALL
+      SELECT r."id", r."parentRoleId", c.depth + 1 FROM "Role" r JOIN chain c ON r."id" = c."parentRoleId" WHERE c.depth < ${MAX_DEPTH}
+    )
+    SELECT DISTINCT p."permission", p."conditions" FROM "RolePermission" p
+     WHERE (p."roleId" = ${roleId} OR p."roleId" IN (SELECT "id" FROM chain))
+       AND (p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC'))`;
+  return toGrants(rows);
+}
+
+/**
  * Like `effectiveGrantsOfRole` for the user's role, unless the assignment expired. Whether the
  * user may act at all (status, ban, deletion) is not decided here: the caller's access check
  * decides it, in one place.

@@ -90,6 +90,18 @@ export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWher
     this.track('getEffectiveGrants', [roleId]);
     const chain: string[] = [];
     for (let at: string | null = roleId; at && live(this.rows.get(at)) && chain.length < 32; at = this.rows.get(at)?.parentRoleId ?? null) chain.push(at);
+    return this.grantsOf(chain);
+  }
+
+  async getAuthorityGrants(roleId: string, options: { parentRoleId?: string | null } = {}): Promise<PermissionGrant[]> {
+    this.track('getAuthorityGrants', [roleId]);
+    const chain: string[] = [roleId];
+    const start = options.parentRoleId === undefined ? (this.rows.get(roleId)?.parentRoleId ?? null) : options.parentRoleId;
+    for (let at: string | null = start; at && this.rows.has(at) && chain.length < 32; at = this.rows.get(at)?.parentRoleId ?? null) chain.push(at);
+    return this.grantsOf(chain);
+  }
+
+  private grantsOf(chain: string[]): PermissionGrant[] {
     const now = new Date();
     const rows = this.permissions.filter((p) => chain.includes(p.roleId) && (!p.expiresAt || p.expiresAt > now));
     const unconditional = new Set(rows.filter((p) => !p.conditions).map((p) => p.permission));

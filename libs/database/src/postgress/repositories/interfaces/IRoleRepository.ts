@@ -13,6 +13,8 @@ export interface IRoleRepository extends IRepository<Role, Prisma.RoleWhereInput
   /** A role's grants with their conditions (`null`: unconditional). */
   getEffectiveGrants(roleId: string): Promise<PermissionGrant[]>;
   getEffectivePermissions(roleId: string): Promise<string[]>;
+  /** What the role would grant whatever its and its ancestors' isActive / expiresAt say; `parentRoleId`: under that parent instead. */
+  getAuthorityGrants(roleId: string, options?: { parentRoleId?: string | null }): Promise<PermissionGrant[]>;
   /** A user's grants through their role; whether the user may act is the caller's decision. */
   getUserGrants(userId: string): Promise<PermissionGrant[]>;
   getUserPermissions(userId: string): Promise<string[]>;

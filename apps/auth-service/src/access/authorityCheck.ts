@@ -1,0 +1,156 @@
+import type { PermissionGrant, Role } from '@libs/database/models';
+import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
+import { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATION_BYPASS_EVENT, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants, type AuthorityCode } from './authority';
+import type { Principal } from './Principal';
+
+/** A refused authority change: 403 with a stable code; `missing` names what the actor lacks (never another user's data). */
+export interface AuthorityRefusal {
+  status: 403;
+  code: AuthorityCode;
+  message: string;
+  missing?: string[];
+}
+
+export type AuthorityDecision = { ok: true } | { ok: false; refusal: AuthorityRefusal };
+
+/** A change to one role, as the endpoint is about to write it. */
+export interface RoleChange {
+  action: 'role.create' | 'role.update' | 'role.delete' | 'role.addPermissions' | 'role.removePermissions';
+  /** The role as it is now; null when it is being created. */
+  role: Role | null;
+  /** Its new parent (null: to the top); undefined: unchanged. */
+  parentRoleId?: string | null;
+  /** Permissions it gains (on create: its own). */
+  adds?: PermissionGrant[];
+  /** Own permissions it loses. */
+  removes?: string[];
+  /** It is deactivated, given an expiry or deleted: its holders lose it (LAST_ADMIN). */
+  disables?: boolean;
+}
+
+/** An action on users, as the route is about to write it. */
+export interface UserAction {
+  action: 'user.create' | 'user.status' | 'user.delete' | 'user.restore' | 'user.sessions' | 'user.role';
+  /** The users acted on (none when one is being created). */
+  userIds: readonly string[];
+  /** They stop being able to act (ban, deactivate, delete): LAST_ADMIN. */
+  disables?: boolean;
+  /** The role they get (null: none) and the assignment's expiry. */
+  assigns?: { roleId: string | null; expiresAt?: Date | null };
+}
+
+export interface AuthorityDependencies {
+  roles: Pick<IRoleRepository, 'findMany' | 'getAuthorityGrants' | 'getEffectiveGrants'>;
+  users: Pick<IUserRepository, 'findMany' | 'count'>;
+  events: Pick<IUserEventRepository, 'append'>;
+}
+
+interface RuleDependencies extends AuthorityDependencies {
+  /** The actor's effective grants (a key caller's: its grant ∩ its owner's). */
+  actorGrants(principal: Principal): Promise<PermissionGrant[]>;
+  /** Whether the actor holds `roles:escalate`. */
+  mayEscalate(principal: Principal): Promise<boolean>;
+  now(): number;
+}
+
+const refuse = (code: AuthorityCode, message: string = AUTHORITY_ERRORS[code].message, missing?: string[]): AuthorityDecision => ({
+  ok: false,
+  refusal: { status: 403, code, message, ...(missing ? { missing } : {}) },
+});
+const ALLOWED: AuthorityDecision = { ok: true };
+
+/**
+ * The authority rule (see docs/authority.md): an actor changes a role, or acts on a user, only
+ * when its effective grants contain the role's authority (before and after the change) or the
+ * user's; system roles change only for `*:*`; the last active system administrator stays.
+ * `roles:escalate` bypasses containment only, and each use is audited.
+ */
+export class AuthorityRule {
+  readonly #deps: RuleDependencies;
+
+  constructor(deps: RuleDependencies) {
+    this.#deps = deps;
+  }
+
+  async checkRoleChange(principal: Principal, change: RoleChange): Promise<AuthorityDecision> {
+    const { roles } = this.#deps;
+    const held = await this.#deps.actorGrants(principal);
+    const { role } = change;
+    if (role?.isSystem && !holdsEverything(held)) return refuse('SYSTEM_ROLE');
+    const before = role ? await roles.getAuthorityGrants(role.id) : [];
+    const reparented = change.parentRoleId !== undefined;
+    const base = role ? (reparented ? await roles.getAuthorityGrants(role.id, { parentRoleId: change.parentRoleId }) : before) : change.parentRoleId ? await roles.getAuthorityGrants(change.parentRoleId) : [];
+    const after = [...base, ...(change.adds ?? [])];
+    const missing = missingGrants(held, before, after);
+    if (missing.length > 0 && !(await this.#deps.mayEscalate(principal))) return refuse('ROLE_ESCALATION', `${AUTHORITY_ERRORS.ROLE_ESCALATION.message}: ${missing.join(', ')}`, missing);
+    const adminIds = role ? await this.#adminRoleIds() : [];
+    if (role && adminIds.includes(role.id) && !(await this.#staysAdmin(role, after, change))) {
+      if (leavesNoAdmin(await this.#countAdmins(adminIds), await this.#countAdmins(adminIds, { exceptRoleId: role.id }))) return refuse('LAST_ADMIN');
+    }
+    if (missing.length > 0) await this.#audit(principal, change.action, 'ROLE_ESCALATION', missing, { roleId: role?.id ?? null });
+    return ALLOWED;
+  }
+
+  async checkUserAction(principal: Principal, action: UserAction): Promise<AuthorityDecision> {
+    const { roles, users } = this.#deps;
+    const held = await this.#deps.actorGrants(principal);
+    const targets = action.userIds.length > 0 ? await users.findMany({ where: { id: { in: [...action.userIds] } }, includeDeleted: true }) : [];
+    const targetRoles = [...new Set(targets.map((t) => t.roleId).filter((id): id is string => !!id))];
+    const outranking = missingGrants(held, ...(await Promise.all(targetRoles.map((id) => roles.getAuthorityGrants(id)))));
+    const givenId = action.assigns?.roleId;
+    const escalating = givenId ? missingGrants(held, await roles.getAuthorityGrants(givenId)) : [];
+    const mayEscalate = outranking.length + escalating.length > 0 && (await this.#deps.mayEscalate(principal));
+    if (outranking.length > 0 && !mayEscalate) return refuse('TARGET_OUTRANKS_ACTOR');
+    if (escalating.length > 0 && !mayEscalate) return refuse('ROLE_ESCALATION', `${AUTHORITY_ERRORS.ROLE_ESCALATION.message}: ${escalating.join(', ')}`, escalating);
+    if (targets.length > 0 && (action.disables || action.assigns)) {
+      const adminIds = await this.#adminRoleIds();
+      const keepsAdmin = !action.disables && !!givenId && adminIds.includes(givenId) && !action.assigns?.expiresAt;
+      if (!keepsAdmin && targets.some((t) => t.roleId && adminIds.includes(t.roleId))) {
+        if (leavesNoAdmin(await this.#countAdmins(adminIds), await this.#countAdmins(adminIds, { exceptUserIds: action.userIds }))) return refuse('LAST_ADMIN');
+      }
+    }
+    if (outranking.length > 0) await this.#audit(principal, action.action, 'TARGET_OUTRANKS_ACTOR', outranking, { targetUserIds: [...action.userIds] });
+    if (escalating.length > 0) await this.#audit(principal, action.action, 'ROLE_ESCALATION', escalating, { roleId: givenId ?? null, targetUserIds: [...action.userIds] });
+    return ALLOWED;
+  }
+
+  /** After the change the role is still a live system admin role (it keeps `*:*`, active, no expiry). */
+  async #staysAdmin(role: Role, after: PermissionGrant[], change: RoleChange): Promise<boolean> {
+    if (change.disables || !isAdminRole(role, after)) return false;
+    if (!change.removes?.includes(ALL_PERMISSIONS)) return true;
+    // Its own `*:*` goes: it stays admin only when its parent chain grants `*:*` as well.
+    const parentId = change.parentRoleId !== undefined ? change.parentRoleId : role.parentRoleId;
+    return !!parentId && holdsEverything(await this.#deps.roles.getAuthorityGrants(parentId));
+  }
+
+  /** System roles that are live now (active, not expired) and grant `*:*`. */
+  async #adminRoleIds(): Promise<string[]> {
+    const now = this.#deps.now();
+    const system = await this.#deps.roles.findMany({ where: { isSystem: true, isActive: true } });
+    const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+    const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await this.#deps.roles.getEffectiveGrants(r.id)) ? r.id : null)));
+    return admin.filter((id): id is string => id !== null);
+  }
+
+  /** Users who may act now and hold a live system admin role (optionally leaving some out). */
+  async #countAdmins(adminRoleIds: readonly string[], except: { exceptUserIds?: readonly string[]; exceptRoleId?: string } = {}): Promise<number> {
+    const roleIds = adminRoleIds.filter((id) => id !== except.exceptRoleId);
+    if (roleIds.length === 0) return 0;
+    const now = new Date(this.#deps.now());
+    return this.#deps.users.count({
+      roleId: { in: roleIds },
+      isDeleted: false,
+      ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
+      AND: [{ OR: [{ status: 'ACTIVE' }, { status: 'BANNED', banExpiresAt: { lte: now } }] }, { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: now } }] }],
+    });
+  }
+
+  async #audit(principal: Principal, action: string, bypassed: AuthorityCode, missing: string[], subject: { roleId?: string | null; targetUserIds?: string[] }): Promise<void> {
+    // Awaited and not swallowed: a bypass that cannot be recorded does not happen.
+    await this.#deps.events.append({
+      userId: principal.user.id,
+      eventType: ESCALATION_BYPASS_EVENT,
+      metadata: { action, bypassed, missing, ...subject, ...(principal.actor.apiKeyId ? { apiKeyId: principal.actor.apiKeyId } : {}) },
+    });
+  }
+}
