@@ -6,6 +6,7 @@ import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
+import { clientAddressConfigShape } from './http/clientAddress';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -50,6 +51,7 @@ export const configSchema = z
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,
+    ...clientAddressConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {

@@ -18,6 +18,7 @@ import { registerMetricsRoute } from './routes/metrics';
 import { registerSessionRoute } from './session/registerSessionRoute';
 import { registerBackchannelLogout } from './oidc/backchannelLogoutRoute';
 import { registerWebSocketRoute } from './ws/registerWebSocketRoute';
+import { fastifyTrustProxy, type ProxyTrust } from './http/clientAddress';
 
 /** Headers and body fields that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -42,8 +43,10 @@ export function createFastify(config: AppConfig, options: { stream?: NodeJS.Writ
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.stream ? { stream: options.stream } : {}) },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // TRUST_PROXY (http/clientAddress.ts): the same rule decides request.ip and clientAddress().
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
   });
+  app.decorate<ProxyTrust>('proxyTrust', config.TRUST_PROXY ?? { kind: 'off' });
   registerErrorHandling(app);
   registerBoundedJsonParser(app);
   return app;
