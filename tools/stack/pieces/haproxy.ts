@@ -17,7 +17,13 @@ export interface HaproxyPieceOptions extends HaproxyConfigOptions {
 export async function startHaproxy(options: HaproxyPieceOptions): Promise<RunningPiece> {
   const binary = debianBinary('haproxy', options.log);
   const config = join(options.stackDir, 'haproxy.cfg');
-  writeFileSync(config, haproxyConfig(readFileSync(join(options.repoRoot, 'deploy', 'haproxy.cfg'), 'utf8'), options));
+  let text: string;
+  try {
+    text = haproxyConfig(readFileSync(join(options.repoRoot, 'deploy', 'haproxy.cfg'), 'utf8'), options);
+  } catch (error) {
+    throw new StackError('NOT_READY', (error as Error).message, { cause: error });
+  }
+  writeFileSync(config, text);
   const { pid, log } = spawnDaemon({ name: 'haproxy', command: binary, args: ['-f', config], stackDir: options.stackDir, env: { PATH: process.env.PATH } });
   const piece: RunningPiece = { name: 'haproxy', pid, url: `http://127.0.0.1:${options.port}`, log, stopSignal: 'SIGTERM', commandMatch: 'haproxy' };
   try {
