@@ -37,7 +37,7 @@ function run(command: string, args: string[]): { status: number | null; output: 
 
 /** The variables the app's zod schema knows, read from its sources (tools may not import the app). */
 function appConfigVariables(): Set<string> {
-  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts', 'apps/auth-service/src/data/replicaConfig.ts'];
+  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts', 'apps/auth-service/src/data/replicaConfig.ts', 'apps/auth-service/src/http/clientAddress.ts'];
   const names = new Set<string>();
   for (const file of files) for (const match of read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+):\s/gm)) names.add(match[1]);
   return names;

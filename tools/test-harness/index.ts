@@ -8,6 +8,7 @@ export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithRe
 export { debianBinary, LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
 export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
+export { HAPROXY_BACKEND, haproxyBinary, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
 
 function required(name: string): string {
   const value = process.env[name];

@@ -8,6 +8,7 @@ import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
 import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/password/passwordHasher';
 import { underPressureConfigShape } from './http/underPressure';
+import { clientAddressConfigShape } from './http/clientAddress';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -54,6 +55,7 @@ export const configSchema = z
     ...metricsSnapshotConfigShape,
     ...passwordHashConfigShape,
     ...underPressureConfigShape,
+    ...clientAddressConfigShape,
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {

@@ -18,8 +18,11 @@ import { registerMetricsRoute } from './routes/metrics';
 import { registerSessionRoute } from './session/registerSessionRoute';
 import { registerBackchannelLogout } from './oidc/backchannelLogoutRoute';
 import { registerWebSocketRoute } from './ws/registerWebSocketRoute';
+import { fastifyTrustProxy, type ProxyTrust } from './http/clientAddress';
+import { registerCookieCsrf } from './http/cookieCsrf';
+import { LOG_SERIALIZERS } from './http/logRedaction';
 
-/** Headers and body fields that must never reach a log line. */
+/** Headers and body fields that must never reach a log line (query values: http/logRedaction.ts). */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -40,10 +43,12 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export function createFastify(config: AppConfig, options: { stream?: NodeJS.WritableStream } = {}): FastifyInstance {
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(options.stream ? { stream: options.stream } : {}) },
+    logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: LOG_SERIALIZERS, ...(options.stream ? { stream: options.stream } : {}) },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // TRUST_PROXY (http/clientAddress.ts): the same rule decides request.ip and clientAddress().
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
   });
+  app.decorate<ProxyTrust>('proxyTrust', config.TRUST_PROXY ?? { kind: 'off' });
   registerErrorHandling(app);
   registerBoundedJsonParser(app);
   return app;
@@ -61,6 +66,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
+  // Before any route: every cookie-carrying write outside /api/auth/* (see http/cookieCsrf.ts).
+  registerCookieCsrf(app, { baseURL: context.baseURL, trustedOrigins: context.config.TRUSTED_ORIGINS });
   const replicas = context.replicas;
   registerReadConsistency(app, replicas);
   const breakers = () => breakersWithoutReplicas(context.resilience.breakers.list(), context.replicas);

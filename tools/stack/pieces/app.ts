@@ -49,6 +49,9 @@ export function appEnvironment(options: AppInstanceOptions): Record<string, stri
     TRUSTED_ORIGINS: [options.publicUrl, ...options.trustedOrigins].join(','),
     BOOTSTRAP_ADMIN_EMAIL: options.admin.email,
     BOOTSTRAP_ADMIN_PASSWORD: options.admin.password,
+    // HAProxy reaches every instance from 127.0.0.1 and appends the client to X-Forwarded-For
+    // (`option forwardfor`): the one peer trusted to name the client (docs/client-identity.md).
+    TRUST_PROXY: '127.0.0.1',
   };
   if (options.postgres.replicaUrls.length) env.DATABASE_REPLICA_URLS = options.postgres.replicaUrls.join(',');
   // REDIS_SENTINELS replaces REDIS_URL (both set is a configuration error of the app).

@@ -3,11 +3,15 @@ import type { AccessCore, Refusal } from './AccessCore';
 import type { AuthorityDecision } from './authorityCheck';
 import type { ResourceContext } from './conditions';
 import type { Principal } from './Principal';
+import type { PrincipalLimit } from './principalLimit';
+import { clientAddress } from '../http/clientAddress';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The app's access core (decorated by `registerAccess`). */
     access: AccessCore;
+    /** Per-user / per-address buckets of authenticated callers (decorated with `access`). */
+    principalLimit?: PrincipalLimit;
   }
   interface FastifyRequest {
     /** Set by `requireApiKey` / `requirePermission` once the caller is authenticated. */
@@ -28,6 +32,11 @@ async function principalOf(request: FastifyRequest, reply: FastifyReply, apiKeyO
   const outcome = apiKeyOnly ? await access.authenticateKey(access.credentials.apiKey(request.headers)) : await access.authenticate(request.headers);
   if (!outcome.ok) {
     await sendRefusal(reply, outcome.refusal);
+    return undefined;
+  }
+  const limited = await request.server.principalLimit?.(outcome.principal, clientAddress(request));
+  if (limited) {
+    await sendRefusal(reply, limited);
     return undefined;
   }
   request.principal = outcome.principal;

@@ -28,7 +28,7 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
   let admin: SignedUpUser;
 
   const call = (t: TestApp, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown) =>
-    fetch(`${t.url}${path}`, { method, headers: { ...(body === undefined ? {} : json), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${t.url}${path}`, { method, headers: { ...(body === undefined ? {} : json), origin: t.url, ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   const keyOf = async (user: SignedUpUser, grant: { scopes?: string[]; permissions?: Record<string, string[]> }) => {
     const created = await postJson(`${a.url}/api/auth/api-key/create`, { name: 'svc', ...grant }, { cookie: user.cookie });
     expect(created.status).toBe(200);

@@ -16,6 +16,7 @@ import type { BackgroundTasks } from '../backgroundTasks';
 import type { AccessCore } from '../access/AccessCore';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 import { passwordHasherFor } from './password/passwordHasher';
+import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -109,8 +110,9 @@ export function authOptions(options: CreateAuthOptions) {
     advanced: {
       database: { generateId: () => randomUUID() },
       ...cookieOptions(config),
-      // Set by our Fastify bridge from the socket address; a client's own value is overwritten.
-      ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
+      // Set by our Fastify bridge to the resolved client (http/clientAddress.ts), one address; a
+      // client's own value is overwritten, so Better-Auth needs no trustedProxies of its own.
+      ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
     rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
     plugins: [

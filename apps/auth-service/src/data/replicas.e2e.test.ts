@@ -71,7 +71,7 @@ describe('auth-service with a read replica (real primary + streaming replica)', 
     await replicaReady();
     await pg.pauseReplay();
     const email = `made-under-lag-${Date.now()}@example.com`;
-    const created = await fetch(`${t.url}/api/admin/users`, { method: 'POST', headers: { ...json, cookie: adminA }, body: JSON.stringify({ email, name: 'Lag', roleId }) });
+    const created = await fetch(`${t.url}/api/admin/users`, { method: 'POST', headers: { ...json, cookie: adminA, origin: t.url }, body: JSON.stringify({ email, name: 'Lag', roleId }) });
     expect(created.status).toBe(201);
     expect(await search(adminA, email)).toEqual({ status: 200, total: 1 });
     expect(await search(adminB, email)).toEqual({ status: 200, total: 0 });
@@ -82,7 +82,7 @@ describe('auth-service with a read replica (real primary + streaming replica)', 
   it('stays ready with the replica stopped: searches answer from the primary, the replica shows as down', async () => {
     await replicaReady();
     const email = `made-before-outage-${Date.now()}@example.com`;
-    expect((await fetch(`${t.url}/api/admin/users`, { method: 'POST', headers: { ...json, cookie: adminA }, body: JSON.stringify({ email, name: 'Outage', roleId }) })).status).toBe(201);
+    expect((await fetch(`${t.url}/api/admin/users`, { method: 'POST', headers: { ...json, cookie: adminA, origin: t.url }, body: JSON.stringify({ email, name: 'Outage', roleId }) })).status).toBe(201);
     await pg.stopReplica();
     for (let i = 0; i < 5; i++) expect(await search(adminB, email)).toEqual({ status: 200, total: 1 });
     await waitFor(async () => expect((await ready()).dependencies.replicas).toMatchObject({ healthy: false, replicas: [{ state: 'down' }] }), 10_000, 'the replica down in /health/ready');

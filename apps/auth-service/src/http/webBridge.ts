@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CLIENT_ADDRESS_HEADER, clientAddress } from './clientAddress';
 
 /**
  * Fastify ⇄ Fetch bridge for Better-Auth's `auth.handler(Request): Promise<Response>`.
@@ -7,9 +8,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  */
 export function toWebRequest(request: FastifyRequest, baseUrl: string): Request {
   const headers = toWebHeaders(request);
-  // The client address as Fastify sees it (trustProxy decides whether proxies count); whatever
-  // the client put in X-Forwarded-For is replaced, so Better-Auth's IP rate limits hold.
-  headers.set('x-forwarded-for', request.ip);
+  // The resolved client (TRUST_PROXY decides which proxies may name it), one address: whatever
+  // the client or an untrusted peer put in X-Forwarded-For never reaches Better-Auth.
+  headers.set(CLIENT_ADDRESS_HEADER, clientAddress(request));
   const method = request.method.toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== undefined && request.body !== null;
   let body: string | undefined;

@@ -57,7 +57,8 @@ export function registerBackchannelLogout(app: FastifyInstance, deps: Backchanne
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
-    scope.post(BACKCHANNEL_LOGOUT_PATH, async (request, reply) => {
+    // Authenticated by the signed logout token in the body, never by a cookie.
+    scope.post(BACKCHANNEL_LOGOUT_PATH, { config: { csrf: false } }, async (request, reply) => {
       void reply.header('cache-control', 'no-store');
       const token = (request.body as Record<string, unknown> | undefined)?.logout_token;
       if (typeof token !== 'string' || token.length === 0 || token.length > 8_192) {

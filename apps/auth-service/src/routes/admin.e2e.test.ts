@@ -33,7 +33,7 @@ describe('admin routes on the AuthDataLayer (permission-guarded)', () => {
   });
 
   const post = (path: string, body: unknown, cookie?: string) =>
-    fetch(`${t.url}${path}`, { method: 'POST', headers: { ...json, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    fetch(`${t.url}${path}`, { method: 'POST', headers: { ...json, ...(cookie ? { cookie, origin: t.url } : {}) }, body: JSON.stringify(body) });
 
   it('refuses callers without an identity (401) or without the permission (403)', async () => {
     expect((await post('/api/admin/users', { email: 'x@example.com', name: 'X', roleId })).status).toBe(401);

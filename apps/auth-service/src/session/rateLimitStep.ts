@@ -1,6 +1,7 @@
 import { getIP } from 'better-auth/api';
 import type { BetterAuthOptions } from 'better-auth';
 import type { FastifyRequest } from 'fastify';
+import { CLIENT_ADDRESS_HEADER, clientAddress } from '../http/clientAddress';
 
 export interface RateLimitRule {
   /** Seconds. */
@@ -24,14 +25,14 @@ export interface SessionRateLimit {
 const NO_TRUSTED_IP_KEY = 'no-trusted-ip';
 
 /**
- * The client address Better-Auth sees: our bridge (http/webBridge.ts) overwrites
- * `X-Forwarded-For` with Fastify's `request.ip`, and Better-Auth reads the configured
- * `ipAddressHeaders` from the bridged request.
+ * The client address Better-Auth sees: our bridge (http/webBridge.ts) sets
+ * `CLIENT_ADDRESS_HEADER` to `clientAddress(request)`, and Better-Auth reads the configured
+ * `ipAddressHeaders` from the bridged request (and normalises it: an IPv6 client counts per /64).
  */
 function clientIp(request: FastifyRequest, options: BetterAuthOptions): string | null {
   const headers = {
     get: (name: string): string | null => {
-      if (name.toLowerCase() === 'x-forwarded-for') return request.ip;
+      if (name.toLowerCase() === CLIENT_ADDRESS_HEADER) return clientAddress(request);
       const value = request.headers[name.toLowerCase()];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CLIENT_ADDRESS_HEADER } from '../../http/clientAddress';
 
 /** Where a request came from, as stored on `UserEvent` / `SessionLog` rows (bounded lengths). */
 export interface RequestInfo {
@@ -11,7 +12,8 @@ const clip = (value: string | null | undefined, max: number) => (value ? value.s
 
 /**
  * Reads page URL (without its query: query strings can carry tokens), user agent and client IP. The
- * IP header is set by our own Fastify bridge from the socket (a client's value is overwritten).
+ * IP header is set by our own Fastify bridge to the resolved client address (http/clientAddress.ts;
+ * a client's value is overwritten).
  */
 export function requestInfo(request: Request | undefined, headers?: Headers): RequestInfo {
   const h = headers ?? request?.headers;
@@ -27,7 +29,7 @@ export function requestInfo(request: Request | undefined, headers?: Headers): Re
   return {
     pageUrl,
     userAgent: clip(h?.get('user-agent'), 512),
-    ipAddress: clip(h?.get('x-forwarded-for')?.split(',')[0]?.trim(), 64),
+    ipAddress: clip(h?.get(CLIENT_ADDRESS_HEADER)?.split(',')[0]?.trim(), 64),
   };
 }
 
