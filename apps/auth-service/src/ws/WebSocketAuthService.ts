@@ -7,7 +7,8 @@ import type { AccessCore } from '../access/AccessCore';
 import type { Principal } from '../access/Principal';
 import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
 import { IdpUnavailableError } from '../oidc/discovery';
-import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope, type CloseCode } from './protocol';
+import { credentialVerdict, expiryCloseCode, expiryTimer, type SocketCredential } from './credentialCheck';
+import { CLOSE_CODES, endedReasonOf, envelope, type CloseCode } from './protocol';
 import type { SessionRefresher } from './SessionRefresher';
 import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
 
@@ -33,10 +34,27 @@ export interface WebSocketAuthDependencies {
 export interface LiveConnection {
   id: string;
   socket: WebSocket;
+  /** As the upgrade decided it, then as each re-check re-read it. */
   principal: Principal;
-  /** The session token the upgrade authenticated with (re-checked on revocation). */
-  sessionToken: string | null;
+  /** The session token or API key the upgrade authenticated with (re-checked on revocation and at expiry). */
+  credential: SocketCredential | null;
   alive: boolean;
+  /** The credential's known expiry (epoch ms), when it has one. */
+  expiresAt: number | null;
+  /** Fires at `expiresAt` (unref'd; cleared on close). */
+  expiry?: NodeJS.Timeout;
+}
+
+/** Which sockets to re-decide: by session, user or key, or every socket of a kind. */
+export interface RevalidationFilter {
+  sessionIds?: Iterable<string>;
+  userIds?: Iterable<string>;
+  apiKeyIds?: Iterable<string>;
+  /** Every socket opened with a session. */
+  allSessions?: boolean;
+  /** Every socket opened with an API key. */
+  allKeys?: boolean;
+  all?: boolean;
 }
 
 /** Why an upgrade is refused before the socket opens. */
@@ -53,6 +71,7 @@ export class WebSocketAuthService {
   readonly #connections = new Map<string, LiveConnection>();
   readonly #byUser = new Map<string, Set<LiveConnection>>();
   readonly #bySession = new Map<string, Set<LiveConnection>>();
+  readonly #byKey = new Map<string, Set<LiveConnection>>();
   readonly #heartbeat: NodeJS.Timeout;
   #refresher: SessionRefresher | undefined;
   #draining = false;
@@ -91,17 +110,22 @@ export class WebSocketAuthService {
     return null;
   }
 
-  /** Registers an upgraded socket; closes it at once (1013) if a cap filled while it upgraded. */
-  attach(socket: WebSocket, principal: Principal, sessionToken: string | null): LiveConnection | undefined {
+  /**
+   * Registers an upgraded socket; closes it at once (1013) if a cap filled while it upgraded.
+   * Arms a timer at the credential's expiry, where the socket is re-decided (and closes, 4001 / 4006).
+   */
+  attach(socket: WebSocket, principal: Principal, credential: SocketCredential | null): LiveConnection | undefined {
     if (this.capRefusal(principal.user.id)) {
       socket.close(this.#draining ? CLOSE_CODES.SERVER_DRAINING : CLOSE_CODES.TRY_AGAIN_LATER, 'connection limit');
       return undefined;
     }
-    const connection: LiveConnection = { id: randomUUID(), socket, principal, sessionToken, alive: true };
+    const connection: LiveConnection = { id: randomUUID(), socket, principal, credential, alive: true, expiresAt: null };
     this.#connections.set(connection.id, connection);
     add(this.#byUser, principal.user.id, connection);
     const sessionId = principal.session?.id;
     if (sessionId) add(this.#bySession, sessionId, connection);
+    if (principal.apiKey) add(this.#byKey, principal.apiKey.id, connection);
+    this.#arm(connection, (principal.session?.expiresAt ?? principal.apiKey?.expiresAt)?.getTime() ?? null);
     this.#deps.metrics.recordWebSocketConnection('opened');
     socket.on('pong', () => {
       connection.alive = true;
@@ -176,51 +200,69 @@ export class WebSocketAuthService {
   }
 
   /**
-   * Re-decides the sockets of these sessions / users with the access core (the only status
-   * rule): an ended session, an expired one, or a user who may not act any more closes them
-   * with the matching code. Called on every session / user invalidation any instance makes.
+   * Re-decides the matching sockets with the access core (the only status rule, see
+   * `credentialVerdict`): an ended or expired session, a revoked, expired or narrowed key, or a
+   * user who may not act any more closes them with the matching code. Called on every session,
+   * user, key and role invalidation any instance makes. A check that cannot be answered (an
+   * outage) leaves the sockets open. Returns how many closed.
    */
-  async revalidate(filter: { sessionIds?: Iterable<string>; userIds?: Iterable<string>; all?: boolean }): Promise<number> {
+  async revalidate(filter: RevalidationFilter): Promise<number> {
     const targets = new Set<LiveConnection>();
-    if (filter.all) for (const c of this.#connections.values()) targets.add(c);
+    for (const c of this.#connections.values()) {
+      if (filter.all || (filter.allSessions && c.principal.session) || (filter.allKeys && c.principal.apiKey)) targets.add(c);
+    }
     for (const id of filter.sessionIds ?? []) for (const c of this.#bySession.get(id) ?? []) targets.add(c);
     for (const id of filter.userIds ?? []) for (const c of this.#byUser.get(id) ?? []) targets.add(c);
-    let closed = 0;
-    const bySession = new Map<string, LiveConnection[]>();
+    for (const id of filter.apiKeyIds ?? []) for (const c of this.#byKey.get(id) ?? []) targets.add(c);
+    // One check per credential: the sockets of one session (or one key) share it.
+    const groups = new Map<string, LiveConnection[]>();
     for (const c of targets) {
-      const key = c.principal.session?.id ?? `key:${c.id}`;
-      bySession.set(key, [...(bySession.get(key) ?? []), c]);
+      const key = c.principal.session ? `session:${c.principal.session.id}` : c.principal.apiKey ? `key:${c.principal.apiKey.id}` : `socket:${c.id}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
     }
-    await Promise.all(
-      [...bySession.values()].map(async (group) => {
-        const code = await this.#verdict(group[0]).catch(() => null);
-        if (code === null) return;
-        const frame = envelope('session_ended', { reason: endedReasonOf(code) });
-        for (const c of group) {
-          this.send(c, frame);
-          c.socket.close(code, 'access ended');
-        }
-        closed += group.length;
-        const sessionId = group[0].principal.session?.id;
-        if (sessionId) this.#refresher?.untrack(sessionId);
-      }),
-    );
-    return closed;
+    const closed = await Promise.all([...groups.values()].map((group) => this.#decide(group, false)));
+    return closed.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Null when the connection may stay; else its close code. */
-  async #verdict(connection: LiveConnection): Promise<CloseCode | null> {
-    const { access, sessions } = this.#deps;
-    const session = connection.principal.session;
-    if (connection.sessionToken && session) {
-      if (await access.sessionByToken(connection.sessionToken)) return null;
-      const row = await sessions.findById(session.id);
-      if (!row || !row.isActive) return closeCodeForEndReason(row?.endReason);
-      if (row.expiresAt.getTime() <= access.now()) return CLOSE_CODES.SESSION_EXPIRED;
-      return CLOSE_CODES.USER_BANNED;
+  /** Re-decides sockets sharing one credential; at expiry, an unanswered check closes them. */
+  async #decide(group: LiveConnection[], atExpiry: boolean): Promise<number> {
+    const [first] = group;
+    const verdict = await credentialVerdict(this.#deps, first.principal, first.credential).catch(() => null);
+    let code: CloseCode | null;
+    if (verdict === null) {
+      // Unanswered (an outage): open sockets stay, but none outlives its credential's known expiry.
+      code = atExpiry && first.expiresAt !== null && first.expiresAt <= this.#deps.access.now() ? expiryCloseCode(first.credential) : null;
+      if (code === null) for (const c of group) this.#arm(c, c.expiresAt);
+    } else if (verdict.stays) {
+      code = verdict.expiresAt !== null && verdict.expiresAt <= this.#deps.access.now() ? expiryCloseCode(first.credential) : null;
+      if (code === null) {
+        for (const c of group) {
+          c.principal = verdict.principal;
+          this.#arm(c, verdict.expiresAt);
+        }
+      }
+    } else code = verdict.code;
+    if (code === null) return 0;
+    const frame = envelope('session_ended', { reason: endedReasonOf(code) });
+    for (const c of group) {
+      this.send(c, frame);
+      c.socket.close(code, 'access ended');
     }
-    // An API-key connection: the key's owner must still be able to act.
-    return (await access.actingUser(connection.principal.user.id)) ? null : CLOSE_CODES.USER_BANNED;
+    const sessionId = first.principal.session?.id;
+    if (sessionId) this.#refresher?.untrack(sessionId);
+    return group.length;
+  }
+
+  #arm(connection: LiveConnection, expiresAt: number | null): void {
+    if (connection.expiry) clearTimeout(connection.expiry);
+    connection.expiresAt = expiresAt;
+    connection.expiry = expiresAt === null ? undefined : expiryTimer(expiresAt, this.#deps.access.now(), () => void this.#expire(connection));
+  }
+
+  async #expire(connection: LiveConnection): Promise<void> {
+    connection.expiry = undefined;
+    if (!this.#connections.has(connection.id)) return;
+    await this.#decide([connection], true);
   }
 
   /** Graceful shutdown: no new sockets; every open one closes with 1012. */
@@ -260,7 +302,9 @@ export class WebSocketAuthService {
 
   #detach(connection: LiveConnection): void {
     if (!this.#connections.delete(connection.id)) return;
+    if (connection.expiry) clearTimeout(connection.expiry);
     remove(this.#byUser, connection.principal.user.id, connection);
+    if (connection.principal.apiKey) remove(this.#byKey, connection.principal.apiKey.id, connection);
     const sessionId = connection.principal.session?.id;
     if (sessionId) {
       remove(this.#bySession, sessionId, connection);
