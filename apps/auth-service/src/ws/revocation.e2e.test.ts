@@ -75,6 +75,16 @@ describe('/ws: every socket follows its credential, on every instance', () => {
     expect(await codes(sockets, 'expired key')).toEqual([CLOSE_CODES.KEY_REVOKED, CLOSE_CODES.KEY_REVOKED]);
   });
 
+  it("a role change that drops realtime:connect from the owner closes the key's sockets with 4007", async () => {
+    const role = await a.context.repositories.roles.create({ name: `realtime-narrowed-${Date.now()}`, permissions: [WS_CONNECT_PERMISSION, 'orders:read'] });
+    const user = await signedInUser(a, 'ws-role-narrow');
+    await a.context.repositories.users.updateRole(user.id, role.id, 'test');
+    const { key } = await createKey(user, [WS_CONNECT_PERMISSION]);
+    const sockets = await keySockets(key);
+    await b.context.repositories.roles.removePermissions(role.id, [WS_CONNECT_PERMISSION]);
+    expect(await codes(sockets, 'role lost realtime:connect')).toEqual([CLOSE_CODES.PERMISSION_REVOKED, CLOSE_CODES.PERMISSION_REVOKED]);
+  });
+
   it("banning a key's owner closes the key's sockets with 4004", async () => {
     const user = await realtimeUser('ws-key-owner');
     const { key } = await createKey(user, [WS_CONNECT_PERMISSION]);
