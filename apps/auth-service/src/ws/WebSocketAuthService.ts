@@ -7,10 +7,13 @@ import type { AccessCore } from '../access/AccessCore';
 import type { Principal } from '../access/Principal';
 import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
 import { IdpUnavailableError } from '../oidc/discovery';
+import { ConnectionIndex, type LiveConnection, type RevalidationFilter } from './ConnectionIndex';
 import { credentialVerdict, expiryCloseCode, expiryTimer, type SocketCredential } from './credentialCheck';
 import { CLOSE_CODES, endedReasonOf, envelope, type CloseCode } from './protocol';
 import type { SessionRefresher } from './SessionRefresher';
 import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
+
+export type { LiveConnection, RevalidationFilter } from './ConnectionIndex';
 
 export interface WebSocketLimits {
   maxConnections: number;
@@ -31,32 +34,6 @@ export interface WebSocketAuthDependencies {
   refreshGraceMs?: number;
 }
 
-export interface LiveConnection {
-  id: string;
-  socket: WebSocket;
-  /** As the upgrade decided it, then as each re-check re-read it. */
-  principal: Principal;
-  /** The session token or API key the upgrade authenticated with (re-checked on revocation and at expiry). */
-  credential: SocketCredential | null;
-  alive: boolean;
-  /** The credential's known expiry (epoch ms), when it has one. */
-  expiresAt: number | null;
-  /** Fires at `expiresAt` (unref'd; cleared on close). */
-  expiry?: NodeJS.Timeout;
-}
-
-/** Which sockets to re-decide: by session, user or key, or every socket of a kind. */
-export interface RevalidationFilter {
-  sessionIds?: Iterable<string>;
-  userIds?: Iterable<string>;
-  apiKeyIds?: Iterable<string>;
-  /** Every socket opened with a session. */
-  allSessions?: boolean;
-  /** Every socket opened with an API key. */
-  allKeys?: boolean;
-  all?: boolean;
-}
-
 /** Why an upgrade is refused before the socket opens. */
 export type CapRefusal = { status: 429 | 503; code: string; message: string } | null;
 
@@ -68,10 +45,7 @@ export type CapRefusal = { status: 429 | 503; code: string; message: string } | 
  */
 export class WebSocketAuthService {
   readonly #deps: WebSocketAuthDependencies;
-  readonly #connections = new Map<string, LiveConnection>();
-  readonly #byUser = new Map<string, Set<LiveConnection>>();
-  readonly #bySession = new Map<string, Set<LiveConnection>>();
-  readonly #byKey = new Map<string, Set<LiveConnection>>();
+  readonly #connections = new ConnectionIndex();
   readonly #heartbeat: NodeJS.Timeout;
   #refresher: SessionRefresher | undefined;
   #draining = false;
@@ -97,14 +71,14 @@ export class WebSocketAuthService {
 
   /** Sockets of a session on this instance. */
   connectionsOfSession(sessionId: string): LiveConnection[] {
-    return [...(this.#bySession.get(sessionId) ?? [])];
+    return this.#connections.ofSession(sessionId);
   }
 
   /** Whether one more socket may open for `userId` (checked before the upgrade). */
   capRefusal(userId: string): CapRefusal {
     if (this.#draining) return { status: 503, code: 'SERVER_DRAINING', message: 'The server is shutting down.' };
     if (this.#connections.size >= this.#deps.limits.maxConnections) return { status: 503, code: 'WS_CAPACITY', message: 'Too many open connections. Please try again later.' };
-    if ((this.#byUser.get(userId)?.size ?? 0) >= this.#deps.limits.maxConnectionsPerUser) {
+    if (this.#connections.countOfUser(userId) >= this.#deps.limits.maxConnectionsPerUser) {
       return { status: 429, code: 'WS_USER_LIMIT', message: 'Too many open connections for this user.' };
     }
     return null;
@@ -120,11 +94,8 @@ export class WebSocketAuthService {
       return undefined;
     }
     const connection: LiveConnection = { id: randomUUID(), socket, principal, credential, alive: true, expiresAt: null };
-    this.#connections.set(connection.id, connection);
-    add(this.#byUser, principal.user.id, connection);
+    this.#connections.add(connection);
     const sessionId = principal.session?.id;
-    if (sessionId) add(this.#bySession, sessionId, connection);
-    if (principal.apiKey) add(this.#byKey, principal.apiKey.id, connection);
     this.#arm(connection, (principal.session?.expiresAt ?? principal.apiKey?.expiresAt)?.getTime() ?? null);
     this.#deps.metrics.recordWebSocketConnection('opened');
     socket.on('pong', () => {
@@ -207,20 +178,8 @@ export class WebSocketAuthService {
    * outage) leaves the sockets open. Returns how many closed.
    */
   async revalidate(filter: RevalidationFilter): Promise<number> {
-    const targets = new Set<LiveConnection>();
-    for (const c of this.#connections.values()) {
-      if (filter.all || (filter.allSessions && c.principal.session) || (filter.allKeys && c.principal.apiKey)) targets.add(c);
-    }
-    for (const id of filter.sessionIds ?? []) for (const c of this.#bySession.get(id) ?? []) targets.add(c);
-    for (const id of filter.userIds ?? []) for (const c of this.#byUser.get(id) ?? []) targets.add(c);
-    for (const id of filter.apiKeyIds ?? []) for (const c of this.#byKey.get(id) ?? []) targets.add(c);
     // One check per credential: the sockets of one session (or one key) share it.
-    const groups = new Map<string, LiveConnection[]>();
-    for (const c of targets) {
-      const key = c.principal.session ? `session:${c.principal.session.id}` : c.principal.apiKey ? `key:${c.principal.apiKey.id}` : `socket:${c.id}`;
-      groups.set(key, [...(groups.get(key) ?? []), c]);
-    }
-    const closed = await Promise.all([...groups.values()].map((group) => this.#decide(group, false)));
+    const closed = await Promise.all(this.#connections.matchingByCredential(filter).map((group) => this.#decide(group, false)));
     return closed.reduce((sum, n) => sum + n, 0);
   }
 
@@ -301,28 +260,10 @@ export class WebSocketAuthService {
   }
 
   #detach(connection: LiveConnection): void {
-    if (!this.#connections.delete(connection.id)) return;
+    if (!this.#connections.remove(connection)) return;
     if (connection.expiry) clearTimeout(connection.expiry);
-    remove(this.#byUser, connection.principal.user.id, connection);
-    if (connection.principal.apiKey) remove(this.#byKey, connection.principal.apiKey.id, connection);
     const sessionId = connection.principal.session?.id;
-    if (sessionId) {
-      remove(this.#bySession, sessionId, connection);
-      if (!this.#bySession.has(sessionId)) this.#refresher?.untrack(sessionId);
-    }
+    if (sessionId && this.#connections.ofSession(sessionId).length === 0) this.#refresher?.untrack(sessionId);
     this.#deps.metrics.recordWebSocketConnection('closed');
   }
-}
-
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key) ?? new Set<V>();
-  set.add(value);
-  map.set(key, set);
-}
-
-function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
 }
