@@ -142,9 +142,12 @@ export class AccessCore {
     return found ? { ok: true, principal: sessionPrincipal(found.user, found.session) } : { ok: false, refusal: UNAUTHENTICATED };
   }
 
-  /** A presented API key as a principal, or why not (401 / 403 / 429 with Retry-After). */
-  async authenticateKey(plainKey: string | undefined): Promise<Authentication> {
-    const outcome = await this.keys.verify(plainKey);
+  /**
+   * A presented API key as a principal, or why not (401 / 403 / 429 with Retry-After).
+   * `countRate: false`: a re-check of a key already in use (an open socket), outside its rate limit.
+   */
+  async authenticateKey(plainKey: string | undefined, options: { countRate?: boolean } = {}): Promise<Authentication> {
+    const outcome = await this.keys.verify(plainKey, [], options);
     if (!outcome.ok) {
       return { ok: false, refusal: { status: outcome.status, code: outcome.error.code, message: outcome.error.message, retryAfterS: outcome.retryAfterS, missingScopes: outcome.missingScopes } };
     }

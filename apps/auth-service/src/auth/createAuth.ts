@@ -41,6 +41,9 @@ export interface CreateAuthOptions {
 
 /** Session lifetime and refresh window, as Better-Auth's defaults. */
 export const SESSION_EXPIRES_IN_S = 60 * 60 * 24 * 7;
+
+/** Better-Auth's session model name here (its writes are what sign-in, sign-out and callbacks commit). */
+export const SESSION_MODEL = 'userSession';
 export const SESSION_UPDATE_AGE_S = 60 * 60 * 24;
 
 /** The seed's extra user fields Better-Auth returns but never lets a client set. */
@@ -81,7 +84,7 @@ export function authOptions(options: CreateAuthOptions) {
     telemetry: { enabled: false },
     // Errors reach our route, which answers outages with 503 + Retry-After (see routes/auth.ts).
     onAPIError: { throw: true },
-    database: repositoryAdapter({ repositories: options.adapterRepositories, transaction: options.transaction, onError: outageScope.report }),
+    database: repositoryAdapter({ repositories: options.adapterRepositories, transaction: options.transaction, onError: outageScope.report, onCommitted: outageScope.committed }),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,
@@ -98,7 +101,7 @@ export function authOptions(options: CreateAuthOptions) {
     // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated
     // on every instance), and Better-Auth reads them through the adapter.
     session: {
-      modelName: 'userSession',
+      modelName: SESSION_MODEL,
       storeSessionInDatabase: true,
       additionalFields: { fingerprint: { type: 'string', required: false, input: false, returned: false } },
       expiresIn: SESSION_EXPIRES_IN_S,

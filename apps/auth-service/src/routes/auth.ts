@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { kAPIErrorHeaderSymbol, toResponse } from 'better-call';
-import type { Auth } from '../auth/createAuth';
+import { SESSION_MODEL, type Auth } from '../auth/createAuth';
 import { normalizeTooManyRequests } from '../http/tooManyRequests';
 import { outageOf } from '../http/httpError';
 import { outageScope } from '../http/outageScope';
@@ -29,12 +29,21 @@ function apiErrorResponse(error: ApiErrorLike): Response {
  * Whether Better-Auth's answer stands although a database call of this request failed with an
  * outage. Better-Auth turns failed calls into answers of its own — 500, 401 "invalid
  * credentials", 422 FAILED_TO_CREATE_USER, a 200 with no session, a sign-out that deleted
- * nothing — so any answer is the outage in disguise and becomes 503 + Retry-After. The one
- * exception is a rate-limit refusal (429, with its own Retry-After), which holds whatever the
- * database does. Input errors (400) are raised before any database call, so they never meet a
- * recorded outage and stay 400.
+ * nothing, a callback redirected to its error page — so such an answer is the outage in
+ * disguise and becomes 503 + Retry-After. Two answers stand:
+ * - a rate-limit refusal (429, with its own Retry-After), whatever the database does;
+ * - a success (2xx / 3xx) of a request whose session write committed before the first outage:
+ *   the effect the answer reports happened — sign-in created the session, sign-out ended it, an
+ *   OIDC callback wrote user, account and session — and only later work failed (an account
+ *   lookup, an audit write). A 503 there would drop the answer's Set-Cookie: a signed-out
+ *   browser keeps a dead cookie, a callback's spent `state` cannot be replayed.
+ * A write after the outage does not count (Better-Auth may have acted on a read it lost). Input
+ * errors (400) are raised before any database call, so they never meet a recorded outage.
  */
-const answersDespiteOutage = (status: number): boolean => status === 429;
+export function answerStandsDespiteOutage(status: number, committedBeforeOutage: ReadonlySet<string>): boolean {
+  if (status === 429) return true;
+  return status >= 200 && status < 400 && committedBeforeOutage.has(SESSION_MODEL);
+}
 
 export interface BetterAuthRouteDependencies {
   auth: Auth;
@@ -59,7 +68,7 @@ export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyRepl
       response = apiErrorResponse(error);
     }
     const outage = outageScope.current();
-    if (outage && !answersDespiteOutage(response.status)) throw outage;
+    if (outage && !answerStandsDespiteOutage(response.status, outageScope.committedBeforeOutage())) throw outage;
     return sendWebResponse(reply, await normalizeTooManyRequests(response));
   });
 }

@@ -61,3 +61,12 @@ export function refusedUpgrade(baseUrl: string, headers: Record<string, string>)
     socket.once('error', () => undefined);
   });
 }
+
+/** The socket's close code, or a rejection naming `what` when it is still open at the deadline. */
+export function closedWithin(s: TestSocket, what: string, timeoutMs = 20_000): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: the socket was still open after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([s.closed, deadline]).finally(() => clearTimeout(timer));
+}

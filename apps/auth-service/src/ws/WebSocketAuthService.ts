@@ -7,9 +7,13 @@ import type { AccessCore } from '../access/AccessCore';
 import type { Principal } from '../access/Principal';
 import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
 import { IdpUnavailableError } from '../oidc/discovery';
-import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope, type CloseCode } from './protocol';
+import { ConnectionIndex, type LiveConnection, type RevalidationFilter } from './ConnectionIndex';
+import { credentialVerdict, expiryCloseCode, expiryTimer, type SocketCredential } from './credentialCheck';
+import { CLOSE_CODES, endedReasonOf, envelope, type CloseCode } from './protocol';
 import type { SessionRefresher } from './SessionRefresher';
 import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
+
+export type { LiveConnection, RevalidationFilter } from './ConnectionIndex';
 
 export interface WebSocketLimits {
   maxConnections: number;
@@ -30,15 +34,6 @@ export interface WebSocketAuthDependencies {
   refreshGraceMs?: number;
 }
 
-export interface LiveConnection {
-  id: string;
-  socket: WebSocket;
-  principal: Principal;
-  /** The session token the upgrade authenticated with (re-checked on revocation). */
-  sessionToken: string | null;
-  alive: boolean;
-}
-
 /** Why an upgrade is refused before the socket opens. */
 export type CapRefusal = { status: 429 | 503; code: string; message: string } | null;
 
@@ -50,9 +45,7 @@ export type CapRefusal = { status: 429 | 503; code: string; message: string } | 
  */
 export class WebSocketAuthService {
   readonly #deps: WebSocketAuthDependencies;
-  readonly #connections = new Map<string, LiveConnection>();
-  readonly #byUser = new Map<string, Set<LiveConnection>>();
-  readonly #bySession = new Map<string, Set<LiveConnection>>();
+  readonly #connections = new ConnectionIndex();
   readonly #heartbeat: NodeJS.Timeout;
   #refresher: SessionRefresher | undefined;
   #draining = false;
@@ -78,30 +71,32 @@ export class WebSocketAuthService {
 
   /** Sockets of a session on this instance. */
   connectionsOfSession(sessionId: string): LiveConnection[] {
-    return [...(this.#bySession.get(sessionId) ?? [])];
+    return this.#connections.ofSession(sessionId);
   }
 
   /** Whether one more socket may open for `userId` (checked before the upgrade). */
   capRefusal(userId: string): CapRefusal {
     if (this.#draining) return { status: 503, code: 'SERVER_DRAINING', message: 'The server is shutting down.' };
     if (this.#connections.size >= this.#deps.limits.maxConnections) return { status: 503, code: 'WS_CAPACITY', message: 'Too many open connections. Please try again later.' };
-    if ((this.#byUser.get(userId)?.size ?? 0) >= this.#deps.limits.maxConnectionsPerUser) {
+    if (this.#connections.countOfUser(userId) >= this.#deps.limits.maxConnectionsPerUser) {
       return { status: 429, code: 'WS_USER_LIMIT', message: 'Too many open connections for this user.' };
     }
     return null;
   }
 
-  /** Registers an upgraded socket; closes it at once (1013) if a cap filled while it upgraded. */
-  attach(socket: WebSocket, principal: Principal, sessionToken: string | null): LiveConnection | undefined {
+  /**
+   * Registers an upgraded socket; closes it at once (1013) if a cap filled while it upgraded.
+   * Arms a timer at the credential's expiry, where the socket is re-decided (and closes, 4001 / 4006).
+   */
+  attach(socket: WebSocket, principal: Principal, credential: SocketCredential | null): LiveConnection | undefined {
     if (this.capRefusal(principal.user.id)) {
       socket.close(this.#draining ? CLOSE_CODES.SERVER_DRAINING : CLOSE_CODES.TRY_AGAIN_LATER, 'connection limit');
       return undefined;
     }
-    const connection: LiveConnection = { id: randomUUID(), socket, principal, sessionToken, alive: true };
-    this.#connections.set(connection.id, connection);
-    add(this.#byUser, principal.user.id, connection);
+    const connection: LiveConnection = { id: randomUUID(), socket, principal, credential, alive: true, expiresAt: null };
+    this.#connections.add(connection);
     const sessionId = principal.session?.id;
-    if (sessionId) add(this.#bySession, sessionId, connection);
+    this.#arm(connection, (principal.session?.expiresAt ?? principal.apiKey?.expiresAt)?.getTime() ?? null);
     this.#deps.metrics.recordWebSocketConnection('opened');
     socket.on('pong', () => {
       connection.alive = true;
@@ -176,51 +171,57 @@ export class WebSocketAuthService {
   }
 
   /**
-   * Re-decides the sockets of these sessions / users with the access core (the only status
-   * rule): an ended session, an expired one, or a user who may not act any more closes them
-   * with the matching code. Called on every session / user invalidation any instance makes.
+   * Re-decides the matching sockets with the access core (the only status rule, see
+   * `credentialVerdict`): an ended or expired session, a revoked, expired or narrowed key, or a
+   * user who may not act any more closes them with the matching code. Called on every session,
+   * user, key and role invalidation any instance makes. A check that cannot be answered (an
+   * outage) leaves the sockets open. Returns how many closed.
    */
-  async revalidate(filter: { sessionIds?: Iterable<string>; userIds?: Iterable<string>; all?: boolean }): Promise<number> {
-    const targets = new Set<LiveConnection>();
-    if (filter.all) for (const c of this.#connections.values()) targets.add(c);
-    for (const id of filter.sessionIds ?? []) for (const c of this.#bySession.get(id) ?? []) targets.add(c);
-    for (const id of filter.userIds ?? []) for (const c of this.#byUser.get(id) ?? []) targets.add(c);
-    let closed = 0;
-    const bySession = new Map<string, LiveConnection[]>();
-    for (const c of targets) {
-      const key = c.principal.session?.id ?? `key:${c.id}`;
-      bySession.set(key, [...(bySession.get(key) ?? []), c]);
-    }
-    await Promise.all(
-      [...bySession.values()].map(async (group) => {
-        const code = await this.#verdict(group[0]).catch(() => null);
-        if (code === null) return;
-        const frame = envelope('session_ended', { reason: endedReasonOf(code) });
-        for (const c of group) {
-          this.send(c, frame);
-          c.socket.close(code, 'access ended');
-        }
-        closed += group.length;
-        const sessionId = group[0].principal.session?.id;
-        if (sessionId) this.#refresher?.untrack(sessionId);
-      }),
-    );
-    return closed;
+  async revalidate(filter: RevalidationFilter): Promise<number> {
+    // One check per credential: the sockets of one session (or one key) share it.
+    const closed = await Promise.all(this.#connections.matchingByCredential(filter).map((group) => this.#decide(group, false)));
+    return closed.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Null when the connection may stay; else its close code. */
-  async #verdict(connection: LiveConnection): Promise<CloseCode | null> {
-    const { access, sessions } = this.#deps;
-    const session = connection.principal.session;
-    if (connection.sessionToken && session) {
-      if (await access.sessionByToken(connection.sessionToken)) return null;
-      const row = await sessions.findById(session.id);
-      if (!row || !row.isActive) return closeCodeForEndReason(row?.endReason);
-      if (row.expiresAt.getTime() <= access.now()) return CLOSE_CODES.SESSION_EXPIRED;
-      return CLOSE_CODES.USER_BANNED;
+  /** Re-decides sockets sharing one credential; at expiry, an unanswered check closes them. */
+  async #decide(group: LiveConnection[], atExpiry: boolean): Promise<number> {
+    const [first] = group;
+    const verdict = await credentialVerdict(this.#deps, first.principal, first.credential).catch(() => null);
+    let code: CloseCode | null;
+    if (verdict === null) {
+      // Unanswered (an outage): open sockets stay, but none outlives its credential's known expiry.
+      code = atExpiry && first.expiresAt !== null && first.expiresAt <= this.#deps.access.now() ? expiryCloseCode(first.credential) : null;
+      if (code === null) for (const c of group) this.#arm(c, c.expiresAt);
+    } else if (verdict.stays) {
+      code = verdict.expiresAt !== null && verdict.expiresAt <= this.#deps.access.now() ? expiryCloseCode(first.credential) : null;
+      if (code === null) {
+        for (const c of group) {
+          c.principal = verdict.principal;
+          this.#arm(c, verdict.expiresAt);
+        }
+      }
+    } else code = verdict.code;
+    if (code === null) return 0;
+    const frame = envelope('session_ended', { reason: endedReasonOf(code) });
+    for (const c of group) {
+      this.send(c, frame);
+      c.socket.close(code, 'access ended');
     }
-    // An API-key connection: the key's owner must still be able to act.
-    return (await access.actingUser(connection.principal.user.id)) ? null : CLOSE_CODES.USER_BANNED;
+    const sessionId = first.principal.session?.id;
+    if (sessionId) this.#refresher?.untrack(sessionId);
+    return group.length;
+  }
+
+  #arm(connection: LiveConnection, expiresAt: number | null): void {
+    if (connection.expiry) clearTimeout(connection.expiry);
+    connection.expiresAt = expiresAt;
+    connection.expiry = expiresAt === null ? undefined : expiryTimer(expiresAt, this.#deps.access.now(), () => void this.#expire(connection));
+  }
+
+  async #expire(connection: LiveConnection): Promise<void> {
+    connection.expiry = undefined;
+    if (!this.#connections.has(connection.id)) return;
+    await this.#decide([connection], true);
   }
 
   /** Graceful shutdown: no new sockets; every open one closes with 1012. */
@@ -259,26 +260,10 @@ export class WebSocketAuthService {
   }
 
   #detach(connection: LiveConnection): void {
-    if (!this.#connections.delete(connection.id)) return;
-    remove(this.#byUser, connection.principal.user.id, connection);
+    if (!this.#connections.remove(connection)) return;
+    if (connection.expiry) clearTimeout(connection.expiry);
     const sessionId = connection.principal.session?.id;
-    if (sessionId) {
-      remove(this.#bySession, sessionId, connection);
-      if (!this.#bySession.has(sessionId)) this.#refresher?.untrack(sessionId);
-    }
+    if (sessionId && this.#connections.ofSession(sessionId).length === 0) this.#refresher?.untrack(sessionId);
     this.#deps.metrics.recordWebSocketConnection('closed');
   }
-}
-
-function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key) ?? new Set<V>();
-  set.add(value);
-  map.set(key, set);
-}
-
-function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
 }

@@ -61,7 +61,7 @@ export function createRealtime(deps: RealtimeDependencies): Realtime {
       })
     : undefined;
   if (refresher) service.useRefresher(refresher);
-  const unwatch = watchRevocations(deps.cache, service, logger);
+  const unwatch = watchRevocations(deps.cache, service, logger, metrics);
   return {
     service,
     refresher,

@@ -4,10 +4,11 @@ import type { AccessCore } from '../access/AccessCore';
 import { sendRefusal } from '../access/fastifyGuards';
 import type { Principal } from '../access/Principal';
 import type { IMetricsCollector } from '@libs/monitoring';
+import { WS_CONNECT_PERMISSION } from './protocol';
+import type { SocketCredential } from './credentialCheck';
 import type { WebSocketAuthService } from './WebSocketAuthService';
 
-/** What an API key must be granted to open `/ws`. Sessions need no permission. */
-export const WS_CONNECT_PERMISSION = 'realtime:connect';
+export { WS_CONNECT_PERMISSION } from './protocol';
 
 export interface WebSocketRouteDependencies {
   service: WebSocketAuthService;
@@ -17,7 +18,7 @@ export interface WebSocketRouteDependencies {
   allowedOrigins: string[];
 }
 
-const upgrades = new WeakMap<FastifyRequest, { principal: Principal; token: string | null }>();
+const upgrades = new WeakMap<FastifyRequest, { principal: Principal; credential: SocketCredential | null }>();
 
 /**
  * `GET /ws`: the upgrade is authenticated by the access core before any socket exists (cookie,
@@ -63,8 +64,7 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
           if (cap.status === 503) void reply.header('retry-after', '5');
           return refuse(reply, 'cap', cap.status, cap.code, cap.message);
         }
-        const credential = principal.session ? await access.credentials.sessionToken(request.headers) : undefined;
-        upgrades.set(request, { principal, token: credential?.kind === 'token' ? credential.token : null });
+        upgrades.set(request, { principal, credential: await socketCredential(access, principal, request) });
       },
     },
     (socket, request) => {
@@ -73,7 +73,17 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
         socket.close(1008, 'unauthenticated');
         return;
       }
-      service.attach(socket, upgrade.principal, upgrade.token);
+      service.attach(socket, upgrade.principal, upgrade.credential);
     },
   );
+}
+
+/** What the socket is re-checked with later: the key or session token the upgrade presented. */
+async function socketCredential(access: AccessCore, principal: Principal, request: FastifyRequest): Promise<SocketCredential | null> {
+  if (principal.apiKey) {
+    const key = access.credentials.apiKey(request.headers);
+    return key ? { kind: 'apiKey', key } : null;
+  }
+  const credential = await access.credentials.sessionToken(request.headers);
+  return credential.kind === 'token' ? { kind: 'session', token: credential.token } : null;
 }

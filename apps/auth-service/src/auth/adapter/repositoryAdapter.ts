@@ -34,6 +34,16 @@ export interface RepositoryAdapterOptions {
   debugLogs?: boolean;
   /** Sees every error a repository call throws (before Better-Auth may swallow it). */
   onError?: (error: unknown) => void;
+  /**
+   * Sees every write that committed, with its model: at once outside a transaction, after the
+   * commit inside one (never for a rolled-back write, nor for a bulk write that changed no row).
+   */
+  onCommitted?: (model: string) => void;
+}
+
+interface Observers {
+  onError?: (error: unknown) => void;
+  onCommitted?: (model: string) => void;
 }
 
 function toSelect(select: string[] | undefined): Row | undefined {
@@ -53,26 +63,39 @@ function idLookup(where: readonly WhereCondition[]): string | undefined {
 const isNotFound = (error: unknown) => isRepositoryError(error) && error.code === 'NOT_FOUND';
 
 const ADAPTER_METHODS = ['findById', 'findFirst', 'findMany', 'count', 'create', 'update', 'updateMany', 'delete', 'deleteMany'] as const;
+const WRITES = new Set<string>(['create', 'update', 'updateMany', 'delete', 'deleteMany']);
 
-/** The same repository, each call passing its error to `onError` before rethrowing it. */
-function observed(repository: AdapterRepository, onError: (error: unknown) => void): AdapterRepository {
+/** A write that changed something: bulk writes report their row count. */
+const changed = (result: unknown) => typeof result !== 'number' || result > 0;
+
+/** The same repository, each call passing its error to `onError` before rethrowing it and each write that succeeded to `onCommitted`. */
+function observed(model: string, repository: AdapterRepository, observers: Observers): AdapterRepository {
+  const { onError, onCommitted } = observers;
   const wrapped: Record<string, unknown> = {};
   for (const method of ADAPTER_METHODS) {
     const call = repository[method] as (...args: unknown[]) => Promise<unknown>;
+    const write = onCommitted && WRITES.has(method);
     wrapped[method] = (...args: unknown[]) =>
-      call.apply(repository, args).catch((error: unknown) => {
-        onError(error);
-        throw error;
-      });
+      call.apply(repository, args).then(
+        (result) => {
+          if (write && changed(result)) onCommitted(model);
+          return result;
+        },
+        (error: unknown) => {
+          onError?.(error);
+          throw error;
+        },
+      );
   }
   return wrapped as unknown as AdapterRepository;
 }
 
-function customAdapter(repositories: AdapterRepositories, onError?: (error: unknown) => void): CustomAdapter {
+function customAdapter(repositories: AdapterRepositories, observers: Observers): CustomAdapter {
   // Wrapped once per adapter, not on every call.
-  const byModel: AdapterRepositories = onError
-    ? Object.fromEntries(Object.entries(repositories).map(([model, repository]) => [model, observed(repository, onError)]))
-    : repositories;
+  const byModel: AdapterRepositories =
+    observers.onError || observers.onCommitted
+      ? Object.fromEntries(Object.entries(repositories).map(([model, repository]) => [model, observed(model, repository, observers)]))
+      : repositories;
   const repo = (model: string): AdapterRepository => {
     const found = byModel[model];
     if (!found) throw new Error(`no repository for Better-Auth model "${model}"`);
@@ -158,13 +181,19 @@ export function repositoryAdapter(options: RepositoryAdapterOptions) {
     config: {
       ...config,
       transaction: runInTransaction
-        ? (callback) =>
-            runInTransaction((bound) =>
-              callback(createAdapterFactory({ config: { ...config, transaction: false }, adapter: () => customAdapter(bound, options.onError) })(lazyOptions)),
-            )
+        ? async (callback) => {
+            // Writes inside the transaction are committed only when it is: reported after it.
+            const written: string[] = [];
+            const inTransaction: Observers = { onError: options.onError, onCommitted: options.onCommitted && ((model) => written.push(model)) };
+            const result = await runInTransaction((bound) =>
+              callback(createAdapterFactory({ config: { ...config, transaction: false }, adapter: () => customAdapter(bound, inTransaction) })(lazyOptions)),
+            );
+            for (const model of written) options.onCommitted?.(model);
+            return result;
+          }
         : false,
     },
-    adapter: () => customAdapter(options.repositories, options.onError),
+    adapter: () => customAdapter(options.repositories, { onError: options.onError, onCommitted: options.onCommitted }),
   });
   return (betterAuthOptions: BetterAuthOptions) => {
     lazyOptions = betterAuthOptions;

@@ -76,8 +76,11 @@ export class ApiKeyVerifier {
     return this.#limiter;
   }
 
-  /** Checks a presented key. Throws only when the database is unreachable (the route answers 503). */
-  async verify(plainKey: unknown, requiredScopes: readonly string[] = []): Promise<VerifyOutcome> {
+  /**
+   * Checks a presented key. Throws only when the database is unreachable (the route answers 503).
+   * `countRate: false` re-checks a key already in use (an open socket) without spending its rate limit.
+   */
+  async verify(plainKey: unknown, requiredScopes: readonly string[] = [], options: { countRate?: boolean } = {}): Promise<VerifyOutcome> {
     if (typeof plainKey !== 'string' || plainKey.length === 0 || plainKey.length > this.#options.maxKeyLength) return INVALID;
     const result = await this.#apiKeys.validate(plainKey, [...requiredScopes]);
     if (!result.valid || !result.apiKey) {
@@ -101,7 +104,7 @@ export class ApiKeyVerifier {
     if (!user) return INVALID;
     const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt, user };
     const limit = keyRateLimit(key) ?? this.#options.defaultRateLimit;
-    if (!limit) return { ok: true, principal };
+    if (!limit || options.countRate === false) return { ok: true, principal };
     const decision = await this.#limiter.hit(`apikey:${key.id}`, limit);
     if (!decision.allowed) {
       return { ok: false, status: 429, error: API_KEY_ERROR_CODES.RATE_LIMITED, retryAfterS: Math.max(1, Math.ceil(decision.resetInMs / 1_000)) };

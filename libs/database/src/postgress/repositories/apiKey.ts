@@ -12,6 +12,7 @@ import {
 } from '../../models';
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
+import { cacheTags } from './cacheTags';
 import { permissionGrants } from './roleQueries';
 import { generateKey, keyMatchesHash, parseKeyIdentifier } from './apiKeyMaterial';
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
@@ -31,8 +32,8 @@ export const DEFAULT_API_KEY_REPOSITORY_OPTIONS = { usageFlushIntervalMs: 5_000,
 const keyCache = {
   byIdentifier: (identifier: string) => `apikey:ident:${identifier}`,
   byHash: (hash: string) => `apikey:hash:${hash}`,
-  tag: (id: string) => `apikey:${id}`,
-  all: 'apikeys',
+  tag: cacheTags.apiKey,
+  all: cacheTags.allApiKeys,
 } as const;
 
 const withoutHash = ({ keyHash: _hash, ...rest }: ApiKey): Omit<ApiKey, 'keyHash'> => rest;

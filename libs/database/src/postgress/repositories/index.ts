@@ -4,6 +4,7 @@ export * from './apiKey';
 export * from './apiKeyMaterial';
 export * from './apiKeyUsage';
 export * from './base';
+export * from './cacheTags';
 export * from './interfaces';
 export * from './isDatabaseError';
 export * from './operation';

@@ -11,6 +11,7 @@ import {
 } from '../../models';
 import { RepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
+import { cacheTags } from './cacheTags';
 import type { TransactionState } from './prismaTypes';
 import { authorityGrantsOfRole, effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
@@ -20,7 +21,7 @@ import type { IRoleRepository } from './interfaces/IRoleRepository';
 const permissionsCacheKey = (roleId: string) => `role:perms:${roleId}`;
 const userPermissionsCacheKey = (userId: string) => `user:perms:${userId}`;
 /** Every permission entry carries it: a role change can affect every descendant. */
-const ROLES_TAG = 'roles';
+const ROLES_TAG = cacheTags.roles;
 // Serialises hierarchy changes so two concurrent re-parentings cannot form a cycle together.
 const HIERARCHY_LOCK = 72_707_370;
 
@@ -151,7 +152,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
    */
   async getUserGrants(userId: string): Promise<PermissionGrant[]> {
     return (
-      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, `user:${userId}`], revive: asGrantList }, () =>
+      (await this.cached(userPermissionsCacheKey(userId), { resource: 'permissions', tags: [ROLES_TAG, cacheTags.user(userId)], revive: asGrantList }, () =>
         this.executeOperation('getUserGrants', () => effectiveGrantsOfUser(this.client, userId)),
       )) ?? []
     );

@@ -10,6 +10,7 @@ import {
   type UserSessionUpdateInput,
 } from '../../models';
 import { BaseRepository } from './base';
+import { cacheTags } from './cacheTags';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
 import type { ISessionRepository } from './interfaces/ISessionRepository';
@@ -48,7 +49,6 @@ export interface UpstreamTokens {
  * matters on a path whose L1 hit is otherwise well under a microsecond.
  */
 const tokenKey = (token: string) => `session:token:${hash('sha256', token, 'base64url').slice(0, 32)}`;
-const sessionTag = (id: string) => `session:${id}`;
 
 /** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
 export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> implements ISessionRepository {
@@ -71,11 +71,11 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     const cache = this.deps.cache;
     if (!cache) return;
     await cache.delete(...rows.map((s) => tokenKey(s.token)));
-    await cache.invalidateTags(rows.map((s) => sessionTag(s.id)));
+    await cache.invalidateTags(rows.map((s) => cacheTags.session(s.id)));
   }
 
   protected override async onBulkChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags(['sessions']);
+    await this.deps.cache?.invalidateTags([cacheTags.allSessions]);
   }
 
   /**
@@ -85,7 +85,7 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
    */
   async findByToken(token: string): Promise<UserSession | null> {
     const load = () => this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }) as Promise<UserSession | null>);
-    const session = await this.cached(tokenKey(token), { resource: 'session', tags: ['sessions'], revive: reviveUserSession }, load);
+    const session = await this.cached(tokenKey(token), { resource: 'session', tags: [cacheTags.allSessions], revive: reviveUserSession }, load);
     return session && session.isActive ? session : null;
   }
 

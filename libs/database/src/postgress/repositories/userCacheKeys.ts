@@ -1,8 +1,10 @@
-/** Cache keys and tags of user rows; every user entry carries the `user:<id>` tag. */
+import { cacheTags } from './cacheTags';
+
+/** Cache keys and tags of user rows; every user entry carries its `cacheTags.user` tag. */
 export const userCacheKeys = {
   byId: (id: string) => `user:id:${id}`,
   byEmail: (email: string) => `user:email:${email.toLowerCase()}`,
-  tag: (id: string) => `user:${id}`,
+  tag: cacheTags.user,
   /** On every user entry: dropped by bulk writes whose rows are unknown. */
-  all: 'users',
+  all: cacheTags.allUsers,
 } as const;
