@@ -2,7 +2,7 @@ import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { BackgroundTasks } from '../backgroundTasks';
 import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
-import { ESCALATE_PERMISSION } from './authority';
+import { holdsEscalate } from './authority';
 import { AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
 import { decide, effectiveGrants, type Decision } from './authorize';
 import { canAct, type ActDecision } from './canAct';
@@ -75,7 +75,7 @@ export class AccessCore {
       new AuthorityRule({
         ...deps.authority,
         actorGrants: (principal) => this.effectiveGrants(principal),
-        mayEscalate: async (principal) => (await this.authorize(principal, ESCALATE_PERMISSION)).granted,
+        mayEscalate: async (principal) => holdsEscalate(await this.#grants(principal), principal.apiKey?.grant),
         now: () => this.now(),
       });
   }

@@ -1,5 +1,5 @@
 import type { PermissionGrant, Role, User } from '@libs/database/models';
-import { conditionsCover, covers, describeGrant, entriesAsGrants, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants } from './authority';
+import { conditionsCover, covers, describeGrant, entriesAsGrants, holdsEscalate, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants } from './authority';
 import { AuthorityRule, type AuthorityDependencies } from './authorityCheck';
 import { sessionPrincipal } from './Principal';
 
@@ -13,6 +13,17 @@ describe('authority: what "contains" means', () => {
     expect(covers([g('users:read'), g('users:manage')], g('users:*'))).toBe(false);
     expect(covers([g('users:*')], g('*:*'))).toBe(false);
     expect(covers([g('orders:read')], g('users:read'))).toBe(false);
+  });
+
+  it('the escalation bypass is held only by name: roles:escalate or *:*, unconditional; roles:* does not confer it', () => {
+    expect(holdsEscalate([g('roles:escalate')])).toBe(true);
+    expect(holdsEscalate([g('*:*')])).toBe(true);
+    expect(holdsEscalate([g('roles:*')])).toBe(false);
+    expect(holdsEscalate([g('roles:escalate', { own: true })])).toBe(false);
+    // A key caller needs the bypass named in the key's grant too (or `*`).
+    expect(holdsEscalate([g('roles:escalate')], ['roles:*'])).toBe(false);
+    expect(holdsEscalate([g('roles:escalate')], ['roles:escalate'])).toBe(true);
+    expect(holdsEscalate([g('*:*')], ['*'])).toBe(true);
   });
 
   it('a conditional grant covers only a grant with the same conditions or more, never an unconditional one', () => {

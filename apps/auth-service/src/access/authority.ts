@@ -1,22 +1,8 @@
 import type { PermissionConditions, PermissionGrant } from '@libs/database/models';
 import { permissionGrants } from '@libs/database/postgress/repositories';
 
-/** The one permission that bypasses containment (never SYSTEM_ROLE nor LAST_ADMIN); every use is audited. */
-export const ESCALATE_PERMISSION = 'roles:escalate';
-/** Everything: what a system admin role holds, and what changing a system role needs. */
-export const ALL_PERMISSIONS = '*:*';
-/** `eventType` of the audit entry written when `roles:escalate` let a change through. */
-export const ESCALATION_BYPASS_EVENT = 'AUTHORITY_ESCALATE_BYPASS';
-
-/** Stable codes of refused authority changes (HTTP 403), with their messages. */
-export const AUTHORITY_ERRORS = {
-  ROLE_ESCALATION: { code: 'ROLE_ESCALATION', message: 'You cannot grant permissions you do not hold' },
-  TARGET_OUTRANKS_ACTOR: { code: 'TARGET_OUTRANKS_ACTOR', message: 'The target user holds permissions you do not hold' },
-  LAST_ADMIN: { code: 'LAST_ADMIN', message: 'This would leave no active system administrator' },
-  SYSTEM_ROLE: { code: 'SYSTEM_ROLE', message: `System roles change only for holders of ${ALL_PERMISSIONS}` },
-} as const;
-
-export type AuthorityCode = keyof typeof AUTHORITY_ERRORS;
+export { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATE_PERMISSION, ESCALATION_BYPASS_EVENT, type AuthorityCode } from './authorityErrors';
+import { ALL_PERMISSIONS, ESCALATE_PERMISSION } from './authorityErrors';
 
 const sameWindow = (a: NonNullable<PermissionConditions['timeWindow']>, b: PermissionConditions['timeWindow']): boolean =>
   !!b && a.start === b.start && a.end === b.end && [...(a.days ?? [])].sort().join() === [...(b.days ?? [])].sort().join();
@@ -51,6 +37,18 @@ export function describeGrant(grant: PermissionGrant): string {
 /** The wanted grants `held` does not contain, named (deduplicated, sorted). */
 export function missingGrants(held: readonly PermissionGrant[], ...wanted: ReadonlyArray<readonly PermissionGrant[]>): string[] {
   return [...new Set(wanted.flat().filter((g) => !covers(held, g)).map(describeGrant))].sort();
+}
+
+/**
+ * Whether the grants hold the escalation bypass: `roles:escalate` or `*:*` granted by name and
+ * without conditions. A wildcard such as `roles:*` does not confer it (Kubernetes keeps `escalate`
+ * and `bind` out of reach of a plain `*` on roles for the same reason): a role manager must never
+ * be one wildcard away from the bypass.
+ */
+export function holdsEscalate(held: readonly PermissionGrant[], keyGrant?: readonly string[]): boolean {
+  const named = (permission: string) => permission === ESCALATE_PERMISSION || permission === ALL_PERMISSIONS;
+  if (!held.some((grant) => grant.conditions === null && named(grant.permission))) return false;
+  return !keyGrant || keyGrant.some((scope) => named(scope) || scope === '*');
 }
 
 /** Holds every permission without conditions (`*:*`): may change system roles. */

@@ -1,4 +1,4 @@
-import { AUTHORITY_ERRORS } from '../../access/authority';
+import { AUTHORITY_ERRORS } from '../../access/authorityErrors';
 
 /** Stable codes of the roles plugin (`body.code` of its errors), with their messages. */
 export const ROLE_ERROR_CODES = {

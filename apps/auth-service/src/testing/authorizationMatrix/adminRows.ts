@@ -30,7 +30,7 @@ export const ADMIN_ROWS: MatrixRow[] = [
     request: ({ principal, world }) => ({
       body: { email: `made-${randomUUID()}@example.com`, name: 'Made', roleId: principal === 'lowerAdmin' ? world.roles.superAdmin : principal === 'superAdmin' || principal === 'sameRankAdmin' ? world.roles.lowerAdmin : world.roles.viewer },
     }),
-    expect: guarded(201, { lowerAdmin: { status: 403, code: 'ROLE_ESCALATION' } /* needs #escalation */ }),
+    expect: guarded(201, { lowerAdmin: { status: 403, code: 'ROLE_ESCALATION' } }),
   },
   { route: 'GET /api/admin/users', request: () => ({ url: '/api/admin/users?pageSize=5' }), expect: guarded(200) },
   { route: 'GET /api/admin/users/by-email', request: ({ world }) => ({ url: `/api/admin/users/by-email?email=${encodeURIComponent(world.signInOnly.email)}` }), expect: guarded(200) },
@@ -40,23 +40,23 @@ export const ADMIN_ROWS: MatrixRow[] = [
   {
     route: 'POST /api/admin/users/status',
     request: async ({ target }) => ({ body: { userIds: [(await target()).id], status: 'BANNED', reason: 'matrix' } }),
-    expect: guarded(200, { lowerAdmin: OUTRANKED /* needs #escalation */ }),
+    expect: guarded(200, { lowerAdmin: OUTRANKED }),
   },
   {
     route: 'POST /api/admin/users/:id/delete',
     request: async ({ target }) => ({ url: `/api/admin/users/${(await target()).id}/delete` }),
-    expect: guarded(200, { lowerAdmin: OUTRANKED /* needs #escalation */ }),
+    expect: guarded(200, { lowerAdmin: OUTRANKED }),
   },
   {
     route: 'POST /api/admin/users/:id/restore',
     request: async ({ target }) => ({ url: `/api/admin/users/${(await target({ deleted: true })).id}/restore` }),
-    expect: guarded(200, { lowerAdmin: OUTRANKED /* needs #escalation */ }),
+    expect: guarded(200, { lowerAdmin: OUTRANKED }),
   },
   { route: 'GET /api/admin/users/:id/sessions', request: async ({ target }) => ({ url: `/api/admin/users/${(await target({ withSession: true })).id}/sessions` }), expect: guarded(200) },
   {
     route: 'POST /api/admin/users/:id/sessions/revoke-all',
     request: async ({ target }) => ({ url: `/api/admin/users/${(await target({ withSession: true })).id}/sessions/revoke-all` }),
-    expect: guarded(200, { lowerAdmin: OUTRANKED /* needs #escalation */ }),
+    expect: guarded(200, { lowerAdmin: OUTRANKED }),
   },
   {
     route: 'POST /api/admin/users/:id/sessions/:sessionId/revoke',
@@ -64,7 +64,7 @@ export const ADMIN_ROWS: MatrixRow[] = [
       const user = await target({ withSession: true });
       return { url: `/api/admin/users/${user.id}/sessions/${user.sessionId}/revoke` };
     },
-    expect: guarded(200, { lowerAdmin: OUTRANKED /* needs #escalation */ }),
+    expect: guarded(200, { lowerAdmin: OUTRANKED }),
   },
   { route: 'GET /api/admin/roles/:roleId/users', request: ({ world }) => ({ url: `/api/admin/roles/${world.roles.lowerAdmin}/users` }), expect: guarded(200) },
   { route: 'GET /api/admin/metrics', expect: guarded(200, { lowerAdmin: NO_METRICS, sameRankAdmin: NO_METRICS }) },

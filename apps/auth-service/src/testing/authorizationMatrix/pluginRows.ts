@@ -30,17 +30,17 @@ export const PLUGIN_ROWS: MatrixRow[] = [
     request: ({ principal }) => ({ body: { name: `made-${randomUUID()}`, permissions: principal === 'lowerAdmin' ? ['*:*'] : ['users:read'] } }),
     expect: rolesGuarded(200, { lowerAdmin: ESCALATION }),
   },
-  { route: 'POST /api/auth/roles/update', request: async ({ roleTarget }) => ({ body: { roleId: (await roleTarget()).id, description: 'changed' } }), expect: rolesGuarded(200, { lowerAdmin: ESCALATION /* needs #escalation */ }) },
-  { route: 'POST /api/auth/roles/delete', request: async ({ roleTarget }) => ({ body: { roleId: (await roleTarget()).id } }), expect: rolesGuarded(200, { lowerAdmin: ESCALATION /* needs #escalation */ }) },
+  { route: 'POST /api/auth/roles/update', request: async ({ roleTarget }) => ({ body: { roleId: (await roleTarget()).id, description: 'changed' } }), expect: rolesGuarded(200, { lowerAdmin: ESCALATION }) },
+  { route: 'POST /api/auth/roles/delete', request: async ({ roleTarget }) => ({ body: { roleId: (await roleTarget()).id } }), expect: rolesGuarded(200, { lowerAdmin: ESCALATION }) },
   {
     route: 'POST /api/auth/roles/add-permissions',
     request: async ({ roleTarget }) => ({ body: { roleId: (await roleTarget()).id, permissions: ['users:read'] } }),
-    expect: rolesGuarded(200, { lowerAdmin: ESCALATION /* needs #escalation */ }),
+    expect: rolesGuarded(200, { lowerAdmin: ESCALATION }),
   },
   {
     route: 'POST /api/auth/roles/remove-permissions',
     request: async ({ principal, roleTarget }) => ({ body: { roleId: (await roleTarget()).id, permissions: TARGET_RANK[principal] === 'higher' ? ['*:*'] : ['users:read'] } }),
-    expect: rolesGuarded(200, { lowerAdmin: ESCALATION /* needs #escalation */ }),
+    expect: rolesGuarded(200, { lowerAdmin: ESCALATION }),
   },
   { route: 'GET /api/auth/roles/get', request: ({ world }) => ({ url: `/api/auth/roles/get?roleId=${world.roles.viewer}` }), expect: rolesGuarded(200) },
   { route: 'GET /api/auth/roles/list', expect: rolesGuarded(200) },
@@ -48,7 +48,7 @@ export const PLUGIN_ROWS: MatrixRow[] = [
     route: 'POST /api/auth/roles/assign',
     // Re-roling a user who outranks the actor (the lower-rank admin demotes a super-admin to viewer).
     request: async ({ world, target }) => ({ body: { userId: (await target()).id, roleId: world.roles.viewer } }),
-    expect: rolesGuarded(200, { lowerAdmin: { status: 403, code: 'TARGET_OUTRANKS_ACTOR' } /* needs #escalation */ }),
+    expect: rolesGuarded(200, { lowerAdmin: { status: 403, code: 'TARGET_OUTRANKS_ACTOR' } }),
   },
   {
     route: 'POST /api/auth/roles/has-permission',
