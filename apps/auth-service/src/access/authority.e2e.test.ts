@@ -23,7 +23,7 @@ describe('authority: no escalation, no acting above your rank, the last admin st
   let userAdmin: SignedUpUser;
 
   const auth = (t: TestApp, path: string, body: unknown, user: SignedUpUser) => postJson(`${t.url}/api/auth${path}`, body, { cookie: user.cookie });
-  const admin = (t: TestApp, path: string, body: unknown, headers: Record<string, string>) => postJson(`${t.url}${path}`, body, headers);
+  const admin = (t: TestApp, path: string, body: unknown, headers: Record<string, string>) => postJson(`${t.url}${path}`, body, { origin: t.url, ...headers });
   const repos = () => a.context.repositories;
   const userRow = async (id: string) => (await repos().users.findFirst({ where: { id }, includeDeleted: true }))!;
   const holding = async (name: string, permissions: string[]) => {

@@ -7,7 +7,7 @@ describe('operations surface of the running app', () => {
   let prod: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    prod = await startTestApp({ env: { NODE_ENV: 'production', BETTER_AUTH_URL: 'https://auth.example.com' } });
+    prod = await startTestApp({ env: { NODE_ENV: 'production', PASSWORD_HASH_COST: 'standard', BETTER_AUTH_URL: 'https://auth.example.com' } });
   });
   afterAll(async () => {
     await t?.close();
