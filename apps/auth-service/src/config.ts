@@ -6,6 +6,7 @@ import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
 import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
+import { checkProductionSecrets } from './secretsPolicy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -28,7 +29,7 @@ export const configSchema = z
     REDIS_SENTINEL_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
     /** Password of the Redis master and replicas; with REDIS_URL, used when the URL has none. */
     REDIS_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
-    /** Signs cookies and tokens; required in production, generated once and kept in DATA_DIR otherwise. */
+    /** Signs cookies and tokens; required in production (≥ 32 characters, not a known development value), generated once and kept in DATA_DIR otherwise. */
     BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').max(512).optional()),
     /** Public base URL of this service. */
     BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, url(['http:', 'https:']).optional()),
@@ -52,9 +53,7 @@ export const configSchema = z
     ...metricsSnapshotConfigShape,
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
-    }
+    checkProductionSecrets(config, ctx);
     if (config.DATABASE_LOCK_TIMEOUT_MS > config.DATABASE_STATEMENT_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must not exceed DATABASE_STATEMENT_TIMEOUT_MS' });
     }

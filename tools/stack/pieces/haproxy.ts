@@ -21,6 +21,8 @@ export interface HaproxyConfigOptions {
    * default `ulimit -n` grants). @default 4096
    */
   maxconn?: number;
+  /** The stats page's Basic credentials (the template's `stats auth` reads them from the environment). */
+  statsAuth?: { user: string; password: string };
 }
 
 /**
@@ -56,6 +58,11 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
       out.push(line.replace(/\s+init-addr\s+\S+/, '').replace(/\s+resolvers\s+\S+/, ''));
       continue;
     }
+    if (section === 'frontend' && /^\s+stats auth\b/.test(line)) {
+      // The template reads them from the environment; the loopback copy gets this run's own.
+      if (options.statsAuth) out.push(`    stats auth ${options.statsAuth.user}:${options.statsAuth.password}`);
+      continue;
+    }
     if (section === 'frontend' && /^\s+bind\b/.test(line)) {
       out.push(`    bind 127.0.0.1:${sectionName === 'stats' ? options.statsPort : options.port}`);
       continue;
@@ -80,11 +87,12 @@ export async function startHaproxy(options: HaproxyPieceOptions): Promise<Runnin
   const binary = debianBinary('haproxy', options.log);
   const config = join(options.stackDir, 'haproxy.cfg');
   writeFileSync(config, haproxyConfig(readFileSync(join(options.repoRoot, 'deploy', 'haproxy.cfg'), 'utf8'), options));
+  const headers = options.statsAuth ? { authorization: `Basic ${Buffer.from(`${options.statsAuth.user}:${options.statsAuth.password}`).toString('base64')}` } : undefined;
   const { pid, log } = spawnDaemon({ name: 'haproxy', command: binary, args: ['-f', config], stackDir: options.stackDir, env: { PATH: process.env.PATH } });
   const piece: RunningPiece = { name: 'haproxy', pid, url: `http://127.0.0.1:${options.port}`, log, stopSignal: 'SIGTERM', commandMatch: 'haproxy' };
   try {
     await waitFor(async () => {
-      const response = await fetch(`http://127.0.0.1:${options.statsPort}/`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`http://127.0.0.1:${options.statsPort}/`, { headers, signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`stats page answered ${response.status}`);
     }, 15_000, `haproxy on port ${options.port}`);
