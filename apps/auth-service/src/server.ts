@@ -65,6 +65,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
+  // Before every route: an address past its limit of unknown credentials is refused up front.
+  context.credentialFailures?.register(app);
   const replicas = context.replicas;
   registerReadConsistency(app, replicas);
   const breakers = () => breakersWithoutReplicas(context.resilience.breakers.list(), context.replicas);

@@ -27,9 +27,11 @@ export interface ApiKeyRepositoryOptions {
   usageFlushThreshold?: number;
   /** Unknown key identifiers remembered in process, so a flood of random keys rarely reaches Postgres. */
   negativeLookup?: NegativeLookupOptions;
+  /** Called when a presented key is malformed or matches no key (the app counts failed lookups per address). */
+  onUnknownCredential?: () => void;
 }
 
-export const DEFAULT_API_KEY_REPOSITORY_OPTIONS = { usageFlushIntervalMs: 5_000, usageFlushThreshold: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS } as const;
+export const DEFAULT_API_KEY_REPOSITORY_OPTIONS = { usageFlushIntervalMs: 5_000, usageFlushThreshold: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS, onUnknownCredential: (): void => undefined };
 
 const keyCache = {
   byIdentifier: (identifier: string) => `apikey:ident:${identifier}`,
@@ -108,16 +110,26 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
    */
   async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     const identifier = parseKeyIdentifier(plainKey);
-    if (!identifier) return { valid: false, reason: 'MALFORMED' };
-    if (this.#unknown.has(identifier)) return { valid: false, reason: 'NOT_FOUND' };
+    if (!identifier) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'MALFORMED' };
+    }
+    if (this.#unknown.has(identifier)) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'NOT_FOUND' };
+    }
     const key = await this.cached(keyCache.byIdentifier(identifier), { resource: 'apiKey', tags: [keyCache.all], revive: reviveApiKey }, () =>
       this.executeOperation('validate', () => this.client.apiKey.findUnique({ where: { keyIdentifier: identifier } }) as Promise<ApiKey | null>),
     );
     if (!key) {
       if (!this.tx) this.#unknown.add(identifier);
+      this.#options.onUnknownCredential();
       return { valid: false, reason: 'NOT_FOUND' };
     }
-    if (!keyMatchesHash(plainKey, key.keyHash)) return { valid: false, reason: 'NOT_FOUND' };
+    if (!keyMatchesHash(plainKey, key.keyHash)) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'NOT_FOUND' };
+    }
     const apiKey = withoutHash(key);
     if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { valid: false, reason: 'EXPIRED', apiKey };

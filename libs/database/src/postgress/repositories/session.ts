@@ -22,9 +22,11 @@ export interface SessionRepositoryOptions {
   touchMemory?: number;
   /** Unknown tokens remembered in process, so a flood of random bearer tokens rarely reaches Postgres. */
   negativeLookup?: NegativeLookupOptions;
+  /** Called when a presented token matches no live session (the app counts failed lookups per address). */
+  onUnknownCredential?: () => void;
 }
 
-export const DEFAULT_SESSION_REPOSITORY_OPTIONS = { touchIntervalMs: 60_000, touchMemory: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS } as const;
+export const DEFAULT_SESSION_REPOSITORY_OPTIONS = { touchIntervalMs: 60_000, touchMemory: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS, onUnknownCredential: (): void => undefined };
 
 export interface EndSessionOptions {
   /** Why (`logout`, `revoked`, `banned` …), stored in `endReason` and the log. @default 'logout' */
@@ -112,7 +114,10 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
    */
   async findByToken(token: string): Promise<UserSession | null> {
     const key = tokenKey(token);
-    if (this.#unknown.has(key)) return null;
+    if (this.#unknown.has(key)) {
+      this.#options.onUnknownCredential();
+      return null;
+    }
     const load = async () => {
       const row = (await this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }))) as UserSession | null;
       return row && withoutToken(row);
@@ -121,6 +126,7 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     if (!session) {
       // Not inside a transaction: a miss there may be a row the transaction is about to write.
       if (!this.tx) this.#unknown.add(key);
+      this.#options.onUnknownCredential();
       return null;
     }
     return session.isActive ? attachToken(session, token) : null;
