@@ -121,9 +121,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
-  if (config.AUTH_RATE_LIMIT === 'on' && config.CREDENTIAL_FAILURE_LIMIT > 0) {
-    credentialFailures = new CredentialFailureGuard(rateLimiter, { max: config.CREDENTIAL_FAILURE_LIMIT, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS });
-  }
+  const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);
+  if (failureLimit > 0) credentialFailures = new CredentialFailureGuard(rateLimiter, { max: failureLimit, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
