@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { Agent } from 'undici';
 import { percentile, round } from '../../bench/auth/stats';
 import type { ChaosEnvironment } from '../environment';
@@ -58,7 +59,15 @@ export async function runCredentialFlood(env: ChaosEnvironment, timeline: Creden
   const { phaseMs, floodRate } = timeline;
   // AUTH_RATE_LIMIT stays off (the legitimate load exceeds the per-IP sign-in limit); the failed-credential limit is on.
   const server = await env.startOurs({ CREDENTIAL_FAILURE_LIMIT: '100' });
-  const dispatcher = new Agent({ connect: { localAddress: FLOOD_ADDRESS }, connections: 64 });
+  // undici ignores `connect.localAddress` (measured: the server saw 127.0.0.1); a connector of our own binds it.
+  const dispatcher = new Agent({
+    connections: 64,
+    connect: (opts, callback) => {
+      const socket = connect({ host: opts.hostname, port: Number(opts.port), localAddress: FLOOD_ADDRESS });
+      socket.once('connect', () => callback(null, socket));
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
   try {
     const users = env.users;
     for (const user of users) await (await fetch(`${server.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } })).arrayBuffer();
