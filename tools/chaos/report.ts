@@ -1,6 +1,7 @@
 import { ratio, round } from '../bench/auth/stats';
 import type { FuzzRun } from './scenarios/fuzz';
 import type { MemoryAtScaleRun } from './scenarios/memoryAtScale';
+import type { CredentialFloodRun } from './scenarios/credentialFlood';
 import type { SlowPostgresRun } from './scenarios/slowPostgres';
 import type { SoakRun } from './scenarios/soak';
 import type { AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
@@ -37,6 +38,7 @@ export interface ExtraRuns {
   fuzz?: FuzzRun;
   soak?: SoakRun;
   memoryAtScale?: MemoryAtScaleRun;
+  credentialFlood?: CredentialFloodRun;
 }
 
 const statusList = (counts: Record<string, number>) => Object.entries(counts).map(([s, n]) => `${s}:${n}`).join(' ');
@@ -51,6 +53,16 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
       metrics[`slow_postgres_${target.replaceAll('-', '_')}_failed_after_release`] = f.afterFailed;
     }
     metrics['slow_postgres_survived'] = slow.survived;
+  }
+  const flood = extra.credentialFlood;
+  if (flood) {
+    metrics['credentialFlood'] = flood;
+    metrics['credential_flood_breaker_opened'] = flood.breakerOpened;
+    for (const [target, f] of Object.entries(flood.legit)) {
+      rows.push({ scenario: 'credential-flood', server: 'ours', target, 'answers while down': statusList(f.floodStatuses), 'p99 quiet ms': f.quietP99Ms, 'p99 flood ms': f.floodP99Ms, 'flood/quiet p99': f.p99RatioFloodVsQuiet, 'breaker opened': flood.breakerOpened });
+      metrics[`credential_flood_${target.replaceAll('-', '_')}_p99_flood_vs_quiet_ratio`] = f.p99RatioFloodVsQuiet;
+    }
+    for (const [target, statuses] of Object.entries(flood.flood)) rows.push({ scenario: 'credential-flood', server: 'ours', target, 'answers while down': statusList(statuses) });
   }
   const fuzz = extra.fuzz;
   if (fuzz) {

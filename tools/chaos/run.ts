@@ -3,7 +3,8 @@
  * (with pool error listeners) on a Postgres of the runner's own, loopback only, every run
  * bounded in time. Prints a table and writes bench/results/chaos.json.
  * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage, slow-postgres,
- * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000)
+ * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000),
+ * credential-flood
  * (default: all).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { writeReport } from '../bench/report';
 import { ChaosEnvironment } from './environment';
 import { chaosReport, mergeResults, type ExtraRuns } from './report';
+import { runCredentialFlood } from './scenarios/credentialFlood';
 import { runFuzz } from './scenarios/fuzz';
 import { runMemoryAtScale } from './scenarios/memoryAtScale';
 import { runSlowPostgres } from './scenarios/slowPostgres';
@@ -20,7 +22,7 @@ import { runPostgresKill, type PostgresKillRun } from './scenarios/postgresKill'
 import { runRedisOutage, type RedisOutageRun } from './scenarios/redisOutage';
 import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhileDown';
 
-const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale'] as const;
+const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale', 'credential-flood'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'chaos.json');
@@ -96,6 +98,10 @@ async function main(): Promise<void> {
     if (wanted.has('memory-at-scale')) {
       console.log(`memory-at-scale: ${process.env['CHAOS_SESSIONS'] ?? 100_000} sessions inserted, each read once through get-session …`);
       extra.memoryAtScale = await runMemoryAtScale(env);
+    }
+    if (wanted.has('credential-flood')) {
+      console.log('credential-flood: ours, 10 s quiet, then 10 s of 2,000 random API keys and bearer tokens/s beside the same legitimate traffic …');
+      extra.credentialFlood = await runCredentialFlood(env);
     }
     const report = chaosReport(kills, starts, writes, redis, extra);
     writeReport('chaos', mergeResults(previousMetrics(), report.metrics, [...wanted], new Date().toISOString()), report.rows);

@@ -29,8 +29,8 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as { services
 const services = compose.services;
 const appServices = Object.keys(services).filter((name) => /^auth-service-\d+$/.test(name)).sort();
 
-function run(command: string, args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+function run(command: string, args: string[], env: Record<string, string> = {}): { status: number | null; output: string } {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   if (result.error) throw new Error(`${command} could not run (${result.error.message}); .ci/run installs it (apt-get install prometheus haproxy)`);
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
@@ -57,11 +57,76 @@ describe('deploy/: each config passes its own engine', () => {
   });
 
   it('haproxy -c (service names resolve at run time, so only resolution warnings are allowed)', () => {
-    const { status, output } = run('haproxy', ['-c', '-f', join(deploy, 'haproxy.cfg')]);
+    // The stats credentials come from the environment, as in compose.
+    const { status, output } = run('haproxy', ['-c', '-f', join(deploy, 'haproxy.cfg')], { HAPROXY_STATS_USER: 'check', HAPROXY_STATS_PASSWORD: 'check-password' });
     expect(output).toContain('Configuration file is valid');
     expect(status).toBe(0);
     const warnings = output.split('\n').filter((line) => line.includes('[WARNING]'));
     for (const warning of warnings) expect(warning).toMatch(/could not resolve address 'auth-service-\d'/);
+  });
+});
+
+/** What compose would pass for a value with `${…}` interpolations (each replaced by `X`). */
+const substituted = (value: string) => value.replace(/\$\{[^}]+\}/g, 'X');
+
+/** `${NAME:?…}`: compose refuses to start while NAME is unset or empty in the environment / .env. */
+const REQUIRED_FROM_ENV = /^\$\{([A-Z][A-Z0-9_]*):\?[^}]+\}$/;
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN_KEY|_PASS$|_USER$|USERNAME$/;
+
+describe('no shipped secrets', () => {
+  it('every secret in docker-compose.yml is read from .env, never a literal value', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [variable, value] of Object.entries(service.environment ?? {})) {
+        if (SECRET_NAME.test(variable) && !['POSTGRES_USER', 'REPLICATION_USER', 'DATA_SOURCE_USER'].includes(variable)) expect({ name, variable, value }).toEqual({ name, variable, value: expect.stringMatching(REQUIRED_FROM_ENV) });
+        if (/^postgres(ql)?:\/\//.test(String(value))) {
+          for (const url of String(value).split(',')) expect({ name, variable, password: decodeURIComponent(new URL(url.replace(/\$\{[^}]+\}/, 'X')).password) }).toEqual({ name, variable, password: 'X' });
+          expect(String(value)).toMatch(/:\$\{POSTGRES_PASSWORD:\?[^}]+\}@/);
+        }
+      }
+    }
+    // The values once committed here are gone from the file.
+    for (const literal of ['compose-dev-secret', 'auth-service-dev-secret', 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY', 'PASSWORD: admin', 'PASSWORD: auth', 'auth:auth@']) expect(read('docker-compose.yml')).not.toContain(literal);
+    expect(read('docker/keycloak/realm-app.json')).toContain('"secret": "${OIDC_CLIENT_SECRET}"');
+  });
+
+  it('.env.example names every variable compose requires, with a command that generates it, and holds no value', () => {
+    const required = new Set([...read('docker-compose.yml').matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((m) => m[1]));
+    const example = read('.env.example');
+    const assigned = new Map([...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect([...required].sort()).toEqual([...assigned.keys()].sort());
+    for (const [variable, value] of assigned) expect({ variable, value }).toEqual({ variable, value: '' });
+    for (const variable of required) {
+      if (/_USER$/.test(variable)) continue;
+      // The comment block right above the variable says how to generate it.
+      const before = example.slice(0, example.indexOf(`\n${variable}=`)).split('\n').slice(-3).join('\n');
+      expect({ variable, generated: /openssl rand -(base64|hex) 32/.test(before) }).toEqual({ variable, generated: true });
+    }
+    expect(read('.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('Redis requires a password and is not published on the host', () => {
+    for (const name of ['redis', 'redis-replica', 'redis-sentinel']) expect({ name, ports: services[name].ports }).toEqual({ name, ports: undefined });
+    expect(String(services.redis.command)).toContain('--requirepass "$$REDIS_PASSWORD"');
+    expect(String(services['redis-replica'].command)).toMatch(/--requirepass "\$\$REDIS_PASSWORD" --masterauth "\$\$REDIS_PASSWORD"/);
+    expect(services.redis.healthcheck!.test.join(' ')).toContain('REDISCLI_AUTH');
+    const app = services[appServices[0]].environment!;
+    expect(app.REDIS_PASSWORD).toBe(services.redis.environment!.REDIS_PASSWORD);
+  });
+
+  it('HAProxy stats ask for credentials from the environment; /metrics is not answered on the public frontend', () => {
+    const cfg = read('deploy/haproxy.cfg');
+    const section = (name: string) => cfg.split(/^(?=frontend |backend |defaults|global)/m).find((block) => block.startsWith(name))!;
+    expect(section('frontend stats')).toMatch(/^\s+stats auth "\$\{HAPROXY_STATS_USER\}:\$\{HAPROXY_STATS_PASSWORD\}"$/m);
+    expect(services.haproxy.environment).toEqual({ HAPROXY_STATS_USER: expect.stringMatching(REQUIRED_FROM_ENV), HAPROXY_STATS_PASSWORD: expect.stringMatching(REQUIRED_FROM_ENV) });
+    expect(section('frontend http')).toMatch(/^\s+http-request deny deny_status 404 if \{ path -m beg \/metrics \}$/m);
+    // Prometheus reaches /metrics on each instance's internal port, which is exposed, not published.
+    for (const name of appServices) expect(services[name].ports).toBeUndefined();
+  });
+
+  it('Grafana admin credentials come from the environment', () => {
+    const env = services.grafana.environment!;
+    expect(env.GF_SECURITY_ADMIN_USER).toMatch(REQUIRED_FROM_ENV);
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toMatch(REQUIRED_FROM_ENV);
   });
 });
 
@@ -119,9 +184,9 @@ describe('docker-compose.yml, cross-checked', () => {
     const env = first.environment!;
     // Several instances must sign and verify with one secret, and production requires it.
     expect(env.NODE_ENV).toBe('production');
-    expect(env.BETTER_AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(env.BETTER_AUTH_SECRET).toMatch(/^\$\{BETTER_AUTH_SECRET:\?/);
     expect(env.HOST).toBe('0.0.0.0');
-    expect(new URL(env.DATABASE_URL).hostname).toBe('postgres-primary');
+    expect(new URL(substituted(env.DATABASE_URL)).hostname).toBe('postgres-primary');
     // Redis through the compose Sentinel, under the name it monitors (REDIS_URL would pin one node).
     expect(env.REDIS_URL).toBeUndefined();
     const [sentinelHost, sentinelPort] = env.REDIS_SENTINELS.split(':');
@@ -135,9 +200,9 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@postgres-primary:5432/${db}`);
     expect(services['app-build'].environment!.DATABASE_URL).toBe(env.DATABASE_URL);
     // Lag-tolerant reads on the replica: same role and database as the primary (a physical copy).
-    const replicaUrl = new URL(env.DATABASE_REPLICA_URLS);
+    const replicaUrl = new URL(substituted(env.DATABASE_REPLICA_URLS));
     expect(replicaUrl.hostname).toBe('postgres-replica');
-    expect(`${replicaUrl.username}:${replicaUrl.password}${replicaUrl.pathname}`).toBe(`${user}:${password}/${db}`);
+    expect(`${replicaUrl.username}:${replicaUrl.password}${replicaUrl.pathname}`).toBe(`${user}:${substituted(password)}/${db}`);
   });
 
   it('the replica follows the primary with the role the primary creates', () => {
@@ -153,8 +218,8 @@ describe('docker-compose.yml, cross-checked', () => {
   it('Sentinel monitors the compose Redis, which has a replica to promote', () => {
     const sentinel = read('deploy/redis/sentinel.conf');
     expect(sentinel).toMatch(/^sentinel monitor mymaster redis 6379 \d+$/m);
-    expect(services['redis-replica'].command).toEqual(expect.arrayContaining(['--replicaof', 'redis', '6379']));
-    expect(services['redis-sentinel'].ports).toContain('26379:26379');
+    expect(String(services['redis-replica'].command)).toContain('--replicaof redis 6379');
+    expect(services['redis-sentinel'].command).toEqual(['sh', '-c', expect.stringContaining('sentinel auth-pass mymaster $$REDIS_PASSWORD')]);
   });
 
   it('HAProxy balances exactly the app instances, health-checked on /health/ready', () => {

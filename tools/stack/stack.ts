@@ -136,8 +136,10 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     );
     log(`starting HAProxy on ${ports.haproxy} and Prometheus on ${ports.prometheus} …`);
     const servers = ports.apps.map((port, i) => ({ name: `app-${i + 1}`, port }));
+    // This run's own stats credentials (loopback only; printed with the stats URL).
+    const statsAuth = { user: 'stack', password: randomBytes(12).toString('hex') };
     const [, prometheus] = await settleAll([
-      startHaproxy({ port: ports.haproxy, statsPort: ports.haproxyStats, servers, adminSocket, repoRoot: REPO_ROOT, stackDir, log }).then((piece) => record(piece)),
+      startHaproxy({ port: ports.haproxy, statsPort: ports.haproxyStats, statsAuth, servers, adminSocket, repoRoot: REPO_ROOT, stackDir, log }).then((piece) => record(piece)),
       startPrometheus({ port: ports.prometheus, appTargets: ports.apps.map((port) => `127.0.0.1:${port}`), repoRoot: REPO_ROOT, stackDir, log }).then((p) => {
         state.droppedJobs = p.droppedJobs;
         record(p.piece);
@@ -154,7 +156,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       ports,
       pieces: state.pieces,
       url,
-      statsUrl: `http://127.0.0.1:${ports.haproxyStats}/`,
+      statsUrl: `http://${statsAuth.user}:${statsAuth.password}@127.0.0.1:${ports.haproxyStats}/`,
       prometheusUrl: prometheus.piece.url,
       appUrls,
       adminSocket,

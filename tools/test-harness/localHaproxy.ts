@@ -20,6 +20,8 @@ export interface HaproxyConfigOptions {
    * default `ulimit -n` grants). @default 4096
    */
   maxconn?: number;
+  /** The stats page's Basic credentials (the template's `stats auth` reads them from the environment). */
+  statsAuth?: { user: string; password: string };
 }
 
 /**
@@ -53,6 +55,11 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
     }
     if (/^\s+default-server\b/.test(line)) {
       out.push(line.replace(/\s+init-addr\s+\S+/, '').replace(/\s+resolvers\s+\S+/, ''));
+      continue;
+    }
+    if (section === 'frontend' && /^\s+stats auth\b/.test(line)) {
+      // The template reads them from the environment; the loopback copy gets this run's own.
+      if (options.statsAuth) out.push(`    stats auth ${options.statsAuth.user}:${options.statsAuth.password}`);
       continue;
     }
     if (section === 'frontend' && /^\s+bind\b/.test(line)) {

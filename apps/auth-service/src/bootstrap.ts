@@ -12,6 +12,23 @@ export function runBootstrapAdmin(context: Pick<AppContext, 'repositories' | 'au
   );
 }
 
+/** One line per outcome; a refusal is a warn naming the reason (never the password). */
+export function logBootstrap(log: Pick<FastifyBaseLogger, 'info' | 'warn'>, result: BootstrapAdminResult): void {
+  switch (result.status) {
+    case 'no-user':
+      log.warn({ role: result.role.name, reason: 'no-user' }, 'bootstrap admin refused: no user with BOOTSTRAP_ADMIN_EMAIL; set BOOTSTRAP_ADMIN_PASSWORD to create it');
+      break;
+    case 'unverified-account':
+      log.warn({ role: result.role.name, reason: 'unverified-account', userId: result.user?.id }, 'bootstrap admin refused: the account with BOOTSTRAP_ADMIN_EMAIL has no verified email and was not made by the bootstrap or create-admin; nothing changed');
+      break;
+    case 'admin-exists':
+      log.info({ role: result.role.name, reason: 'admin-exists' }, 'bootstrap admin: an active system admin exists; BOOTSTRAP_ADMIN_EMAIL changes nothing');
+      break;
+    default:
+      log.info({ userId: result.user.id, role: result.role.name, status: result.status, created: result.created }, 'bootstrap admin');
+  }
+}
+
 export interface BootstrapLoop {
   /** Settles when the bootstrap has run (or been stopped). */
   readonly done: Promise<BootstrapAdminResult | undefined>;
@@ -32,9 +49,8 @@ export function startBootstrapAdmin(context: Pick<AppContext, 'repositories' | '
   const done = (async () => {
     while (!stopped) {
       try {
-        const result = await runBootstrapAdmin(context, { email, password, name });
-        if (result.status === 'no-user') log.warn({ role: result.role.name }, 'bootstrap admin: no user with BOOTSTRAP_ADMIN_EMAIL; set BOOTSTRAP_ADMIN_PASSWORD to create it');
-        else log.info({ userId: result.user.id, role: result.role.name, status: result.status, created: result.created }, 'bootstrap admin');
+        const result = await runBootstrapAdmin(context, { email, password, name, source: 'bootstrap' });
+        logBootstrap(log, result);
         return result;
       } catch (error) {
         if (!outageOf(error)) {

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
 import { redisEndpointOf } from './redisConfig';
+
+const PROD_SECRET = randomBytes(32).toString('base64');
 
 describe('configuration', () => {
   it('defaults to the embedded database and a memory-only cache', () => {
@@ -20,6 +23,14 @@ describe('configuration', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ BETTER_AUTH_SECRET: 'short' }, 'BETTER_AUTH_SECRET'],
     [{ NODE_ENV: 'production' }, 'BETTER_AUTH_SECRET'],
+    // Production refuses committed, placeholder and regular values (the message names the variable only).
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'compose-dev-secret-change-me-0123456789abcdef' }, 'BETTER_AUTH_SECRET'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789' }, 'BETTER_AUTH_SECRET'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'please-change-me-before-going-live-0000' }, 'BETTER_AUTH_SECRET'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: 'a'.repeat(40) }, 'BETTER_AUTH_SECRET'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, REDIS_PASSWORD: 'short' }, 'REDIS_PASSWORD'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, OIDC_ISSUER: 'https://idp.example.com/realms/app', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'auth-service-dev-secret', UPSTREAM_TOKEN_KEY: `k1:${randomBytes(32).toString('base64')}` }, 'OIDC_CLIENT_SECRET'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, OIDC_ISSUER: 'https://idp.example.com/realms/app', OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: randomBytes(32).toString('hex'), UPSTREAM_TOKEN_KEY: 'dev1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=' }, 'UPSTREAM_TOKEN_KEY'],
     [{ TRUSTED_ORIGINS: 'https://ok.example, javascript:alert(1)' }, 'TRUSTED_ORIGINS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DATABASE_REPLICA_URLS: 'postgresql://r1/db, redis://r2' }, 'DATABASE_REPLICA_URLS'],
@@ -41,6 +52,20 @@ describe('configuration', () => {
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).issues.map((i) => i.variable)).toContain(variable);
     expect((thrown as Error).message).toContain(variable);
+    // A refusal names the variable, never the value.
+    for (const value of Object.values(env)) if (value.length >= 16) expect((thrown as Error).message).not.toContain(value);
+  });
+
+  it('starts in production with generated secrets', () => {
+    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, REDIS_PASSWORD: randomBytes(32).toString('hex') });
+    expect(config.BETTER_AUTH_SECRET).toBe(PROD_SECRET);
+  });
+
+  it('refuses, in production, the development secret kept in DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-secret-'));
+    const kept = resolveAuthSecret(loadConfig({ DATA_DIR: dir }));
+    expect(() => resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: kept }))).toThrow(/BETTER_AUTH_SECRET is the development secret/);
+    expect(resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET }))).toBe(PROD_SECRET);
   });
 
   it('parses read replicas: none by default, a comma-separated list, lag bound and read-your-writes window', () => {

@@ -9,6 +9,7 @@ import { wsConfigShape } from './ws/wsConfig';
 import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/password/passwordHasher';
 import { underPressureConfigShape } from './http/underPressure';
 import { clientAddressConfigShape } from './http/clientAddress';
+import { checkProductionSecrets } from './secretsPolicy';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -31,7 +32,7 @@ export const configSchema = z
     REDIS_SENTINEL_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
     /** Password of the Redis master and replicas; with REDIS_URL, used when the URL has none. */
     REDIS_PASSWORD: z.preprocess(emptyAsUndefined, z.string().max(512).optional()),
-    /** Signs cookies and tokens; required in production, generated once and kept in DATA_DIR otherwise. */
+    /** Signs cookies and tokens; required in production (≥ 32 characters, not a known development value), generated once and kept in DATA_DIR otherwise. */
     BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').max(512).optional()),
     /** Public base URL of this service. */
     BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, url(['http:', 'https:']).optional()),
@@ -39,6 +40,9 @@ export const configSchema = z
     TRUSTED_ORIGINS: commaList(url(['http:', 'https:']), 8_192, 64),
     /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
     AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    /** Unknown credentials (session token, bearer, API key) one address may present per window before its credential requests answer 429; 0 = off; unset: 100, or off with AUTH_RATE_LIMIT=off. */
+    CREDENTIAL_FAILURE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
+    CREDENTIAL_FAILURE_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     /** The first admin: this user gets the system-admin role at start-up (see the README). */
     BOOTSTRAP_ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().max(254).optional()),
     /** Creates the bootstrap admin with this password when no user has the email yet. */
@@ -58,9 +62,7 @@ export const configSchema = z
     ...clientAddressConfigShape,
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV === 'production' && !config.BETTER_AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['BETTER_AUTH_SECRET'], message: 'is required in production' });
-    }
+    checkProductionSecrets(config, ctx);
     if (config.DATABASE_LOCK_TIMEOUT_MS > config.DATABASE_STATEMENT_TIMEOUT_MS) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_LOCK_TIMEOUT_MS'], message: 'must not exceed DATABASE_STATEMENT_TIMEOUT_MS' });
     }

@@ -16,6 +16,7 @@ import { redisEndpointOf } from './redisConfig';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from './plugins/shared/RateLimiter';
+import { CredentialFailureGuard } from './access/credentialFailures';
 import { createPluginServices, type PluginServices } from './plugins/services';
 import { AuthDataLayer } from './data/AuthDataLayer';
 import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
@@ -56,6 +57,8 @@ export interface AppContext {
   upstream: UpstreamOidc | undefined;
   /** `/ws`: live sockets, upstream refresh, revocation watch. */
   realtime: Realtime;
+  /** Per-address limit on failed credential lookups (CREDENTIAL_FAILURE_LIMIT); undefined when off. */
+  credentialFailures: CredentialFailureGuard | undefined;
   /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
   background: BackgroundTasks;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
@@ -115,10 +118,14 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   registerReplicaMetrics(registry, replicas);
 
   const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas };
-  const repositories = createRepositories(deps, { apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS } });
+  // The guard needs the rate limiter (below); the repositories report unknown credentials to it.
+  let credentialFailures: CredentialFailureGuard | undefined;
+  const repositories = createRepositories(deps, { apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS }, onUnknownCredential: () => credentialFailures?.markFailed() });
   const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
+  const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);
+  if (failureLimit > 0) credentialFailures = new CredentialFailureGuard(rateLimiter, { max: failureLimit, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
@@ -160,6 +167,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     auth,
     baseURL,
     background,
+    credentialFailures,
     dataLayer,
     pluginServices,
     access,

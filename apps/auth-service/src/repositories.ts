@@ -29,13 +29,15 @@ export interface Repositories {
 }
 
 /** One instance of each repository over shared dependencies (db, metrics, cache, logger). */
-export function createRepositories(deps: RepositoryDependencies, options: { apiKeys?: ApiKeyRepositoryOptions } = {}): Repositories {
+export function createRepositories(deps: RepositoryDependencies, options: { apiKeys?: ApiKeyRepositoryOptions; onUnknownCredential?: () => void } = {}): Repositories {
+  // Only when given: an explicit undefined would replace the repositories' no-op default.
+  const hook = options.onUnknownCredential ? { onUnknownCredential: options.onUnknownCredential } : {};
   return {
     users: new UserRepository(deps),
-    sessions: new SessionRepository(deps),
+    sessions: new SessionRepository({ ...deps, session: hook }),
     accounts: new AccountRepository(deps),
     verifications: new VerificationRepository(deps),
-    apiKeys: new ApiKeyRepository({ ...deps, apiKeys: options.apiKeys }),
+    apiKeys: new ApiKeyRepository({ ...deps, apiKeys: { ...options.apiKeys, ...hook } }),
     roles: new RoleRepository(deps),
     events: new UserEventRepository(deps),
   };

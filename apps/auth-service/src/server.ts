@@ -68,6 +68,8 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
   });
   // Before any route: every cookie-carrying write outside /api/auth/* (see http/cookieCsrf.ts).
   registerCookieCsrf(app, { baseURL: context.baseURL, trustedOrigins: context.config.TRUSTED_ORIGINS });
+  // Before every route: an address past its limit of unknown credentials is refused up front.
+  context.credentialFailures?.register(app);
   const replicas = context.replicas;
   registerReadConsistency(app, replicas);
   const breakers = () => breakersWithoutReplicas(context.resilience.breakers.list(), context.replicas);

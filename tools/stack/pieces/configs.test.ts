@@ -19,6 +19,7 @@ describe('haproxyConfig (from deploy/haproxy.cfg)', () => {
     statsPort: 17401,
     servers: [{ name: 'app-1', port: 17410 }, { name: 'app-2', port: 17411 }],
     adminSocket: join(dir, 'haproxy.sock'),
+    statsAuth: { user: 'stack', password: 'run-password' },
   });
 
   it('binds on loopback, routes to the stack instances only, without Docker resolvers', () => {
@@ -28,6 +29,12 @@ describe('haproxyConfig (from deploy/haproxy.cfg)', () => {
     expect(cfg).not.toMatch(/resolvers|init-addr|auth-service-\d/);
     expect(cfg).toMatch(/^\s+maxconn 4096$/m);
     expect(cfg).toContain(`stats socket ${join(dir, 'haproxy.sock')} mode 600 level admin`);
+  });
+
+  it("uses this run's stats credentials instead of the template's environment, and keeps /metrics off the public frontend", () => {
+    expect(cfg).toContain('    stats auth stack:run-password');
+    expect(cfg).not.toContain('HAPROXY_STATS_');
+    expect(cfg).toContain('http-request deny deny_status 404 if { path -m beg /metrics }');
   });
 
   it('keeps the health check and the retry rules of the template', () => {

@@ -24,11 +24,12 @@ export async function startHaproxy(options: HaproxyPieceOptions): Promise<Runnin
     throw new StackError('NOT_READY', (error as Error).message, { cause: error });
   }
   writeFileSync(config, text);
+  const headers = options.statsAuth ? { authorization: `Basic ${Buffer.from(`${options.statsAuth.user}:${options.statsAuth.password}`).toString('base64')}` } : undefined;
   const { pid, log } = spawnDaemon({ name: 'haproxy', command: binary, args: ['-f', config], stackDir: options.stackDir, env: { PATH: process.env.PATH } });
   const piece: RunningPiece = { name: 'haproxy', pid, url: `http://127.0.0.1:${options.port}`, log, stopSignal: 'SIGTERM', commandMatch: 'haproxy' };
   try {
     await waitFor(async () => {
-      const response = await fetch(`http://127.0.0.1:${options.statsPort}/`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`http://127.0.0.1:${options.statsPort}/`, { headers, signal: AbortSignal.timeout(2_000) });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`stats page answered ${response.status}`);
     }, 15_000, `haproxy on port ${options.port}`);

@@ -44,6 +44,8 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
     b = await startTestApp({ database, redis: true, env });
     await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
     admin = await signUp(a.url, 'Admin');
+    // The bootstrap promotes only an account whose owner proved the address.
+    await a.context.repositories.users.update(admin.id, { emailVerified: true });
     const result = await runBootstrapAdmin(a.context, { email: admin.email });
     expect(result.status).toBe('assigned');
   });
@@ -53,14 +55,15 @@ describe('access core: least privilege, lifecycle, audit, enumeration (two insta
     await database?.drop();
   });
 
-  it('bootstraps the first admin idempotently, creating the user when a password is given', async () => {
+  it('bootstraps the first admin idempotently; once it exists only create-admin adds another', async () => {
     expect((await runBootstrapAdmin(b.context, { email: admin.email })).status).toBe('already-admin');
-    const fresh = await runBootstrapAdmin(b.context, { email: `ops-${Date.now()}@example.com`, password: PASSWORD, name: 'Ops' });
+    expect((await runBootstrapAdmin(b.context, { email: `env-${Date.now()}@example.com`, password: PASSWORD })).status).toBe('admin-exists');
+    const fresh = await runBootstrapAdmin(b.context, { email: `ops-${Date.now()}@example.com`, password: PASSWORD, name: 'Ops', source: 'create-admin' });
     expect(fresh).toMatchObject({ status: 'assigned', created: true });
     const roles = await a.context.repositories.roles.findMany({ where: { name: SYSTEM_ADMIN_ROLE.name } });
     expect(roles).toHaveLength(1);
     expect(roles[0]).toMatchObject({ isSystem: true });
-    expect((await runBootstrapAdmin(a.context, { email: 'nobody-here@example.com' })).status).toBe('no-user');
+    expect((await runBootstrapAdmin(a.context, { email: 'nobody-here@example.com', source: 'create-admin' })).status).toBe('no-user');
     // The bootstrapped admin reaches a guarded route.
     expect((await call(a, 'GET', '/api/admin/users/stats', { cookie: admin.cookie })).status).toBe(200);
   });

@@ -8,7 +8,8 @@ import { runBootstrapAdmin } from '../bootstrap';
  * `npx nx run auth-service:create-admin -- --email admin@example.com [--password …] [--name …]`:
  * the first admin, on the database the environment names (DATABASE_URL, or the embedded one in
  * DATA_DIR). The password may also come from BOOTSTRAP_ADMIN_PASSWORD, to keep it out of the
- * shell history.
+ * shell history. A user it creates is marked `metadata.provisionedBy = 'create-admin'`; an existing
+ * account is promoted only when its email is verified or it carries that mark.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } }, strict: true });
@@ -21,11 +22,16 @@ async function main(): Promise<number> {
   const logger = pino({ level: 'warn' });
   const context = await createAppContext(config, logger);
   try {
-    const result = await runBootstrapAdmin(context, { email, password: values.password ?? config.BOOTSTRAP_ADMIN_PASSWORD, name: values.name ?? config.BOOTSTRAP_ADMIN_NAME });
+    const result = await runBootstrapAdmin(context, { email, password: values.password ?? config.BOOTSTRAP_ADMIN_PASSWORD, name: values.name ?? config.BOOTSTRAP_ADMIN_NAME, source: 'create-admin' });
     if (result.status === 'no-user') {
       console.error(`no user with email ${email}: pass --password to create one`);
       return 1;
     }
+    if (result.status === 'unverified-account') {
+      console.error(`refused: ${email} has no verified email and was not made by create-admin; verify it first or use another address`);
+      return 1;
+    }
+    if (result.status !== 'assigned' && result.status !== 'already-admin') return 1;
     console.log(`${email} holds ${result.role.name} (${result.status}${result.created ? ', user created' : ''})`);
     return 0;
   } finally {

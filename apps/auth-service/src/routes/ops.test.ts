@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startTestApp, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
@@ -7,7 +8,8 @@ describe('operations surface of the running app', () => {
   let prod: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    prod = await startTestApp({ env: { NODE_ENV: 'production', PASSWORD_HASH_COST: 'standard', BETTER_AUTH_URL: 'https://auth.example.com' } });
+    // Production refuses the harness' (committed) secret: a generated one.
+    prod = await startTestApp({ env: { NODE_ENV: 'production', PASSWORD_HASH_COST: 'standard', BETTER_AUTH_URL: 'https://auth.example.com', BETTER_AUTH_SECRET: randomBytes(32).toString('base64') } });
   });
   afterAll(async () => {
     await t?.close();

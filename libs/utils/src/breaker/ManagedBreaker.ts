@@ -10,7 +10,11 @@ import { ResetBackoff } from './ResetBackoff';
  * unhandled: neither a failure nor (in the closed state) a success.
  */
 export class BreakerPassthrough {
-  constructor(readonly error: unknown) {}
+  /** `retryable`: the caller may still retry it (a failure the breaker must not count, e.g. load). */
+  constructor(
+    readonly error: unknown,
+    readonly retryable = false,
+  ) {}
 }
 
 const isBreakerFailure = (error: unknown): boolean => !(error instanceof BreakerPassthrough);

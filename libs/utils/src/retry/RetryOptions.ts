@@ -110,6 +110,14 @@ export interface RetryOptions {
    */
   isRepeatable?: (error: unknown) => boolean;
   /**
+   * Whether a retryable failure counts toward opening the breaker. False for failures that are
+   * load rather than an outage — a pooled connection not free within the connect timeout while
+   * the database answers every other caller — so a flood of requests cannot open the breaker
+   * and turn every caller away; the failure is still retryable/repeatable as classified.
+   * @default undefined (every retryable failure counts)
+   */
+  isBreakerFailure?: (error: unknown) => boolean;
+  /**
    * Retry budget per `breakerKey`, or `false` to retry without one.
    * @default { ratio: 0.1, minRetriesPerSecond: 10, windowMs: 10_000 }
    */

@@ -39,6 +39,7 @@ export function resolveSettings(options: RetryOptions | undefined, defaults: Rea
     signal: o.signal,
     isRetryable: o.isRetryable ?? defaults.isRetryable,
     isRepeatable: o.isRepeatable,
+    isBreakerFailure: o.isBreakerFailure,
     logger: o.logger,
     random: o.random ?? defaults.random,
     breaker: (o.enableCircuitBreaker ?? defaults.enableCircuitBreaker) ? registry.breakers.get(key, breakerOptionsOf(o, defaults), o.logger) : undefined,

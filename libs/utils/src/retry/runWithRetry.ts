@@ -22,6 +22,8 @@ export interface RetrySettings extends BackoffSettings {
   isRetryable: (error: unknown) => boolean;
   /** See `RetryOptions.isRepeatable`; undefined: every retryable failure may be retried. */
   isRepeatable?: (error: unknown) => boolean;
+  /** See `RetryOptions.isBreakerFailure`; undefined: every retryable failure counts. */
+  isBreakerFailure?: (error: unknown) => boolean;
   logger: RetryLogger | undefined;
   random: () => number;
   breaker: ManagedBreaker | undefined;
@@ -72,7 +74,7 @@ export async function runWithRetry<T, C extends RetryContext>(
     } catch (caught) {
       if (caught instanceof BreakerPassthrough) {
         error = caught.error;
-        retryable = false;
+        retryable = caught.retryable;
       } else if (breaker !== undefined && isBrokenCircuitError(caught)) {
         throw circuitOpen(breaker, s, metrics, lastError);
       } else {
@@ -128,6 +130,8 @@ async function guardedAttempt<T, C extends RetryContext>(
     return await invokeAttempt(fn, makeContext, attempt, s.operationName, s.attemptTimeoutMs, s.signal);
   } catch (error) {
     if (error instanceof RetryAbortedError || !classify(s, error)) throw new BreakerPassthrough(error);
+    // Retryable, but load rather than an outage: the breaker does not count it.
+    if (s.isBreakerFailure !== undefined && !breakerFailure(s.isBreakerFailure, error)) throw new BreakerPassthrough(error, true);
     throw error;
   }
 }
@@ -150,6 +154,14 @@ function classify(s: RetrySettings, error: unknown): boolean {
     return s.isRetryable(error) === true;
   } catch {
     return false; // a broken classifier must not cause a retry storm
+  }
+}
+
+function breakerFailure(isBreakerFailure: (error: unknown) => boolean, error: unknown): boolean {
+  try {
+    return isBreakerFailure(error) !== false;
+  } catch {
+    return true; // a broken classifier keeps the breaker's protection
   }
 }
 

@@ -53,6 +53,29 @@ describe('ApiKeyRepository', () => {
     expect(row).toMatchObject({ status: 'ACTIVE', isActive: true, usageCount: 0, scopes: ['read', 'write'] });
   });
 
+  it('an unknown key identifier reaches Postgres once per miss TTL; a key created with it elsewhere is valid once the TTL passed', async () => {
+    // lru-cache reads a start time of 0 as "no TTL": start the fake clock later.
+    let now = 1_000;
+    const bare = new ApiKeyRepository({ db: t.client, metrics, apiKeys: { usageFlushIntervalMs: 60_000, negativeLookup: { ttlMs: 2_000, now: () => now } } });
+    const reads = () => metrics.operations.filter((o) => o.operation === 'apiKey.validate').length;
+    const before = reads();
+    const material = generateKey('sk');
+    for (let i = 0; i < 5; i++) expect(await bare.validate(material.plainKey)).toMatchObject({ valid: false, reason: 'NOT_FOUND' });
+    expect(reads() - before).toBe(1);
+    // Another instance creates a key with that very identifier (a replay of one key: identifiers are random).
+    const { plainKey, ...row } = material;
+    await t.client.prisma.apiKey.create({ data: { ...row, name: 'flood', userId, scopes: ['read'], status: 'ACTIVE', isActive: true } });
+    expect(await bare.validate(plainKey)).toMatchObject({ valid: false, reason: 'NOT_FOUND' });
+    now += 2_001;
+    expect(await bare.validate(plainKey)).toMatchObject({ valid: true, userId });
+    // On the instance that creates a key, its identifier is forgotten at once.
+    const other = generateKey('sk');
+    expect(await keys.validate(other.plainKey)).toMatchObject({ valid: false, reason: 'NOT_FOUND' });
+    const created = await keys.createKey({ name: 'next', userId, scopes: ['read'] });
+    expect(await keys.validate(created.plainKey)).toMatchObject({ valid: true });
+    await bare.close();
+  });
+
   it('validates: scopes, wrong secret, malformed, revoked, expired, inactive', async () => {
     const { apiKey, plainKey } = await keys.createKey({ name: 'v', userId, scopes: ['read'] });
     expect(await keys.validate(plainKey, ['read'])).toMatchObject({ valid: true, userId, scopes: ['read'] });

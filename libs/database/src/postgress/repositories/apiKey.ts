@@ -13,6 +13,7 @@ import {
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
+import { DEFAULT_NEGATIVE_LOOKUP_OPTIONS, NegativeLookups, type NegativeLookupOptions } from './NegativeLookups';
 import { permissionGrants } from './roleQueries';
 import { generateKey, keyMatchesHash, parseKeyIdentifier } from './apiKeyMaterial';
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
@@ -25,9 +26,13 @@ export interface ApiKeyRepositoryOptions {
   usageFlushIntervalMs?: number;
   /** …or as soon as this many validations are buffered. @default 10_000 */
   usageFlushThreshold?: number;
+  /** Unknown key identifiers remembered in process, so a flood of random keys rarely reaches Postgres. */
+  negativeLookup?: NegativeLookupOptions;
+  /** Called when a presented key is malformed or matches no key (the app counts failed lookups per address). */
+  onUnknownCredential?: () => void;
 }
 
-export const DEFAULT_API_KEY_REPOSITORY_OPTIONS = { usageFlushIntervalMs: 5_000, usageFlushThreshold: 10_000 } as const;
+export const DEFAULT_API_KEY_REPOSITORY_OPTIONS = { usageFlushIntervalMs: 5_000, usageFlushThreshold: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS, onUnknownCredential: (): void => undefined };
 
 const keyCache = {
   byIdentifier: (identifier: string) => `apikey:ident:${identifier}`,
@@ -46,17 +51,19 @@ const withoutHash = ({ keyHash: _hash, ...rest }: ApiKey): Omit<ApiKey, 'keyHash
 export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements IApiKeyRepository {
   readonly #options: Required<ApiKeyRepositoryOptions>;
   readonly #usage: ApiKeyUsageBuffer;
+  readonly #unknown: NegativeLookups;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<number> | undefined;
 
-  constructor(deps: RepositoryDependencies & { apiKeys?: ApiKeyRepositoryOptions }, tx?: TransactionState, usage?: ApiKeyUsageBuffer) {
+  constructor(deps: RepositoryDependencies & { apiKeys?: ApiKeyRepositoryOptions }, tx?: TransactionState, usage?: ApiKeyUsageBuffer, unknown?: NegativeLookups) {
     super(deps, { model: 'apiKey', updateSchema: ApiKeyUpdateInputSchema }, tx);
     this.#options = { ...DEFAULT_API_KEY_REPOSITORY_OPTIONS, ...deps.apiKeys };
     this.#usage = usage ?? new ApiKeyUsageBuffer();
+    this.#unknown = unknown ?? new NegativeLookups(this.#options.negativeLookup);
   }
 
   override bindTo(tx: TransactionState): this {
-    return new ApiKeyRepository({ ...this.deps, apiKeys: this.#options }, tx, this.#usage) as this;
+    return new ApiKeyRepository({ ...this.deps, apiKeys: this.#options }, tx, this.#usage, this.#unknown) as this;
   }
 
   protected override toUpdateData(input: Record<string, unknown>): Record<string, unknown> {
@@ -65,6 +72,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
   }
 
   protected override async onChanged(rows: ApiKey[]): Promise<void> {
+    for (const key of rows) this.#unknown.delete(key.keyIdentifier);
     const cache = this.deps.cache;
     if (!cache) return;
     await cache.delete(...rows.flatMap((k) => [keyCache.byIdentifier(k.keyIdentifier), keyCache.byHash(k.keyHash)]));
@@ -103,11 +111,26 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
    */
   async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     const identifier = parseKeyIdentifier(plainKey);
-    if (!identifier) return { valid: false, reason: 'MALFORMED' };
+    if (!identifier) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'MALFORMED' };
+    }
+    if (this.#unknown.has(identifier)) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'NOT_FOUND' };
+    }
     const key = await this.cached(keyCache.byIdentifier(identifier), { resource: 'apiKey', tags: [keyCache.all], revive: reviveApiKey }, () =>
       this.executeOperation('validate', () => this.client.apiKey.findUnique({ where: { keyIdentifier: identifier } }) as Promise<ApiKey | null>),
     );
-    if (!key || !keyMatchesHash(plainKey, key.keyHash)) return { valid: false, reason: 'NOT_FOUND' };
+    if (!key) {
+      if (!this.tx) this.#unknown.add(identifier);
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'NOT_FOUND' };
+    }
+    if (!keyMatchesHash(plainKey, key.keyHash)) {
+      this.#options.onUnknownCredential();
+      return { valid: false, reason: 'NOT_FOUND' };
+    }
     const apiKey = withoutHash(key);
     if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { valid: false, reason: 'EXPIRED', apiKey };

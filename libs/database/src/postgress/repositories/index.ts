@@ -20,3 +20,4 @@ export * from './userEvent';
 export * from './userCacheKeys';
 export * from './userStats';
 export * from './verification';
+export * from './NegativeLookups';

@@ -6,7 +6,7 @@ import type { DatabaseClient } from '../../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../../types/Logger';
 import { watchDatabaseRecovery } from './databaseRecovery';
 import { isDatabaseError } from './isDatabaseError';
-import { isAmbiguousWriteError, repeatAfter, retryIdempotent, retryNotApplied } from './retryClassification';
+import { countsForBreaker, isAmbiguousWriteError, repeatAfter, retryIdempotent, retryNotApplied } from './retryClassification';
 import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
 
 /** Event counted once per database attempt (every try of every repository operation). */
@@ -82,6 +82,8 @@ export class OperationRunner {
       logger: options.logger,
       // A lock, statement or connect timeout counts for the breaker but is not repeated: the wait is the cost.
       isRepeatable: repeatAfter,
+      // Waiting for a pooled connection is load: answered as an outage, not counted as one.
+      isBreakerFailure: countsForBreaker,
     };
     if (retry.enableCircuitBreaker && options.db !== undefined) watchDatabaseRecovery(options.resilience, options.db, breakerKey, retry.recoveryCheckMs, options.logger);
     this.#idempotentOptions = { ...base, attemptTimeoutMs: retry.attemptTimeoutMs, isRetryable: retryIdempotent };

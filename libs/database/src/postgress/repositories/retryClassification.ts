@@ -69,6 +69,30 @@ export function isSpentWait(error: unknown): boolean {
   });
 }
 
+// pg-pool's message when every pooled connection stayed busy for the whole connect timeout
+// (the request waited in the pool's queue); Prisma's own pool says P2024. A new connection that
+// could not be opened in time is "Connection terminated due to connection timeout" instead.
+const POOL_WAIT_CODES = new Set(['P2024']);
+const POOL_WAIT_MESSAGES = /^timeout exceeded when trying to connect$/;
+
+/**
+ * No pooled connection was free within the connect timeout: the database answers, this process
+ * has more requests than connections. Load, not an outage — the caller answers 503 (it is still
+ * transient and not repeated), but the breaker does not count it, so a flood of requests cannot
+ * open the breaker and turn every other caller away. A refused or timed-out *new* connection,
+ * a terminated backend, a server error: all still count.
+ */
+export function isPoolWaitTimeout(error: unknown): boolean {
+  return walk(error, (e) => {
+    const code = (e['code'] ?? e['originalCode']) as unknown;
+    if (typeof code === 'string' && POOL_WAIT_CODES.has(code)) return true;
+    return typeof e['message'] === 'string' && POOL_WAIT_MESSAGES.test(e['message']);
+  });
+}
+
+/** `isBreakerFailure` of every repository call: a pool-wait timeout is load, not a failing database. */
+export const countsForBreaker = (error: unknown): boolean => !isPoolWaitTimeout(error);
+
 /** `isRepeatable` of every repository call: an attempt that waited out its bound is not made again. */
 export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 

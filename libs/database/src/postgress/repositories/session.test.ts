@@ -1,5 +1,6 @@
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { FakeCache } from '../../testing/FakeCache';
+import { FakeMetrics } from '../../testing/FakeMetrics';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import { AccountRepository } from './account';
 import { SessionRepository } from './session';
@@ -34,6 +35,27 @@ describe('SessionRepository', () => {
     expect(again).toEqual(found);
     expect(again?.expiresAt).toBeInstanceOf(Date);
     expect(cache.keys().some((k) => k.includes(token('a')))).toBe(false);
+  });
+
+  it('the cache holds no plain token: the row is cached under a digest without it, and handed back with the token presented', async () => {
+    await sessions.create({ userId, token: token('plain'), expiresAt: new Date(Date.now() + hour) });
+    const found = await sessions.findActiveByToken(token('plain'));
+    expect(found?.token).toBe(token('plain'));
+    const stored = await Promise.all(cache.keys().filter((k) => k.startsWith('session:token:')).map((k) => cache.get<unknown>(k)));
+    expect(stored.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored)).not.toContain(token('plain'));
+    expect(JSON.stringify(stored)).not.toContain(token('a'));
+  });
+
+  it('an unknown token reaches Postgres once per miss TTL; creating a session with it makes it found at once', async () => {
+    const metrics = new FakeMetrics();
+    const bare = new SessionRepository({ db: t.client, metrics });
+    const reads = () => metrics.operations.filter((o) => o.operation === 'session.findByToken').length;
+    for (let i = 0; i < 5; i++) expect(await bare.findByToken(token('later'))).toBeNull();
+    expect(reads()).toBe(1);
+    const created = await bare.create({ userId, token: token('later'), expiresAt: new Date(Date.now() + hour) });
+    expect((await bare.findActiveByToken(token('later')))?.id).toBe(created.id);
+    expect(reads()).toBe(2);
   });
 
   it('does not return expired or unknown sessions', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../../models';
 import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
+import { DEFAULT_NEGATIVE_LOOKUP_OPTIONS, NegativeLookups, type NegativeLookupOptions } from './NegativeLookups';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
 import type { ISessionRepository } from './interfaces/ISessionRepository';
@@ -20,9 +21,13 @@ export interface SessionRepositoryOptions {
   touchIntervalMs?: number;
   /** Sessions remembered by the in-process touch throttle. @default 10_000 */
   touchMemory?: number;
+  /** Unknown tokens remembered in process, so a flood of random bearer tokens rarely reaches Postgres. */
+  negativeLookup?: NegativeLookupOptions;
+  /** Called when a presented token matches no live session (the app counts failed lookups per address). */
+  onUnknownCredential?: () => void;
 }
 
-export const DEFAULT_SESSION_REPOSITORY_OPTIONS = { touchIntervalMs: 60_000, touchMemory: 10_000 } as const;
+export const DEFAULT_SESSION_REPOSITORY_OPTIONS = { touchIntervalMs: 60_000, touchMemory: 10_000, negativeLookup: DEFAULT_NEGATIVE_LOOKUP_OPTIONS, onUnknownCredential: (): void => undefined };
 
 export interface EndSessionOptions {
   /** Why (`logout`, `revoked`, `banned` …), stored in `endReason` and the log. @default 'logout' */
@@ -50,15 +55,37 @@ export interface UpstreamTokens {
  */
 const tokenKey = (token: string) => `session:token:${hash('sha256', token, 'base64url').slice(0, 32)}`;
 
+/**
+ * What the cache holds of a session: the row without its token (Redis holds no credential; the
+ * key is already a digest of it). `findByToken` puts back the token its caller presented.
+ */
+const withoutToken = (session: UserSession): UserSession => ({ ...session, token: '' });
+
+/**
+ * The cached row with the presented token put back, made once per cached object: hits keep
+ * sharing one read-only object (the cache's contract) instead of copying the row every time.
+ */
+const withToken = new WeakMap<UserSession, UserSession>();
+function attachToken(cached: UserSession, token: string): UserSession {
+  let session = withToken.get(cached);
+  if (session?.token !== token) {
+    session = Object.isFrozen(cached) ? Object.freeze({ ...cached, token }) : { ...cached, token };
+    withToken.set(cached, session);
+  }
+  return session;
+}
+
 /** `UserSession` rows with their `SessionLog`: create, find active by token, touch, end, refresh tokens. */
 export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSessionWhereInput, UserSessionCreateInput, UserSessionUpdateInput> implements ISessionRepository {
   readonly #options: Required<SessionRepositoryOptions>;
   readonly #touched: Map<string, number>;
+  readonly #unknown: NegativeLookups;
 
-  constructor(deps: RepositoryDependencies & { session?: SessionRepositoryOptions }, tx?: TransactionState, touched?: Map<string, number>) {
+  constructor(deps: RepositoryDependencies & { session?: SessionRepositoryOptions }, tx?: TransactionState, touched?: Map<string, number>, unknown?: NegativeLookups) {
     super(deps, { model: 'userSession', name: 'session', createSchema: UserSessionCreateInputSchema, updateSchema: UserSessionUpdateInputSchema }, tx);
     this.#options = { ...DEFAULT_SESSION_REPOSITORY_OPTIONS, ...deps.session };
     this.#touched = touched ?? new Map();
+    this.#unknown = unknown ?? new NegativeLookups(this.#options.negativeLookup);
   }
 
   protected override toCreateData(input: Record<string, unknown>): Record<string, unknown> {
@@ -68,6 +95,8 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
   }
 
   protected override async onChanged(rows: UserSession[]): Promise<void> {
+    // A session created with a token somebody presented before (within the miss TTL) is found at once.
+    for (const row of rows) this.#unknown.delete(tokenKey(row.token));
     const cache = this.deps.cache;
     if (!cache) return;
     await cache.delete(...rows.map((s) => tokenKey(s.token)));
@@ -84,9 +113,23 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
    * row must stay visible to that read.
    */
   async findByToken(token: string): Promise<UserSession | null> {
-    const load = () => this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }) as Promise<UserSession | null>);
-    const session = await this.cached(tokenKey(token), { resource: 'session', tags: [cacheTags.allSessions], revive: reviveUserSession }, load);
-    return session && session.isActive ? session : null;
+    const key = tokenKey(token);
+    if (this.#unknown.has(key)) {
+      this.#options.onUnknownCredential();
+      return null;
+    }
+    const load = async () => {
+      const row = (await this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }))) as UserSession | null;
+      return row && withoutToken(row);
+    };
+    const session = await this.cached(key, { resource: 'session', tags: [cacheTags.allSessions], revive: reviveUserSession }, load);
+    if (!session) {
+      // Not inside a transaction: a miss there may be a row the transaction is about to write.
+      if (!this.tx) this.#unknown.add(key);
+      this.#options.onUnknownCredential();
+      return null;
+    }
+    return session.isActive ? attachToken(session, token) : null;
   }
 
   /** The session for `token` if it is active and not expired; cache-first. */
@@ -210,6 +253,6 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
   }
 
   override bindTo(tx: TransactionState): this {
-    return new SessionRepository({ ...this.deps, session: this.#options }, tx, this.#touched) as this;
+    return new SessionRepository({ ...this.deps, session: this.#options }, tx, this.#touched, this.#unknown) as this;
   }
 }

@@ -1,0 +1,107 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { tooManyRequests } from '../http/tooManyRequests';
+import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
+
+export const TOO_MANY_FAILED_CREDENTIALS = { code: 'TOO_MANY_FAILED_CREDENTIALS', message: 'Too many unknown credentials from this address. Please try again later.' } as const;
+
+/** Headers and cookies that carry a credential the app looks up (session cookie, bearer, API key). */
+const VERIFY_PATH = '/api/auth/api-key/verify';
+
+function presentsCredential(request: FastifyRequest): boolean {
+  const { headers } = request;
+  // The verify endpoint takes the key in its body.
+  if (request.method === 'POST' && request.url.split('?')[0] === VERIFY_PATH) return true;
+  return headers['x-api-key'] !== undefined || headers.authorization !== undefined || (typeof headers.cookie === 'string' && headers.cookie.includes('session_token'));
+}
+
+interface RequestScope {
+  failed: boolean;
+}
+
+/**
+ * A per-address limit on FAILED credential lookups, on every route family at once (Better-Auth's
+ * /api/auth/*, the lean get-session route, /api/admin/*, the /ws upgrade, api-key verify): the
+ * repositories report each unknown session token or API key (`markFailed`, through their
+ * `onUnknownCredential` hook) into the request's scope; when the request ends, the address is
+ * charged one failure on the shared RateLimiter (Redis, memory insurance). Past `limit.max` in a
+ * window, every request *presenting a credential* from that address is answered 429 with
+ * Retry-After before any lookup — until the window ends. Other addresses, and requests without
+ * a credential (sign-in), are not affected; a valid credential never counts.
+ */
+export class CredentialFailureGuard {
+  readonly #scope = new AsyncLocalStorage<RequestScope>();
+  /** address → when its block ends (ms), as this instance last learned from the limiter. */
+  readonly #blocked = new LRUCache<string, number>({ max: 10_000 });
+  readonly #limiter: RateLimiter;
+  readonly #limit: WindowLimit;
+  readonly #now: () => number;
+
+  constructor(limiter: RateLimiter, limit: WindowLimit, now: () => number = Date.now) {
+    this.#limiter = limiter;
+    this.#limit = limit;
+    this.#now = now;
+  }
+
+  /** The current request presented a credential that does not exist (called by the repositories). */
+  markFailed(): void {
+    const scope = this.#scope.getStore();
+    if (scope) scope.failed = true;
+  }
+
+  /** Seconds until `address` may present credentials again, or 0. */
+  blockedFor(address: string): number {
+    const until = this.#blocked.get(address);
+    if (until === undefined) return 0;
+    const left = until - this.#now();
+    if (left <= 0) {
+      this.#blocked.delete(address);
+      return 0;
+    }
+    return left / 1_000;
+  }
+
+  /** Charges `address` one failure; returns the seconds it is now blocked for (0: within the limit). */
+  async recordFailure(address: string): Promise<number> {
+    const decision = await this.#limiter.hit(`credential-failures:${address}`, this.#limit);
+    // `max` failures are allowed; the request after the max-th is refused.
+    if (decision.count < this.#limit.max) return 0;
+    this.#blocked.set(address, this.#now() + decision.resetInMs);
+    return decision.resetInMs / 1_000;
+  }
+
+  /** Root-level hooks (call on the root instance, before the routes). */
+  register(app: FastifyInstance): void {
+    const scopes = new WeakMap<FastifyRequest, RequestScope>();
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (!presentsCredential(request)) return done();
+      const scope: RequestScope = { failed: false };
+      scopes.set(request, scope);
+      this.#scope.run(scope, done);
+    });
+    // Refused before validation (before any lookup, and where a /ws upgrade can still answer
+    // with a body); after a POST body is parsed the request may run outside the scope entered
+    // above, so it is entered again here and before the handler.
+    app.addHook('preValidation', (request, reply, done) => {
+      const scope = scopes.get(request);
+      if (!scope) return done();
+      const seconds = this.blockedFor(request.ip);
+      if (seconds > 0) {
+        scope.failed = false;
+        const answer = tooManyRequests(seconds, TOO_MANY_FAILED_CREDENTIALS);
+        void reply.code(429).headers(answer.headers).send(answer.body);
+        return;
+      }
+      this.#scope.run(scope, done);
+    });
+    app.addHook('preHandler', (request, _reply, done) => {
+      const scope = scopes.get(request);
+      if (scope) this.#scope.run(scope, done);
+      else done();
+    });
+    app.addHook('onResponse', async (request) => {
+      if (scopes.get(request)?.failed) await this.recordFailure(request.ip);
+    });
+  }
+}
