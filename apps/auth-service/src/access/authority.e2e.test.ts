@@ -1,7 +1,7 @@
 import type { TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
-import { runBootstrapAdmin } from '../bootstrap';
+import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 import { SYSTEM_ADMIN_ROLE } from './bootstrapAdmin';
 import { ESCALATION_BYPASS_EVENT } from './authority';
 
@@ -39,7 +39,7 @@ describe('authority: no escalation, no acting above your rank, the last admin st
     b = await startTestApp({ database, redis: true });
     await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
     root = await signUp(a.url, 'Root');
-    const boot = await runBootstrapAdmin(a.context, { email: root.email });
+    const boot = await promoteVerifiedToSystemAdmin(a.context, root);
     expect(boot.status).toBe('assigned');
     systemRoleId = (await repos().roles.findByName(SYSTEM_ADMIN_ROLE.name))!.id;
     starRoleId = (await repos().roles.create({ name: 'star', permissions: ['*:*'] })).id; // not a system role, nobody holds it
@@ -173,7 +173,7 @@ describe('authority: no escalation, no acting above your rank, the last admin st
 
     // With a second admin, one of them may step down.
     const second = await signUp(a.url, 'Second admin');
-    expect((await runBootstrapAdmin(a.context, { email: second.email })).status).toBe('assigned');
+    await repos().users.updateRole(second.id, systemRoleId, 'test');
     expect((await auth(a, '/roles/assign', { userId: second.id, roleId: null }, root)).status).toBe(200);
     expect((await userRow(second.id)).roleId).toBeNull();
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { TestDatabase } from '@tools/test-harness';
-import { runBootstrapAdmin } from '../bootstrap';
+import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
 import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
 
@@ -52,7 +52,7 @@ describe('conditional grants at check time: timeWindow and sameStore on a guarde
     database = await migratedDatabase('conditions');
     t = await startTestApp({ database });
     admin = await signUp(t.url, 'Admin');
-    expect((await runBootstrapAdmin(t.context, { email: admin.email })).status).toBe('assigned');
+    expect((await promoteVerifiedToSystemAdmin(t.context, admin)).status).toBe('assigned');
     target = await signUp(t.url, 'Target');
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { TestDatabase } from '@tools/test-harness';
-import { runBootstrapAdmin } from '../bootstrap';
+import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
 import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
 
@@ -25,7 +25,7 @@ describe('demoting a key\'s owner narrows the key (two instances, one Postgres, 
     b = await startTestApp({ database, redis: true });
     await Promise.all([a.context.cache.ready(), b.context.cache.ready()]);
     admin = await signUp(a.url, 'Admin');
-    expect((await runBootstrapAdmin(a.context, { email: admin.email })).status).toBe('assigned');
+    expect((await promoteVerifiedToSystemAdmin(a.context, admin)).status).toBe('assigned');
   });
   afterAll(async () => {
     await b?.close();

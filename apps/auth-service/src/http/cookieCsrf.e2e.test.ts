@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { startTestApp, type TestApp } from '../testing/testApp';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
-import { runBootstrapAdmin } from '../bootstrap';
+import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 
 /** A POST with the path sent byte for byte (fetch would normalise `..` and the like). */
 function rawPost(base: string, path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
@@ -36,7 +36,7 @@ describe('CSRF on the matched route: cookie writes outside /api/auth/* (real app
   beforeAll(async () => {
     t = await startTestApp();
     admin = await signUp(t.url, 'CSRF Admin');
-    expect((await runBootstrapAdmin(t.context, { email: admin.email })).status).toBe('assigned');
+    expect((await promoteVerifiedToSystemAdmin(t.context, admin)).status).toBe('assigned');
     target = await signUp(t.url, 'CSRF Target');
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { runBootstrapAdmin } from '../../bootstrap';
+import { promoteVerifiedToSystemAdmin } from '../systemAdmin';
 import { postJson, signUp } from '../../plugins/testing/users';
 import type { TestApp } from '../testApp';
 import { PRINCIPALS, type PrincipalName } from './expectations';
@@ -62,7 +62,7 @@ export async function seedWorld(app: TestApp): Promise<MatrixWorld> {
   const { repositories } = app.context;
   const origin = new URL(app.url).origin;
   const [superUser, lowerUser, peerUser, plainUser, signInOnly] = await Promise.all(['Super', 'Lower', 'Peer', 'Plain', 'SignInOnly'].map((n) => signUp(app.url, n)));
-  const bootstrapped = await runBootstrapAdmin(app.context, { email: superUser.email });
+  const bootstrapped = await promoteVerifiedToSystemAdmin(app.context, superUser);
   if (bootstrapped.status !== 'assigned') throw new Error(`bootstrap answered ${bootstrapped.status}`);
   const lowerRole = await repositories.roles.create({ name: 'matrix-user-admin', level: 10, permissions: [...LOWER_ADMIN_PERMISSIONS] });
   const viewerRole = await repositories.roles.create({ name: 'matrix-viewer', level: 1, permissions: ['users:read'] });
