@@ -77,7 +77,7 @@ export interface HaproxyPieceOptions extends HaproxyConfigOptions {
 
 /** HAProxy in front of the instances (Debian's package), health-checking `/health/ready`. */
 export async function startHaproxy(options: HaproxyPieceOptions): Promise<RunningPiece> {
-  const binary = debianBinary('haproxy', options.log);
+  const binary = debianBinary('haproxy');
   const config = join(options.stackDir, 'haproxy.cfg');
   writeFileSync(config, haproxyConfig(readFileSync(join(options.repoRoot, 'deploy', 'haproxy.cfg'), 'utf8'), options));
   const { pid, log } = spawnDaemon({ name: 'haproxy', command: binary, args: ['-f', config], stackDir: options.stackDir, env: { PATH: process.env.PATH } });
