@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:smoke`: the short check on the oldest supported Node (.ci/run runs it on the
 # machine's Node 20 after the whole suite ran on 24): libs/utils and libs/monitoring whole, and
-# the app files listed as SMOKE in tools/ci/testTargets.js (sign-in, get-session, API keys,
+# the app files listed as SMOKE in jest.targets.js (sign-in, get-session, API keys,
 # WebSockets, a database outage).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -6,7 +6,7 @@
 #                                        each; Better-Auth's adapter suites under vitest beside them)
 #   3. e2e                              (processes, browser, failovers: 1 project at a time, 2 Jest
 #                                        workers, since these files mostly wait on their servers)
-# Which file is in `test` and which in `e2e`: tools/ci/testTargets.js. `TEST_PHASES` picks phases
+# Which file is in `test` and which in `e2e`: jest.targets.js. `TEST_PHASES` picks phases
 # (e.g. TEST_PHASES="test e2e"); the default runs all three.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

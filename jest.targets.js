@@ -61,8 +61,8 @@ const SMOKE = {
 const projectRoots = { 'auth-service': 'apps/auth-service', database: 'libs/database', 'test-harness': 'tools/test-harness', tools: 'tools' };
 for (const [project, files] of [...Object.entries(E2E), ...Object.entries(SMOKE)]) {
   for (const file of files) {
-    const full = path.join(__dirname, '..', '..', projectRoots[project], file);
-    if (!fs.existsSync(full)) throw new Error(`tools/ci/testTargets.js lists ${projectRoots[project]}/${file}, which does not exist`);
+    const full = path.join(__dirname, projectRoots[project], file);
+    if (!fs.existsSync(full)) throw new Error(`jest.targets.js lists ${projectRoots[project]}/${file}, which does not exist`);
   }
 }
 
