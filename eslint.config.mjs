@@ -51,7 +51,7 @@ export default [
   },
   {
     // Config files load the shared presets by path; they are not library code.
-    files: ['**/jest.config.js', 'jest.preset.js', 'eslint.config.mjs'],
+    files: ['**/jest.config.js', '**/jest.*.config.js', 'jest.preset.js', 'jest.targets.js', 'eslint.config.mjs'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {

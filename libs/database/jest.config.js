@@ -1,5 +1,6 @@
 const preset = require('../../jest.preset.js');
 const harness = require('../../tools/test-harness/jest.harness.js');
+const { unitIgnorePatterns } = require('../../jest.targets.js');
 
 module.exports = {
   ...preset,
@@ -14,4 +15,6 @@ module.exports = {
   // Integration tests share one Postgres and restart dedicated ones: keep the 2-core machine sane.
   maxWorkers: 2,
   testTimeout: 60_000,
+  // Target `test`; the files listed in jest.targets.js run in `e2e` (jest.e2e.config.js).
+  testPathIgnorePatterns: unitIgnorePatterns('database'),
 };

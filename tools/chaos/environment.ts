@@ -15,8 +15,17 @@ export type PostgresKill = 'SIGKILL' | 'immediate';
 export interface StartOursOptions {
   /** How readiness is told. @default { httpPath: '/health/live' } */
   ready?: { httpPath: string };
-  /** Entry, relative to the repository root. @default 'apps/auth-service/src/main.ts' */
+  /** Entry, relative to the repository root. @default the environment's `ours` (see `create`) */
   script?: string;
+}
+
+export interface ChaosEnvironmentOptions {
+  /**
+   * Our server's entry for every `startOurs` without a `script`: `BUILT_APP` (after `buildApp()`)
+   * runs the bundle as deployed and starts in seconds; the TypeScript entry goes through tsx,
+   * which compiles the app at each start. @default 'apps/auth-service/src/main.ts'
+   */
+  ours?: string;
 }
 
 /**
@@ -34,9 +43,10 @@ export class ChaosEnvironment {
   private constructor(
     readonly pg: LocalPostgres,
     readonly url: string,
+    readonly ours: string,
   ) {}
 
-  static async create(userCount: number): Promise<ChaosEnvironment> {
+  static async create(userCount: number, options: ChaosEnvironmentOptions = {}): Promise<ChaosEnvironment> {
     const pg = await LocalPostgres.create();
     const admin = new Client({ connectionString: pg.url });
     await admin.connect();
@@ -45,7 +55,7 @@ export class ChaosEnvironment {
     const url = new URL(pg.url);
     url.pathname = `/${DATABASE}`;
     await migrate(url.toString());
-    const env = new ChaosEnvironment(pg, url.toString());
+    const env = new ChaosEnvironment(pg, url.toString(), options.ours ?? 'apps/auth-service/src/main.ts');
     const stock = await env.startStock();
     env.users = await seedUsers(stock.url, userCount, 4);
     await env.stop(stock);
@@ -53,19 +63,19 @@ export class ChaosEnvironment {
   }
 
   /**
-   * Our server with `extra` added to its environment: by default `main.ts` through tsx (which
-   * compiles the app in-process, ~265 MB of RSS before any request); `script` the built entry
-   * (see `buildApp`) to run it as deployed.
+   * Our server with `extra` added to its environment, from `script` or the environment's `ours`:
+   * `main.ts` through tsx compiles the app in-process (~265 MB of RSS before any request), the
+   * built entry (see `buildApp`) runs it as deployed.
    */
   async startOurs(extra: Record<string, string> = {}, options: StartOursOptions = {}): Promise<ChildServer> {
-    const { ready = { httpPath: '/health/live' }, script = 'apps/auth-service/src/main.ts' } = options;
+    const { ready = { httpPath: '/health/live' }, script = this.ours } = options;
     const server = await ChildServer.start({
       name: 'ours',
       script,
       port: await freePort(),
       env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] ?? 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
       ready,
-      // tsx compiles the app at start: on a loaded 2-core machine that alone took over a minute.
+      // Through tsx the app compiles at start: on a loaded 2-core machine that alone took over a minute.
       startTimeoutMs: 180_000,
       ...this.#logFile('ours'),
     });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { requireBinary } from '@tools/test-harness';
 
 /**
  * The static half of the compose stack (issue 15): no container runtime here, so each config is
@@ -30,8 +31,8 @@ const services = compose.services;
 const appServices = Object.keys(services).filter((name) => /^auth-service-\d+$/.test(name)).sort();
 
 function run(command: string, args: string[], env: Record<string, string> = {}): { status: number | null; output: string } {
-  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (result.error) throw new Error(`${command} could not run (${result.error.message}); .ci/run installs it (apt-get install prometheus haproxy)`);
+  const result = spawnSync(requireBinary(command), args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 

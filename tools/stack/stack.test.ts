@@ -1,23 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { waitFor } from '@tools/test-harness';
-import { missingBinaries } from './binaries';
+import { requireBinary, waitFor } from '@tools/test-harness';
+import { DEBIAN_PACKAGES } from './binaries';
 import { childrenOf, isRunning, pidFile } from './processes';
 import { stackStatus, startStack, stopStack, type Stack } from './stack';
-
-/**
- * `npm run stack` end to end in its default topology with two instances (Postgres primary +
- * streaming replica, Redis master + replica + three Sentinels): HAProxy reaches each instance,
- * each reads from the replica and reaches Redis through Sentinel, Prometheus scrapes each as up,
- * and stopping leaves no process, pid file, Postgres data or Sentinel config directory behind.
- * Skipped (with a message) only where haproxy/prometheus are missing and cannot be installed (not root).
- */
-const missing = missingBinaries();
-const cannotInstall = missing.length > 0 && (userInfo().uid !== 0 || process.env.STACK_NO_APT === '1');
-if (cannotInstall) console.warn(`tools/stack test skipped: ${missing.join(', ')} missing and not installable here (not root); .ci/run installs them`);
-const describeStack = cannotInstall ? describe.skip : describe;
 
 interface Target {
   health: string;
@@ -35,11 +23,19 @@ interface Ready {
 
 const ALL_PIECES = ['app-1', 'app-2', 'haproxy', 'postgres', 'postgres-replica', 'prometheus', 'redis', 'redis-replica', 'sentinel-1', 'sentinel-2', 'sentinel-3'];
 
-describeStack('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopback)', () => {
+/**
+ * `npm run stack` end to end in its default topology with two instances (Postgres primary +
+ * streaming replica, Redis master + replica + three Sentinels): HAProxy reaches each instance,
+ * each reads from the replica and reaches Redis through Sentinel, Prometheus scrapes each as up,
+ * and stopping leaves no process, pid file, Postgres data or Sentinel config directory behind.
+ * A machine without haproxy/prometheus/redis-server fails at once, naming the setup script.
+ */
+describe('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopback)', () => {
   const stackDir = mkdtempSync(join(tmpdir(), 'stack-test-'));
   let stack: Stack;
 
   beforeAll(async () => {
+    for (const command of Object.keys(DEBIAN_PACKAGES)) requireBinary(command);
     stack = await startStack({ instances: 2, basePort: 'auto', stackDir, log: () => undefined });
   }, 240_000);
 

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { LocalPostgres } from './localPostgres';
-import { LocalRedis, redisServerBinary } from './localRedis';
+import { LocalRedis } from './localRedis';
+import { requireBinary } from './requireBinary';
 
 export { LocalPostgres, type LocalPostgresOptions, type StopMode } from './localPostgres';
 export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithReplicaOptions } from './localReplica';
-export { debianBinary, LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
+export { LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
 export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
-export { HAPROXY_BACKEND, haproxyBinary, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
+export { HAPROXY_BACKEND, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
+export { findBinary, INSTALL_SCRIPT, missingBinaryMessage, requireBinary } from './requireBinary';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -79,9 +81,7 @@ export function startDedicatedPostgres(): Promise<LocalPostgres> {
 
 /** A redis-server of the test's own, which the test may stop and restart. */
 export function startDedicatedRedis(): Promise<LocalRedis> {
-  const binary = redisServerBinary();
-  if (!binary) throw new Error('redis-server is not on PATH (apt-get install -y redis-server)');
-  return LocalRedis.create(binary);
+  return LocalRedis.create(requireBinary('redis-server'));
 }
 
 /** Jest's globalSetup / globalTeardown, for runners configured in code (the vitest conformance suites). */

@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { requireBinary } from './requireBinary';
 import { freePort, waitFor } from './ports';
 
 /** The backend and frontends of deploy/haproxy.cfg that the loopback copy rewires. */
@@ -79,10 +80,6 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
 /** Where `haproxy` is, or undefined. Never installs it: a test names the setup step instead. */
-export function haproxyBinary(): string | undefined {
-  return spawnSync('sh', ['-c', 'command -v haproxy || { test -x /usr/sbin/haproxy && echo /usr/sbin/haproxy; }'], { encoding: 'utf8' }).stdout.trim() || undefined;
-}
-
 export interface LocalHaproxy {
   /** `http://127.0.0.1:<port>`: the frontend. */
   url: string;
@@ -97,8 +94,7 @@ export interface LocalHaproxy {
  * Debian `haproxy` package is not installed.
  */
 export async function startLocalHaproxy(servers: Array<{ name: string; port: number }>): Promise<LocalHaproxy> {
-  const binary = haproxyBinary();
-  if (!binary) throw new Error('haproxy is not installed: run `apt-get install -y haproxy` (Debian) once on this machine; the test does not install it');
+  const binary = requireBinary('haproxy');
   const dir = mkdtempSync(join(tmpdir(), 'bap-haproxy-'));
   const [port, statsPort] = [await freePort(), await freePort()];
   const config = join(dir, 'haproxy.cfg');

@@ -1,24 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { userInfo } from 'node:os';
-import { freePort, waitFor } from './ports';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { freePort, waitFor } from './ports';
+import { findBinary } from './requireBinary';
 
-/** Finds `binary` on PATH; as root on Debian (unless TEST_HARNESS_NO_APT=1), installs `aptPackage` when missing. */
-export function debianBinary(binary: string, aptPackage: string): string | undefined {
-  const which = () => spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
-  let found = which();
-  if (!found && userInfo().uid === 0 && process.env.TEST_HARNESS_NO_APT !== '1') {
-    spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${aptPackage}`], {
-      stdio: 'ignore',
-    });
-    found = which();
-  }
-  return found || undefined;
-}
-
-/** Finds redis-server on PATH; as root on Debian, installs it when missing. */
+/** redis-server on PATH, if any (never installed here: tools/ci/install-system-deps.sh does). */
 export function redisServerBinary(): string | undefined {
-  return debianBinary('redis-server', 'redis-server');
+  return findBinary('redis-server');
 }
 
 /** Sends one inline command and resolves with the first reply line. */

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { debianBinary, LocalRedis, redisServerBinary } from './localRedis';
+import { LocalRedis } from './localRedis';
+import { findBinary, requireBinary } from './requireBinary';
 import { freePort, waitFor } from './ports';
 
 export interface SentinelAddress {
@@ -62,13 +63,10 @@ export interface RedisSentinelSetup {
 
 const DEFAULTS = { masterName: 'mymaster', replicas: 1, sentinels: 3, quorum: 2, downAfterMs: 1_000, failoverTimeoutMs: 3_000 };
 
-/** redis-sentinel on PATH (installed as root when missing), else redis-server in `--sentinel` mode. */
-function sentinelCommand(): { binary: string; args: string[] } {
-  const sentinel = debianBinary('redis-sentinel', 'redis-sentinel');
-  if (sentinel) return { binary: sentinel, args: [] };
-  const server = redisServerBinary();
-  if (!server) throw new Error('neither redis-sentinel nor redis-server is on PATH (apt-get install -y redis-server redis-sentinel)');
-  return { binary: server, args: ['--sentinel'] };
+/** redis-sentinel on PATH, else redis-server in `--sentinel` mode. */
+function sentinelCommand(server: string): { binary: string; args: string[] } {
+  const sentinel = findBinary('redis-sentinel');
+  return sentinel ? { binary: sentinel, args: [] } : { binary: server, args: ['--sentinel'] };
 }
 
 /** One short-lived control connection: never retries, never queues, always closed. */
@@ -93,9 +91,8 @@ const sameAddress = (a: SentinelAddress, b: SentinelAddress) => a.host === b.hos
  */
 export async function startRedisWithSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinelSetup> {
   const opts = { ...DEFAULTS, ...options };
-  const server = redisServerBinary();
-  if (!server) throw new Error('redis-server is not on PATH (apt-get install -y redis-server)');
-  const sentinelBinary = sentinelCommand();
+  const server = requireBinary('redis-server');
+  const sentinelBinary = sentinelCommand(server);
   const dir = mkdtempSync(join(tmpdir(), 'bap-sentinel-'));
   const nodes: LocalRedis[] = [];
   const sentinelServers: LocalRedis[] = [];

@@ -1,5 +1,6 @@
 import { LocalPostgres } from './localPostgres';
 import { LocalRedis, redisServerBinary } from './localRedis';
+import { INSTALL_SCRIPT } from './requireBinary';
 import { postgresContainer, redisContainer } from './containers';
 
 export interface StartedService {
@@ -36,7 +37,7 @@ export async function startRedis(): Promise<StartedService> {
   if (!binary) {
     throw new Error(
       'No Redis for the tests. Set TEST_REDIS_URL, provide a container runtime for testcontainers, ' +
-        'or put redis-server on PATH (as root: apt-get install -y redis-server).',
+        `or put redis-server on PATH (sudo bash ${INSTALL_SCRIPT}).`,
     );
   }
   const redis = await LocalRedis.create(binary);

@@ -15,7 +15,7 @@ export interface HaproxyPieceOptions extends HaproxyConfigOptions {
 
 /** HAProxy in front of the instances (Debian's package), health-checking `/health/ready`. */
 export async function startHaproxy(options: HaproxyPieceOptions): Promise<RunningPiece> {
-  const binary = debianBinary('haproxy', options.log);
+  const binary = debianBinary('haproxy');
   const config = join(options.stackDir, 'haproxy.cfg');
   let text: string;
   try {

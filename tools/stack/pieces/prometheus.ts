@@ -56,7 +56,7 @@ export interface PrometheusPiece {
 
 /** Prometheus (Debian's package) scraping every instance, with the deploy alert rules loaded. */
 export async function startPrometheus(options: PrometheusPieceOptions): Promise<PrometheusPiece> {
-  const binary = debianBinary('prometheus', options.log);
+  const binary = debianBinary('prometheus');
   const deploy = join(options.repoRoot, 'deploy', 'prometheus');
   const dir = join(options.stackDir, 'prometheus');
   mkdirSync(join(dir, 'data'), { recursive: true });

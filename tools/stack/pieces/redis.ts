@@ -84,7 +84,7 @@ async function startWithSentinel(options: RedisPieceOptions): Promise<RedisPiece
 /** One redis-server on loopback, no persistence (cache, invalidation bus, rate limits, locks); with `sentinel`, a replica and three Sentinels too. */
 export async function startRedis(options: RedisPieceOptions): Promise<RedisPiece> {
   if (options.sentinel) return startWithSentinel(options);
-  const binary = debianBinary('redis-server', options.log);
+  const binary = debianBinary('redis-server');
   const args = ['--port', String(options.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
   const { pid, log } = spawnDaemon({ name: 'redis', command: binary, args, stackDir: options.stackDir, env: { PATH: process.env.PATH } });
   const piece: RunningPiece = { name: 'redis', pid, url: `redis://127.0.0.1:${options.port}`, log, stopSignal: 'SIGTERM', commandMatch: 'redis-server' };

@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { requireBinary } from '@tools/test-harness';
 
-/** Debian's chromium package (`.ci/run` installs it); Playwright never downloads a browser here. */
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/**
+ * Debian's chromium package (tools/ci/install-system-deps.sh installs it) or `CHROMIUM_PATH`;
+ * Playwright never downloads a browser here. Missing: fails at once naming that script.
+ */
+export const chromiumPath = (): string => requireBinary(process.env['CHROMIUM_PATH'] ?? 'chromium');
 /** Screenshots of the console, gitignored (`tmp/`); two are copied to `docs/images/` for the README. */
 export const SCREENSHOT_DIR = join(__dirname, '../../../../../tmp/console');
 
 export function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true });
 }
 
 /** Errors the page logged (console.error, CSP violations, failed loads) or threw. */
