@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
 import { waitFor } from '@tools/test-harness';
 import { startTestApp, type TestApp } from '../testing/testApp';
+import { refusedUpgradeRaw } from '../testing/wsClient';
 import { signUp, type SignedUpUser } from '../plugins/testing/users';
 import { TOO_MANY_FAILED_CREDENTIALS } from './credentialFailures';
 
@@ -31,21 +31,7 @@ function call(t: TestApp, from: string, method: string, path: string, headers: R
 }
 
 /** A /ws upgrade from `from` that the app refuses: its status and body. */
-function upgrade(t: TestApp, from: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${t.url.replace(/^http/, 'ws')}/ws`, { headers, localAddress: from });
-    socket.once('open', () => {
-      socket.close();
-      reject(new Error('the upgrade was accepted'));
-    });
-    socket.once('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    socket.once('error', () => undefined);
-  });
-}
+const upgrade = (t: TestApp, from: string, headers: Record<string, string>) => refusedUpgradeRaw(t.url, headers, from);
 
 const randomKey = () => `sk_${randomBytes(6).toString('hex')}_${randomBytes(24).toString('hex').slice(0, 32)}`;
 const bearer = () => ({ authorization: `Bearer ${randomBytes(24).toString('base64url')}` });

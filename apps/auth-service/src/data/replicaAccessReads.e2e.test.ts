@@ -1,9 +1,8 @@
 import { Client } from 'pg';
-import { migrate } from '@libs/database';
-import { startPostgresWithReplica, waitFor, type PostgresWithReplica } from '@tools/test-harness';
+import { waitFor, type PostgresWithReplica } from '@tools/test-harness';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
 import { ADMIN_PERMISSIONS } from '../routes/admin';
-import { startTestApp, type TestApp } from '../testing/testApp';
+import { startAppOnReplicatedPostgres, type TestApp } from '../testing/testApp';
 
 /** One value straight from the (paused) replica: proves it still holds the old state. */
 async function onReplica<T>(url: string, sql: string, params: unknown[]): Promise<T | undefined> {
@@ -41,14 +40,7 @@ describe('access reads ignore a paused replica (real primary + streaming replica
   };
 
   beforeAll(async () => {
-    pg = await startPostgresWithReplica();
-    await migrate(pg.primaryUrl);
-    await pg.waitForCatchUp();
-    t = await startTestApp({
-      databaseUrl: pg.primaryUrl,
-      redis: true,
-      env: { DATABASE_REPLICA_URLS: pg.replicaUrl, DATABASE_REPLICA_LAG_CHECK_MS: '100', DATABASE_REPLICA_MAX_LAG_MS: '60000', DATABASE_READ_YOUR_WRITES_MS: '0' },
-    });
+    ({ pg, app: t } = await startAppOnReplicatedPostgres({ redis: true, env: { DATABASE_READ_YOUR_WRITES_MS: '0' } }));
     const role = await t.context.repositories.roles.create({ name: `replica-read-admins-${Date.now()}` });
     await t.context.repositories.roles.addPermissions(role.id, Object.values(ADMIN_PERMISSIONS));
     admin = await signUp(t.url, 'Admin');

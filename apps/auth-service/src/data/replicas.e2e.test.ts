@@ -1,7 +1,6 @@
-import { migrate } from '@libs/database';
-import { startPostgresWithReplica, waitFor, type PostgresWithReplica } from '@tools/test-harness';
+import { waitFor, type PostgresWithReplica } from '@tools/test-harness';
 import { ADMIN_PERMISSIONS } from '../routes/admin';
-import { startTestApp, type TestApp } from '../testing/testApp';
+import { startAppOnReplicatedPostgres, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
 
@@ -35,13 +34,7 @@ describe('auth-service with a read replica (real primary + streaming replica)', 
   const replicaReady = () => waitFor(async () => expect((await ready()).dependencies.replicas).toMatchObject({ healthy: true, replicas: [{ state: 'ready' }] }), 30_000, 'the replica ready in /health/ready');
 
   beforeAll(async () => {
-    pg = await startPostgresWithReplica();
-    await migrate(pg.primaryUrl);
-    await pg.waitForCatchUp();
-    t = await startTestApp({
-      databaseUrl: pg.primaryUrl,
-      env: { DATABASE_REPLICA_URLS: pg.replicaUrl, DATABASE_REPLICA_LAG_CHECK_MS: '100', DATABASE_REPLICA_MAX_LAG_MS: '60000', DATABASE_READ_YOUR_WRITES_MS: '30000' },
-    });
+    ({ pg, app: t } = await startAppOnReplicatedPostgres({ env: { DATABASE_READ_YOUR_WRITES_MS: '30000' } }));
     const role = await t.context.repositories.roles.create({ name: `replica-admins-${Date.now()}` });
     await t.context.repositories.roles.addPermissions(role.id, Object.values(ADMIN_PERMISSIONS));
     roleId = role.id;

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { migrate } from '@libs/database';
 import { createMigratedDatabase } from '@libs/database/testing';
-import { freePort, harnessRedisUrl, startDedicatedPostgres, type LocalPostgres, type TestDatabase } from '@tools/test-harness';
+import { freePort, harnessRedisUrl, startDedicatedPostgres, startPostgresWithReplica, type LocalPostgres, type PostgresWithReplica, type TestDatabase } from '@tools/test-harness';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
@@ -146,4 +146,21 @@ export async function startAppOnDedicatedPostgres(options: Omit<TestAppOptions, 
       await pg.destroy();
     },
   };
+}
+
+/**
+ * A migrated primary with a streaming replica (caught up), and the app on it reading lag-tolerant
+ * queries from the replica. `replicaEnv` sets the router (`DATABASE_READ_YOUR_WRITES_MS` …) on top
+ * of a 100 ms lag check and a 60 s lag bound, so a paused replica stays in use.
+ */
+export async function startAppOnReplicatedPostgres(options: Omit<TestAppOptions, 'database' | 'databaseUrl'> = {}): Promise<{ app: TestApp; pg: PostgresWithReplica }> {
+  const pg = await startPostgresWithReplica();
+  await migrate(pg.primaryUrl);
+  await pg.waitForCatchUp();
+  const app = await startTestApp({
+    ...options,
+    databaseUrl: pg.primaryUrl,
+    env: { DATABASE_REPLICA_URLS: pg.replicaUrl, DATABASE_REPLICA_LAG_CHECK_MS: '100', DATABASE_REPLICA_MAX_LAG_MS: '60000', ...options.env },
+  });
+  return { app, pg };
 }

@@ -45,10 +45,10 @@ export async function openSocket(baseUrl: string, headers: Record<string, string
   return { socket, messages, next, closed };
 }
 
-/** The HTTP status of a refused upgrade and its JSON body (throws when the upgrade succeeds). */
-export function refusedUpgrade(baseUrl: string, headers: Record<string, string>): Promise<{ status: number; body: { error?: { code?: string } } }> {
+/** A refused upgrade as sent: status, headers and body text (throws when the upgrade succeeds). `localAddress` picks the client's loopback address. */
+export function refusedUpgradeRaw(baseUrl: string, headers: Record<string, string>, localAddress?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers });
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers, ...(localAddress ? { localAddress } : {}) });
     socket.once('open', () => {
       socket.close();
       reject(new Error('the upgrade was accepted'));
@@ -56,10 +56,16 @@ export function refusedUpgrade(baseUrl: string, headers: Record<string, string>)
     socket.once('unexpected-response', (_req, res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as { error?: { code?: string } }) : {} }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     socket.once('error', () => undefined);
   });
+}
+
+/** The HTTP status of a refused upgrade and its JSON body (throws when the upgrade succeeds). */
+export async function refusedUpgrade(baseUrl: string, headers: Record<string, string>): Promise<{ status: number; body: { error?: { code?: string } } }> {
+  const { status, body } = await refusedUpgradeRaw(baseUrl, headers);
+  return { status, body: body ? (JSON.parse(body) as { error?: { code?: string } }) : {} };
 }
 
 /** The socket's close code, or a rejection naming `what` when it is still open at the deadline. */
