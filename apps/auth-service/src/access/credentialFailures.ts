@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
+import { clientAddress } from '../http/clientAddress';
 import { tooManyRequests } from '../http/tooManyRequests';
 import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
 
@@ -18,6 +19,8 @@ function presentsCredential(request: FastifyRequest): boolean {
 
 interface RequestScope {
   failed: boolean;
+  /** The client address (http/clientAddress.ts), resolved once when the request arrives. */
+  address: string;
 }
 
 /**
@@ -76,7 +79,7 @@ export class CredentialFailureGuard {
     const scopes = new WeakMap<FastifyRequest, RequestScope>();
     app.addHook('onRequest', (request, _reply, done) => {
       if (!presentsCredential(request)) return done();
-      const scope: RequestScope = { failed: false };
+      const scope: RequestScope = { failed: false, address: clientAddress(request) };
       scopes.set(request, scope);
       this.#scope.run(scope, done);
     });
@@ -86,7 +89,7 @@ export class CredentialFailureGuard {
     app.addHook('preValidation', (request, reply, done) => {
       const scope = scopes.get(request);
       if (!scope) return done();
-      const seconds = this.blockedFor(request.ip);
+      const seconds = this.blockedFor(scope.address);
       if (seconds > 0) {
         scope.failed = false;
         const answer = tooManyRequests(seconds, TOO_MANY_FAILED_CREDENTIALS);
@@ -101,7 +104,8 @@ export class CredentialFailureGuard {
       else done();
     });
     app.addHook('onResponse', async (request) => {
-      if (scopes.get(request)?.failed) await this.recordFailure(request.ip);
+      const scope = scopes.get(request);
+      if (scope?.failed) await this.recordFailure(scope.address);
     });
   }
 }
