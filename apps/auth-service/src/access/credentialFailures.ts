@@ -7,13 +7,14 @@ import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
 
 export const TOO_MANY_FAILED_CREDENTIALS = { code: 'TOO_MANY_FAILED_CREDENTIALS', message: 'Too many unknown credentials from this address. Please try again later.' } as const;
 
-/** Headers and cookies that carry a credential the app looks up (session cookie, bearer, API key). */
+/** The lean verify route, which takes the key in its body. */
 const VERIFY_PATH = '/api/auth/api-key/verify';
 
+/** Whether the request carries a credential the app looks up (session cookie, bearer, API key, or a key to verify). */
 function presentsCredential(request: FastifyRequest): boolean {
   const { headers } = request;
-  // The verify endpoint takes the key in its body.
-  if (request.method === 'POST' && request.url.split('?')[0] === VERIFY_PATH) return true;
+  // The route Fastify matched, never the raw URL: `/api/auth/%61pi-key/verify` reaches it too.
+  if (request.method === 'POST' && request.routeOptions.url === VERIFY_PATH) return true;
   return headers['x-api-key'] !== undefined || headers.authorization !== undefined || (typeof headers.cookie === 'string' && headers.cookie.includes('session_token'));
 }
 
