@@ -45,7 +45,7 @@ export function createFastify(config: AppConfig, options: { stream?: NodeJS.Writ
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, serializers: LOG_SERIALIZERS, ...(options.stream ? { stream: options.stream } : {}) },
     bodyLimit: BODY_LIMIT_BYTES,
-    // TRUST_PROXY (http/clientAddress.ts): the same rule decides request.ip and clientAddress().
+    // TRUST_PROXY (http/clientAddress.ts): request.ip follows the same trust rule; decisions use clientAddress().
     trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
   });
   app.decorate<ProxyTrust>('proxyTrust', config.TRUST_PROXY ?? { kind: 'off' });

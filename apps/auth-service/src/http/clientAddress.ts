@@ -88,7 +88,11 @@ export function isTrustedHop(trust: ProxyTrust, address: string, hop: number): b
   return family !== 0 && trust.list.check(canonical, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** Fastify's `trustProxy`: the same rule, so `request.ip` (its logs) and `clientAddress` agree. */
+/**
+ * Fastify's `trustProxy`: the same trust rule, so `request.ip` (its request logs) names the same
+ * client in the usual case. It is not the resolver: proxy-addr returns an entry as written (junk
+ * past a trusted hop, `::ffff:` forms), so every decision keyed on an address uses `clientAddress`.
+ */
 export function fastifyTrustProxy(trust: ProxyTrust | undefined): false | ((address: string, hop: number) => boolean) {
   return !trust || trust.kind === 'off' ? false : (address, hop) => isTrustedHop(trust, address, hop);
 }
