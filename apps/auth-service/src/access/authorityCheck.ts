@@ -1,6 +1,7 @@
 import type { PermissionGrant, Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATION_BYPASS_EVENT, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants, type AuthorityCode } from './authority';
+import { canActWhere } from './canAct';
 import type { Principal } from './Principal';
 
 /** A refused authority change: 403 with a stable code; `missing` names what the actor lacks (never another user's data). */
@@ -139,9 +140,8 @@ export class AuthorityRule {
     const now = new Date(this.#deps.now());
     return this.#deps.users.count({
       roleId: { in: roleIds },
-      isDeleted: false,
       ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
-      AND: [{ OR: [{ status: 'ACTIVE' }, { status: 'BANNED', banExpiresAt: { lte: now } }] }, { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: now } }] }],
+      AND: [canActWhere(now), { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: now } }] }],
     });
   }
 

@@ -29,3 +29,12 @@ export function canAct(user: Pick<User, 'status' | 'isDeleted' | 'banExpiresAt'>
       return { ok: false, reason: 'INACTIVE' };
   }
 }
+
+/**
+ * `canAct` as a filter on users, for questions the database answers (how many may act): not
+ * soft-deleted, and ACTIVE or BANNED with a `banExpiresAt` at or before `now`. The same rule as
+ * above; change both together.
+ */
+export function canActWhere(now: Date) {
+  return { isDeleted: false, OR: [{ status: 'ACTIVE' as const }, { status: 'BANNED' as const, banExpiresAt: { lte: now } }] };
+}
