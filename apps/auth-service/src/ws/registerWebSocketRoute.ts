@@ -8,8 +8,6 @@ import { WS_CONNECT_PERMISSION } from './protocol';
 import type { SocketCredential } from './credentialCheck';
 import type { WebSocketAuthService } from './WebSocketAuthService';
 
-export { WS_CONNECT_PERMISSION } from './protocol';
-
 export interface WebSocketRouteDependencies {
   service: WebSocketAuthService;
   access: AccessCore;
