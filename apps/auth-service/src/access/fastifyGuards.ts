@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessCore, Refusal } from './AccessCore';
-import type { AuthorityDecision } from './authorityCheck';
+import type { UserAction } from './authorityCheck';
 import type { ResourceContext } from './conditions';
-import type { Principal } from './Principal';
+import type { AuditActor, Principal } from './Principal';
 import type { PrincipalLimit } from './principalLimit';
 import { clientAddress } from '../http/clientAddress';
 
@@ -93,13 +93,18 @@ export function requestPrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** The authenticated caller as audit records name them (user id, plus key id for a key caller). */
+export function requestActor(request: FastifyRequest): AuditActor {
+  return requestPrincipal(request).actor;
+}
+
 /**
- * Answers an authority refusal (403 ROLE_ESCALATION / TARGET_OUTRANKS_ACTOR / LAST_ADMIN /
- * SYSTEM_ROLE) and returns true; false when the access core allowed the change. Routes ask before
- * they write anything.
+ * Asks the access core whether the route's principal may act on these users; on a refusal
+ * (403 TARGET_OUTRANKS_ACTOR / ROLE_ESCALATION / LAST_ADMIN) answers it and returns true, else
+ * false. Routes ask before they write anything.
  */
-export async function refuseUnlessAuthorized(reply: FastifyReply, decision: Promise<AuthorityDecision>): Promise<boolean> {
-  const outcome = await decision;
+export async function refuseUnlessMayActOnUsers(request: FastifyRequest, reply: FastifyReply, action: UserAction): Promise<boolean> {
+  const outcome = await request.server.access.mayActOnUsers(requestPrincipal(request), action);
   if (outcome.ok) return false;
   await sendRefusal(reply, outcome.refusal);
   return true;

@@ -4,10 +4,8 @@ import { userStatusSchema, type User } from '@libs/database/models';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
 import type { Repositories } from '../repositories';
-import { refuseUnlessAuthorized, requestPrincipal, requirePermission } from '../access/fastifyGuards';
+import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
 import type { ResourceContext } from '../access/conditions';
-import type { AuditActor } from '../access/Principal';
-import type { UserAction } from '../access/authorityCheck';
 
 /** Permissions the admin routes need (granted through roles; see the roles plugin). */
 export const ADMIN_PERMISSIONS = {
@@ -51,11 +49,6 @@ export function userView(user: User) {
 
 const NOT_FOUND = { error: { code: 'NOT_FOUND', message: 'No such user' } };
 
-/** The authenticated caller, as audit records name them (set by `requirePermission`, which runs first). */
-function actorOf(request: FastifyRequest): AuditActor {
-  return requestPrincipal(request).actor;
-}
-
 /**
  * Admin routes on the seed's `AuthDataLayer`, each guarded by a permission through the access
  * core (a session, or an API key granted that permission whose owner holds it). Every write
@@ -71,7 +64,6 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     const user = await repositories.users.findFirst({ where: { id: parsed.data.id }, includeDeleted: true });
     return user ? { ownerId: user.id, storeId: user.storeId } : { ownerId: parsed.data.id };
   };
-  const refused = (request: FastifyRequest, reply: FastifyReply, action: UserAction) => refuseUnlessAuthorized(reply, request.server.access.mayActOnUsers(requestPrincipal(request), action));
   const notFound = async (reply: FastifyReply, action: () => Promise<unknown>) => {
     try {
       return await action();
@@ -83,8 +75,8 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
 
   app.post('/api/admin/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = createUserBody.parse(request.body);
-    if (await refused(request, reply, { action: 'user.create', userIds: [], assigns: { roleId: body.roleId } })) return reply;
-    const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, actorOf(request));
+    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.create', userIds: [], assigns: { roleId: body.roleId } })) return reply;
+    const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, requestActor(request));
     return reply.code(201).send({ user: userView(user) });
   });
 
@@ -113,21 +105,21 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
   app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = statusBody.parse(request.body);
     // Every target of the batch, before any write: one outranking target refuses the whole batch.
-    if (await refused(request, reply, { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' })) return reply;
-    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, actorOf(request), { reason: body.reason, banExpiresAt: body.banExpiresAt });
+    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' })) return reply;
+    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, requestActor(request), { reason: body.reason, banExpiresAt: body.banExpiresAt });
     return { updated };
   });
 
   app.post('/api/admin/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
-    if (await refused(request, reply, { action: 'user.delete', userIds: [userId], disables: true })) return reply;
-    return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, actorOf(request))) }));
+    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.delete', userIds: [userId], disables: true })) return reply;
+    return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, requestActor(request))) }));
   });
 
   app.post('/api/admin/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
-    if (await refused(request, reply, { action: 'user.restore', userIds: [userId] })) return reply;
-    return notFound(reply, async () => ({ user: userView(await dataLayer.restoreUser(userId, actorOf(request))) }));
+    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.restore', userIds: [userId] })) return reply;
+    return notFound(reply, async () => ({ user: userView(await dataLayer.restoreUser(userId, requestActor(request))) }));
   });
 
   app.get('/api/admin/metrics', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async () => dataLayer.getMetrics());

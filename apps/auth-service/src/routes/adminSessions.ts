@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SessionLog, UserSession } from '@libs/database/models';
 import type { Repositories } from '../repositories';
-import { refuseUnlessAuthorized, requestPrincipal, requirePermission } from '../access/fastifyGuards';
+import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
 import type { ResourceContext } from '../access/conditions';
-import type { AuditActor } from '../access/Principal';
 import { ADMIN_PERMISSIONS } from './admin';
 
 /** Sessions listed per user (newest first); each with its log. */
@@ -33,13 +32,8 @@ export function sessionView(session: UserSession, logs: SessionLog[], now = Date
   };
 }
 
-function actorOf(request: FastifyRequest): AuditActor {
-  return requestPrincipal(request).actor;
-}
-
 /** Ending another user's sessions is acting on them: the actor must contain their permissions. */
-const refused = (request: FastifyRequest, reply: FastifyReply, userId: string) =>
-  refuseUnlessAuthorized(reply, request.server.access.mayActOnUsers(requestPrincipal(request), { action: 'user.sessions', userIds: [userId] }));
+const refused = (request: FastifyRequest, reply: FastifyReply, userId: string) => refuseUnlessMayActOnUsers(request, reply, { action: 'user.sessions', userIds: [userId] });
 
 const notFound = (reply: FastifyReply, what: string) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No such ${what}` } });
 
@@ -70,7 +64,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
     if (await refused(request, reply, userId)) return reply;
     const session = await repositories.sessions.findFirst({ where: { id: sessionId, userId } });
     if (!session) return notFound(reply, 'session');
-    const ended = await repositories.sessions.end(sessionId, { reason: ADMIN_REVOKE_REASON, by: actorOf(request).userId });
+    const ended = await repositories.sessions.end(sessionId, { reason: ADMIN_REVOKE_REASON, by: requestActor(request).userId });
     return { session: sessionView(ended, []) };
   });
 
@@ -78,6 +72,6 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
     const { id: userId } = userParams.parse(request.params);
     if (!(await exists(userId))) return notFound(reply, 'user');
     if (await refused(request, reply, userId)) return reply;
-    return { ended: await repositories.sessions.endAllForUser(userId, { reason: ADMIN_REVOKE_REASON, by: actorOf(request).userId }) };
+    return { ended: await repositories.sessions.endAllForUser(userId, { reason: ADMIN_REVOKE_REASON, by: requestActor(request).userId }) };
   });
 }
