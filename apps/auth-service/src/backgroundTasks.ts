@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { waitAtMost } from './waitAtMost';
 
 /**
  * Work that must happen but need not delay the answer (audit events, last-login stamps). Failures
@@ -30,17 +31,10 @@ export class BackgroundTasks {
    * must not hold shutdown up).
    */
   async drain(deadlineMs = 30_000): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    let expired = false;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(() => resolve(void (expired = true)), deadlineMs);
-      timer.unref();
-    });
-    try {
-      while (this.#pending.size && !expired) await Promise.race([Promise.all([...this.#pending]), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const settled = (async () => {
+      while (this.#pending.size) await Promise.all([...this.#pending]);
+    })();
+    await waitAtMost(settled, deadlineMs);
     if (this.#pending.size) this.#logger.warn({ abandoned: this.#pending.size, deadlineMs }, 'background tasks still running at the drain deadline: abandoned');
   }
 }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { TIMED_OUT, waitAtMost } from './waitAtMost';
 
 export interface Closer {
   name: string;
@@ -41,24 +42,15 @@ export interface CloseReport {
 
 export const DEFAULT_CLOSE_OPTIONS = { drainGraceMs: 5_000, closerDeadlineMs: 3_000, slowMs: 1_000 } as const;
 
-class StepTimeout extends Error {}
-
 /** Runs `step` with a deadline (its work may go on; we stop waiting), timing it. */
 async function timed(name: string, deadlineMs: number, step: () => Promise<void>): Promise<CloseStep & { error?: unknown }> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepTimeout()), deadlineMs);
-    timer.unref();
-  });
+  const ms = () => Math.round(performance.now() - started);
   try {
-    await Promise.race([step(), deadline]);
-    return { name, ms: Math.round(performance.now() - started), outcome: 'closed' };
+    const outcome = (await waitAtMost(step(), deadlineMs)) === TIMED_OUT ? 'timed out' : 'closed';
+    return { name, ms: ms(), outcome };
   } catch (error) {
-    const outcome = error instanceof StepTimeout ? 'timed out' : 'failed';
-    return { name, ms: Math.round(performance.now() - started), outcome, error: outcome === 'failed' ? error : undefined };
-  } finally {
-    clearTimeout(timer);
+    return { name, ms: ms(), outcome: 'failed', error };
   }
 }
 

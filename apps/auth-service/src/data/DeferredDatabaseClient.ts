@@ -1,5 +1,6 @@
 import type { DatabaseClient, DatabaseHealth, PoolStats } from '@libs/database/types';
 import type { FastifyBaseLogger } from 'fastify';
+import { TIMED_OUT, waitAtMost } from '../waitAtMost';
 
 /** Options of `DeferredDatabaseClient`. */
 export interface DeferredDatabaseOptions {
@@ -61,11 +62,9 @@ export class DeferredDatabaseClient implements DatabaseClient {
    */
   readonly firstAttempt = new Promise<boolean>((resolve) => (this.#firstAttemptDone = resolve));
 
-  #settled = false;
-
   constructor(options: DeferredDatabaseOptions) {
     this.#options = options;
-    this.#opened = this.#openLoop().finally(() => (this.#settled = true));
+    this.#opened = this.#openLoop();
   }
 
   get prisma(): DatabaseClient['prisma'] {
@@ -96,14 +95,9 @@ export class DeferredDatabaseClient implements DatabaseClient {
     clearTimeout(this.#timer);
     this.#wake?.();
     if (this.#client) return this.#client.disconnect();
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, this.#options.disconnectWaitMs ?? 2_000, undefined);
-      timer.unref();
-    });
-    const client = await Promise.race([this.#opened, gaveUp]).finally(() => clearTimeout(timer));
-    if (client) await client.disconnect();
-    else if (!this.#settled) this.#options.logger.warn({ database: this.#options.redactedUrl }, 'closing while a connection attempt is in flight: not waiting for it');
+    const client = await waitAtMost(this.#opened, this.#options.disconnectWaitMs ?? 2_000);
+    if (client === TIMED_OUT) this.#options.logger.warn({ database: this.#options.redactedUrl }, 'closing while a connection attempt is in flight: not waiting for it');
+    else if (client) await client.disconnect();
   }
 
   async healthCheck(timeoutMs?: number): Promise<DatabaseHealth> {
