@@ -1,14 +1,10 @@
-import { isTransientError } from '@libs/utils/src/executeWithRetry';
+import { isSafeToRetryWrite, isTransientError } from '@libs/utils/src/executeWithRetry';
 
-// Failures that prove the statement never reached the server (or was rolled back as a whole),
-// so even a non-idempotent write can be sent again.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'P1001', 'P2024', 'P2037', '57P03', '53300', 'ENOTFOUND', 'EAI_AGAIN']);
+// Serialization failure or deadlock: the whole transaction was rolled back.
 const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
 // The server answered with an error for this statement: it gave up on its lock (lock_timeout)
 // or was cancelled (statement_timeout), and rolled back.
 const CANCELLED_CODES = new Set(['55P03', '57014']);
-const NOT_SENT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
-const NOT_SENT_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
 
 function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): boolean {
   let current = error;
@@ -20,16 +16,6 @@ function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): bo
     current = e['cause'];
   }
   return false;
-}
-
-/** The statement provably did not take effect: safe to resend even a non-idempotent write. */
-export function isNotAppliedError(error: unknown): boolean {
-  return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code) || CANCELLED_CODES.has(code))) return true;
-    if (typeof e['kind'] === 'string' && NOT_SENT_KINDS.has(e['kind'])) return true;
-    return typeof e['message'] === 'string' && NOT_SENT_MESSAGES.test(e['message']);
-  });
 }
 
 /** Serialization failure or deadlock: the whole transaction was rolled back and may be rerun. */
@@ -99,10 +85,10 @@ export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
 
-/** Retry classifier for non-idempotent writes: only when the write provably did not happen. */
-export const retryNotApplied = (error: unknown): boolean => isNotAppliedError(error);
+/** Retry classifier for non-idempotent writes: only when the write provably did not happen (one rule, in utils). */
+export const retryNotApplied = (error: unknown): boolean => isSafeToRetryWrite(error);
 
 /** A transient failure of a write that may or may not have been applied. */
 export function isAmbiguousWriteError(error: unknown): boolean {
-  return isTransientDatabaseError(error) && !isNotAppliedError(error);
+  return isTransientDatabaseError(error) && !isSafeToRetryWrite(error);
 }
