@@ -6,6 +6,8 @@ const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
 // or was cancelled (statement_timeout), and rolled back.
 const CANCELLED_CODES = new Set(['55P03', '57014']);
 
+const codeOf = (e: Record<string, unknown>): unknown => e['code'] ?? e['originalCode'];
+
 function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): boolean {
   let current = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
@@ -21,7 +23,7 @@ function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): bo
 /** Serialization failure or deadlock: the whole transaction was rolled back and may be rerun. */
 export function isSerializationError(error: unknown): boolean {
   return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
+    const code = codeOf(e);
     return (typeof code === 'string' && ROLLED_BACK_CODES.has(code)) || e['kind'] === 'TransactionWriteConflict';
   });
 }
@@ -37,29 +39,31 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return adapter !== undefined && isTransientError(adapter);
 }
 
-const CONNECT_TIMEOUT_CODES = new Set(['P2024']);
-const CONNECT_TIMEOUT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+// pg-pool's message when every pooled connection stayed busy for the whole connect timeout
+// (the request waited in the pool's queue); Prisma's own pool says P2024. A new connection that
+// could not be opened in time is pg's "Connection terminated due to connection timeout" instead.
+const POOL_WAIT_CODES = new Set(['P2024']);
+const POOL_WAIT_MESSAGE = 'timeout exceeded when trying to connect';
+const CONNECT_TIMEOUT_MESSAGE = 'Connection terminated due to connection timeout';
+
+const waitedForPool = (e: Record<string, unknown>): boolean => {
+  const code = codeOf(e);
+  return (typeof code === 'string' && POOL_WAIT_CODES.has(code)) || e['message'] === POOL_WAIT_MESSAGE;
+};
 
 /**
  * The attempt failed after waiting out one of the client's bounds: a lock timeout (55P03), a
- * statement timeout (57014), or no pooled connection within the connect timeout. Transient — it
- * counts against the breaker and answers as an outage — but not worth another attempt, which
- * would wait on the same lock, run as long, or queue for the pool again (`RetryOptions.isRepeatable`):
- * without this, one request could wait (1 + maxRetries) × the bound.
+ * statement timeout (57014), no pooled connection within the connect timeout, or a new
+ * connection that did not open within it. Transient — it answers as an outage — but not worth
+ * another attempt, which would wait on the same lock, run as long, or queue for the pool again
+ * (`RetryOptions.isRepeatable`): without this, one request could wait (1 + maxRetries) × the bound.
  */
 export function isSpentWait(error: unknown): boolean {
   return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (CANCELLED_CODES.has(code) || CONNECT_TIMEOUT_CODES.has(code))) return true;
-    return typeof e['message'] === 'string' && CONNECT_TIMEOUT_MESSAGES.test(e['message']);
+    const code = codeOf(e);
+    return (typeof code === 'string' && CANCELLED_CODES.has(code)) || waitedForPool(e) || e['message'] === CONNECT_TIMEOUT_MESSAGE;
   });
 }
-
-// pg-pool's message when every pooled connection stayed busy for the whole connect timeout
-// (the request waited in the pool's queue); Prisma's own pool says P2024. A new connection that
-// could not be opened in time is "Connection terminated due to connection timeout" instead.
-const POOL_WAIT_CODES = new Set(['P2024']);
-const POOL_WAIT_MESSAGES = /^timeout exceeded when trying to connect$/;
 
 /**
  * No pooled connection was free within the connect timeout: the database answers, this process
@@ -69,11 +73,7 @@ const POOL_WAIT_MESSAGES = /^timeout exceeded when trying to connect$/;
  * a terminated backend, a server error: all still count.
  */
 export function isPoolWaitTimeout(error: unknown): boolean {
-  return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && POOL_WAIT_CODES.has(code)) return true;
-    return typeof e['message'] === 'string' && POOL_WAIT_MESSAGES.test(e['message']);
-  });
+  return walk(error, waitedForPool);
 }
 
 /** `isBreakerFailure` of every repository call: a pool-wait timeout is load, not a failing database. */
