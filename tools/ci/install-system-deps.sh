@@ -48,7 +48,7 @@ fi
 echo "install-system-deps: apt-get install ${missing[*]}"
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-
+stop_services
 
 for pair in "${wanted[@]}"; do
   command="${pair%%:*}"

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { startDedicatedPostgres, waitFor, type LocalPostgres } from '@tools/test-harness';
 import { toRepositoryError } from '../errors/toRepositoryError';
-import { isNotAppliedError, isTransientDatabaseError } from '../postgress/repositories/retryClassification';
+import { isSafeToRetryWrite } from '@libs/utils/src/executeWithRetry';
+import { isTransientDatabaseError } from '../postgress/repositories/retryClassification';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
 import { SERVING_TABLES_HEALTH_CHECK_SQL } from './options';
 import { PrismaDatabaseClient } from './PrismaDatabaseClient';
@@ -30,7 +31,7 @@ describe('PrismaDatabaseClient', () => {
       );
       expect(JSON.stringify((error as { meta?: unknown }).meta)).toContain('55P03');
       expect(isTransientDatabaseError(error)).toBe(true);
-      expect(isNotAppliedError(error)).toBe(true);
+      expect(isSafeToRetryWrite(error)).toBe(true);
       expect(toRepositoryError(error, 'user.count')).toMatchObject({ code: 'TIMEOUT', retryable: true });
       expect(t.client.poolStats().waiting).toBe(0);
       // The serving-tables health check notices the lock (readiness), `SELECT 1` does not.

@@ -1,6 +1,6 @@
-import { CircuitOpenError, RetryExhaustedError } from '@libs/utils/src/executeWithRetry';
+import { CircuitOpenError, isSafeToRetryWrite, RetryExhaustedError } from '@libs/utils/src/executeWithRetry';
 import { z } from 'zod';
-import { isAmbiguousWriteError, isNotAppliedError, isSerializationError } from '../postgress/repositories/retryClassification';
+import { isAmbiguousWriteError, isSerializationError } from '../postgress/repositories/retryClassification';
 import { isRepositoryError } from './RepositoryError';
 import { fieldsFromConstraint, toRepositoryError } from './toRepositoryError';
 
@@ -39,9 +39,9 @@ describe('toRepositoryError', () => {
 
 describe('write retry classification', () => {
   it('tells writes that never landed from ambiguous ones', () => {
-    expect(isNotAppliedError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isNotAppliedError(new Error('timeout exceeded when trying to connect'))).toBe(true);
-    expect(isNotAppliedError(adapterError('40001'))).toBe(true);
+    expect(isSafeToRetryWrite(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isSafeToRetryWrite(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isSafeToRetryWrite(adapterError('40001'))).toBe(true);
     expect(isSerializationError(adapterError('40P01'))).toBe(true);
     expect(isAmbiguousWriteError(adapterError('57P01'))).toBe(true);
     expect(isAmbiguousWriteError(new Error('Connection terminated unexpectedly'))).toBe(true);

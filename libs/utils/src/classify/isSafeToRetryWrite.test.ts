@@ -6,6 +6,11 @@ describe('isSafeToRetryWrite', () => {
     expect(isSafeToRetryWrite(errorWith({ code }))).toBe(true);
   });
 
+  it.each(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout'])('allows pg\'s "%s" (no connection was handed out)', (message) => {
+    expect(isSafeToRetryWrite(new Error(message))).toBe(true);
+    expect(isSafeToRetryWrite(new Error('wrapped', { cause: new Error(message) }))).toBe(true);
+  });
+
   it('reads causes and adapter kinds', () => {
     expect(isSafeToRetryWrite(errorWith({ name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable' } }))).toBe(true);
     expect(isSafeToRetryWrite(new Error('wrapped', { cause: errorWith({ code: '40001' }) }))).toBe(true);

@@ -7,6 +7,7 @@ import { MAX_CAUSE_DEPTH, nextCause } from './nextCause';
  * apply it: the connection was never made, no pooled connection was handed out, or the
  * transaction was rolled back (serialization failure, deadlock). A reset or timeout *after*
  * the query was sent is ambiguous — it may have committed — so it is not in this list.
+ * The database library's repositories retry their non-idempotent writes with exactly this.
  */
 const NOT_APPLIED_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
@@ -27,6 +28,10 @@ const NOT_APPLIED_CODES: ReadonlySet<string> = new Set([
 
 const NOT_APPLIED_KINDS: ReadonlySet<string> = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
 
+// pg's errors without a code for a connection that was never handed out: pg-pool's wait for a
+// free pooled connection ran out, or a new connection did not open within the connect timeout.
+const NOT_APPLIED_MESSAGE = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+
 /**
  * `isRetryable` for non-idempotent writes: true only for transient errors that guarantee the
  * write was not applied. Use as `executeWithRetry(write, onError, { isRetryable: isSafeToRetryWrite })`.
@@ -35,9 +40,10 @@ export function isSafeToRetryWrite(error: unknown): boolean {
   if (!isTransientError(error)) return false;
   let current: unknown = error;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== null && typeof current === 'object'; depth++) {
-    const e = current as { code?: unknown; errorCode?: unknown; originalCode?: unknown; kind?: unknown };
+    const e = current as { code?: unknown; errorCode?: unknown; originalCode?: unknown; kind?: unknown; message?: unknown };
     for (const code of [e.code, e.errorCode, e.originalCode]) if (typeof code === 'string' && NOT_APPLIED_CODES.has(code)) return true;
     if (typeof e.kind === 'string' && NOT_APPLIED_KINDS.has(e.kind)) return true;
+    if (typeof e.message === 'string' && NOT_APPLIED_MESSAGE.test(e.message)) return true;
     current = nextCause(current);
   }
   return false;

@@ -1,4 +1,5 @@
-import { countsForBreaker, isNotAppliedError, isPoolWaitTimeout, isTransientDatabaseError, repeatAfter } from './retryClassification';
+import { isSafeToRetryWrite } from '@libs/utils/src/executeWithRetry';
+import { countsForBreaker, isPoolWaitTimeout, isTransientDatabaseError, repeatAfter } from './retryClassification';
 
 const adapter = (originalCode: string) => Object.assign(new Error('adapter'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode } } } });
 
@@ -8,9 +9,9 @@ describe('retry classification of waits that ran out', () => {
     ['statement_timeout (57014)', adapter('57014')],
     ['no pooled connection in time', new Error('timeout exceeded when trying to connect')],
     ['Prisma pool timeout', Object.assign(new Error('pool'), { code: 'P2024' })],
-  ])('%s: transient (an outage, counted by the breaker), not applied, and not repeated', (_label, error) => {
+  ])('%s: transient, not applied, and not repeated', (_label, error) => {
     expect(isTransientDatabaseError(error)).toBe(true);
-    expect(isNotAppliedError(error)).toBe(true);
+    expect(isSafeToRetryWrite(error)).toBe(true);
     expect(repeatAfter(error)).toBe(false);
   });
 

@@ -1,14 +1,12 @@
-import { isTransientError } from '@libs/utils/src/executeWithRetry';
+import { isSafeToRetryWrite, isTransientError } from '@libs/utils/src/executeWithRetry';
 
-// Failures that prove the statement never reached the server (or was rolled back as a whole),
-// so even a non-idempotent write can be sent again.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'P1001', 'P2024', 'P2037', '57P03', '53300', 'ENOTFOUND', 'EAI_AGAIN']);
+// Serialization failure or deadlock: the whole transaction was rolled back.
 const ROLLED_BACK_CODES = new Set(['P2034', '40001', '40P01']);
 // The server answered with an error for this statement: it gave up on its lock (lock_timeout)
 // or was cancelled (statement_timeout), and rolled back.
 const CANCELLED_CODES = new Set(['55P03', '57014']);
-const NOT_SENT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
-const NOT_SENT_KINDS = new Set(['DatabaseNotReachable', 'TooManyConnections', 'TransactionWriteConflict']);
+
+const codeOf = (e: Record<string, unknown>): unknown => e['code'] ?? e['originalCode'];
 
 function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): boolean {
   let current = error;
@@ -22,20 +20,10 @@ function walk(error: unknown, test: (e: Record<string, unknown>) => boolean): bo
   return false;
 }
 
-/** The statement provably did not take effect: safe to resend even a non-idempotent write. */
-export function isNotAppliedError(error: unknown): boolean {
-  return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (NOT_SENT_CODES.has(code) || ROLLED_BACK_CODES.has(code) || CANCELLED_CODES.has(code))) return true;
-    if (typeof e['kind'] === 'string' && NOT_SENT_KINDS.has(e['kind'])) return true;
-    return typeof e['message'] === 'string' && NOT_SENT_MESSAGES.test(e['message']);
-  });
-}
-
 /** Serialization failure or deadlock: the whole transaction was rolled back and may be rerun. */
 export function isSerializationError(error: unknown): boolean {
   return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
+    const code = codeOf(e);
     return (typeof code === 'string' && ROLLED_BACK_CODES.has(code)) || e['kind'] === 'TransactionWriteConflict';
   });
 }
@@ -51,29 +39,31 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return adapter !== undefined && isTransientError(adapter);
 }
 
-const CONNECT_TIMEOUT_CODES = new Set(['P2024']);
-const CONNECT_TIMEOUT_MESSAGES = /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout)$/;
+// pg-pool's message when every pooled connection stayed busy for the whole connect timeout
+// (the request waited in the pool's queue); Prisma's own pool says P2024. A new connection that
+// could not be opened in time is pg's "Connection terminated due to connection timeout" instead.
+const POOL_WAIT_CODES = new Set(['P2024']);
+const POOL_WAIT_MESSAGE = 'timeout exceeded when trying to connect';
+const CONNECT_TIMEOUT_MESSAGE = 'Connection terminated due to connection timeout';
+
+const waitedForPool = (e: Record<string, unknown>): boolean => {
+  const code = codeOf(e);
+  return (typeof code === 'string' && POOL_WAIT_CODES.has(code)) || e['message'] === POOL_WAIT_MESSAGE;
+};
 
 /**
  * The attempt failed after waiting out one of the client's bounds: a lock timeout (55P03), a
- * statement timeout (57014), or no pooled connection within the connect timeout. Transient — it
- * counts against the breaker and answers as an outage — but not worth another attempt, which
- * would wait on the same lock, run as long, or queue for the pool again (`RetryOptions.isRepeatable`):
- * without this, one request could wait (1 + maxRetries) × the bound.
+ * statement timeout (57014), no pooled connection within the connect timeout, or a new
+ * connection that did not open within it. Transient — it answers as an outage — but not worth
+ * another attempt, which would wait on the same lock, run as long, or queue for the pool again
+ * (`RetryOptions.isRepeatable`): without this, one request could wait (1 + maxRetries) × the bound.
  */
 export function isSpentWait(error: unknown): boolean {
   return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && (CANCELLED_CODES.has(code) || CONNECT_TIMEOUT_CODES.has(code))) return true;
-    return typeof e['message'] === 'string' && CONNECT_TIMEOUT_MESSAGES.test(e['message']);
+    const code = codeOf(e);
+    return (typeof code === 'string' && CANCELLED_CODES.has(code)) || waitedForPool(e) || e['message'] === CONNECT_TIMEOUT_MESSAGE;
   });
 }
-
-// pg-pool's message when every pooled connection stayed busy for the whole connect timeout
-// (the request waited in the pool's queue); Prisma's own pool says P2024. A new connection that
-// could not be opened in time is "Connection terminated due to connection timeout" instead.
-const POOL_WAIT_CODES = new Set(['P2024']);
-const POOL_WAIT_MESSAGES = /^timeout exceeded when trying to connect$/;
 
 /**
  * No pooled connection was free within the connect timeout: the database answers, this process
@@ -83,11 +73,7 @@ const POOL_WAIT_MESSAGES = /^timeout exceeded when trying to connect$/;
  * a terminated backend, a server error: all still count.
  */
 export function isPoolWaitTimeout(error: unknown): boolean {
-  return walk(error, (e) => {
-    const code = (e['code'] ?? e['originalCode']) as unknown;
-    if (typeof code === 'string' && POOL_WAIT_CODES.has(code)) return true;
-    return typeof e['message'] === 'string' && POOL_WAIT_MESSAGES.test(e['message']);
-  });
+  return walk(error, waitedForPool);
 }
 
 /** `isBreakerFailure` of every repository call: a pool-wait timeout is load, not a failing database. */
@@ -99,10 +85,10 @@ export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
 
-/** Retry classifier for non-idempotent writes: only when the write provably did not happen. */
-export const retryNotApplied = (error: unknown): boolean => isNotAppliedError(error);
+/** Retry classifier for non-idempotent writes: only when the write provably did not happen (one rule, in utils). */
+export const retryNotApplied = (error: unknown): boolean => isSafeToRetryWrite(error);
 
 /** A transient failure of a write that may or may not have been applied. */
 export function isAmbiguousWriteError(error: unknown): boolean {
-  return isTransientDatabaseError(error) && !isNotAppliedError(error);
+  return isTransientDatabaseError(error) && !isSafeToRetryWrite(error);
 }
