@@ -7,12 +7,12 @@ import { requireBinary } from './requireBinary';
 
 export { LocalPostgres, type LocalPostgresOptions, type StopMode } from './localPostgres';
 export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithReplicaOptions } from './localReplica';
-export { LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
+export { LocalRedis, redisCommand, type LocalRedisOptions } from './localRedis';
 export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
 export { withDatabase } from './databaseUrl';
 export { HAPROXY_BACKEND, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
-export { findBinary, INSTALL_SCRIPT, missingBinaryMessage, requireBinary } from './requireBinary';
+export { findBinary, INSTALL_SCRIPT, requireBinary } from './requireBinary';
 
 function required(name: string): string {
   const value = process.env[name];
