@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { withDatabase } from './databaseUrl';
 import { LocalPostgres } from './localPostgres';
 import { LocalRedis } from './localRedis';
 import { requireBinary } from './requireBinary';
 
 export { LocalPostgres, type LocalPostgresOptions, type StopMode } from './localPostgres';
 export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithReplicaOptions } from './localReplica';
-export { LocalRedis, redisCommand, redisServerBinary, type LocalRedisOptions } from './localRedis';
+export { LocalRedis, redisCommand, type LocalRedisOptions } from './localRedis';
 export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
+export { withDatabase } from './databaseUrl';
 export { HAPROXY_BACKEND, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
-export { findBinary, INSTALL_SCRIPT, missingBinaryMessage, requireBinary } from './requireBinary';
+export { findBinary, INSTALL_SCRIPT, requireBinary } from './requireBinary';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -34,12 +36,6 @@ export interface TestDatabase {
   name: string;
   url: string;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 async function admin<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {

@@ -1,12 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { freePort, waitFor } from './ports';
-import { findBinary } from './requireBinary';
-
-/** redis-server on PATH, if any (never installed here: tools/ci/install-system-deps.sh does). */
-export function redisServerBinary(): string | undefined {
-  return findBinary('redis-server');
-}
 
 /** Sends one inline command and resolves with the first reply line. */
 export function redisCommand(port: number, command: string): Promise<string> {

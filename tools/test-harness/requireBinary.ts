@@ -20,7 +20,7 @@ export function findBinary(command: string): string | undefined {
 }
 
 /** What to tell someone whose machine lacks `command`. */
-export function missingBinaryMessage(command: string): string {
+function missingBinaryMessage(command: string): string {
   return `${command} is not installed: run \`sudo bash ${INSTALL_SCRIPT}\` once on this machine (.ci/run does)`;
 }
 

@@ -1,6 +1,6 @@
 import { LocalPostgres } from './localPostgres';
-import { LocalRedis, redisServerBinary } from './localRedis';
-import { INSTALL_SCRIPT } from './requireBinary';
+import { LocalRedis } from './localRedis';
+import { findBinary, INSTALL_SCRIPT } from './requireBinary';
 import { postgresContainer, redisContainer } from './containers';
 
 export interface StartedService {
@@ -33,7 +33,7 @@ export async function startRedis(): Promise<StartedService> {
   if (fromEnv) return { url: fromEnv, backend: 'env TEST_REDIS_URL', stop: async () => undefined };
   const container = await redisContainer();
   if (container) return { ...container, backend: 'testcontainers' };
-  const binary = redisServerBinary();
+  const binary = findBinary('redis-server');
   if (!binary) {
     throw new Error(
       'No Redis for the tests. Set TEST_REDIS_URL, provide a container runtime for testcontainers, ' +

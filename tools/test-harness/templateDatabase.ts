@@ -1,16 +1,11 @@
 import { Client } from 'pg';
+import { withDatabase } from './databaseUrl';
 
 // Any constant: it only has to be the same in every test worker of a run.
 const TEMPLATE_LOCK_KEY = 72_707_370;
 
 /** Templates this process already knows to exist (skips the lock on later calls). */
 const known = new Set<string>();
-
-function urlOf(adminUrl: string, database: string): string {
-  const parsed = new URL(adminUrl);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /**
  * A template database named `name` on the Postgres at `adminUrl`, made once by `prepare` (e.g.
@@ -35,7 +30,7 @@ export async function templateDatabase(adminUrl: string, name: string, prepare: 
       // A staging copy left by a worker that died mid-build.
       await client.query(`DROP DATABASE IF EXISTS "${staging}" WITH (FORCE)`);
       await client.query(`CREATE DATABASE "${staging}"`);
-      await prepare(urlOf(adminUrl, staging));
+      await prepare(withDatabase(adminUrl, staging));
       // WITH (FORCE) would hide a leak in `prepare`; a plain ALTER waits briefly for backends that are exiting.
       await client.query(`ALTER DATABASE "${staging}" WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
       await client.query(`ALTER DATABASE "${staging}" RENAME TO "${name}"`);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '@libs/database';
-import { LocalPostgres, startPostgresWithReplica } from '@tools/test-harness';
+import { LocalPostgres, startPostgresWithReplica, withDatabase } from '@tools/test-harness';
 import type { RunningPiece } from '../processes';
 import { StackError } from '../StackError';
 
@@ -25,12 +25,6 @@ export interface PostgresEndpoints {
 
 export interface PostgresPiece extends PostgresEndpoints {
   pieces: RunningPiece[];
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** One server as `stack.json` records it: the postmaster's pid, its data directory removed on stop. */
