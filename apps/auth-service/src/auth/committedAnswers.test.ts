@@ -41,20 +41,23 @@ describe('an outage after a committed write: the committed answer stands', () =>
   }
 
   const signOut = (cookie: string) => fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: t.url }, signal: AbortSignal.timeout(20_000) });
+  /** A sign-out with Postgres stopped around the session's end; the fault is removed whatever happens. */
+  async function signOutWithPostgresStopped(when: 'after' | 'before', cookie: string): Promise<{ res: Response; stopped: boolean }> {
+    const fault = stopPostgresAtSessionEnd(when);
+    try {
+      return { res: await signOut(cookie), stopped: fault.stopped() };
+    } finally {
+      fault.restore();
+    }
+  }
   const clearsSessionCookie = (res: Response) => res.headers.getSetCookie().some((c) => c.includes('session_token=;') && /max-age=0/i.test(c));
 
   it('a sign-out whose session ended answers 200 with the cookie-clearing Set-Cookie although the lookup after it failed', async () => {
     const user = await signedInUser(t, 'committed-sign-out');
     const session = await t.context.repositories.sessions.findActiveByToken(user.token);
     expect(session).not.toBeNull();
-    const fault = stopPostgresAtSessionEnd('after');
-    let res: Response;
-    try {
-      res = await signOut(user.cookie);
-    } finally {
-      fault.restore();
-    }
-    expect(fault.stopped()).toBe(true);
+    const { res, stopped } = await signOutWithPostgresStopped('after', user.cookie);
+    expect(stopped).toBe(true);
     expect(res.status).toBe(200);
     expect(clearsSessionCookie(res)).toBe(true);
     expect(await res.json()).toMatchObject({ success: true });
@@ -66,14 +69,8 @@ describe('an outage after a committed write: the committed answer stands', () =>
   it('a sign-out whose delete failed is still the outage in disguise: 503 + Retry-After, no Set-Cookie, the session lives', async () => {
     const user = await signedInUser(t, 'disguised-sign-out');
     const session = await t.context.repositories.sessions.findActiveByToken(user.token);
-    const fault = stopPostgresAtSessionEnd('before');
-    let res: Response;
-    try {
-      res = await signOut(user.cookie);
-    } finally {
-      fault.restore();
-    }
-    expect(fault.stopped()).toBe(true);
+    const { res, stopped } = await signOutWithPostgresStopped('before', user.cookie);
+    expect(stopped).toBe(true);
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(res.headers.getSetCookie()).toEqual([]);
