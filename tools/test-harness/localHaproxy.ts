@@ -21,8 +21,24 @@ export interface HaproxyConfigOptions {
    * default `ulimit -n` grants). @default 4096
    */
   maxconn?: number;
+  /**
+   * Port of the template's `frontend metrics` (HAProxy's Prometheus exporter); without it that
+   * frontend is left out of the loopback copy.
+   */
+  metricsPort?: number;
   /** The stats page's Basic credentials (the template's `stats auth` reads them from the environment). */
   statsAuth?: { user: string; password: string };
+}
+
+/** Sections of the template the loopback copy leaves out: the metrics frontend unless it has a port. */
+function skipped(section: string, name: string, options: HaproxyConfigOptions): boolean {
+  return section === 'frontend' && name === 'metrics' && options.metricsPort === undefined;
+}
+
+function frontendPort(name: string, options: HaproxyConfigOptions): number {
+  if (name === 'stats') return options.statsPort;
+  if (name === 'metrics' && options.metricsPort !== undefined) return options.metricsPort;
+  return options.port;
 }
 
 /**
@@ -41,7 +57,7 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
       section = header[1];
       sectionName = header[2];
       seen.add(`${section} ${sectionName}`.trim());
-      if (section === 'resolvers') continue;
+      if (section === 'resolvers' || skipped(section, sectionName, options)) continue;
       out.push(line);
       if (section === 'global') out.push(`    stats socket ${options.adminSocket} mode 600 level admin`);
       if (section === 'backend' && sectionName === HAPROXY_BACKEND) {
@@ -49,7 +65,7 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
       }
       continue;
     }
-    if (section === 'resolvers') continue;
+    if (section === 'resolvers' || skipped(section, sectionName, options)) continue;
     if (section === 'global' && /^\s+maxconn\b/.test(line)) {
       out.push(`    maxconn ${options.maxconn ?? 4_096}`);
       continue;
@@ -64,7 +80,7 @@ export function haproxyConfig(template: string, options: HaproxyConfigOptions): 
       continue;
     }
     if (section === 'frontend' && /^\s+bind\b/.test(line)) {
-      out.push(`    bind 127.0.0.1:${sectionName === 'stats' ? options.statsPort : options.port}`);
+      out.push(`    bind 127.0.0.1:${frontendPort(sectionName, options)}`);
       continue;
     }
     if (section === 'backend' && sectionName === HAPROXY_BACKEND && /^\s+server\b/.test(line)) continue;
@@ -83,6 +99,8 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 export interface LocalHaproxy {
   /** `http://127.0.0.1:<port>`: the frontend. */
   url: string;
+  /** HAProxy's own Prometheus exporter (the template's `frontend metrics`), on its own port. */
+  metricsUrl: string;
   pid: number;
   /** SIGTERM by PID, then SIGKILL after 5 s; removes the config directory. */
   stop(): Promise<void>;
@@ -96,9 +114,9 @@ export interface LocalHaproxy {
 export async function startLocalHaproxy(servers: Array<{ name: string; port: number }>): Promise<LocalHaproxy> {
   const binary = requireBinary('haproxy');
   const dir = mkdtempSync(join(tmpdir(), 'bap-haproxy-'));
-  const [port, statsPort] = [await freePort(), await freePort()];
+  const [port, statsPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const config = join(dir, 'haproxy.cfg');
-  writeFileSync(config, haproxyConfig(readFileSync(join(REPO_ROOT, 'deploy', 'haproxy.cfg'), 'utf8'), { port, statsPort, servers, adminSocket: join(dir, 'admin.sock') }));
+  writeFileSync(config, haproxyConfig(readFileSync(join(REPO_ROOT, 'deploy', 'haproxy.cfg'), 'utf8'), { port, statsPort, metricsPort, servers, adminSocket: join(dir, 'admin.sock') }));
   const child: ChildProcess = spawn(binary, ['-db', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
@@ -123,5 +141,5 @@ export async function startLocalHaproxy(servers: Array<{ name: string; port: num
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop };
+  return { url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, pid: child.pid!, stop };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../stackState';
+import { startLocalHaproxy } from '@tools/test-harness';
 import { haproxyConfig } from './haproxy';
 import { prometheusConfig } from './prometheus';
 
@@ -43,6 +44,30 @@ describe('haproxyConfig (from deploy/haproxy.cfg)', () => {
     }
   });
 
+  it('leaves the metrics frontend out unless it is given a port, and binds it on loopback when it is', () => {
+    expect(cfg).not.toContain('frontend metrics');
+    const withMetrics = haproxyConfig(read('deploy/haproxy.cfg'), { port: 17400, statsPort: 17401, metricsPort: 17402, servers: [], adminSocket: join(dir, 'm.sock') });
+    expect(withMetrics).toMatch(/frontend metrics\n(?:.*\n)*?\s+bind 127\.0\.0\.1:17402\n/);
+    expect(withMetrics).toContain('http-request use-service prometheus-exporter if { path /metrics }');
+  });
+
+  (has('haproxy') ? it : it.skip)("serves HAProxy's Prometheus exporter on the metrics port only", async () => {
+    const haproxy = await startLocalHaproxy([]);
+    try {
+      const metrics = await fetch(haproxy.metricsUrl);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^haproxy_process_start_time_seconds /m);
+      const other = await fetch(haproxy.metricsUrl.replace('/metrics', '/'));
+      expect(other.status).toBe(404);
+      await other.arrayBuffer();
+      const publicMetrics = await fetch(`${haproxy.url}/metrics`);
+      expect(publicMetrics.status).toBe(404);
+      await publicMetrics.arrayBuffer();
+    } finally {
+      await haproxy.stop();
+    }
+  });
+
   (has('haproxy') ? it : it.skip)('passes haproxy -c without warnings', () => {
     writeFileSync(join(dir, 'haproxy.cfg'), cfg);
     const result = spawnSync('haproxy', ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' });
@@ -61,7 +86,7 @@ describe('prometheusConfig (from deploy/prometheus/prometheus.yml)', () => {
     expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['auth-service']);
     expect(config.scrape_configs[0].static_configs).toEqual([{ targets: ['127.0.0.1:17410', '127.0.0.1:17411'] }]);
     expect(config.rule_files).toEqual(['alerts.yml']);
-    expect(droppedJobs).toEqual(['postgres']);
+    expect(droppedJobs).toEqual(['haproxy', 'postgres']);
   });
 
   (has('promtool') ? it : it.skip)('passes promtool check config with the alert rules beside it', () => {
