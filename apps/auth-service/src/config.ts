@@ -10,6 +10,7 @@ import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/passwor
 import { underPressureConfigShape } from './http/underPressure';
 import { clientAddressConfigShape } from './http/clientAddress';
 import { checkProductionSecrets } from './secretsPolicy';
+import { shutdownConfigShape } from './lifecycle';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -60,6 +61,7 @@ export const configSchema = z
     ...passwordHashConfigShape,
     ...underPressureConfigShape,
     ...clientAddressConfigShape,
+    ...shutdownConfigShape,
   })
   .superRefine((config, ctx) => {
     checkProductionSecrets(config, ctx);

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
-import { closeApp, gracefulShutdown } from './lifecycle';
+import { closeApp, gracefulShutdown, shutdownTimings } from './lifecycle';
+import { loadConfig } from './config';
 
 describe('graceful shutdown', () => {
   it('drains in-flight requests, then closes resources in order, once', async () => {
@@ -109,5 +110,51 @@ describe('closeApp (the one close sequence)', () => {
     const report = await closeApp(app, [], { log, drainGraceMs: 50 });
     expect(report.steps).toEqual([expect.objectContaining({ name: 'http server', outcome: 'closed' })]);
     expect(await hanging).toBe('cut');
+  });
+
+  describe('drain delay: load balancers see draining before connections close', () => {
+    async function servingApp() {
+      const app = Fastify({ logger: false });
+      let lifecycle!: ReturnType<typeof gracefulShutdown>;
+      app.get('/health/ready', async (_request, reply) => (lifecycle.draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' }));
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/health/ready`;
+      return { app, url, set: (l: typeof lifecycle) => (lifecycle = l) };
+    }
+
+    it('SIGTERM: readiness answers 503 draining at once while the server still serves; a second signal ends the delay', async () => {
+      const { app, url, set } = await servingApp();
+      const closed: string[] = [];
+      const exits: number[] = [];
+      const lifecycle = set(gracefulShutdown(app, [{ name: 'pool', close: async () => void closed.push('pool') }], { log: app.log, drainDelayMs: 600_000, exit: (c) => exits.push(c) }));
+      const done = lifecycle.shutdown('SIGTERM');
+      // The delay is ten minutes: within it the listener is open and answers the health check.
+      const during = await fetch(url);
+      expect(during.status).toBe(503);
+      expect(await during.json()).toEqual({ status: 'draining' });
+      expect(closed).toEqual([]);
+      expect(exits).toEqual([]);
+      await lifecycle.shutdown('SIGTERM');
+      await done;
+      expect(closed).toEqual(['pool']);
+      expect(exits).toEqual([0]);
+      await expect(fetch(url)).rejects.toThrow();
+    });
+
+    it('SIGINT (skipDelay) closes without waiting the delay', async () => {
+      const { app, set } = await servingApp();
+      const exits: number[] = [];
+      const lifecycle = set(gracefulShutdown(app, [], { log: app.log, drainDelayMs: 600_000, exit: (c) => exits.push(c) }));
+      await lifecycle.shutdown('SIGINT', { skipDelay: true });
+      expect(exits).toEqual([0]);
+    });
+
+    it('the delay defaults to 5 s in production and 0 elsewhere; the deadline covers the delay; both are validated', () => {
+      expect(shutdownTimings(loadConfig({ NODE_ENV: 'development' }))).toEqual({ drainDelayMs: 0, deadlineMs: 10_000 });
+      expect(shutdownTimings({ NODE_ENV: 'production' })).toEqual({ drainDelayMs: 5_000, deadlineMs: 15_000 });
+      expect(shutdownTimings(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '8000', SHUTDOWN_DEADLINE_MS: '30000' }))).toEqual({ drainDelayMs: 8_000, deadlineMs: 30_000 });
+      expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS/);
+      expect(() => loadConfig({ SHUTDOWN_DEADLINE_MS: 'soon' })).toThrow(/SHUTDOWN_DEADLINE_MS/);
+    });
   });
 });

@@ -1,5 +1,25 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { emptyAsUndefined } from './configFields';
 import { TIMED_OUT, waitAtMost } from './waitAtMost';
+
+export const shutdownConfigShape = {
+  /**
+   * After SIGTERM, how long the server keeps serving while `/health/ready` answers 503 `draining`,
+   * before it stops accepting: long enough for load balancers to take the instance out (HAProxy in
+   * deploy/: `inter 2s fall 2` = 4 s; Kubernetes: the endpoint update). SIGINT and a second signal
+   * skip it. Unset: 5 000 with NODE_ENV=production, 0 otherwise.
+   */
+  SHUTDOWN_DRAIN_DELAY_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(300_000).optional()),
+  /** The whole shutdown, delay included; past it the process exits 1. Unset: the delay + 10 000. */
+  SHUTDOWN_DEADLINE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(600_000).optional()),
+};
+
+/** The drain delay and the deadline that `main.ts` gives `gracefulShutdown`, from the configuration. */
+export function shutdownTimings(config: { NODE_ENV: string; SHUTDOWN_DRAIN_DELAY_MS?: number; SHUTDOWN_DEADLINE_MS?: number }): { drainDelayMs: number; deadlineMs: number } {
+  const drainDelayMs = config.SHUTDOWN_DRAIN_DELAY_MS ?? (config.NODE_ENV === 'production' ? 5_000 : 0);
+  return { drainDelayMs, deadlineMs: config.SHUTDOWN_DEADLINE_MS ?? drainDelayMs + 10_000 };
+}
 
 export interface Closer {
   name: string;
@@ -9,8 +29,12 @@ export interface Closer {
 export interface GracefulShutdown {
   /** True once a signal arrived: readiness fails so load balancers move traffic away. */
   readonly draining: boolean;
-  /** Stops accepting, drains in-flight requests, then closes each resource in order. */
-  shutdown(reason: string): Promise<void>;
+  /**
+   * Fails readiness, waits the drain delay (still serving), then stops accepting, drains in-flight
+   * requests and closes each resource in order. A second call during the delay ends the delay;
+   * `skipDelay` (SIGINT: a person at a terminal) never waits it.
+   */
+  shutdown(reason: string, options?: { skipDelay?: boolean }): Promise<void>;
 }
 
 /** Bounds of `closeApp`; every step ends, whatever a peer or a dependency does. */
@@ -91,31 +115,50 @@ export async function closeApp(app: FastifyInstance, closers: Closer[], options:
 }
 
 /**
- * SIGTERM/SIGINT: readiness fails, then `closeApp` (drain, then flush and close resources in the
- * given order: buffered usage first, pools, then embedded Postgres). The deadline forces the exit.
+ * SIGTERM/SIGINT: readiness fails at once; after `drainDelayMs` (load balancers see `draining` and
+ * move traffic away while requests are still served), `closeApp` (drain, then flush and close
+ * resources in the given order: buffered usage first, pools, then embedded Postgres). The
+ * deadline, counted from the signal, forces the exit.
  */
 export function gracefulShutdown(
   app: FastifyInstance,
   closers: Closer[],
   {
     log,
-    deadlineMs = 10_000,
+    drainDelayMs = 0,
+    deadlineMs = drainDelayMs + 10_000,
     exit = (code: number) => process.exit(code),
     ...bounds
-  }: Omit<CloseOptions, 'log'> & { log: FastifyBaseLogger; deadlineMs?: number; exit?: (code: number) => void },
+  }: Omit<CloseOptions, 'log'> & { log: FastifyBaseLogger; drainDelayMs?: number; deadlineMs?: number; exit?: (code: number) => void },
 ): GracefulShutdown {
   let draining = false;
   let done: Promise<void> | undefined;
-  const shutdown = (reason: string): Promise<void> => {
-    if (done) return done;
+  let endDelay: (() => void) | undefined;
+  const shutdown = (reason: string, { skipDelay = false }: { skipDelay?: boolean } = {}): Promise<void> => {
+    if (done) {
+      if (endDelay) log.info({ reason }, 'second signal: ending the drain delay');
+      endDelay?.();
+      return done;
+    }
     draining = true;
-    log.info({ reason }, 'shutting down');
+    const delayMs = skipDelay ? 0 : drainDelayMs;
+    log.info({ reason, drainDelayMs: delayMs }, 'shutting down');
     const timer = setTimeout(() => {
       log.error({ deadlineMs }, 'shutdown deadline passed; exiting');
       exit(1);
     }, deadlineMs);
     timer.unref();
     done = (async () => {
+      if (delayMs > 0) {
+        await new Promise<void>((resolve) => {
+          const delay = setTimeout(resolve, delayMs);
+          endDelay = () => {
+            clearTimeout(delay);
+            resolve();
+          };
+        });
+        endDelay = undefined;
+      }
       const report = await closeApp(app, closers, { log, ...bounds });
       clearTimeout(timer);
       log.info({ steps: report.steps }, 'shutdown complete');

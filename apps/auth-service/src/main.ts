@@ -1,6 +1,6 @@
 import { loadConfig } from './config';
 import { createAppContext } from './context';
-import { gracefulShutdown } from './lifecycle';
+import { gracefulShutdown, shutdownTimings } from './lifecycle';
 import { buildServer, createFastify } from './server';
 import { startBootstrapAdmin } from './bootstrap';
 
@@ -10,10 +10,11 @@ async function main(): Promise<void> {
   const context = await createAppContext(config, app.log);
   const bootstrap = startBootstrapAdmin(context, app.log);
   const closers = bootstrap ? [{ name: 'bootstrap admin', close: async () => bootstrap.stop() }, ...context.closers] : context.closers;
-  const lifecycle = gracefulShutdown(app, closers, { log: app.log });
+  const lifecycle = gracefulShutdown(app, closers, { log: app.log, ...shutdownTimings(config) });
   await buildServer(app, context, { draining: () => lifecycle.draining });
-  process.once('SIGTERM', () => void lifecycle.shutdown('SIGTERM'));
-  process.once('SIGINT', () => void lifecycle.shutdown('SIGINT'));
+  // `on`, not `once`: a second signal during the drain delay ends the delay instead of killing the process.
+  process.on('SIGTERM', () => void lifecycle.shutdown('SIGTERM'));
+  process.on('SIGINT', () => void lifecycle.shutdown('SIGINT', { skipDelay: true }));
   await app.listen({ host: config.HOST, port: config.PORT });
 }
 

@@ -77,7 +77,9 @@ export async function startApp(options: AppInstanceOptions): Promise<RunningPiec
     env: appEnvironment(options),
   });
   const url = `http://127.0.0.1:${options.port}`;
-  const piece: RunningPiece = { name, pid, url, log, stopSignal: 'SIGTERM', commandMatch: APP_BUNDLE };
+  // SIGINT, not SIGTERM: the whole stack stops at once, so there is no load balancer to drain
+  // from and the production drain delay (SHUTDOWN_DRAIN_DELAY_MS) would only slow `stop` down.
+  const piece: RunningPiece = { name, pid, url, log, stopSignal: 'SIGINT', commandMatch: APP_BUNDLE };
   try {
     await waitFor(async () => {
       const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
