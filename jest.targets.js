@@ -19,6 +19,7 @@ const E2E = {
     // Seconds: one file alone, 2 Jest workers, on the shared (loaded) 2-core machine.
     'src/console/console.e2e.test.ts', // 58 s: headless Chromium (tools/ci/install-system-deps.sh)
     'src/auth/outage.test.ts', // 38 s: a dedicated Postgres stopped and restarted
+    'src/oidc/upstreamCallbackOutage.e2e.test.ts', // the harness IdP, a dedicated Postgres stopped and restarted
     'src/redisSentinel.e2e.test.ts', // 35 s: Sentinel quorum, failover
     'src/access/security.e2e.test.ts', // 31 s
     'src/session/getSession.test.ts', // 30 s

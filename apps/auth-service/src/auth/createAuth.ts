@@ -121,7 +121,7 @@ export function authOptions(options: CreateAuthOptions) {
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
       ...authPlugins(options.pluginServices),
-      ...(options.upstream ? upstreamOidcPlugins(options.upstream, options.repositories.sessions, logger) : []),
+      ...(options.upstream ? upstreamOidcPlugins(options.upstream, logger) : []),
       authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
     ],
     databaseHooks: {

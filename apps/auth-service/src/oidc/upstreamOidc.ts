@@ -1,10 +1,8 @@
-import type { BetterAuthPlugin } from 'better-auth';
-import { createAuthMiddleware } from 'better-auth/api';
+import type { BetterAuthOptions, BetterAuthPlugin } from 'better-auth';
 import { decryptOAuthToken } from 'better-auth/oauth2';
 import { genericOAuth, keycloak } from 'better-auth/plugins/generic-oauth';
 import type { FastifyBaseLogger } from 'fastify';
 import { decodeJwt } from 'jose';
-import type { ISessionRepository } from '@libs/database/postgress/repositories';
 import type { AppConfig } from '../config';
 import { IdpDiscovery } from './discovery';
 import { derivedTokenKey, parseTokenKey, TokenCipher } from './tokenCipher';
@@ -35,45 +33,86 @@ export function upstreamOidcOf(config: AppConfig, secret: string): UpstreamOidc 
   };
 }
 
-/** Epoch ms from Better-Auth's expiry (Date or string), or null. */
+/** A Date from Better-Auth's expiry (Date or string), or null. */
 const expiry = (value: unknown): Date | null => (value ? new Date(value as string | Date) : null);
+
+type SessionCreateBefore = NonNullable<NonNullable<NonNullable<NonNullable<BetterAuthOptions['databaseHooks']>['session']>['create']>['before']>;
+/** The endpoint context a database hook runs in (null outside a request). */
+type EndpointContext = NonNullable<Parameters<SessionCreateBefore>[1]>;
+
+/** A session column holding the upstream copy: written by the server only, never in an answer. */
+const stored = (type: 'string' | 'date') => ({ type, required: false, input: false, returned: false }) as const;
+
+/** The upstream columns of `UserSession`, declared so Better-Auth's session INSERT carries them. */
+const UPSTREAM_SESSION_FIELDS = {
+  accessToken: stored('string'),
+  refreshToken: stored('string'),
+  idToken: stored('string'),
+  accessTokenExpiresAt: stored('date'),
+  refreshTokenExpiresAt: stored('date'),
+  keycloakSessionId: stored('string'),
+};
+
+/** Whether Better-Auth is serving this provider's callback (`/callback/:id`). */
+function isCallbackOf(ctx: EndpointContext | null, providerId: string): ctx is EndpointContext {
+  return ctx?.path === '/callback/:id' && (ctx.params as { id?: unknown } | undefined)?.id === providerId;
+}
+
+/**
+ * The upstream fields of the session this provider's callback is creating: the tokens
+ * Better-Auth has just stored on the user's `account` (encrypted with its key), re-encrypted with
+ * ours, and the ID token's `sid`. Null for any other session.
+ */
+async function upstreamSessionFields(upstream: UpstreamOidc, userId: string, ctx: EndpointContext | null): Promise<Record<string, string | Date | null> | null> {
+  if (!isCallbackOf(ctx, upstream.providerId)) return null;
+  // The account the callback wrote just before creating the session (the latest, should a user
+  // hold two identities at this IdP).
+  const [account] = (await ctx.context.internalAdapter.findAccounts(userId))
+    .filter((a) => a.providerId === upstream.providerId)
+    .sort((a, b) => new Date(b.updatedAt).getTime() - new Date(a.updatedAt).getTime());
+  if (!account) return null;
+  const plain = (token: string | null | undefined) => (token ? decryptOAuthToken(token, ctx.context) : null);
+  const idToken = await plain(account.idToken);
+  const sid = idToken ? decodeJwt(idToken).sid : undefined;
+  const { cipher } = upstream;
+  return {
+    accessToken: cipher.encrypt(await plain(account.accessToken)),
+    refreshToken: cipher.encrypt(await plain(account.refreshToken)),
+    idToken: cipher.encrypt(idToken),
+    accessTokenExpiresAt: expiry(account.accessTokenExpiresAt),
+    refreshTokenExpiresAt: expiry(account.refreshTokenExpiresAt),
+    keycloakSessionId: typeof sid === 'string' ? sid : null,
+  };
+}
 
 /**
  * Upstream sign-in: Better-Auth's generic OAuth provider with the Keycloak preset (discovery,
- * authorization code + PKCE, ID token verified against the IdP's JWKS with a nonce), and a hook
- * on its callback that copies the tokens onto the new `UserSession` — encrypted with our key —
- * with the IdP's `sid` as `keycloakSessionId` (the key of back-channel logout).
+ * authorization code + PKCE, ID token verified against the IdP's JWKS with a nonce), and a
+ * `session.create.before` hook that puts the tokens — encrypted with our key — and the IdP's
+ * `sid` as `keycloakSessionId` (the key of back-channel logout) into the callback's session
+ * INSERT. One write: a session that committed has its tokens and `sid`, so the callback's answer
+ * stands on an outage after it (routes/auth.ts), and no session exists without them.
  */
-export function upstreamOidcPlugins(upstream: UpstreamOidc, sessions: Pick<ISessionRepository, 'updateTokens'>, logger: FastifyBaseLogger): BetterAuthPlugin[] {
+export function upstreamOidcPlugins(upstream: UpstreamOidc, logger: FastifyBaseLogger): BetterAuthPlugin[] {
   const sessionTokens = {
     id: 'upstream-session-tokens',
-    hooks: {
-      after: [
-        {
-          matcher: (ctx: { path?: string }) => ctx.path === `/callback/:id` || ctx.path === `/callback/${upstream.providerId}`,
-          handler: createAuthMiddleware(async (ctx) => {
-            const created = ctx.context.newSession;
-            if (!created) return;
-            const accounts = await ctx.context.internalAdapter.findAccounts(created.user.id);
-            const account = accounts.find((a) => a.providerId === upstream.providerId);
-            if (!account) return;
-            const plain = (token: string | null | undefined) => (token ? decryptOAuthToken(token, ctx.context) : null);
-            const idToken = await plain(account.idToken);
-            const sid = idToken ? decodeJwt(idToken).sid : undefined;
-            const { cipher } = upstream;
-            await sessions.updateTokens(created.session.id, {
-              accessToken: cipher.encrypt(await plain(account.accessToken)),
-              refreshToken: cipher.encrypt(await plain(account.refreshToken)),
-              idToken: cipher.encrypt(idToken),
-              accessTokenExpiresAt: expiry(account.accessTokenExpiresAt),
-              refreshTokenExpiresAt: expiry(account.refreshTokenExpiresAt),
-              keycloakSessionId: typeof sid === 'string' ? sid : null,
-            });
-            logger.info({ component: 'oidc', sessionId: created.session.id, keyId: cipher.keyId, withSid: typeof sid === 'string' }, 'upstream tokens stored on the session');
-          }),
+    schema: { session: { fields: UPSTREAM_SESSION_FIELDS } },
+    init: () => ({
+      options: {
+        databaseHooks: {
+          session: {
+            create: {
+              before: async (session: { userId: string } & Record<string, unknown>, ctx: EndpointContext | null) => {
+                const fields = await upstreamSessionFields(upstream, session.userId, ctx);
+                if (!fields) return;
+                logger.info({ component: 'oidc', userId: session.userId, keyId: upstream.cipher.keyId, withSid: fields.keycloakSessionId !== null }, 'upstream tokens go into the new session');
+                return { data: { ...session, ...fields } };
+              },
+            },
+          },
         },
-      ],
-    },
+      },
+    }),
   } satisfies BetterAuthPlugin;
   return [
     genericOAuth({

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Browser, freePort, startOidcProvider, type HarnessOidcProvider } from '@tools/test-harness';
+import { migrate } from '@libs/database';
+import { Browser, freePort, startDedicatedPostgres, startOidcProvider, type HarnessOidcProvider, type LocalPostgres } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp, type TestAppOptions } from './testApp';
 
 export interface OidcApps {
   idp: HarnessOidcProvider;
   apps: TestApp[];
+  /** The Postgres of its own the apps run on, with `dedicatedPostgres` (the test may stop it). */
+  pg?: LocalPostgres;
   close(): Promise<void>;
 }
 
@@ -16,6 +19,8 @@ export interface OidcAppsOptions {
   env?: Record<string, string>;
   /** Passed to the first instance (see `TestAppOptions.onRoute`). */
   onRoute?: TestAppOptions['onRoute'];
+  /** Run on a migrated Postgres of its own instead of a database on the harness one. @default false */
+  dedicatedPostgres?: boolean;
 }
 
 /**
@@ -30,13 +35,15 @@ export async function startAppsWithIdp(options: OidcAppsOptions = {}): Promise<O
     backchannelLogoutUri: `http://127.0.0.1:${ports[0]}/api/oidc/backchannel-logout`,
     accessTokenTtlS: options.accessTokenTtlS,
   });
-  const database = await migratedDatabase('oidc');
+  const pg = options.dedicatedPostgres ? await startDedicatedPostgres() : undefined;
+  if (pg) await migrate(pg.url);
+  const database = pg ? undefined : await migratedDatabase('oidc');
   const key = `k1:${randomBytes(32).toString('base64')}`;
   const apps: TestApp[] = [];
   for (const [index, port] of ports.entries()) {
     apps.push(
       await startTestApp({
-        database,
+        ...(pg ? { databaseUrl: pg.url } : { database }),
         ...(index === 0 && options.onRoute ? { onRoute: options.onRoute } : {}),
         redis: count > 1,
         env: { PORT: String(port), OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret, UPSTREAM_TOKEN_KEY: key, ...options.env },
@@ -46,16 +53,22 @@ export async function startAppsWithIdp(options: OidcAppsOptions = {}): Promise<O
   return {
     idp,
     apps,
+    pg,
     async close() {
       for (const app of apps) await app.close();
-      await database.drop();
+      await database?.drop();
+      await pg?.destroy();
       await idp.close();
     },
   };
 }
 
-/** Signs `account` in at the IdP through the app (code + PKCE); the browser holds the session cookie. */
-export async function signInThroughIdp(app: TestApp, account: string): Promise<Browser> {
+/**
+ * Starts a sign-in of `account` at the IdP through the app (code + PKCE) and follows it up to the
+ * app's callback: `callback` is the callback's answer (its redirect to `/signed-in` on success),
+ * `landed` where it points.
+ */
+export async function callbackThroughIdp(app: TestApp, account: string): Promise<{ browser: Browser; callback: Response; landed: string }> {
   const browser = new Browser();
   const start = await browser.fetch(`${app.url}/api/auth/sign-in/social`, {
     method: 'POST',
@@ -64,7 +77,13 @@ export async function signInThroughIdp(app: TestApp, account: string): Promise<B
   });
   if (start.status !== 200) throw new Error(`sign-in/social answered ${start.status}: ${await start.text()}`);
   const { url } = (await start.json()) as { url: string };
-  const { url: landed } = await browser.follow(url, (next) => next.pathname === '/signed-in');
+  const { response: callback, url: landed } = await browser.follow(url, (next) => next.pathname === '/signed-in');
+  return { browser, callback, landed };
+}
+
+/** Signs `account` in at the IdP through the app (code + PKCE); the browser holds the session cookie. */
+export async function signInThroughIdp(app: TestApp, account: string): Promise<Browser> {
+  const { browser, landed } = await callbackThroughIdp(app, account);
   if (new URL(landed).pathname !== '/signed-in') throw new Error(`sign-in ended at ${landed}`);
   return browser;
 }

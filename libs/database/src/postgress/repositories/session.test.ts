@@ -98,14 +98,15 @@ describe('SessionRepository', () => {
     expect(await sessions.findActiveByToken(token('b1'))).toBeNull();
   });
 
-  it('stores refreshed upstream tokens with a log entry', async () => {
-    const s = await sessions.create({ userId, token: token('kc'), expiresAt: new Date(Date.now() + hour) });
+  it('stores upstream tokens with the session, refreshed ones with a log entry', async () => {
+    const s = await sessions.create({ userId, token: token('kc'), expiresAt: new Date(Date.now() + hour), accessToken: 'at-1', refreshToken: 'rt-1', keycloakSessionId: 'kc-2' });
+    expect(s).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1', keycloakSessionId: 'kc-2' });
     const expires = new Date(Date.now() + 300_000);
-    const updated = await sessions.updateTokens(s.id, { accessToken: 'at-2', refreshToken: 'rt-2', accessTokenExpiresAt: expires });
-    expect(updated).toMatchObject({ accessToken: 'at-2', refreshToken: 'rt-2' });
-    expect(updated.accessTokenExpiresAt?.getTime()).toBe(expires.getTime());
+    const updated = await sessions.compareAndSetTokens(s.id, 'rt-1', { accessToken: 'at-2', refreshToken: 'rt-2', accessTokenExpiresAt: expires });
+    expect(updated).toMatchObject({ accessToken: 'at-2', refreshToken: 'rt-2', keycloakSessionId: 'kc-2' });
+    expect(updated?.accessTokenExpiresAt?.getTime()).toBe(expires.getTime());
     expect((await sessions.getLogs(s.id)).map((l) => l.action)).toEqual(['CREATED', 'TOKENS_REFRESHED']);
-    expect(isRepositoryError(await sessions.updateTokens(s.id, { accessToken: 'x\u0000' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
+    expect(isRepositoryError(await sessions.compareAndSetTokens(s.id, 'rt-2', { accessToken: 'x\u0000' }).catch((e: unknown) => e), 'VALIDATION')).toBe(true);
   });
 
   it('deletes expired sessions', async () => {

@@ -194,25 +194,10 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     return ended.length;
   }
 
-  /** Stores refreshed upstream (Keycloak) tokens, with a TOKENS_REFRESHED log entry. */
-  async updateTokens(sessionId: string, tokens: UpstreamTokens): Promise<UserSession> {
-    const data = this.parse('updateTokens', UserSessionUpdateInputSchema, tokens);
-    const session = await this.executeOperation(
-      'updateTokens',
-      () =>
-        this.client.userSession.update({
-          where: { id: sessionId },
-          data: { ...(data as Prisma.UserSessionUpdateInput), logs: { create: { action: 'TOKENS_REFRESHED' } } },
-        }) as Promise<UserSession>,
-      { idempotent: false },
-    );
-    await this.afterWrite(() => this.onChanged([session]));
-    return session;
-  }
-
   /**
-   * `updateTokens` only while the stored refresh token is still `expectedRefreshToken` (a
-   * compare-and-set: the fence of a refresh lock). Null when another writer got there first or the
+   * Stores refreshed upstream (Keycloak) tokens, with a TOKENS_REFRESHED log entry, only while the
+   * stored refresh token is still `expectedRefreshToken` (a compare-and-set: the fence of a refresh
+   * lock). Sign-in writes the first tokens with the session itself (`create`). Null when another writer got there first or the
    * session has ended.
    */
   async compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null> {

@@ -71,14 +71,6 @@ export class MockSessionRepository extends InMemoryRepository<UserSession, Prism
     return active.length;
   }
 
-  async updateTokens(sessionId: string, tokens: UpstreamTokens): Promise<UserSession> {
-    this.track('updateTokens', [sessionId]);
-    const data = this.parse('updateTokens', UserSessionUpdateInputSchema, tokens);
-    const s = this.patch('updateTokens', sessionId, data);
-    this.#log(sessionId, null, 'TOKENS_REFRESHED');
-    return s;
-  }
-
   async compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null> {
     this.track('compareAndSetTokens', [sessionId]);
     const data = this.parse('compareAndSetTokens', UserSessionUpdateInputSchema, tokens);

@@ -15,8 +15,10 @@ export interface ISessionRepository extends IRepository<UserSession, Prisma.User
   /** Ends one session with an ENDED log entry; ending an ended session changes nothing. */
   end(sessionId: string, options?: EndSessionOptions): Promise<UserSession>;
   endAllForUser(userId: string, options?: EndSessionOptions & { exceptSessionId?: string }): Promise<number>;
-  updateTokens(sessionId: string, tokens: UpstreamTokens): Promise<UserSession>;
-  /** `updateTokens` only while the stored refresh token is `expectedRefreshToken`; null otherwise. */
+  /**
+   * Stores refreshed upstream tokens (with a TOKENS_REFRESHED log entry) only while the stored
+   * refresh token is `expectedRefreshToken`; null otherwise. Sign-in writes them with the session (`create`).
+   */
   compareAndSetTokens(sessionId: string, expectedRefreshToken: string | null, tokens: UpstreamTokens): Promise<UserSession | null>;
   /** The live sessions of the IdP session `sid`. */
   findActiveByKeycloakSessionId(sid: string): Promise<UserSession[]>;
