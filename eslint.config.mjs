@@ -1,7 +1,8 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Module boundaries. Production code: app → data, util; data → util; util → util; monitoring
+ * Module boundaries. Production code: app → auth, data, util; auth (@libs/better-auth) → data,
+ * util; data → util; util → util; monitoring
  * and the test harness import nothing of ours. Tests (and `testing/` helpers) may also import
  * the test harness (`type:test`).
  */
@@ -14,10 +15,11 @@ function boundaries({ tests }) {
       banTransitiveDependencies: false,
       allow: [],
       depConstraints: [
-        { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTests(['type:data', 'type:util']) },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTests(['type:auth', 'type:data', 'type:util']) },
+        { sourceTag: 'type:auth', onlyDependOnLibsWithTags: withTests(['type:data', 'type:util']) },
         { sourceTag: 'type:data', onlyDependOnLibsWithTags: withTests(['type:util']) },
         { sourceTag: 'type:util', onlyDependOnLibsWithTags: withTests(['type:util']) },
-        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:data', 'type:util', 'type:tool', 'type:test'] },
+        { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:auth', 'type:data', 'type:util', 'type:tool', 'type:test'] },
         { sourceTag: 'type:test', onlyDependOnLibsWithTags: [] },
         // monitoring is the leaf: it imports nothing of ours.
         { sourceTag: 'scope:monitoring', onlyDependOnLibsWithTags: withTests([]) },

@@ -63,7 +63,7 @@ const SMOKE = {
 };
 
 // A listed file that is gone (renamed, moved) must fail the run, not drop out of it silently.
-const projectRoots = { 'auth-service': 'apps/auth-service', database: 'libs/database', 'test-harness': 'tools/test-harness', tools: 'tools' };
+const projectRoots = { 'auth-service': 'apps/auth-service', 'better-auth': 'libs/better-auth', database: 'libs/database', 'test-harness': 'tools/test-harness', tools: 'tools' };
 for (const [project, files] of [...Object.entries(E2E), ...Object.entries(SMOKE)]) {
   for (const file of files) {
     const full = path.join(__dirname, projectRoots[project], file);

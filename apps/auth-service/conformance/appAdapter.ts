@@ -2,11 +2,11 @@ import { createDatabaseClient, migrate } from '@libs/database';
 import { ResilientCacheService } from '@libs/database/cache';
 import type { BetterAuthOptions } from 'better-auth';
 import { createTestDatabase, harnessRedisUrl, type TestDatabase } from '@tools/test-harness';
-import { appAdapterOptions } from '../src/auth/adapter/appAdapter';
-import { repositoryAdapter } from '../src/auth/adapter/repositoryAdapter';
+import { platformAdapterOptions } from '@libs/better-auth';
+import { repositoryAdapter } from '@libs/better-auth';
 import { outageScope } from '../src/http/outageScope';
-import { createRepositories } from '../src/repositories';
-import { createAccessCore } from '../src/access/createAccessCore';
+import { createRepositories } from '@libs/better-auth';
+import { createAccessCore } from '@libs/better-auth';
 import { BackgroundTasks } from '../src/backgroundTasks';
 import pino from 'pino';
 
@@ -35,7 +35,7 @@ export async function appAdapterUnderTest(prefix: string): Promise<AppAdapterUnd
   const repositories = createRepositories({ db, cache });
   // The session view asks the access core who may act, as in the app.
   const access = createAccessCore(repositories, { secret: 'conformance-secret-that-is-long-enough', background: new BackgroundTasks(pino({ level: 'silent' })) });
-  const adapter = repositoryAdapter({ ...appAdapterOptions(repositories, access), onError: outageScope.report });
+  const adapter = repositoryAdapter({ ...platformAdapterOptions(repositories, access), onError: outageScope.report });
   return {
     adapter,
     close: async () => {

@@ -7,28 +7,28 @@ import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
 import { describeRedisEndpoint, ResilientCacheService } from '@libs/database/cache';
 import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
-import { appAdapterOptions } from './auth/adapter/appAdapter';
+import { platformAdapterOptions } from '@libs/better-auth';
 import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
-import type { AccessCore } from './access/AccessCore';
-import { createAccessCore } from './access/createAccessCore';
+import type { AccessCore } from '@libs/better-auth';
+import { createAccessCore } from '@libs/better-auth';
 import type { AppConfig } from './config';
 import { redisEndpointOf } from './redisConfig';
 import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
-import { RateLimiter } from './plugins/shared/RateLimiter';
+import { RateLimiter } from '@libs/better-auth';
 import { CredentialFailureGuard } from './access/credentialFailures';
-import { createPluginServices, type PluginServices } from './plugins/services';
+import { createPluginServices, type PluginServices } from '@libs/better-auth';
 import { AuthDataLayer } from './data/AuthDataLayer';
 import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
 import { registerReplicaMetrics } from './data/replicaMetrics';
 import type { Closer } from './lifecycle';
-import { createRepositories, type Repositories } from './repositories';
+import { createRepositories, type Repositories } from '@libs/better-auth';
 import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
 import { createRealtime, type Realtime } from './ws/createRealtime';
 import { invalidationLagHistogram } from './metrics/invalidationLag';
 import { startMetricsSnapshot } from './metrics/metricsSnapshot';
 
-export type { Repositories } from './repositories';
+export type { Repositories } from '@libs/better-auth';
 
 /** Shutdown waits this long for audit writes in flight (a database outage must not hold it up). */
 const BACKGROUND_DRAIN_MS = 2_000;
@@ -136,7 +136,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     access,
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
   });
-  const adapter = appAdapterOptions(repositories, access);
+  const adapter = platformAdapterOptions(repositories, access);
   const upstream = upstreamOidcOf(config, secret);
   const auth = createAuth({
     rateLimiter,

@@ -3,7 +3,7 @@ import { describeBetterAuthFlows } from './betterAuthFlows';
 import { describeStorageContract } from './storageKit';
 import { STORAGE_TARGETS } from './storageTargets';
 
-// One kit, every storage target (today the Redis reference; see storageTargets.ts).
+// One kit, every storage target: the library's storage in its three cache modes and the reference (storageTargets.ts).
 for (const target of STORAGE_TARGETS) {
   describe(target.name, () => {
     describeStorageContract(target);

@@ -3,7 +3,7 @@ import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
 import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 import { SYSTEM_ADMIN_ROLE } from './bootstrapAdmin';
-import { ESCALATION_BYPASS_EVENT } from './authority';
+import { ESCALATION_BYPASS_EVENT } from '@libs/better-auth';
 
 /**
  * Red team of the authority rule, black box over HTTP on two instances (one Postgres, one Redis):

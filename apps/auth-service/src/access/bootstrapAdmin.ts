@@ -1,6 +1,6 @@
 import type { JsonValue, Role, User } from '@libs/database/models';
 import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
-import { canAct } from './canAct';
+import { canAct } from '@libs/better-auth';
 
 /** The system role the bootstrap creates: every permission, not deletable through the API. */
 export const SYSTEM_ADMIN_ROLE = { name: 'system-admin', displayName: 'System administrator', permissions: ['*:*'] } as const;

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { clientAddress } from '../http/clientAddress';
 import { tooManyRequests } from '../http/tooManyRequests';
-import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
+import type { RateLimiter, WindowLimit } from '@libs/better-auth';
 
 export const TOO_MANY_FAILED_CREDENTIALS = { code: 'TOO_MANY_FAILED_CREDENTIALS', message: 'Too many unknown credentials from this address. Please try again later.' } as const;
 

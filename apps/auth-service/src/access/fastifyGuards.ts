@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessCore, Refusal } from './AccessCore';
-import type { UserAction } from './authorityCheck';
-import type { ResourceContext } from './conditions';
-import type { AuditActor, Principal } from './Principal';
+import type { AccessCore, Refusal } from '@libs/better-auth';
+import type { UserAction } from '@libs/better-auth';
+import type { ResourceContext } from '@libs/better-auth';
+import type { AuditActor, Principal } from '@libs/better-auth';
 import type { PrincipalLimit } from './principalLimit';
 import { clientAddress } from '../http/clientAddress';
 

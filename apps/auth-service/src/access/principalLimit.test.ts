@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
-import { RateLimiter } from '../plugins/shared/RateLimiter';
-import type { AccessCore } from './AccessCore';
+import { RateLimiter } from '@libs/better-auth';
+import type { AccessCore } from '@libs/better-auth';
 import { requirePermission } from './fastifyGuards';
-import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+import { keyPrincipal, sessionPrincipal, type Principal } from '@libs/better-auth';
 import { createPrincipalLimit } from './principalLimit';
 
 const user = (id: string) => ({ id, storeId: null }) as unknown as Principal['user'];

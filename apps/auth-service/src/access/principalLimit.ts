@@ -1,6 +1,6 @@
-import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
-import type { Refusal } from './AccessCore';
-import type { Principal } from './Principal';
+import type { RateLimiter, WindowLimit } from '@libs/better-auth';
+import type { Refusal } from '@libs/better-auth';
+import type { Principal } from '@libs/better-auth';
 
 /** Budgets of authenticated callers on the guarded (non-Better-Auth) routes. */
 export interface PrincipalLimits {

@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { betterAuth, type BetterAuthOptions } from 'better-auth';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppConfig } from '../config';
 import { outageScope } from '../http/outageScope';
-import { repositoryAdapter, type AdapterRepositories } from './adapter/repositoryAdapter';
+import { NEW_USER_FIELDS, repositoryAdapter, schemaOptions, type AdapterRepositories } from '@libs/better-auth';
 import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
 import type { ResilientCacheService } from '@libs/database/cache';
-import type { PluginServices } from '../plugins/services';
-import type { Repositories } from '../repositories';
+import type { PluginServices } from '@libs/better-auth';
+import type { Repositories } from '@libs/better-auth';
 import { authPlugins } from './plugins';
 import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
-import type { RateLimiter } from '../plugins/shared/RateLimiter';
+import type { RateLimiter } from '@libs/better-auth';
 import type { BackgroundTasks } from '../backgroundTasks';
-import type { AccessCore } from '../access/AccessCore';
+import type { AccessCore } from '@libs/better-auth';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 import { passwordHasherFor } from './password/passwordHasher';
 import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
@@ -42,24 +41,7 @@ export interface CreateAuthOptions {
 /** Session lifetime and refresh window, as Better-Auth's defaults. */
 export const SESSION_EXPIRES_IN_S = 60 * 60 * 24 * 7;
 
-/** Better-Auth's session model name here (its writes are what sign-in, sign-out and callbacks commit). */
-export const SESSION_MODEL = 'userSession';
 export const SESSION_UPDATE_AGE_S = 60 * 60 * 24;
-
-/** The seed's extra user fields Better-Auth returns but never lets a client set. */
-const readOnlyUserFields = {
-  status: { type: 'string', required: false, input: false },
-  firstName: { type: 'string', required: false, input: false },
-  lastName: { type: 'string', required: false, input: false },
-  username: { type: 'string', required: false, input: false },
-  roleId: { type: 'string', required: false, input: false },
-} as const;
-
-/**
- * What a new user's extra fields hold (the database defaults). Sign-up of a taken email answers
- * a synthetic user built with these, so its body cannot be told apart from a real sign-up's.
- */
-export const NEW_USER_FIELDS = { status: 'ACTIVE', firstName: null, lastName: null, username: null, roleId: null } as const;
 
 /** Cookie options; the access core reads the same cookie names from them. */
 export function cookieOptions(config: Pick<AppConfig, 'NODE_ENV'>) {
@@ -75,6 +57,7 @@ export function authOptions(options: CreateAuthOptions) {
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
+  const schema = schemaOptions();
   return {
     appName: 'auth-service',
     baseURL: options.baseURL,
@@ -97,21 +80,20 @@ export function authOptions(options: CreateAuthOptions) {
       // Better-Auth's scrypt unless PASSWORD_HASH_COST=test (the test harness only).
       ...(password ? { password } : {}),
     },
-    user: { additionalFields: readOnlyUserFields },
+    user: schema.user,
     // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated
     // on every instance), and Better-Auth reads them through the adapter.
     session: {
-      modelName: SESSION_MODEL,
-      storeSessionInDatabase: true,
+      ...schema.session,
       additionalFields: { fingerprint: { type: 'string', required: false, input: false, returned: false } },
       expiresIn: SESSION_EXPIRES_IN_S,
       updateAge: SESSION_UPDATE_AGE_S,
     },
     // OAuth tokens on `account` are encrypted too; the session's copy uses our key (oidc/).
-    account: { modelName: 'account', encryptOAuthTokens: true },
-    verification: { modelName: 'verification', storeInDatabase: true },
+    account: { ...schema.account, encryptOAuthTokens: true },
+    verification: schema.verification,
     advanced: {
-      database: { generateId: () => randomUUID() },
+      ...schema.advanced,
       ...cookieOptions(config),
       // Set by our Fastify bridge to the resolved client (http/clientAddress.ts), one address; a
       // client's own value is overwritten, so Better-Auth needs no trustedProxies of its own.

@@ -1,7 +1,7 @@
 import { bearer, openAPI } from 'better-auth/plugins';
-import { apiKeyPlugin } from '../plugins/api-key';
-import { rolesPlugin } from '../plugins/roles';
-import type { PluginServices } from '../plugins/services';
+import { apiKeyPlugin } from '@libs/better-auth';
+import { rolesPlugin } from '@libs/better-auth';
+import type { PluginServices } from '@libs/better-auth';
 
 /**
  * The Better-Auth plugins the app runs: bearer tokens, the OpenAPI reference

@@ -4,10 +4,10 @@ import type { DatabaseClient } from '@libs/database/types';
 import { RoleRepository } from '@libs/database/postgress/repositories';
 import type { TestDatabase } from '@tools/test-harness';
 import pino from 'pino';
-import { createRepositories, type Repositories } from '../repositories';
+import { createRepositories, type Repositories } from '@libs/better-auth';
 import { migratedDatabase } from '../testing/testApp';
 import { AuthDataLayer } from './AuthDataLayer';
-import { createAccessCore } from '../access/createAccessCore';
+import { createAccessCore } from '@libs/better-auth';
 import { BackgroundTasks } from '../backgroundTasks';
 
 describe('AuthDataLayer (real Postgres)', () => {

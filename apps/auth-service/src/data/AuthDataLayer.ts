@@ -3,8 +3,8 @@ import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserSt
 import { type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AuditActor } from '../access/Principal';
-import type { Repositories } from '../repositories';
+import type { AuditActor } from '@libs/better-auth';
+import type { Repositories } from '@libs/better-auth';
 
 export interface AuthDataLayerMetrics {
   /** The seed's per-repository figures: operation count, errors, mean time, last operation. */

@@ -2,7 +2,7 @@ import { MetricsCollector } from '@libs/monitoring';
 import { createMockRepositories, type MockRepositories } from '@libs/database/testing';
 import pino from 'pino';
 import { AuthDataLayer } from './AuthDataLayer';
-import { createAccessCore } from '../access/createAccessCore';
+import { createAccessCore } from '@libs/better-auth';
 import { BackgroundTasks } from '../backgroundTasks';
 
 // The same data layer the app builds, on the in-memory repositories (they implement the

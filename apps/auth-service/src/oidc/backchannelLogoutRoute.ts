@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ICache } from '@libs/database/cache';
 import type { UserSession } from '@libs/database/models';
-import type { Repositories } from '../repositories';
+import type { Repositories } from '@libs/better-auth';
 import { IdpDiscovery, IdpUnavailableError } from './discovery';
 import { InvalidLogoutTokenError, verifyLogoutToken } from './logoutToken';
 import type { UpstreamOidc } from './upstreamOidc';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
-import { verifyKeyBodySchema } from './api-key/schema';
-import { verifyAnswer } from './api-key/verifyAnswer';
+import { verifyKeyBodySchema } from '@libs/better-auth';
+import { verifyAnswer } from '@libs/better-auth';
 import { createPrincipalLimit, UNLIMITED } from '../access/principalLimit';
 
 /**

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { userStatusSchema, type User } from '@libs/database/models';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
-import type { Repositories } from '../repositories';
+import type { Repositories } from '@libs/better-auth';
 import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
-import type { ResourceContext } from '../access/conditions';
+import type { ResourceContext } from '@libs/better-auth';
 
 /** Permissions the admin routes need (granted through roles; see the roles plugin). */
 export const ADMIN_PERMISSIONS = {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SessionLog, UserSession } from '@libs/database/models';
-import type { Repositories } from '../repositories';
+import type { Repositories } from '@libs/better-auth';
 import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
-import type { ResourceContext } from '../access/conditions';
+import type { ResourceContext } from '@libs/better-auth';
 import { ADMIN_PERMISSIONS } from './admin';
 
 /** Sessions listed per user (newest first); each with its log. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { userStatusSchema } from '@libs/database/models';
-import type { Repositories } from '../repositories';
+import type { Repositories } from '@libs/better-auth';
 import { requirePermission } from '../access/fastifyGuards';
 import { ADMIN_PERMISSIONS, userView } from './admin';
 

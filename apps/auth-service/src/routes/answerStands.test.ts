@@ -1,4 +1,4 @@
-import { SESSION_MODEL } from '../auth/createAuth';
+import { SESSION_MODEL } from '@libs/better-auth';
 import { answerStandsDespiteOutage } from './auth';
 
 describe('answerStandsDespiteOutage: which answers an outage may not rewrite', () => {

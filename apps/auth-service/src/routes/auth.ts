@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { kAPIErrorHeaderSymbol, toResponse } from 'better-call';
-import { SESSION_MODEL, type Auth } from '../auth/createAuth';
+import { SESSION_MODEL } from '@libs/better-auth';
+import type { Auth } from '../auth/createAuth';
 import { normalizeTooManyRequests } from '../http/tooManyRequests';
 import { outageOf } from '../http/httpError';
 import { outageScope } from '../http/outageScope';

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { AccessCore } from '../access/AccessCore';
-import { CredentialReader } from '../access/credentials';
+import { AccessCore } from '@libs/better-auth';
+import { CredentialReader } from '@libs/better-auth';
 import { BackgroundTasks } from '../backgroundTasks';
 import { lookupSession } from './lookupSession';
 import type { SessionSettings } from './sessionSettings';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { User, UserSession } from '@libs/database/models';
-import type { SessionCredential } from '../access/credentials';
+import type { SessionCredential } from '@libs/better-auth';
 import { sessionBody } from './sessionBody';
 import type { SessionSettings } from './sessionSettings';
 

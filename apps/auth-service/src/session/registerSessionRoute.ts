@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ISessionRepository } from '@libs/database/postgress/repositories';
-import type { AccessCore } from '../access/AccessCore';
+import type { AccessCore } from '@libs/better-auth';
 import type { Auth } from '../auth/createAuth';
 import { readAuthContext } from '../auth/betterAuthInternals';
 import { tooManyRequests } from '../http/tooManyRequests';

@@ -1,4 +1,4 @@
-import type { Principal } from '../access/Principal';
+import type { Principal } from '@libs/better-auth';
 import type { WebSocket } from 'ws';
 import type { SocketCredential } from './credentialCheck';
 

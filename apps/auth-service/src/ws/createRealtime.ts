@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { createRedisClient, type RedisEndpoint, type ResilientCacheService } from '@libs/database/cache';
 import type { IMetricsCollector } from '@libs/monitoring';
-import type { AccessCore } from '../access/AccessCore';
+import type { AccessCore } from '@libs/better-auth';
 import type { AppConfig } from '../config';
 import type { UpstreamOidc } from '../oidc/upstreamOidc';
-import type { Repositories } from '../repositories';
+import type { Repositories } from '@libs/better-auth';
 import { watchRevocations } from './RevocationWatch';
 import { SessionRefresher } from './SessionRefresher';
 import { UpstreamTokenStore } from './UpstreamTokenStore';

@@ -1,6 +1,6 @@
 import type { ISessionRepository } from '@libs/database/postgress/repositories';
-import type { AccessCore } from '../access/AccessCore';
-import { sessionPrincipal, type Principal } from '../access/Principal';
+import type { AccessCore } from '@libs/better-auth';
+import { sessionPrincipal, type Principal } from '@libs/better-auth';
 import { CLOSE_CODES, closeCodeForEndReason, WS_CONNECT_PERMISSION, type CloseCode } from './protocol';
 
 /** The credential a socket was opened with, kept in memory only, to re-decide the socket (never logged). */

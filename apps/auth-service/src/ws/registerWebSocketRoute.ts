@@ -1,8 +1,8 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessCore } from '../access/AccessCore';
+import type { AccessCore } from '@libs/better-auth';
 import { sendRefusal } from '../access/fastifyGuards';
-import type { Principal } from '../access/Principal';
+import type { Principal } from '@libs/better-auth';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { WS_CONNECT_PERMISSION } from './protocol';
 import type { SocketCredential } from './credentialCheck';

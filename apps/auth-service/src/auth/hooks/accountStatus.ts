@@ -1,7 +1,7 @@
 import { APIError } from 'better-auth/api';
 import type { IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AccessCore } from '../../access/AccessCore';
+import type { AccessCore } from '@libs/better-auth';
 import { requestInfo, sessionFingerprint } from './requestInfo';
 
 export interface HookContext {

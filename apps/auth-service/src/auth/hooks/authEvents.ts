@@ -3,7 +3,7 @@ import type { BetterAuthPlugin } from 'better-auth';
 import type { ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BackgroundTasks } from '../../backgroundTasks';
-import type { CredentialReader } from '../../access/credentials';
+import type { CredentialReader } from '@libs/better-auth';
 import { requestInfo } from './requestInfo';
 
 export interface AuthEventDependencies {

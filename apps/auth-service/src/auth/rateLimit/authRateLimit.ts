@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BetterAuthOptions, BetterAuthPlugin } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
-import type { RateLimiter } from '../../plugins/shared/RateLimiter';
+import type { RateLimiter } from '@libs/better-auth';
 
 /** Limits per client IP and path (Better-Auth's own rate limiter, counted in our limiter). */
 export const IP_RULES = {

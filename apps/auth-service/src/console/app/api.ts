@@ -1,6 +1,6 @@
 import { createAuthClient } from 'better-auth/client';
-import { apiKeyClient } from '../../plugins/api-key/client';
-import { rolesClient } from '../../plugins/roles/client';
+import { apiKeyClient } from '@libs/better-auth/client';
+import { rolesClient } from '@libs/better-auth/client';
 
 /** The stock Better-Auth client with our plugins: sign-in, session, API keys, roles. */
 export const authClient = createAuthClient({ baseURL: location.origin, plugins: [apiKeyClient(), rolesClient()] });

@@ -2,7 +2,7 @@ import { createAuthClient } from 'better-auth/client';
 import { waitFor, type TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
 import { postJson, signUp, WriteCounter, type SignedUpUser } from '../testing/users';
-import { apiKeyClient } from './client';
+import { apiKeyClient } from '@libs/better-auth/client';
 
 const KEY_SHAPE = /^sk_[0-9A-Za-z]{12}_[0-9A-Za-z]{43}$/;
 

@@ -5,7 +5,7 @@ import { migratedDatabase, startTestApp, type TestApp } from '../../testing/test
 import { requireApiKey, requirePermission } from '../../access/fastifyGuards';
 import { registerPluginRoutes } from '../routes';
 import { postJson, signUp, type SignedUpUser } from '../testing/users';
-import { rolesClient } from './client';
+import { rolesClient } from '@libs/better-auth/client';
 
 describe('roles plugin end to end (two instances, one Postgres, one Redis)', () => {
   let database: TestDatabase;

@@ -1,5 +1,5 @@
-import type { AccessCore } from '../../access/AccessCore';
-import type { Repositories } from '../../repositories';
+import type { AccessCore } from '../access/AccessCore';
+import type { Repositories } from '../repositories';
 import type { AdapterRepositories, RepositoryAdapterOptions } from './repositoryAdapter';
 import { sessionRows } from './sessionRows';
 import { userRows } from './userRows';
@@ -20,7 +20,7 @@ function adapterRepositories(repositories: AdapterModels, access: Pick<AccessCor
  * The repositories and the transaction runner the app's Better-Auth adapter is built from — one
  * place, so the app and Better-Auth's own adapter suites (`conformance/`) test the same thing.
  */
-export function appAdapterOptions(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): Required<Pick<RepositoryAdapterOptions, 'repositories' | 'transaction'>> {
+export function platformAdapterOptions(repositories: AdapterModels, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): Required<Pick<RepositoryAdapterOptions, 'repositories' | 'transaction'>> {
   return {
     repositories: adapterRepositories(repositories, access),
     // Better-Auth's multi-step writes (sign-up: user + account) commit or roll back together.

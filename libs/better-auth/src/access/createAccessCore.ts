@@ -1,14 +1,13 @@
 import type { BetterAuthOptions } from 'better-auth';
-import type { BackgroundTasks } from '../backgroundTasks';
 import type { Repositories } from '../repositories';
-import { AccessCore } from './AccessCore';
+import { AccessCore, type BackgroundRunner } from './AccessCore';
 import { CredentialReader } from './credentials';
 
 export interface CreateAccessCoreOptions {
   /** Better-Auth's secret: cookie and bearer signatures are checked with it. */
   secret: string;
   /** Lapsed-ban lifts run here. */
-  background: BackgroundTasks;
+  background: BackgroundRunner;
   /** The Better-Auth options that name the cookies (`baseURL`, `advanced`, `session`). @default { baseURL: 'http://127.0.0.1' } */
   cookies?: Pick<BetterAuthOptions, 'baseURL' | 'advanced' | 'session'>;
   /** @default Date.now */

@@ -1,5 +1,5 @@
 import type { ISessionRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import type { AccessCore } from '../../access/AccessCore';
+import type { AccessCore } from '../access/AccessCore';
 import type { AdapterRepository } from './repositoryAdapter';
 
 type Row = Record<string, unknown>;

@@ -1,6 +1,5 @@
 import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import type { BackgroundTasks } from '../backgroundTasks';
 import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
 import { holdsEscalate } from './authority';
 import { AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
@@ -9,6 +8,11 @@ import { canAct, type ActDecision } from './canAct';
 import type { ResourceContext } from './conditions';
 import type { CredentialHeaders, CredentialReader } from './credentials';
 import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+
+/** Runs work off the request's path (lifting lapsed bans); failures are the runner's to log. */
+export interface BackgroundRunner {
+  run(name: string, task: () => Promise<unknown>): void;
+}
 
 /** Why a request has no principal: the HTTP status and a stable code. */
 export interface Refusal {
@@ -34,7 +38,7 @@ export interface AccessCoreDependencies {
   /** What the authority rule reads (roles' authority, system admins) and where it audits a bypass; without it `mayChangeRole` / `mayActOnUsers` throw. */
   authority?: AuthorityDependencies;
   /** Lifting lapsed bans runs here, off the request's path. */
-  background: BackgroundTasks;
+  background: BackgroundRunner;
   /** @default Date.now */
   now?: () => number;
   /**

@@ -1,0 +1,3 @@
+// Client plugins for `createAuthClient({ plugins: [apiKeyClient(), rolesClient()] })`.
+export * from './plugins/api-key/client';
+export * from './plugins/roles/client';
