@@ -1,8 +1,8 @@
 import type { PermissionGrant, Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATION_BYPASS_EVENT, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants, type AuthorityCode } from './authority';
-import { canActWhere } from './canAct';
 import type { Principal } from './Principal';
+import { countLiveAdmins, liveAdminRoleIds, type AdminCountExclusions } from './systemAdmins';
 
 /** A refused authority change: 403 with a stable code; `missing` names what the actor lacks (never another user's data). */
 export interface AuthorityRefusal {
@@ -124,25 +124,12 @@ export class AuthorityRule {
     return !!parentId && holdsEverything(await this.#deps.roles.getAuthorityGrants(parentId));
   }
 
-  /** System roles that are live now (active, not expired) and grant `*:*`. */
-  async #adminRoleIds(): Promise<string[]> {
-    const now = this.#deps.now();
-    const system = await this.#deps.roles.findMany({ where: { isSystem: true, isActive: true } });
-    const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
-    const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await this.#deps.roles.getEffectiveGrants(r.id)) ? r.id : null)));
-    return admin.filter((id): id is string => id !== null);
+  #adminRoleIds(): Promise<string[]> {
+    return liveAdminRoleIds(this.#deps.roles, this.#deps.now());
   }
 
-  /** Users who may act now and hold a live system admin role (optionally leaving some out). */
-  async #countAdmins(adminRoleIds: readonly string[], except: { exceptUserIds?: readonly string[]; exceptRoleId?: string } = {}): Promise<number> {
-    const roleIds = adminRoleIds.filter((id) => id !== except.exceptRoleId);
-    if (roleIds.length === 0) return 0;
-    const now = new Date(this.#deps.now());
-    return this.#deps.users.count({
-      roleId: { in: roleIds },
-      ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
-      AND: [canActWhere(now), { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: now } }] }],
-    });
+  #countAdmins(adminRoleIds: readonly string[], except: AdminCountExclusions = {}): Promise<number> {
+    return countLiveAdmins(this.#deps.users, adminRoleIds, this.#deps.now(), except);
   }
 
   async #audit(principal: Principal, action: string, bypassed: AuthorityCode, missing: string[], subject: { roleId?: string | null; targetUserIds?: string[] }): Promise<void> {
