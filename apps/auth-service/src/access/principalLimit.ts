@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { emptyAsUndefined } from '../configFields';
 import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
 import type { Refusal } from './AccessCore';
-import type { Principal } from './Principal';
 
 export const DEFAULT_PRINCIPAL_LIMIT_PER_MINUTE = 600;
 export const DEFAULT_ADDRESS_LIMIT_PER_MINUTE = 1_200;
@@ -17,7 +16,7 @@ export const principalLimitConfigShape = {
   AUTH_ADDRESS_LIMIT_PER_MINUTE: perMinute(DEFAULT_ADDRESS_LIMIT_PER_MINUTE),
 };
 
-/** Budgets of authenticated callers on the guarded (non-Better-Auth) routes. */
+/** Budgets of authenticated callers on the guarded Fastify routes and the plugins' Better-Auth endpoints. */
 export interface PrincipalLimits {
   /** Per signed-in user (session by cookie or bearer), on every instance together. @default AUTH_PRINCIPAL_LIMIT_PER_MINUTE (600) per minute */
   user: WindowLimit;
@@ -35,8 +34,14 @@ export function principalLimitsOf(config: { AUTH_PRINCIPAL_LIMIT_PER_MINUTE: num
 
 export const DEFAULT_PRINCIPAL_LIMITS: PrincipalLimits = principalLimitsOf({ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: DEFAULT_PRINCIPAL_LIMIT_PER_MINUTE, AUTH_ADDRESS_LIMIT_PER_MINUTE: DEFAULT_ADDRESS_LIMIT_PER_MINUTE });
 
+/** What the limit counts of a caller: its user, and the API key it came with (a `Principal` is one). */
+export interface LimitedCaller {
+  user: { id: string };
+  apiKey: { id: string } | null;
+}
+
 /** Answers `null` (go on) or the 429 refusal for one authenticated request. */
-export type PrincipalLimit = (principal: Principal, address: string) => Promise<Refusal | null>;
+export type PrincipalLimit = (caller: LimitedCaller, address: string) => Promise<Refusal | null>;
 
 const refusal = (resetInMs: number, message: string): Refusal => ({ status: 429, code: 'RATE_LIMITED', message, retryAfterS: Math.max(1, Math.ceil(resetInMs / 1_000)) });
 
@@ -47,9 +52,9 @@ const refusal = (resetInMs: number, message: string): Refusal => ({ status: 429,
  * counts per address only. Both buckets are counted on every request, so neither hides the other.
  */
 export function createPrincipalLimit(limiter: RateLimiter, limits: PrincipalLimits = DEFAULT_PRINCIPAL_LIMITS): PrincipalLimit {
-  return async (principal, address) => {
+  return async (caller, address) => {
     const [byUser, byAddress] = await Promise.all([
-      principal.apiKey ? null : limiter.hit(`principal:user:${principal.user.id}`, limits.user),
+      caller.apiKey ? null : limiter.hit(`principal:user:${caller.user.id}`, limits.user),
       limiter.hit(`principal:addr:${address}`, limits.address),
     ]);
     if (byUser && !byUser.allowed) return refusal(byUser.resetInMs, 'Too many requests for this account; retry later.');

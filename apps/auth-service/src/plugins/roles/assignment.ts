@@ -1,7 +1,7 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
-import { anySessionMiddleware, principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
+import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
@@ -12,11 +12,14 @@ export interface AssignmentDependencies {
   events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
 }
 
 /** Role assignment (audited on the user and as a UserEvent) and permission checks. */
 export function assignmentEndpoints(deps: AssignmentDependencies) {
   const { roles, users, events, permissions, access } = deps;
+  const { anySession: anySessionMiddleware, userSession: userSessionMiddleware } = deps.guards;
   return {
     assignRole: createAuthEndpoint(
       '/roles/assign',

@@ -2,7 +2,7 @@ import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
-import { principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
+import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { entriesAsGrants } from '../../access/authority';
 import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
@@ -15,6 +15,8 @@ export interface RoleEndpointDependencies {
   events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
 }
 
 const entryName = (entry: string | { permission: string }) => (typeof entry === 'string' ? entry : entry.permission);
@@ -42,6 +44,7 @@ const openapi = (operationId: string, summary: string, description: string, guar
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
 export function roleEndpoints(deps: RoleEndpointDependencies) {
   const { roles, events, permissions, access } = deps;
+  const userSessionMiddleware = deps.guards.userSession;
   /** The caller, who must hold `permission` (the access core decides). */
   const actorWith = async (session: { session: object; user: { id: string } }, permission: string) => {
     const principal = await principalOfSession(access, session);
