@@ -3,7 +3,8 @@ import { isRepositoryError, type IRoleRepository, type IUserEventRepository, typ
 import type { AccessCore } from '../../access/AccessCore';
 import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
+import { assertAuthority, assertPermission, authorityApiError, type RoleAdminPermissions } from './guard';
+import type { UserAction } from '../../access/authorityCheck';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 
 export interface AssignmentDependencies {
@@ -38,14 +39,15 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         const before = await users.findById(userId);
         if (!before) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
         // The role taken away (the target's own authority) and the role given, both within the actor's.
-        await assertAuthority(access.mayActOnUsers(principal, { action: 'user.role', userIds: [userId], assigns: { roleId, expiresAt: expiresAt ?? null } }));
+        const action: UserAction = { action: 'user.role', userIds: [userId], assigns: { roleId, expiresAt: expiresAt ?? null } };
+        await assertAuthority(access.mayActOnUsers(principal, action));
         let user;
         try {
-          // One statement: role, roleAssignedAt/By, roleExpiresAt and the auditLog entry (from → to).
-          user = await users.updateRole(userId, roleId, actor, { expiresAt: expiresAt ?? null, reason });
+          // Under the admin-change lock (LAST_ADMIN again); one statement: role, roleAssignedAt/By, roleExpiresAt and the auditLog entry (from → to).
+          user = await access.writeKeepingAnAdmin({ userAction: action }, (locked) => locked.users.updateRole(userId, roleId, actor, { expiresAt: expiresAt ?? null, reason }));
         } catch (error) {
           if (isRepositoryError(error, 'NOT_FOUND')) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
-          throw error;
+          throw authorityApiError(error);
         }
         await events
           .append({
