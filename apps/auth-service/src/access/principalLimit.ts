@@ -1,22 +1,47 @@
+import { z } from 'zod';
+import { emptyAsUndefined } from '../configFields';
 import type { RateLimiter, WindowLimit } from '../plugins/shared/RateLimiter';
 import type { Refusal } from './AccessCore';
-import type { Principal } from './Principal';
 
-/** Budgets of authenticated callers on the guarded (non-Better-Auth) routes. */
+export const DEFAULT_PRINCIPAL_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_ADDRESS_LIMIT_PER_MINUTE = 1_200;
+
+const perMinute = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(fallback));
+
+/** The budgets as configuration (they apply while `AUTH_RATE_LIMIT=on`). */
+export const principalLimitConfigShape = {
+  /** Requests per minute of one signed-in user (session by cookie or bearer), on every instance together. */
+  AUTH_PRINCIPAL_LIMIT_PER_MINUTE: perMinute(DEFAULT_PRINCIPAL_LIMIT_PER_MINUTE),
+  /** Requests per minute of authenticated callers from one client address, whoever is signed in. */
+  AUTH_ADDRESS_LIMIT_PER_MINUTE: perMinute(DEFAULT_ADDRESS_LIMIT_PER_MINUTE),
+};
+
+/** Budgets of authenticated callers on the guarded Fastify routes and the plugins' Better-Auth endpoints. */
 export interface PrincipalLimits {
-  /** Per signed-in user (session by cookie or bearer), on every instance together. @default 600 per minute */
+  /** Per signed-in user (session by cookie or bearer), on every instance together. @default AUTH_PRINCIPAL_LIMIT_PER_MINUTE (600) per minute */
   user: WindowLimit;
-  /** Per client address (http/clientAddress.ts), whoever is signed in from it. @default 1_200 per minute */
+  /** Per client address (http/clientAddress.ts), whoever is signed in from it. @default AUTH_ADDRESS_LIMIT_PER_MINUTE (1 200) per minute */
   address: WindowLimit;
 }
 
-export const DEFAULT_PRINCIPAL_LIMITS: PrincipalLimits = {
-  user: { max: 600, windowMs: 60_000 },
-  address: { max: 1_200, windowMs: 60_000 },
-};
+/** The budgets a configuration names. */
+export function principalLimitsOf(config: { AUTH_PRINCIPAL_LIMIT_PER_MINUTE: number; AUTH_ADDRESS_LIMIT_PER_MINUTE: number }): PrincipalLimits {
+  return {
+    user: { max: config.AUTH_PRINCIPAL_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    address: { max: config.AUTH_ADDRESS_LIMIT_PER_MINUTE, windowMs: 60_000 },
+  };
+}
+
+export const DEFAULT_PRINCIPAL_LIMITS: PrincipalLimits = principalLimitsOf({ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: DEFAULT_PRINCIPAL_LIMIT_PER_MINUTE, AUTH_ADDRESS_LIMIT_PER_MINUTE: DEFAULT_ADDRESS_LIMIT_PER_MINUTE });
+
+/** What the limit counts of a caller: its user, and the API key it came with (a `Principal` is one). */
+export interface LimitedCaller {
+  user: { id: string };
+  apiKey: { id: string } | null;
+}
 
 /** Answers `null` (go on) or the 429 refusal for one authenticated request. */
-export type PrincipalLimit = (principal: Principal, address: string) => Promise<Refusal | null>;
+export type PrincipalLimit = (caller: LimitedCaller, address: string) => Promise<Refusal | null>;
 
 const refusal = (resetInMs: number, message: string): Refusal => ({ status: 429, code: 'RATE_LIMITED', message, retryAfterS: Math.max(1, Math.ceil(resetInMs / 1_000)) });
 
@@ -27,9 +52,9 @@ const refusal = (resetInMs: number, message: string): Refusal => ({ status: 429,
  * counts per address only. Both buckets are counted on every request, so neither hides the other.
  */
 export function createPrincipalLimit(limiter: RateLimiter, limits: PrincipalLimits = DEFAULT_PRINCIPAL_LIMITS): PrincipalLimit {
-  return async (principal, address) => {
+  return async (caller, address) => {
     const [byUser, byAddress] = await Promise.all([
-      principal.apiKey ? null : limiter.hit(`principal:user:${principal.user.id}`, limits.user),
+      caller.apiKey ? null : limiter.hit(`principal:user:${caller.user.id}`, limits.user),
       limiter.hit(`principal:addr:${address}`, limits.address),
     ]);
     if (byUser && !byUser.allowed) return refusal(byUser.resetInMs, 'Too many requests for this account; retry later.');

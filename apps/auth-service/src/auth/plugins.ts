@@ -8,5 +8,5 @@ import type { PluginServices } from '../plugins/services';
  * (`/api/auth/reference`), and our own plugins (one folder each under `src/plugins/`).
  */
 export function authPlugins(services: PluginServices) {
-  return [bearer(), openAPI(), apiKeyPlugin(services), rolesPlugin(services.repositories, services.access)];
+  return [bearer(), openAPI(), apiKeyPlugin(services), rolesPlugin(services)];
 }

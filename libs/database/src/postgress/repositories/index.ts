@@ -1,5 +1,6 @@
 export * from '../../errors';
 export * from './account';
+export * from './advisoryLocks';
 export * from './apiKey';
 export * from './apiKeyMaterial';
 export * from './apiKeyUsage';
