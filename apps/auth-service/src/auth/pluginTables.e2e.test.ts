@@ -1,4 +1,5 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { waitFor } from '@tools/test-harness';
 import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
 import { softRegistration } from '../testing/softAuthenticator';
 import { startTwoInstances, type TestApp } from '../testing/testApp';
@@ -48,7 +49,7 @@ describe("Better-Auth's plugin tables through our adapter and cache (two instanc
     // Confirming a first code (on B) turns two-factor on and replaces the session.
     const confirmed = await postJson(`${b.url}/api/auth/two-factor/verify-totp`, { code: totpFromUri(uri) }, { cookie: user.cookie });
     expect(confirmed.status).toBe(200);
-    expect((await a.context.repositories.users.findById(user.id))?.twoFactorEnabled).toBe(true);
+    expect((await b.context.repositories.users.findById(user.id))?.twoFactorEnabled).toBe(true);
 
     const signIn = await postJson(`${b.url}/api/auth/sign-in/email`, { email: user.email, password: PASSWORD });
     expect(signIn.status).toBe(200);
@@ -75,13 +76,17 @@ describe("Better-Auth's plugin tables through our adapter and cache (two instanc
     expect(created.status).toBe(200);
     const organizationId = created.body['id'] as string;
     expect(await postJson(`${b.url}/api/auth/organization/create`, { name: 'Copy', slug }, { cookie: invitee.cookie })).toMatchObject({ status: 400 });
+    // Past the model's bounds: refused by the repository's Zod schema before any query, as 400 JSON.
+    const tooLong = await postJson(`${b.url}/api/auth/organization/create`, { name: 'x'.repeat(300), slug: `${slug}-long` }, { cookie: invitee.cookie });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error: { code: 'VALIDATION' } });
 
     const invited = await postJson(`${a.url}/api/auth/organization/invite-member`, { email: invitee.email, role: 'admin', organizationId }, { cookie: owner.cookie });
     expect(invited.status).toBe(200);
     expect(invited.body).toMatchObject({ email: invitee.email, role: 'admin', status: 'pending' });
     // Our ids come from `generateId`, so Better-Auth asks for a verified email before an invitation is used.
     expect((await postJson(`${b.url}/api/auth/organization/accept-invitation`, { invitationId: invited.body['id'] }, { cookie: invitee.cookie })).status).toBe(403);
-    await a.context.repositories.users.update(invitee.id, { emailVerified: true }); // as the verification link would
+    await b.context.repositories.users.update(invitee.id, { emailVerified: true }); // as the verification link would (on the instance that reads it next)
     const accepted = await postJson(`${b.url}/api/auth/organization/accept-invitation`, { invitationId: invited.body['id'] }, { cookie: invitee.cookie });
     expect(accepted.status).toBe(200);
     expect(accepted.body['member']).toMatchObject({ userId: invitee.id, organizationId, role: 'admin' });
@@ -97,6 +102,14 @@ describe("Better-Auth's plugin tables through our adapter and cache (two instanc
     // With teams on, the organization came with a default team of its own name.
     const teams = await a.context.repositories.tables.team.findMany({ where: { organizationId } });
     expect(teams.map((t) => t['name']).sort()).toEqual(['Acme', 'Core']);
+
+    // B has just read (and cached) the owner's session; the active organization set on A is what B answers next.
+    expect((await postJson(`${a.url}/api/auth/organization/set-active`, { organizationId }, { cookie: owner.cookie })).status).toBe(200);
+    // The invalidation crosses the cache bus: wait for it with a deadline.
+    await waitFor(async () => {
+      const session = await getJson(`${b.url}/api/auth/get-session`, { cookie: owner.cookie });
+      expect(session.body['session']).toMatchObject({ activeOrganizationId: organizationId });
+    }, 5_000, 'B answers the active organization set on A');
   });
 
   it('passkey: registration options from A, the credential verified on B, the stored passkey listed by A', async () => {
