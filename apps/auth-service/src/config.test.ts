@@ -16,6 +16,12 @@ describe('configuration', () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.PORT).toBe(3000);
     expect(config.TRUSTED_ORIGINS).toEqual([]);
+    expect(config.AUTH_PLUGINS).toEqual([]);
+  });
+
+  it('AUTH_PLUGINS names optional Better-Auth plugins; an unknown one is refused by name', () => {
+    expect(loadConfig({ AUTH_PLUGINS: 'two-factor, organization,jwt,passkey' }).AUTH_PLUGINS).toEqual(['two-factor', 'organization', 'jwt', 'passkey']);
+    expect(() => loadConfig({ AUTH_PLUGINS: 'two-factor,sso' })).toThrow(/AUTH_PLUGINS/);
   });
 
   it.each([

@@ -75,8 +75,9 @@ export function authOptions(options: CreateAuthOptions) {
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
+  const appName = 'auth-service';
   return {
-    appName: 'auth-service',
+    appName,
     baseURL: options.baseURL,
     basePath: '/api/auth',
     secret: options.secret,
@@ -120,7 +121,7 @@ export function authOptions(options: CreateAuthOptions) {
     rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
-      ...authPlugins(options.pluginServices),
+      ...authPlugins(options.pluginServices, { enabled: config.AUTH_PLUGINS, appName, baseURL: options.baseURL, trustedOrigins: config.TRUSTED_ORIGINS }),
       ...(options.upstream ? upstreamOidcPlugins(options.upstream, logger) : []),
       authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
     ],

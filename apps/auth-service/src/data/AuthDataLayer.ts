@@ -8,7 +8,9 @@ import type { Repositories } from '../repositories';
 
 export interface AuthDataLayerMetrics {
   /** The seed's per-repository figures: operation count, errors, mean time, last operation. */
-  repositories: Record<keyof Repositories, RepositoryMetrics>;
+  repositories: Record<Exclude<keyof Repositories, 'tables'>, RepositoryMetrics>;
+  /** The same, for each Better-Auth plugin table (by model name). */
+  tables: Record<keyof Repositories['tables'], RepositoryMetrics>;
   /** Everything the shared collector saw (repositories, cache, HTTP, breakers). */
   collector: MetricsSnapshot;
 }
@@ -131,7 +133,8 @@ export class AuthDataLayer {
   }
 
   getMetrics(): AuthDataLayerMetrics {
-    const repositories = Object.fromEntries(Object.entries(this.#repos).map(([name, repo]) => [name, repo.getMetrics()])) as AuthDataLayerMetrics['repositories'];
-    return { repositories, collector: this.#metrics.getMetrics() };
+    const { tables, ...core } = this.#repos;
+    const figures = (repos: object) => Object.fromEntries(Object.entries(repos).map(([name, repo]) => [name, (repo as { getMetrics(): RepositoryMetrics }).getMetrics()]));
+    return { repositories: figures(core) as AuthDataLayerMetrics['repositories'], tables: figures(tables) as AuthDataLayerMetrics['tables'], collector: this.#metrics.getMetrics() };
   }
 }

@@ -22,3 +22,6 @@ export * from './userCacheKeys';
 export * from './userStats';
 export * from './verification';
 export * from './NegativeLookups';
+export * from './jwks';
+export * from './pluginTables';
+export * from './tableRepository';
