@@ -24,6 +24,7 @@ const E2E = {
     'src/access/security.e2e.test.ts', // 31 s
     'src/session/getSession.test.ts', // 30 s
     'src/plugins/api-key/apiKey.e2e.test.ts', // 28 s: two app instances
+    'src/auth/pluginTables.e2e.test.ts', // 19 s: two app instances, every optional Better-Auth plugin
     'src/routes/adminConsoleRoutes.e2e.test.ts', // 27 s
     'src/plugins/roles/roles.e2e.test.ts', // 27 s
     'src/deployMetrics.e2e.test.ts', // 12 s: the app as a child process, scraped

@@ -9,7 +9,6 @@ const JOIN_TABLES = 'needs the suite\'s test-only join tables ("oneToOneTable", 
 const USER_TEST_COLUMNS = 'needs test-only columns on user (testField, numericField, customField, dateField …)';
 const RENAMED_MODEL = 'renames the user model ("user_custom" / "user_table"); our models have fixed names';
 const RENAMED_FIELD = 'renames user.email to "email_address"; our columns have fixed names';
-const ORGANIZATION = 'needs the organization plugin\'s tables (organization, member, team)';
 
 /** Test name (as the suites key it, "op - description") → why it does not apply. */
 export const NOT_APPLICABLE: Readonly<Record<string, string>> = {
@@ -28,7 +27,6 @@ export const NOT_APPLICABLE: Readonly<Record<string, string>> = {
   'findOne - should work with both one-to-one and one-to-many joins': JOIN_TABLES,
   'findOne - should return null for failed base model lookup that has joins': JOIN_TABLES,
   'findOne - should return null for one-to-one join when joined record doesn\'t exist': JOIN_TABLES,
-  'findOne - multiple joins should return result even when some joined tables have no matching rows': ORGANIZATION,
   'findMany - should select fields with one-to-one join': JOIN_TABLES,
   'findMany - should find many with one-to-one join': JOIN_TABLES,
   'findMany - should find many with both one-to-one and one-to-many joins': JOIN_TABLES,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PRINCIPAL_LIMITS, principalLimitsOf } from '@libs/better-auth';
 import { ConfigError, loadConfig } from './config';
 import { resolveAuthSecret } from './devSecret';
 import { redisEndpointOf } from './redisConfig';
@@ -15,6 +16,12 @@ describe('configuration', () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.PORT).toBe(3000);
     expect(config.TRUSTED_ORIGINS).toEqual([]);
+    expect(config.AUTH_PLUGINS).toEqual([]);
+  });
+
+  it('AUTH_PLUGINS names optional Better-Auth plugins; an unknown one is refused by name', () => {
+    expect(loadConfig({ AUTH_PLUGINS: 'two-factor, organization,jwt,passkey' }).AUTH_PLUGINS).toEqual(['two-factor', 'organization', 'jwt', 'passkey']);
+    expect(() => loadConfig({ AUTH_PLUGINS: 'two-factor,sso' })).toThrow(/AUTH_PLUGINS/);
   });
 
   it.each([
@@ -42,6 +49,10 @@ describe('configuration', () => {
     [{ REDIS_SENTINELS: ' , ' }, 'REDIS_SENTINELS'],
     [{ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'bad name!' }, 'REDIS_SENTINEL_MASTER'],
     [{ REDIS_SENTINEL_PASSWORD: 'p' }, 'REDIS_SENTINEL_PASSWORD'],
+    [{ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: '0' }, 'AUTH_PRINCIPAL_LIMIT_PER_MINUTE'],
+    [{ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: 'lots' }, 'AUTH_PRINCIPAL_LIMIT_PER_MINUTE'],
+    [{ AUTH_ADDRESS_LIMIT_PER_MINUTE: '2.5' }, 'AUTH_ADDRESS_LIMIT_PER_MINUTE'],
+    [{ AUTH_ADDRESS_LIMIT_PER_MINUTE: '1000001' }, 'AUTH_ADDRESS_LIMIT_PER_MINUTE'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -88,6 +99,13 @@ describe('configuration', () => {
       sentinelPassword: undefined,
     });
     expect(redisEndpointOf(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'auth', REDIS_PASSWORD: 'a', REDIS_SENTINEL_PASSWORD: 'b' }))).toMatchObject({ masterName: 'auth', password: 'a', sentinelPassword: 'b' });
+  });
+
+  it('parses the per-user and per-address budgets of authenticated callers: 600 and 1 200 a minute unless set', () => {
+    expect(principalLimitsOf(loadConfig({}))).toEqual(DEFAULT_PRINCIPAL_LIMITS);
+    expect(DEFAULT_PRINCIPAL_LIMITS).toEqual({ user: { max: 600, windowMs: 60_000 }, address: { max: 1_200, windowMs: 60_000 } });
+    expect(principalLimitsOf(loadConfig({ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: '', AUTH_ADDRESS_LIMIT_PER_MINUTE: '' }))).toEqual(DEFAULT_PRINCIPAL_LIMITS);
+    expect(principalLimitsOf(loadConfig({ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: '30', AUTH_ADDRESS_LIMIT_PER_MINUTE: '5000' }))).toEqual({ user: { max: 30, windowMs: 60_000 }, address: { max: 5_000, windowMs: 60_000 } });
   });
 
   it('parses trusted origins', () => {

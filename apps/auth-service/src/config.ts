@@ -11,6 +11,8 @@ import { underPressureConfigShape } from './http/underPressure';
 import { clientAddressConfigShape } from './http/clientAddress';
 import { checkProductionSecrets } from './secretsPolicy';
 import { shutdownConfigShape } from './lifecycle';
+import { principalLimitConfigShape } from './access/principalLimitConfig';
+import { authPluginsConfigShape } from './auth/authPluginsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -41,9 +43,11 @@ export const configSchema = z
     TRUSTED_ORIGINS: commaList(url(['http:', 'https:']), 8_192, 64),
     /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
     AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    ...authPluginsConfigShape,
     /** Unknown credentials (session token, bearer, API key) one address may present per window before its credential requests answer 429; 0 = off; unset: 100, or off with AUTH_RATE_LIMIT=off. */
     CREDENTIAL_FAILURE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
     CREDENTIAL_FAILURE_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+    ...principalLimitConfigShape,
     /** The first admin: this user gets the system-admin role at start-up (see the README). */
     BOOTSTRAP_ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().max(254).optional()),
     /** Creates the bootstrap admin with this password when no user has the email yet. */

@@ -17,6 +17,7 @@ import { BackgroundTasks } from './backgroundTasks';
 import { resolveAuthSecret } from './devSecret';
 import { RateLimiter } from '@libs/better-auth';
 import { CredentialFailureGuard } from './access/credentialFailures';
+import { principalLimitsOf } from '@libs/better-auth';
 import { createPluginServices, type PluginServices } from '@libs/better-auth';
 import { AuthDataLayer } from './data/AuthDataLayer';
 import { DeferredDatabaseClient } from './data/DeferredDatabaseClient';
@@ -135,6 +136,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     rateLimiter,
     access,
     validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
+    principalLimits: config.AUTH_RATE_LIMIT === 'on' ? principalLimitsOf(config) : null,
   });
   const adapter = platformAdapterOptions(repositories, access);
   const upstream = upstreamOidcOf(config, secret);

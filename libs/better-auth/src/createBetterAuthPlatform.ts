@@ -6,6 +6,7 @@ import type { DatabaseClient } from '@libs/database/types';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { BackgroundRunner } from './access/AccessCore';
 import { createAccessCore } from './access/createAccessCore';
+import { DEFAULT_PRINCIPAL_LIMITS, type PrincipalLimits } from './access/principalLimit';
 import { platformAdapterOptions } from './adapter/platformAdapter';
 import { repositoryAdapter } from './adapter/repositoryAdapter';
 import { apiKeyPlugin, type ApiKeyPluginOptions } from './plugins/api-key';
@@ -31,6 +32,8 @@ export interface BetterAuthPlatformOptions {
   redis?: RedisEndpoint | Redis;
   /** Runs work off the request's path (lifting lapsed bans). @default runs it, errors to `logger.warn` */
   background?: BackgroundRunner;
+  /** Budgets of signed-in callers on the plugins' endpoints (per user, per address); `null`: none. @default DEFAULT_PRINCIPAL_LIMITS (600 / 1,200 a minute) */
+  principalLimits?: PrincipalLimits | null;
   apiKey?: ApiKeyPluginOptions;
   roles?: RolesPluginOptions;
 }
@@ -49,12 +52,12 @@ export function createBetterAuthPlatform(platform: BetterAuthPlatformOptions) {
   };
   const access = createAccessCore(repositories, { secret: platform.secret, background, cookies: { baseURL: platform.baseURL } });
   const rateLimiter = new RateLimiter({ redis: platform.redis, metrics, logger });
-  const services = createPluginServices({ repositories, rateLimiter, access });
+  const services = createPluginServices({ repositories, rateLimiter, access, principalLimits: platform.principalLimits === undefined ? DEFAULT_PRINCIPAL_LIMITS : platform.principalLimits });
   const schema = schemaOptions();
   const options = {
     ...schema,
     database: repositoryAdapter(platformAdapterOptions(repositories, access)),
-    plugins: [apiKeyPlugin(services, platform.apiKey), rolesPlugin(repositories, access, platform.roles)],
+    plugins: [apiKeyPlugin(services, platform.apiKey), rolesPlugin(services, platform.roles)],
   };
   return {
     options,

@@ -33,3 +33,6 @@ export * from './adapter/sessionRows';
 export * from './adapter/userRows';
 export * from './schemaOptions';
 export * from './createBetterAuthPlatform';
+export * from './access/principalLimit';
+export * from './access/lastAdmin';
+export * from './access/systemAdmins';

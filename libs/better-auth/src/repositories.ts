@@ -6,7 +6,9 @@ import {
   UserEventRepository,
   UserRepository,
   VerificationRepository,
+  createPluginTableRepositories,
   type IAccountRepository,
+  type PluginTableRepositories,
   type IApiKeyRepository,
   type IRoleRepository,
   type ISessionRepository,
@@ -26,6 +28,8 @@ export interface Repositories {
   apiKeys: IApiKeyRepository;
   roles: IRoleRepository;
   events: IUserEventRepository;
+  /** Better-Auth plugin tables (twoFactor, jwks, organization …), by Better-Auth model name. */
+  tables: PluginTableRepositories;
 }
 
 /** One instance of each repository over shared dependencies (db, metrics, cache, logger). */
@@ -40,5 +44,6 @@ export function createRepositories(deps: RepositoryDependencies, options: { apiK
     apiKeys: new ApiKeyRepository({ ...deps, apiKeys: { ...options.apiKeys, ...hook } }),
     roles: new RoleRepository(deps),
     events: new UserEventRepository(deps),
+    tables: createPluginTableRepositories(deps),
   };
 }

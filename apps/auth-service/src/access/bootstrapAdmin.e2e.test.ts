@@ -1,6 +1,6 @@
 import type { TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../testing/testApp';
-import { postJson } from '../plugins/testing/users';
+import { postJson, signUp } from '../plugins/testing/users';
 import { runBootstrapAdmin, startBootstrapAdmin } from '../bootstrap';
 import { PROVISIONED_BY_KEY, SYSTEM_ADMIN_ROLE } from './bootstrapAdmin';
 
@@ -32,10 +32,12 @@ describe('bootstrap admin: BOOTSTRAP_ADMIN_EMAIL cannot be hijacked by signing u
     t = await startTestApp({ database });
   });
   afterEach(async () => {
-    // Each case starts with no system admin.
-    const role = await t.context.repositories.roles.findByName(SYSTEM_ADMIN_ROLE.name);
+    // Each case starts with no system admin (expired assignments included) and a live system-admin role.
+    const { roles, users } = t.context.repositories;
+    const role = await roles.findByName(SYSTEM_ADMIN_ROLE.name);
     if (!role) return;
-    for (const holder of await t.context.repositories.users.findByRole(role.id)) await t.context.repositories.users.updateRole(holder.id, null, 'test');
+    for (const holder of await users.findMany({ where: { roleId: role.id } })) await users.updateRole(holder.id, null, 'test');
+    await roles.update(role.id, { isActive: true, expiresAt: null });
   });
   afterAll(async () => {
     await t?.close();
@@ -114,5 +116,56 @@ describe('bootstrap admin: BOOTSTRAP_ADMIN_EMAIL cannot be hijacked by signing u
     const { instance, result } = await startInstance({ BOOTSTRAP_ADMIN_EMAIL: made });
     await instance.close();
     expect(result?.status).toBe('assigned');
+  });
+
+  const past = () => new Date(Date.now() - 60_000);
+  it.each<[string, (admin: { id: string }, roleId: string) => Promise<unknown>]>([
+    ['its assignment expired', (admin, role) => t.context.repositories.users.updateRole(admin.id, role, 'test', { expiresAt: past() })],
+    ['it was deactivated', (admin) => t.context.repositories.users.update(admin.id, { status: 'INACTIVE' })],
+    ['the admin role was deactivated', (_admin, role) => t.context.repositories.roles.update(role, { isActive: false })],
+    ['the admin role expired', (_admin, role) => t.context.repositories.roles.update(role, { expiresAt: past() })],
+    ["the role's *:* row expired", async (_admin, role) => {
+      await t.context.repositories.roles.removePermissions(role, ['*:*']);
+      await t.context.repositories.roles.addPermissions(role, ['*:*'], { expiresAt: past() });
+    }],
+  ])('an admin that can no longer act as one (%s) does not stop a legitimate bootstrap; the new admin can act', async (_case, breakIt) => {
+    const former = await signUp(t.url, 'Former admin');
+    const { users, roles } = t.context.repositories;
+    await users.update(former.id, { emailVerified: true });
+    expect((await runBootstrapAdmin(t.context, { email: former.email })).status).toBe('assigned');
+    const role = await roleId();
+    await breakIt(former, role);
+    const stats = (user: { cookie: string }) => fetch(`${t.url}/api/admin/users/stats`, { headers: { cookie: user.cookie } }).then((r) => r.status);
+    expect([401, 403]).toContain(await stats(former)); // 401: a deactivated user's session is refused
+
+    const next = await signUp(t.url, 'Next admin');
+    await users.update(next.id, { emailVerified: true });
+    const { instance, result } = await startInstance({ BOOTSTRAP_ADMIN_EMAIL: next.email });
+    await instance.close();
+    expect(result?.status).toBe('assigned');
+    expect(await users.findById(next.id)).toMatchObject({ roleId: role, roleExpiresAt: null });
+    // The role is live again (active, no expiry, a live *:*), and its new holder gets in.
+    expect(await roles.findById(role)).toMatchObject({ isActive: true, expiresAt: null });
+    expect(await roles.getEffectivePermissions(role)).toEqual(['*:*']);
+    expect(await stats(next)).toBe(200);
+    expect(await events(next.id, 'ROLE_ASSIGNED')).toHaveLength(1);
+  });
+
+  it('a live admin still stops it: expiring later, or holding another live system role with *:*', async () => {
+    const { users, roles } = t.context.repositories;
+    const current = await signUp(t.url, 'Current admin');
+    await users.update(current.id, { emailVerified: true });
+    expect((await runBootstrapAdmin(t.context, { email: current.email })).status).toBe('assigned');
+    await users.updateRole(current.id, await roleId(), 'test', { expiresAt: new Date(Date.now() + 3_600_000) });
+    const other = await signUp(t.url, 'Other');
+    await users.update(other.id, { emailVerified: true });
+    expect((await runBootstrapAdmin(t.context, { email: other.email })).status).toBe('admin-exists');
+
+    const ops = await roles.create({ name: `ops-root-${Date.now()}`, isSystem: true, permissions: ['*:*'] });
+    await users.updateRole(current.id, ops.id, 'test');
+    expect((await runBootstrapAdmin(t.context, { email: other.email })).status).toBe('admin-exists');
+    expect((await users.findById(other.id))?.roleId).toBeNull();
+    await users.updateRole(current.id, null, 'test');
+    await roles.update(ops.id, { isActive: false });
   });
 });

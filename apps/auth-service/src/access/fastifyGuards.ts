@@ -3,8 +3,9 @@ import type { AccessCore, Refusal } from '@libs/better-auth';
 import type { UserAction } from '@libs/better-auth';
 import type { ResourceContext } from '@libs/better-auth';
 import type { AuditActor, Principal } from '@libs/better-auth';
-import type { PrincipalLimit } from './principalLimit';
+import type { PrincipalLimit } from '@libs/better-auth';
 import { clientAddress } from '../http/clientAddress';
+import type { UsersWrite } from '../data/AuthDataLayer';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -103,6 +104,16 @@ export function requestActor(request: FastifyRequest): AuditActor {
  * (403 TARGET_OUTRANKS_ACTOR / ROLE_ESCALATION / LAST_ADMIN) answers it and returns true, else
  * false. Routes ask before they write anything.
  */
+/**
+ * The write of a route's user action, serialised against every other change that could take away
+ * a system administrator (`AccessCore.writeKeepingAnAdmin`): LAST_ADMIN is checked again inside
+ * the lock; refused there, it throws `AuthorityRefusedError`, which the error handler answers 403
+ * `{ error: { code: 'LAST_ADMIN', message } }`, and nothing is written.
+ */
+export function keepingAnAdmin(request: FastifyRequest, action: UserAction): UsersWrite {
+  return (write) => request.server.access.writeKeepingAnAdmin({ userAction: action }, ({ users }) => write(users));
+}
+
 export async function refuseUnlessMayActOnUsers(request: FastifyRequest, reply: FastifyReply, action: UserAction): Promise<boolean> {
   const outcome = await request.server.access.mayActOnUsers(requestPrincipal(request), action);
   if (outcome.ok) return false;

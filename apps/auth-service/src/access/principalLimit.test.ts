@@ -3,7 +3,7 @@ import { RateLimiter } from '@libs/better-auth';
 import type { AccessCore } from '@libs/better-auth';
 import { requirePermission } from './fastifyGuards';
 import { keyPrincipal, sessionPrincipal, type Principal } from '@libs/better-auth';
-import { createPrincipalLimit } from './principalLimit';
+import { createPrincipalLimit } from '@libs/better-auth';
 
 const user = (id: string) => ({ id, storeId: null }) as unknown as Principal['user'];
 const key = { id: 'key-1', name: 'svc', scopes: [], grant: ['*'], storeId: null, expiresAt: null };

@@ -58,8 +58,9 @@ export function authOptions(options: CreateAuthOptions) {
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
   const schema = schemaOptions();
+  const appName = 'auth-service';
   return {
-    appName: 'auth-service',
+    appName,
     baseURL: options.baseURL,
     basePath: '/api/auth',
     secret: options.secret,
@@ -102,7 +103,7 @@ export function authOptions(options: CreateAuthOptions) {
     rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
     plugins: [
       accountSignInLimit(options.rateLimiter, rateLimited),
-      ...authPlugins(options.pluginServices),
+      ...authPlugins(options.pluginServices, { enabled: config.AUTH_PLUGINS, appName, baseURL: options.baseURL, trustedOrigins: config.TRUSTED_ORIGINS }),
       ...(options.upstream ? upstreamOidcPlugins(options.upstream, logger) : []),
       authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
     ],

@@ -1,6 +1,6 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
 import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserStatus } from '@libs/database/models';
-import { type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
+import { type IUserRepository, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditActor } from '@libs/better-auth';
@@ -8,7 +8,9 @@ import type { Repositories } from '@libs/better-auth';
 
 export interface AuthDataLayerMetrics {
   /** The seed's per-repository figures: operation count, errors, mean time, last operation. */
-  repositories: Record<keyof Repositories, RepositoryMetrics>;
+  repositories: Record<Exclude<keyof Repositories, 'tables'>, RepositoryMetrics>;
+  /** The same, for each Better-Auth plugin table (by model name). */
+  tables: Record<keyof Repositories['tables'], RepositoryMetrics>;
   /** Everything the shared collector saw (repositories, cache, HTTP, breakers). */
   collector: MetricsSnapshot;
 }
@@ -23,6 +25,12 @@ export interface StatusChange {
   /** With BANNED: when the ban lapses. */
   banExpiresAt?: Date | null;
 }
+
+/**
+ * How a write of users runs: with the layer's own repository by default, or inside the access
+ * core's admin-change lock (`AccessCore.writeKeepingAnAdmin`) with the repository bound to it.
+ */
+export type UsersWrite = <R>(write: (users: IUserRepository) => Promise<R>) => Promise<R>;
 
 /** An actor given as a plain id (the seed's signatures) or as the authenticated principal's actor. */
 export type ActorLike = string | AuditActor;
@@ -49,6 +57,8 @@ export class AuthDataLayer {
     this.#sessions = sessions;
     this.#resilience = resilience;
   }
+
+  readonly #ownUsers: UsersWrite = (write) => write(this.#repos.users);
 
   /** Standard repository read (cached by email). */
   getUserByEmail(email: string): Promise<User | null> {
@@ -85,10 +95,10 @@ export class AuthDataLayer {
    * their sessions (a ban that lapses later must not bring old sessions back); DELETED is a soft
    * delete. The fourth argument may be the reason (the seed's signature) or the options.
    */
-  async batchUpdateUserStatus(userIds: string[], status: UserStatus, updatedBy: ActorLike, change?: string | StatusChange): Promise<number> {
+  async batchUpdateUserStatus(userIds: string[], status: UserStatus, updatedBy: ActorLike, change?: string | StatusChange, write: UsersWrite = this.#ownUsers): Promise<number> {
     const actor = actorOf(updatedBy);
     const options = typeof change === 'string' ? { reason: change } : (change ?? {});
-    const updated = await this.#repos.users.batchUpdateStatus(userIds, status, actor.userId, { ...options, apiKeyId: actor.apiKeyId });
+    const updated = await write((users) => users.batchUpdateStatus(userIds, status, actor.userId, { ...options, apiKeyId: actor.apiKeyId }));
     if (status !== 'ACTIVE' && updated > 0) {
       for (const userId of userIds) await this.#repos.sessions.endAllForUser(userId, { reason: status.toLowerCase(), by: actor.userId });
     }
@@ -96,9 +106,9 @@ export class AuthDataLayer {
   }
 
   /** Soft-deletes a user (hidden from finders, sessions ended); `restoreUser` undoes it. */
-  async softDeleteUser(userId: string, deletedBy: ActorLike): Promise<User> {
+  async softDeleteUser(userId: string, deletedBy: ActorLike, write: UsersWrite = this.#ownUsers): Promise<User> {
     const actor = actorOf(deletedBy);
-    const user = await this.#repos.users.softDelete(userId, actor.userId);
+    const user = await write((users) => users.softDelete(userId, actor.userId));
     await this.#repos.sessions.endAllForUser(userId, { reason: 'deleted', by: actor.userId });
     return user;
   }
@@ -123,7 +133,8 @@ export class AuthDataLayer {
   }
 
   getMetrics(): AuthDataLayerMetrics {
-    const repositories = Object.fromEntries(Object.entries(this.#repos).map(([name, repo]) => [name, repo.getMetrics()])) as AuthDataLayerMetrics['repositories'];
-    return { repositories, collector: this.#metrics.getMetrics() };
+    const { tables, ...core } = this.#repos;
+    const figures = (repos: object) => Object.fromEntries(Object.entries(repos).map(([name, repo]) => [name, (repo as { getMetrics(): RepositoryMetrics }).getMetrics()]));
+    return { repositories: figures(core) as AuthDataLayerMetrics['repositories'], tables: figures(tables) as AuthDataLayerMetrics['tables'], collector: this.#metrics.getMetrics() };
   }
 }

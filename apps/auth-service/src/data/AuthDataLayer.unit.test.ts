@@ -56,8 +56,9 @@ describe('AuthDataLayer (in-memory repositories)', () => {
 
   it('reports the figures of every repository', async () => {
     await layer.getUserByEmail('nobody@example.com');
-    const { repositories } = layer.getMetrics();
+    const { repositories, tables } = layer.getMetrics();
     expect(Object.keys(repositories).sort()).toEqual(['accounts', 'apiKeys', 'events', 'roles', 'sessions', 'stores', 'users', 'verifications']);
+    expect(Object.keys(tables).sort()).toEqual(['invitation', 'jwks', 'member', 'organization', 'passkey', 'team', 'teamMember', 'twoFactor']);
     expect(repositories.users.operationCount).toBeGreaterThan(0);
   });
 });

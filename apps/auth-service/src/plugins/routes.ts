@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { verifyKeyBodySchema } from '@libs/better-auth';
 import { verifyAnswer } from '@libs/better-auth';
-import { createPrincipalLimit, UNLIMITED } from '../access/principalLimit';
 
 /**
  * Fastify side of the plugins: `app.access` and `request.principal` (for `requireApiKey` /
@@ -14,7 +13,7 @@ import { createPrincipalLimit, UNLIMITED } from '../access/principalLimit';
 export function registerPluginRoutes(app: FastifyInstance, context: AppContext): void {
   const services = context.pluginServices;
   app.decorate('access', context.access);
-  app.decorate('principalLimit', context.config.AUTH_RATE_LIMIT === 'on' ? createPrincipalLimit(services.rateLimiter) : UNLIMITED);
+  app.decorate('principalLimit', services.principalLimit);
   app.decorateRequest('principal', null);
 
   app.post('/api/auth/api-key/verify', async (request, reply) => {

@@ -4,7 +4,8 @@ import { userStatusSchema, type User } from '@libs/database/models';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { AuthDataLayer } from '../data/AuthDataLayer';
 import type { Repositories } from '@libs/better-auth';
-import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
+import { keepingAnAdmin, refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../access/fastifyGuards';
+import type { UserAction } from '@libs/better-auth';
 import type { ResourceContext } from '@libs/better-auth';
 
 /** Permissions the admin routes need (granted through roles; see the roles plugin). */
@@ -104,16 +105,18 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
 
   app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = statusBody.parse(request.body);
+    const action: UserAction = { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' };
     // Every target of the batch, before any write: one outranking target refuses the whole batch.
-    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' })) return reply;
-    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, requestActor(request), { reason: body.reason, banExpiresAt: body.banExpiresAt });
+    if (await refuseUnlessMayActOnUsers(request, reply, action)) return reply;
+    const updated = await dataLayer.batchUpdateUserStatus(body.userIds, body.status, requestActor(request), { reason: body.reason, banExpiresAt: body.banExpiresAt }, keepingAnAdmin(request, action));
     return { updated };
   });
 
   app.post('/api/admin/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
-    if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.delete', userIds: [userId], disables: true })) return reply;
-    return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, requestActor(request))) }));
+    const action: UserAction = { action: 'user.delete', userIds: [userId], disables: true };
+    if (await refuseUnlessMayActOnUsers(request, reply, action)) return reply;
+    return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, requestActor(request), keepingAnAdmin(request, action))) }));
   });
 
   app.post('/api/admin/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {

@@ -117,11 +117,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-/** Two app instances on one fresh database and the harness Redis (cache bus between them). */
-export async function startTwoInstances(prefix: string): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+/** Two app instances on one fresh database and the harness Redis (cache bus between them), both with `env`. */
+export async function startTwoInstances(prefix: string, env?: Record<string, string>): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
   const database = await migratedDatabase(prefix);
-  const a = await startTestApp({ database, redis: true });
-  const b = await startTestApp({ database, redis: true });
+  const a = await startTestApp({ database, redis: true, env });
+  const b = await startTestApp({ database, redis: true, env });
   return {
     a,
     b,

@@ -2,10 +2,11 @@ import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
 import { holdsEscalate } from './authority';
-import { AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
+import { AuthorityRefusedError, AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
 import { decide, effectiveGrants, type Decision } from './authorize';
 import { canAct, type ActDecision } from './canAct';
 import type { ResourceContext } from './conditions';
+import { changeLeavesNoAdmin, mayRemoveAdmin, type AdminChange } from './lastAdmin';
 import type { CredentialHeaders, CredentialReader } from './credentials';
 import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
 
@@ -37,6 +38,8 @@ export interface AccessCoreDependencies {
   credentials: CredentialReader;
   /** What the authority rule reads (roles' authority, system admins) and where it audits a bypass; without it `mayChangeRole` / `mayActOnUsers` throw. */
   authority?: AuthorityDependencies;
+  /** Where changes that could take away a system administrator are written (`writeKeepingAnAdmin`); without it that throws. */
+  adminWrites?: AdminWriteRepositories;
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundRunner;
   /** @default Date.now */
@@ -46,6 +49,12 @@ export interface AccessCoreDependencies {
    * was created (the user signs in again). @default DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS (30 days)
    */
   sessionAbsoluteLifetimeMs?: number;
+}
+
+/** The repositories a change of admins writes through: inside the admin-change lock, bound to its transaction. */
+export interface AdminWriteRepositories {
+  users: IUserRepository;
+  roles: IRoleRepository;
 }
 
 export const DEFAULT_SESSION_ABSOLUTE_LIFETIME_MS = 30 * 86_400_000;
@@ -194,6 +203,29 @@ export class AccessCore {
    */
   mayActOnUsers(principal: Principal, action: UserAction): Promise<AuthorityDecision> {
     return this.#rule().checkUserAction(principal, action);
+  }
+
+  /**
+   * Writes a change that could take away a system administrator (`mayRemoveAdmin`: disabling or
+   * re-assigning users, deactivating / expiring / re-parenting / stripping a system role) one at a
+   * time across instances: inside `UserRepository.withAdminChangeLock` LAST_ADMIN is decided
+   * again on what is committed by then (the users and the role re-read), and `write` runs with
+   * the repositories bound to that transaction. Without this, two requests could each see the
+   * other admin and both succeed. When the change would now leave no administrator it throws
+   * `AuthorityRefusedError` (403 LAST_ADMIN) and nothing is written. A change that cannot remove
+   * an admin is written directly. `write` must only write through the repositories it is given
+   * (the transaction may be rerun); whatever else follows (ending sessions, events) comes after.
+   */
+  async writeKeepingAnAdmin<R>(change: AdminChange, write: (repositories: AdminWriteRepositories) => Promise<R>): Promise<R> {
+    const repositories = this.#deps.adminWrites;
+    if (!repositories) throw new Error('AccessCore: no admin write repositories configured');
+    if (!mayRemoveAdmin(change)) return write(repositories);
+    return repositories.users.withAdminChangeLock([repositories.roles], async (users, roles) => {
+      const locked = { users, roles };
+      const current = 'roleChange' in change && change.roleChange.role ? { roleChange: { ...change.roleChange, role: await roles.findById(change.roleChange.role.id) } } : change;
+      if (await changeLeavesNoAdmin(locked, current, this.now())) throw new AuthorityRefusedError('LAST_ADMIN');
+      return write(locked);
+    });
   }
 
   #rule(): AuthorityRule {

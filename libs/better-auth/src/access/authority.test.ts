@@ -1,6 +1,7 @@
 import type { PermissionGrant, Role, User } from '@libs/database/models';
 import { conditionsCover, covers, describeGrant, entriesAsGrants, holdsEscalate, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants } from './authority';
 import { AuthorityRule, type AuthorityDependencies } from './authorityCheck';
+import { mayRemoveAdmin } from './lastAdmin';
 import { sessionPrincipal } from './Principal';
 
 const g = (permission: string, conditions: PermissionGrant['conditions'] = null): PermissionGrant => ({ permission, conditions });
@@ -155,3 +156,20 @@ describe('AuthorityRule (on fakes)', () => {
     expect(w.events).toHaveLength(2);
   });
 });
+
+describe('mayRemoveAdmin: which changes run under the admin-change lock (by shape)', () => {
+  const system = { id: 'sys', isSystem: true } as Role;
+  const plain = { id: 'plain', isSystem: false } as Role;
+  it('disabling or re-assigning users, and deactivating, expiring, re-parenting or stripping a system role', () => {
+    expect(mayRemoveAdmin({ userAction: { action: 'user.status', userIds: ['u'], disables: true } })).toBe(true);
+    expect(mayRemoveAdmin({ userAction: { action: 'user.role', userIds: ['u'], assigns: { roleId: null } } })).toBe(true);
+    expect(mayRemoveAdmin({ userAction: { action: 'user.status', userIds: ['u'], disables: false } })).toBe(false);
+    expect(mayRemoveAdmin({ userAction: { action: 'user.create', userIds: [], assigns: { roleId: 'sys' } } })).toBe(false);
+    expect(mayRemoveAdmin({ roleChange: { action: 'role.update', role: system, disables: true } })).toBe(true);
+    expect(mayRemoveAdmin({ roleChange: { action: 'role.update', role: system, parentRoleId: null } })).toBe(true);
+    expect(mayRemoveAdmin({ roleChange: { action: 'role.removePermissions', role: system, removes: ['*:*'] } })).toBe(true);
+    expect(mayRemoveAdmin({ roleChange: { action: 'role.update', role: system } })).toBe(false);
+    expect(mayRemoveAdmin({ roleChange: { action: 'role.update', role: plain, disables: true } })).toBe(false);
+  });
+});
+

@@ -1,8 +1,8 @@
 import type { PermissionGrant, Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATION_BYPASS_EVENT, holdsEverything, isAdminRole, leavesNoAdmin, missingGrants, type AuthorityCode } from './authority';
-import { canActWhere } from './canAct';
+import { AUTHORITY_ERRORS, ESCALATION_BYPASS_EVENT, holdsEverything, missingGrants, type AuthorityCode } from './authority';
 import type { Principal } from './Principal';
+import { roleChangeLeavesNoAdmin, userActionLeavesNoAdmin } from './lastAdmin';
 
 /** A refused authority change: 403 with a stable code; `missing` names what the actor lacks (never another user's data). */
 export interface AuthorityRefusal {
@@ -54,10 +54,27 @@ interface RuleDependencies extends AuthorityDependencies {
   now(): number;
 }
 
-const refuse = (code: AuthorityCode, message: string = AUTHORITY_ERRORS[code].message, missing?: string[]): AuthorityDecision => ({
-  ok: false,
-  refusal: { status: 403, code, message, ...(missing ? { missing } : {}) },
-});
+const refusalOf = (code: AuthorityCode, message: string = AUTHORITY_ERRORS[code].message, missing?: string[]): AuthorityRefusal => ({ status: 403, code, message, ...(missing ? { missing } : {}) });
+const refuse = (code: AuthorityCode, message?: string, missing?: string[]): AuthorityDecision => ({ ok: false, refusal: refusalOf(code, message, missing) });
+
+/**
+ * A refusal found while writing (LAST_ADMIN re-checked inside the admin-change lock): nothing was
+ * written. Its `statusCode` and `code` make the app's error handler answer 403 `{ error: { code, message } }`.
+ */
+export class AuthorityRefusedError extends Error {
+  readonly statusCode = 403;
+  readonly code: AuthorityCode;
+  readonly refusal: AuthorityRefusal;
+
+  constructor(code: AuthorityCode) {
+    const refusal = refusalOf(code);
+    super(refusal.message);
+    this.name = 'AuthorityRefusedError';
+    this.code = code;
+    this.refusal = refusal;
+  }
+}
+
 const ALLOWED: AuthorityDecision = { ok: true };
 
 /**
@@ -84,10 +101,7 @@ export class AuthorityRule {
     const after = [...base, ...(change.adds ?? [])];
     const missing = missingGrants(held, before, after);
     if (missing.length > 0 && !(await this.#deps.mayEscalate(principal))) return refuse('ROLE_ESCALATION', `${AUTHORITY_ERRORS.ROLE_ESCALATION.message}: ${missing.join(', ')}`, missing);
-    const adminIds = role ? await this.#adminRoleIds() : [];
-    if (role && adminIds.includes(role.id) && !(await this.#staysAdmin(role, after, change))) {
-      if (leavesNoAdmin(await this.#countAdmins(adminIds), await this.#countAdmins(adminIds, { exceptRoleId: role.id }))) return refuse('LAST_ADMIN');
-    }
+    if (await roleChangeLeavesNoAdmin(this.#deps, change, this.#deps.now(), after)) return refuse('LAST_ADMIN');
     if (missing.length > 0) await this.#audit(principal, change.action, 'ROLE_ESCALATION', missing, { roleId: role?.id ?? null });
     return ALLOWED;
   }
@@ -103,46 +117,10 @@ export class AuthorityRule {
     const mayEscalate = outranking.length + escalating.length > 0 && (await this.#deps.mayEscalate(principal));
     if (outranking.length > 0 && !mayEscalate) return refuse('TARGET_OUTRANKS_ACTOR');
     if (escalating.length > 0 && !mayEscalate) return refuse('ROLE_ESCALATION', `${AUTHORITY_ERRORS.ROLE_ESCALATION.message}: ${escalating.join(', ')}`, escalating);
-    if (targets.length > 0 && (action.disables || action.assigns)) {
-      const adminIds = await this.#adminRoleIds();
-      const keepsAdmin = !action.disables && !!givenId && adminIds.includes(givenId) && !action.assigns?.expiresAt;
-      if (!keepsAdmin && targets.some((t) => t.roleId && adminIds.includes(t.roleId))) {
-        if (leavesNoAdmin(await this.#countAdmins(adminIds), await this.#countAdmins(adminIds, { exceptUserIds: action.userIds }))) return refuse('LAST_ADMIN');
-      }
-    }
+    if (await userActionLeavesNoAdmin(this.#deps, action, this.#deps.now(), targets)) return refuse('LAST_ADMIN');
     if (outranking.length > 0) await this.#audit(principal, action.action, 'TARGET_OUTRANKS_ACTOR', outranking, { targetUserIds: [...action.userIds] });
     if (escalating.length > 0) await this.#audit(principal, action.action, 'ROLE_ESCALATION', escalating, { roleId: givenId ?? null, targetUserIds: [...action.userIds] });
     return ALLOWED;
-  }
-
-  /** After the change the role is still a live system admin role (it keeps `*:*`, active, no expiry). */
-  async #staysAdmin(role: Role, after: PermissionGrant[], change: RoleChange): Promise<boolean> {
-    if (change.disables || !isAdminRole(role, after)) return false;
-    if (!change.removes?.includes(ALL_PERMISSIONS)) return true;
-    // Its own `*:*` goes: it stays admin only when its parent chain grants `*:*` as well.
-    const parentId = change.parentRoleId !== undefined ? change.parentRoleId : role.parentRoleId;
-    return !!parentId && holdsEverything(await this.#deps.roles.getAuthorityGrants(parentId));
-  }
-
-  /** System roles that are live now (active, not expired) and grant `*:*`. */
-  async #adminRoleIds(): Promise<string[]> {
-    const now = this.#deps.now();
-    const system = await this.#deps.roles.findMany({ where: { isSystem: true, isActive: true } });
-    const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
-    const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await this.#deps.roles.getEffectiveGrants(r.id)) ? r.id : null)));
-    return admin.filter((id): id is string => id !== null);
-  }
-
-  /** Users who may act now and hold a live system admin role (optionally leaving some out). */
-  async #countAdmins(adminRoleIds: readonly string[], except: { exceptUserIds?: readonly string[]; exceptRoleId?: string } = {}): Promise<number> {
-    const roleIds = adminRoleIds.filter((id) => id !== except.exceptRoleId);
-    if (roleIds.length === 0) return 0;
-    const now = new Date(this.#deps.now());
-    return this.#deps.users.count({
-      roleId: { in: roleIds },
-      ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
-      AND: [canActWhere(now), { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: now } }] }],
-    });
   }
 
   async #audit(principal: Principal, action: string, bypassed: AuthorityCode, missing: string[], subject: { roleId?: string | null; targetUserIds?: string[] }): Promise<void> {

@@ -21,5 +21,5 @@ export interface CreateAccessCoreOptions {
 export function createAccessCore(repositories: Pick<Repositories, 'users' | 'sessions' | 'roles' | 'events'>, options: CreateAccessCoreOptions): AccessCore {
   const credentials = new CredentialReader(options.cookies ?? { baseURL: 'http://127.0.0.1' }, { secret: options.secret, bearer: { enabled: true, requireSignature: false } });
   const { users, sessions, roles, events } = repositories;
-  return new AccessCore({ users, sessions, roles, events, credentials, authority: { roles, users, events }, background: options.background, now: options.now });
+  return new AccessCore({ users, sessions, roles, events, credentials, authority: { roles, users, events }, adminWrites: { users, roles }, background: options.background, now: options.now });
 }

@@ -9,7 +9,7 @@ import { migrate } from './migrate';
 import { readMigrations } from './migrationFiles';
 
 const libRoot = resolve(__dirname, '..', '..');
-const EXPECTED_TABLES = ['Account', 'ApiKey', 'Role', 'RolePermission', 'SessionLog', 'Store', 'User', 'UserEvent', 'UserSession', 'Verification', '_prisma_migrations'];
+const EXPECTED_TABLES = ['Account', 'ApiKey', 'Invitation', 'Jwks', 'Member', 'Organization', 'Passkey', 'Role', 'RolePermission', 'SessionLog', 'Store', 'Team', 'TeamMember', 'TwoFactor', 'User', 'UserEvent', 'UserSession', 'Verification', '_prisma_migrations'];
 
 async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });

@@ -13,6 +13,14 @@ import {
   type UserEvent as PUserEvent,
   type UserSession as PUserSession,
   type Verification as PVerification,
+  type TwoFactor as PTwoFactor,
+  type Jwks as PJwks,
+  type Organization as POrganization,
+  type Member as PMember,
+  type Invitation as PInvitation,
+  type Team as PTeam,
+  type TeamMember as PTeamMember,
+  type Passkey as PPasskey,
 } from '../generated/prisma/client';
 import { ApiKeySchema, ApiKeyStatus, type ApiKey } from './ApiKey';
 import { AccountSchema, VerificationSchema } from './auth';
@@ -21,6 +29,10 @@ import { RolePermissionSchema, RoleSchema } from './role';
 import { SessionLogSchema, UserSessionSchema } from './session';
 import { StoreSchema } from './store';
 import { UserSchema, UserStatus, type User } from './user';
+import { TwoFactorSchema } from './twoFactor';
+import { JwksSchema } from './jwks';
+import { InvitationSchema, MemberSchema, OrganizationSchema, TeamMemberSchema, TeamSchema } from './organization';
+import { PasskeySchema } from './passkey';
 
 // Compile-time half: `tsc` (the typecheck target) fails when a model and the Prisma schema drift.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -39,6 +51,14 @@ const compileTimeChecks: true[] = [
   true satisfies Same<z.infer<typeof StoreSchema>, PStore>,
   true satisfies Same<z.infer<typeof AccountSchema>, PAccount>,
   true satisfies Same<z.infer<typeof VerificationSchema>, PVerification>,
+  true satisfies Same<z.infer<typeof TwoFactorSchema>, PTwoFactor>,
+  true satisfies Same<z.infer<typeof JwksSchema>, PJwks>,
+  true satisfies Same<z.infer<typeof OrganizationSchema>, POrganization>,
+  true satisfies Same<z.infer<typeof MemberSchema>, PMember>,
+  true satisfies Same<z.infer<typeof InvitationSchema>, PInvitation>,
+  true satisfies Same<z.infer<typeof TeamSchema>, PTeam>,
+  true satisfies Same<z.infer<typeof TeamMemberSchema>, PTeamMember>,
+  true satisfies Same<z.infer<typeof PasskeySchema>, PPasskey>,
   true satisfies Equal<UserStatus, PrismaUserStatus>,
   true satisfies Equal<ApiKeyStatus, PrismaApiKeyStatus>,
   // A Prisma row is usable where our model is expected (JSON fields included).
@@ -58,6 +78,14 @@ const pairs: Array<[string, { shape: Record<string, unknown> }, Record<string, s
   ['Store', StoreSchema, Prisma.StoreScalarFieldEnum],
   ['Account', AccountSchema, Prisma.AccountScalarFieldEnum],
   ['Verification', VerificationSchema, Prisma.VerificationScalarFieldEnum],
+  ['TwoFactor', TwoFactorSchema, Prisma.TwoFactorScalarFieldEnum],
+  ['Jwks', JwksSchema, Prisma.JwksScalarFieldEnum],
+  ['Organization', OrganizationSchema, Prisma.OrganizationScalarFieldEnum],
+  ['Member', MemberSchema, Prisma.MemberScalarFieldEnum],
+  ['Invitation', InvitationSchema, Prisma.InvitationScalarFieldEnum],
+  ['Team', TeamSchema, Prisma.TeamScalarFieldEnum],
+  ['TeamMember', TeamMemberSchema, Prisma.TeamMemberScalarFieldEnum],
+  ['Passkey', PasskeySchema, Prisma.PasskeyScalarFieldEnum],
 ];
 
 describe('models match schema.prisma', () => {

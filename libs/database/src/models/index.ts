@@ -6,3 +6,7 @@ export * from './session';
 export * from './store';
 export * from './types';
 export * from './user';
+export * from './jwks';
+export * from './organization';
+export * from './passkey';
+export * from './twoFactor';

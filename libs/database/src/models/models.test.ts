@@ -58,10 +58,13 @@ describe('revivers', () => {
       id: 'u1', email: 'a@b.co', emailVerified: false, name: 'A', username: null, firstName: null, lastName: null, phone: null,
       image: null, locale: null, timezone: null, status: 'ACTIVE', banReason: null, bannedAt: null, banExpiresAt: null, roleId: null,
       roleAssignedAt: null, roleAssignedBy: null, roleExpiresAt: now, storeId: null, lastLoginAt: null, loginCount: 0, createdBy: null,
-      updatedBy: null, deletedAt: null, deletedBy: null, isDeleted: false, metadata: { a: 1 }, auditLog: [], createdAt: now, updatedAt: now,
+      updatedBy: null, deletedAt: null, deletedBy: null, isDeleted: false, metadata: { a: 1 }, auditLog: [], twoFactorEnabled: false, createdAt: now, updatedAt: now,
     } satisfies User;
     const revived = reviveUser(JSON.parse(JSON.stringify(user)));
     expect(revived).toEqual(user);
+    // A row cached before the twoFactorEnabled column existed still revives.
+    const { twoFactorEnabled: _absent, ...cachedBefore } = user;
+    expect(reviveUser(JSON.parse(JSON.stringify(cachedBefore))).twoFactorEnabled).toBe(false);
     expect(revived.createdAt).toBeInstanceOf(Date);
     expect(() => reviveUserSession({ id: 'x' })).toThrow();
   });

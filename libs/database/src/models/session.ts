@@ -26,6 +26,9 @@ export const UserSessionSchema = z.object({
   endedAt: dateSchema.nullable(),
   endReason: z.string().nullable(),
   metadata: z.json().nullable(),
+  /** Better-Auth organization plugin: the organization and team the session acts in (absent in rows cached before the columns: null). */
+  activeOrganizationId: z.string().nullable().default(null),
+  activeTeamId: z.string().nullable().default(null),
   createdAt: dateSchema,
   updatedAt: dateSchema,
 });
@@ -71,6 +74,8 @@ const sessionDetailFields = {
   refreshTokenExpiresAt: dateSchema.nullish(),
   fingerprint: safeString(INPUT_LIMITS.name).nullish(),
   deviceInfo: jsonObjectSchema.nullish(),
+  activeOrganizationId: idSchema.nullish(),
+  activeTeamId: idSchema.nullish(),
 };
 
 export const UserSessionCreateInputSchema = z

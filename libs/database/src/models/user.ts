@@ -62,6 +62,8 @@ export const UserSchema = z.object({
   isDeleted: z.boolean(),
   metadata: z.json().nullable(),
   auditLog: z.json(),
+  /** Better-Auth twoFactor plugin: whether sign-in asks for a second factor (absent in rows cached before the column: false). */
+  twoFactorEnabled: z.boolean().nullable().default(false),
   createdAt: dateSchema,
   updatedAt: dateSchema,
 });
@@ -97,6 +99,7 @@ export const UserCreateInputSchema = z
     roleExpiresAt: dateSchema.nullish(),
     storeId: idSchema.nullish(),
     metadata: jsonObjectSchema.optional(),
+    twoFactorEnabled: z.boolean().nullish(),
     createdBy: idSchema.optional(),
     createdAt: dateSchema.optional(),
     updatedAt: dateSchema.optional(),
@@ -126,6 +129,7 @@ export const UserUpdateInputSchema = z
     banExpiresAt: dateSchema.nullish(),
     storeId: idSchema.nullish(),
     metadata: jsonObjectSchema.nullish(),
+    twoFactorEnabled: z.boolean().nullish(),
     updatedBy: idSchema.optional(),
     updatedAt: dateSchema.optional(),
   })

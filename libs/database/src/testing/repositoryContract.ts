@@ -9,6 +9,7 @@ import type {
   IUserRepository,
   IVerificationRepository,
 } from '../postgress/repositories/interfaces';
+import type { PluginTableRepositories } from '../postgress/repositories/pluginTables';
 
 /** One set of repositories under test: the Prisma ones on a real Postgres, or the in-memory ones. */
 export interface ContractRepositories {
@@ -20,6 +21,8 @@ export interface ContractRepositories {
   verifications: IVerificationRepository;
   events: IUserEventRepository;
   stores: IStoreRepository;
+  /** Better-Auth plugin tables, by Better-Auth model name. */
+  tables: PluginTableRepositories;
 }
 
 export interface ContractTarget {
@@ -264,6 +267,42 @@ export function describeRepositoryContract(name: string, open: () => Promise<Con
       expect(await r.events.appendMany([{ userId: user.id, eventType: 'login' }, { userId: user.id, eventType: 'logout' }])).toBe(2);
       expect(await r.events.query({ userId: user.id })).toHaveLength(3);
       expect(await r.events.countByType(user.id)).toEqual({ login: 2, logout: 1 });
+    });
+
+    it('plugin tables: the generic path stores, finds, counts, updates and deletes rows; bad input, duplicates and absent rows get stable codes', async () => {
+      const { organization, member, invitation } = r.tables;
+      const user = await r.users.create({ email: email('org'), name: 'O' });
+      const slug = unique('org');
+      const org = (await organization.create({ name: 'Org', slug, createdAt: new Date() })) as { id: string };
+      expect(await organization.findById(org.id)).toMatchObject({ name: 'Org', slug, logo: null, metadata: null });
+      expect(await codeOf(organization.create({ name: 'Again', slug }))).toBe('UNIQUE_VIOLATION');
+      expect(await codeOf(organization.create({ name: 'Bad', slug: unique('bad'), unknownColumn: 1 }))).toBe('VALIDATION');
+
+      const owner = (await member.create({ organizationId: org.id, userId: user.id, role: 'owner', createdAt: new Date() })) as { id: string };
+      expect(await member.create({ organizationId: org.id, userId: user.id, createdAt: new Date() })).toMatchObject({ role: 'member' });
+      expect(await member.count({ organizationId: org.id })).toBe(2);
+      expect((await member.findFirst({ where: { organizationId: org.id, role: 'owner' } }))?.['id']).toBe(owner.id);
+      expect(await member.update(owner.id, { role: 'admin' })).toMatchObject({ role: 'admin' });
+      expect(await codeOf(member.update('no-such-member', { role: 'admin' }))).toBe('NOT_FOUND');
+
+      const invited = await invitation.create({ organizationId: org.id, email: email('inv'), inviterId: user.id, expiresAt: inMs(60_000) });
+      expect(invited).toMatchObject({ status: 'pending', role: null, teamId: null });
+      expect(await invitation.updateMany({ organizationId: org.id }, { status: 'canceled' })).toBe(1);
+      expect((await invitation.findMany({ where: { organizationId: org.id, status: 'canceled' } })).length).toBe(1);
+
+      expect(await member.deleteMany({ organizationId: org.id })).toBe(2);
+      expect(await codeOf(organization.delete(org.id))).toBeUndefined();
+      expect(await organization.findById(org.id)).toBeNull();
+    });
+
+    it('plugin tables: jwks keys and passkeys are stored and read back with their types', async () => {
+      const user = await r.users.create({ email: email('pk'), name: 'P' });
+      const key = (await r.tables.jwks.create({ publicKey: '{"kty":"OKP"}', privateKey: 'encrypted', createdAt: new Date(), alg: 'EdDSA', crv: 'Ed25519' })) as { id: string };
+      expect((await r.tables.jwks.findMany({})).map((k) => k['id'])).toContain(key.id);
+      expect(await r.tables.jwks.findById(key.id)).toMatchObject({ alg: 'EdDSA', expiresAt: null });
+      const passkey = (await r.tables.passkey.create({ userId: user.id, publicKey: 'pk', credentialID: unique('cred'), counter: 0, deviceType: 'singleDevice', backedUp: false, createdAt: new Date() })) as { id: string };
+      expect(await r.tables.passkey.update(passkey.id, { counter: 5 })).toMatchObject({ counter: 5, backedUp: false, transports: null });
+      expect(await codeOf(r.tables.passkey.create({ userId: user.id, publicKey: 'pk', credentialID: unique('cred'), counter: -1, deviceType: 'x', backedUp: false }))).toBe('VALIDATION');
     });
   });
 }

@@ -1,7 +1,7 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { ApiKey, ApiKeyUpdateInput, JsonValue } from '@libs/database/models';
 import type { IApiKeyRepository, IUserEventRepository } from '@libs/database/postgress/repositories';
-import { userSessionMiddleware } from '../shared/sessionGuard';
+import type { SessionGuards } from '../shared/sessionGuard';
 import { API_KEY_ERROR_CODES } from './error-codes';
 import { createKeyBodySchema, keyIdBodySchema, revokeKeyBodySchema, updateKeyBodySchema } from './schema';
 import { apiKeyViewOpenApi, toKeyView } from './view';
@@ -11,6 +11,8 @@ export interface KeyEndpointDependencies {
   events: IUserEventRepository;
   /** Prefix of generated keys unless the request names one. @default 'sk' */
   defaultPrefix: string;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
 }
 
 const created = { description: 'The key, shown once, and its stored view', content: { 'application/json': { schema: { type: 'object', properties: { key: { type: 'string' }, apiKey: apiKeyViewOpenApi } } } } } as const;
@@ -34,6 +36,7 @@ function metadataWith(key: Pick<ApiKey, 'metadata'> | undefined, rateLimit: { ma
 /** Key management for the signed-in user: create, list, update, revoke, rotate. */
 export function keyEndpoints(deps: KeyEndpointDependencies) {
   const { apiKeys, events } = deps;
+  const userSessionMiddleware = deps.guards.userSession;
   const record = (userId: string, eventType: string, keyId: string) => events.append({ userId, eventType, metadata: { keyId } }).catch(() => undefined);
 
   return {

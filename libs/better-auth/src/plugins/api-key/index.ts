@@ -23,13 +23,13 @@ export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessi
  * revoke / rotate for the signed-in user, `verify`, and `x-api-key` request authentication.
  * Verification writes nothing (usage is buffered by the repository) and is rate limited per key.
  */
-export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories' | 'access'>, options: ApiKeyPluginOptions = {}) {
+export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories' | 'access' | 'sessionGuards'>, options: ApiKeyPluginOptions = {}) {
   const settings = { ...DEFAULT_API_KEY_PLUGIN_OPTIONS, ...options };
   const verifier = services.apiKeys;
   return {
     id: 'api-key',
     endpoints: {
-      ...keyEndpoints({ apiKeys: services.repositories.apiKeys, events: services.repositories.events, defaultPrefix: settings.defaultPrefix }),
+      ...keyEndpoints({ apiKeys: services.repositories.apiKeys, events: services.repositories.events, defaultPrefix: settings.defaultPrefix, guards: services.sessionGuards }),
       // Over HTTP the Fastify route of the same path answers (see fastifyRoutes.ts); this one
       // serves `auth.api.verifyApiKey` and the OpenAPI reference, with the same answers.
       verifyApiKey: createAuthEndpoint('/api-key/verify', { method: 'POST', body: verifyKeyBodySchema, metadata: { openapi: verifyOpenApi } }, async (ctx) => {

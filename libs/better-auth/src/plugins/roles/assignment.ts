@@ -1,9 +1,10 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
-import { anySessionMiddleware, principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
+import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
+import { assertAuthority, assertPermission, authorityApiError, type RoleAdminPermissions } from './guard';
+import type { UserAction } from '../../access/authorityCheck';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 
 export interface AssignmentDependencies {
@@ -12,11 +13,14 @@ export interface AssignmentDependencies {
   events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
 }
 
 /** Role assignment (audited on the user and as a UserEvent) and permission checks. */
 export function assignmentEndpoints(deps: AssignmentDependencies) {
   const { roles, users, events, permissions, access } = deps;
+  const { anySession: anySessionMiddleware, userSession: userSessionMiddleware } = deps.guards;
   return {
     assignRole: createAuthEndpoint(
       '/roles/assign',
@@ -35,14 +39,15 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         const before = await users.findById(userId);
         if (!before) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
         // The role taken away (the target's own authority) and the role given, both within the actor's.
-        await assertAuthority(access.mayActOnUsers(principal, { action: 'user.role', userIds: [userId], assigns: { roleId, expiresAt: expiresAt ?? null } }));
+        const action: UserAction = { action: 'user.role', userIds: [userId], assigns: { roleId, expiresAt: expiresAt ?? null } };
+        await assertAuthority(access.mayActOnUsers(principal, action));
         let user;
         try {
-          // One statement: role, roleAssignedAt/By, roleExpiresAt and the auditLog entry (from → to).
-          user = await users.updateRole(userId, roleId, actor, { expiresAt: expiresAt ?? null, reason });
+          // Under the admin-change lock (LAST_ADMIN again); one statement: role, roleAssignedAt/By, roleExpiresAt and the auditLog entry (from → to).
+          user = await access.writeKeepingAnAdmin({ userAction: action }, (locked) => locked.users.updateRole(userId, roleId, actor, { expiresAt: expiresAt ?? null, reason }));
         } catch (error) {
           if (isRepositoryError(error, 'NOT_FOUND')) throw new APIError('NOT_FOUND', ROLE_ERROR_CODES.USER_NOT_FOUND);
-          throw error;
+          throw authorityApiError(error);
         }
         await events
           .append({

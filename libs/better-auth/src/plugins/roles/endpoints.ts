@@ -2,7 +2,8 @@ import { APIError, createAuthEndpoint } from 'better-auth/api';
 import type { Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
-import { principalOfSession, userSessionMiddleware } from '../shared/sessionGuard';
+import type { RoleChange } from '../../access/authorityCheck';
+import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { entriesAsGrants } from '../../access/authority';
 import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
@@ -15,6 +16,8 @@ export interface RoleEndpointDependencies {
   events: IUserEventRepository;
   permissions: RoleAdminPermissions;
   access: AccessCore;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
 }
 
 const entryName = (entry: string | { permission: string }) => (typeof entry === 'string' ? entry : entry.permission);
@@ -42,6 +45,7 @@ const openapi = (operationId: string, summary: string, description: string, guar
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
 export function roleEndpoints(deps: RoleEndpointDependencies) {
   const { roles, events, permissions, access } = deps;
+  const userSessionMiddleware = deps.guards.userSession;
   /** The caller, who must hold `permission` (the access core decides). */
   const actorWith = async (session: { session: object; user: { id: string } }, permission: string) => {
     const principal = await principalOfSession(access, session);
@@ -87,8 +91,10 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
         const actor = await actorWith(ctx.context.session, permissions.manage);
         const { roleId, ...changes } = ctx.body;
         // Any change (a rename included) needs the role's authority; a new parent brings its permissions to every holder.
-        await assertAuthority(access.mayChangeRole(actor, { action: 'role.update', role: await existing(roleId), parentRoleId: changes.parentRoleId, disables: disables(changes) }));
-        const role = await mapRoleErrors(() => roles.update(roleId, changes));
+        const change: RoleChange = { action: 'role.update', role: await existing(roleId), parentRoleId: changes.parentRoleId, disables: disables(changes) };
+        await assertAuthority(access.mayChangeRole(actor, change));
+        // Deactivating, expiring or re-parenting a system role: LAST_ADMIN again, under the admin-change lock.
+        const role = await mapRoleErrors(() => access.writeKeepingAnAdmin({ roleChange: change }, (locked) => locked.roles.update(roleId, changes)));
         await record(actor.user.id, 'ROLE_UPDATED', role, { fields: Object.keys(changes) });
         return ctx.json({ role: await view(role) });
       },
@@ -128,8 +134,9 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        await assertAuthority(access.mayChangeRole(actor, { action: 'role.removePermissions', role: await existing(ctx.body.roleId), removes: ctx.body.permissions }));
-        const role = await mapRoleErrors(() => roles.removePermissions(ctx.body.roleId, ctx.body.permissions));
+        const change: RoleChange = { action: 'role.removePermissions', role: await existing(ctx.body.roleId), removes: ctx.body.permissions };
+        await assertAuthority(access.mayChangeRole(actor, change));
+        const role = await mapRoleErrors(() => access.writeKeepingAnAdmin({ roleChange: change }, (locked) => locked.roles.removePermissions(ctx.body.roleId, ctx.body.permissions)));
         await record(actor.user.id, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
         return ctx.json({ role: await view(role) });
       },

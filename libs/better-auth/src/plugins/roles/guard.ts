@@ -1,6 +1,6 @@
 import { APIError } from 'better-auth/api';
 import type { AccessCore } from '../../access/AccessCore';
-import type { AuthorityDecision } from '../../access/authorityCheck';
+import { AuthorityRefusedError, type AuthorityDecision } from '../../access/authorityCheck';
 import type { Principal } from '../../access/Principal';
 import { ROLE_ERROR_CODES } from './error-codes';
 
@@ -31,8 +31,15 @@ export async function assertPermission(access: AccessCore, principal: Principal,
  */
 export async function assertAuthority(decision: Promise<AuthorityDecision>): Promise<void> {
   const outcome = await decision;
-  if (!outcome.ok) {
-    const { code, message, missing } = outcome.refusal;
-    throw new APIError('FORBIDDEN', { code, message, ...(missing ? { missing } : {}) });
-  }
+  if (!outcome.ok) throw refusedAsApiError(outcome.refusal);
+}
+
+const refusedAsApiError = ({ code, message, missing }: { code: string; message: string; missing?: string[] }) => new APIError('FORBIDDEN', { code, message, ...(missing ? { missing } : {}) });
+
+/**
+ * The same 403 for a refusal found while writing (`AccessCore.writeKeepingAnAdmin`: LAST_ADMIN
+ * re-checked inside the admin-change lock); any other error unchanged.
+ */
+export function authorityApiError(error: unknown): unknown {
+  return error instanceof AuthorityRefusedError ? refusedAsApiError(error.refusal) : error;
 }

@@ -1,6 +1,5 @@
 import type { BetterAuthPlugin } from 'better-auth';
-import type { Repositories } from '../../repositories';
-import type { AccessCore } from '../../access/AccessCore';
+import type { PluginServices } from '../services';
 import { assignmentEndpoints } from './assignment';
 import { roleEndpoints } from './endpoints';
 import { ROLE_ERROR_CODES } from './error-codes';
@@ -17,9 +16,10 @@ export interface RolesPluginOptions {
  * bumped), role assignment with expiry, and permission checks — every decision the access core's.
  * Admin endpoints are guarded by permissions themselves; the first admin comes from the bootstrap.
  */
-export function rolesPlugin(repositories: Pick<Repositories, 'roles' | 'users' | 'events'>, access: AccessCore, options: RolesPluginOptions = {}) {
+export function rolesPlugin(services: Pick<PluginServices, 'repositories' | 'access' | 'sessionGuards'>, options: RolesPluginOptions = {}) {
   const permissions = { ...DEFAULT_ROLE_ADMIN_PERMISSIONS, ...options.adminPermissions };
-  const deps = { roles: repositories.roles, users: repositories.users, events: repositories.events, permissions, access };
+  const { repositories, access, sessionGuards: guards } = services;
+  const deps = { roles: repositories.roles, users: repositories.users, events: repositories.events, permissions, access, guards };
   return {
     id: 'roles',
     endpoints: { ...roleEndpoints(deps), ...assignmentEndpoints(deps) },

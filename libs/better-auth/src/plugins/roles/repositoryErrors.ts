@@ -1,13 +1,14 @@
 import { APIError } from 'better-auth/api';
 import { isRepositoryError } from '@libs/database/postgress/repositories';
 import { ROLE_ERROR_CODES } from './error-codes';
+import { authorityApiError } from './guard';
 
 /**
- * Turns the repository errors a caller can cause into 4xx answers; everything else (outages
- * included) is rethrown for the route to answer 503 / 500.
+ * Turns the repository errors a caller can cause into 4xx answers, and a LAST_ADMIN found while
+ * writing into its 403; everything else (outages included) is rethrown for the route to answer 503 / 500.
  */
 export function toRoleApiError(error: unknown): unknown {
-  if (!isRepositoryError(error)) return error;
+  if (!isRepositoryError(error)) return authorityApiError(error);
   switch (error.code) {
     case 'VALIDATION':
       return /cycle/i.test(error.message) ? new APIError('BAD_REQUEST', ROLE_ERROR_CODES.ROLE_CYCLE) : new APIError('BAD_REQUEST', ROLE_ERROR_CODES.INVALID_ROLE_INPUT);

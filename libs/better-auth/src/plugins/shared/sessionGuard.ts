@@ -1,6 +1,8 @@
 import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/api';
 import type { AccessCore } from '../../access/AccessCore';
 import type { Principal } from '../../access/Principal';
+import type { PrincipalLimit } from '../../access/principalLimit';
+import type { BetterAuthOptions } from 'better-auth';
 
 /** Marks the session-like context an `x-api-key` header produces (see api-key/sessionHook.ts). */
 export interface ApiKeySessionMarker {
@@ -32,20 +34,56 @@ export async function principalOfSession(access: AccessCore, session: { session:
   return principal;
 }
 
-/** A signed-in user (cookie or bearer) or an API key standing in for its owner. */
-export const anySessionMiddleware = createAuthMiddleware(async (ctx) => {
-  const session = await getSessionFromCtx(ctx);
-  if (!session?.session) throw new APIError('UNAUTHORIZED', SESSION_ERRORS.UNAUTHORIZED);
-  return { session: session as NonNullable<typeof session> };
-});
+type EndpointSession = { session: object; user: { id: string } };
+
+/** The client address Better-Auth's options name: the first configured header's first entry. */
+export function clientAddressOf(request: Request, options?: Pick<BetterAuthOptions, 'advanced'>): string {
+  const header = options?.advanced?.ipAddress?.ipAddressHeaders?.[0] ?? 'x-forwarded-for';
+  return request.headers.get(header)?.split(',')[0]?.trim() || 'unknown';
+}
 
 /**
- * A real user session: an API key may not mint, change or revoke keys, nor administer roles
- * (a leaked key must not be able to widen its own reach).
+ * The 429 for a caller past its budget, or null: the same `PrincipalLimit` (per user, per address;
+ * `access/principalLimit.ts`) as the guarded Fastify routes, the same buckets. An API key standing
+ * in for its owner counts per address (its per-key bucket was charged when it was verified). The
+ * address is the client's as Better-Auth is told to read it: the first of
+ * `advanced.ipAddress.ipAddressHeaders` (default `x-forwarded-for`), its first entry — behind a
+ * proxy, configure that header so a client cannot choose its own. In-process calls
+ * (`auth.api.*`, no HTTP request) are not counted.
  */
-export const userSessionMiddleware = createAuthMiddleware(async (ctx) => {
-  const session = await getSessionFromCtx(ctx);
-  if (!session?.session) throw new APIError('UNAUTHORIZED', SESSION_ERRORS.UNAUTHORIZED);
-  if ((session.session as ApiKeySessionMarker).apiKeyId) throw new APIError('FORBIDDEN', SESSION_ERRORS.SESSION_REQUIRED);
-  return { session: session as NonNullable<typeof session> };
-});
+export async function overBudget(limit: PrincipalLimit, request: Request | undefined, session: EndpointSession, options?: Pick<BetterAuthOptions, 'advanced'>): Promise<APIError | null> {
+  if (!request) return null;
+  const apiKeyId = (session.session as ApiKeySessionMarker).apiKeyId;
+  const refusal = await limit({ user: { id: session.user.id }, apiKey: apiKeyId ? { id: apiKeyId } : null }, clientAddressOf(request, options));
+  if (!refusal) return null;
+  return new APIError('TOO_MANY_REQUESTS', { code: refusal.code, message: refusal.message }, { 'retry-after': String(refusal.retryAfterS ?? 1) });
+}
+
+/**
+ * The middlewares of the plugins' endpoints (`/api/auth/api-key/*`, `/api/auth/roles/*`): who is
+ * calling (401 without a session), then `limit` (429 `RATE_LIMITED` + Retry-After past the budget).
+ */
+export function createSessionGuards(limit: PrincipalLimit) {
+  const signedIn = async (ctx: Parameters<typeof getSessionFromCtx>[0]) => {
+    const session = await getSessionFromCtx(ctx);
+    if (!session?.session) throw new APIError('UNAUTHORIZED', SESSION_ERRORS.UNAUTHORIZED);
+    const refused = await overBudget(limit, ctx.request, session, ctx.context.options);
+    if (refused) throw refused;
+    return session;
+  };
+  return {
+    /** A signed-in user (cookie or bearer) or an API key standing in for its owner. */
+    anySession: createAuthMiddleware(async (ctx) => ({ session: await signedIn(ctx) })),
+    /**
+     * A real user session: an API key may not mint, change or revoke keys, nor administer roles
+     * (a leaked key must not be able to widen its own reach).
+     */
+    userSession: createAuthMiddleware(async (ctx) => {
+      const session = await signedIn(ctx);
+      if ((session.session as ApiKeySessionMarker).apiKeyId) throw new APIError('FORBIDDEN', SESSION_ERRORS.SESSION_REQUIRED);
+      return { session };
+    }),
+  };
+}
+
+export type SessionGuards = ReturnType<typeof createSessionGuards>;

@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import type { CacheResource } from '../../cache/ICache';
 import type { Page } from '../../models/types';
 import { OperationRunner, type OperationOptions } from './operation';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import type { PrismaExecutor, TransactionState } from './prismaTypes';
 import {
   DEFAULT_TRANSACTION_OPTIONS,
@@ -18,8 +18,8 @@ import {
 } from './types';
 import type { IRepository } from './interfaces/IRepository';
 
-/** Prisma model accessors a repository can wrap. */
-export type ModelKey = 'user' | 'userSession' | 'sessionLog' | 'userEvent' | 'role' | 'rolePermission' | 'apiKey' | 'store' | 'account' | 'verification';
+/** Prisma model accessors a repository can wrap: every model of schema.prisma (`TwoFactor` → `twoFactor`). */
+export type ModelKey = Uncapitalize<Prisma.ModelName>;
 
 /** The part of a Prisma model delegate a repository uses (args are Prisma's, checked at runtime). */
 interface Delegate {

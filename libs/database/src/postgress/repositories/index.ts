@@ -1,5 +1,6 @@
 export * from '../../errors';
 export * from './account';
+export * from './advisoryLocks';
 export * from './apiKey';
 export * from './apiKeyMaterial';
 export * from './apiKeyUsage';
@@ -21,3 +22,6 @@ export * from './userCacheKeys';
 export * from './userStats';
 export * from './verification';
 export * from './NegativeLookups';
+export * from './jwks';
+export * from './pluginTables';
+export * from './tableRepository';

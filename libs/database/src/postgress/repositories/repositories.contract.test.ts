@@ -9,6 +9,7 @@ import { StoreRepository } from './store';
 import { UserRepository } from './user';
 import { UserEventRepository } from './userEvent';
 import { VerificationRepository } from './verification';
+import { createPluginTableRepositories } from './pluginTables';
 
 describeRepositoryContract('Prisma repositories on Postgres', async () => {
   const database = await migratedTestDatabase('contract');
@@ -24,6 +25,7 @@ describeRepositoryContract('Prisma repositories on Postgres', async () => {
       verifications: new VerificationRepository(deps),
       events: new UserEventRepository(deps),
       stores: new StoreRepository(deps),
+      tables: createPluginTableRepositories(deps),
     },
     close: async () => {
       await apiKeys.close();

@@ -10,6 +10,7 @@ import {
   type RoleUpdateInput,
 } from '../../models';
 import { RepositoryError } from '../../errors/RepositoryError';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
 import type { TransactionState } from './prismaTypes';
@@ -22,8 +23,6 @@ const permissionsCacheKey = (roleId: string) => `role:perms:${roleId}`;
 const userPermissionsCacheKey = (userId: string) => `user:perms:${userId}`;
 /** Every permission entry carries it: a role change can affect every descendant. */
 const ROLES_TAG = cacheTags.roles;
-// Serialises hierarchy changes so two concurrent re-parentings cannot form a cycle together.
-const HIERARCHY_LOCK = 72_707_370;
 
 const permissionListSchema = z.array(permissionEntrySchema).max(256);
 
@@ -73,7 +72,7 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
     const data = this.parse('update', RoleUpdateInputSchema, input);
     const role = await this.transaction(async (repo) => {
       if (data.parentRoleId) {
-        await repo.executeOperation('update.lock', () => repo.client.$executeRaw`SELECT pg_advisory_xact_lock(${HIERARCHY_LOCK})`);
+        await repo.executeOperation('update.lock', () => repo.client.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.roleHierarchy})`);
         const cycle = await repo.executeOperation('update.cycleCheck', () => wouldCreateCycle(repo.client, id, data.parentRoleId as string));
         if (cycle) throw new RepositoryError('VALIDATION', 'role.update: the new parent would create a cycle', { operation: 'role.update', fields: ['parentRoleId'] });
       }

@@ -10,6 +10,7 @@ import {
   type UserUpdateInput,
 } from '../../models';
 import { RepositoryError } from '../../errors/RepositoryError';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 import { BaseRepository } from './base';
 import type { TransactionState } from './prismaTypes';
 import type { FindManyOptions, RepositoryDependencies } from './types';
@@ -105,6 +106,26 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
   /** Users holding `roleId` now (expired assignments excluded). A listing: from a replica unless `readFrom: 'primary'`. */
   async findByRole(roleId: string, options: Omit<FindManyOptions<Prisma.UserWhereInput>, 'where'> = {}): Promise<User[]> {
     return this.findMany({ readFrom: 'replica', ...options, where: { roleId, OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: new Date() } }] } });
+  }
+
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED) that first takes the admin-change lock
+   * (`pg_advisory_xact_lock`, held until commit or rollback, across instances): every change that
+   * could take away a system administrator runs one at a time, and each one's reads — made after
+   * the lock — see what the previous one committed. `fn` gets this repository and each of `others`
+   * bound to the transaction; it re-checks its precondition there and writes through them. It
+   * throws to roll back; it must have no side effects outside the database (the transaction is
+   * rerun on a serialization failure or deadlock).
+   */
+  async withAdminChangeLock<R, O extends Array<{ bindTo(tx: TransactionState): unknown }>>(others: [...O], fn: (users: this, ...bound: O) => Promise<R>): Promise<R> {
+    return this.transactionWith(
+      others,
+      async (repo, ...bound) => {
+        await repo.executeOperation('adminChangeLock', () => repo.client.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.adminChange})`);
+        return fn(repo, ...bound);
+      },
+      { isolationLevel: 'ReadCommitted' },
+    );
   }
 
   /** Assigns (or with `null` removes) a role; appends a ROLE_CHANGED audit entry in the same statement. */

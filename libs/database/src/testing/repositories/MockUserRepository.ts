@@ -44,6 +44,22 @@ export class MockUserRepository extends InMemoryRepository<User, Prisma.UserWher
     return (await this.findMany({ where: { roleId } })).filter((u) => !u.roleExpiresAt || u.roleExpiresAt > new Date());
   }
 
+  #adminChanges: Promise<void> = Promise.resolve();
+
+  /** One at a time, like the advisory lock: each `fn` starts once the previous one settled; this fake's rows roll back when `fn` throws. */
+  async withAdminChangeLock<R, O extends unknown[]>(others: [...O], fn: (users: this, ...bound: O) => Promise<R>): Promise<R> {
+    this.track('withAdminChangeLock', []);
+    const previous = this.#adminChanges;
+    let release: () => void = () => undefined;
+    this.#adminChanges = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await this.transactionWith(others, fn);
+    } finally {
+      release();
+    }
+  }
+
   async updateRole(userId: string, roleId: string | null, assignedBy: string, options: UpdateRoleOptions = {}): Promise<User> {
     this.track('updateRole', [userId, roleId, assignedBy, options]);
     const user = this.#live('updateRole', userId);

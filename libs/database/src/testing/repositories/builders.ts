@@ -12,7 +12,7 @@ export const buildUser = (i: Row): User => ({
   banReason: null, bannedAt: null, banExpiresAt: null, roleId: pick(i, 'roleId', null), roleAssignedAt: i['roleId'] ? now() : null,
   roleAssignedBy: i['roleId'] ? pick(i, 'createdBy', null) : null, roleExpiresAt: pick(i, 'roleExpiresAt', null), storeId: pick(i, 'storeId', null),
   lastLoginAt: null, loginCount: 0, createdBy: pick(i, 'createdBy', null), updatedBy: pick(i, 'createdBy', null), deletedAt: null, deletedBy: null,
-  isDeleted: false, metadata: pick(i, 'metadata', null), auditLog: [], createdAt: pick(i, 'createdAt', now()), updatedAt: pick(i, 'updatedAt', now()),
+  isDeleted: false, metadata: pick(i, 'metadata', null), auditLog: [], twoFactorEnabled: pick(i, 'twoFactorEnabled', false), createdAt: pick(i, 'createdAt', now()), updatedAt: pick(i, 'updatedAt', now()),
 });
 
 export const buildSession = (i: Row): UserSession => ({
@@ -21,7 +21,8 @@ export const buildSession = (i: Row): UserSession => ({
   accessToken: pick(i, 'accessToken', null), refreshToken: pick(i, 'refreshToken', null), idToken: pick(i, 'idToken', null),
   accessTokenExpiresAt: pick(i, 'accessTokenExpiresAt', null), refreshTokenExpiresAt: pick(i, 'refreshTokenExpiresAt', null),
   fingerprint: pick(i, 'fingerprint', null), deviceInfo: pick(i, 'deviceInfo', null), lastAccessedAt: now(), isActive: true, endedAt: null,
-  endReason: null, metadata: pick(i, 'metadata', null), createdAt: pick(i, 'createdAt', now()), updatedAt: pick(i, 'updatedAt', now()),
+  endReason: null, metadata: pick(i, 'metadata', null), activeOrganizationId: pick(i, 'activeOrganizationId', null),
+  activeTeamId: pick(i, 'activeTeamId', null), createdAt: pick(i, 'createdAt', now()), updatedAt: pick(i, 'updatedAt', now()),
 });
 
 export const buildSessionLog = (i: Row): SessionLog => ({

@@ -4,6 +4,8 @@ import { MockSessionRepository } from './MockSessionRepository';
 import { MockStoreRepository } from './MockStoreRepository';
 import { MockAccountRepository, MockUserEventRepository, MockVerificationRepository } from './MockSmallRepositories';
 import { MockUserRepository } from './MockUserRepository';
+import { createMockPluginTables } from './MockPluginTables';
+import type { PluginTableRepositories } from '../../postgress/repositories/pluginTables';
 
 export interface MockRepositories {
   users: MockUserRepository;
@@ -14,6 +16,8 @@ export interface MockRepositories {
   accounts: MockAccountRepository;
   verifications: MockVerificationRepository;
   stores: MockStoreRepository;
+  /** Better-Auth plugin tables (`createPluginTableRepositories`), by Better-Auth model name. */
+  tables: PluginTableRepositories;
 }
 
 /**
@@ -39,5 +43,6 @@ export function createMockRepositories(): MockRepositories {
     events: new MockUserEventRepository().references({ userId: users }),
     accounts: new MockAccountRepository().references({ userId: users }),
     verifications: new MockVerificationRepository(),
+    tables: createMockPluginTables(),
   };
 }

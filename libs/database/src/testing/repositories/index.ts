@@ -2,6 +2,7 @@ export * from './createMockRepositories';
 export * from './InMemoryRepository';
 export * from './matchWhere';
 export * from './MockApiKeyRepository';
+export * from './MockPluginTables';
 export * from './MockRoleRepository';
 export * from './MockSessionRepository';
 export * from './MockSmallRepositories';

@@ -104,3 +104,35 @@ describe('createMockRepositories', () => {
     expect((await repos.verifications.findValid('e'))?.value).toBe('v');
   });
 });
+
+describe('MockUserRepository.withAdminChangeLock (the in-memory twin of the advisory lock)', () => {
+  it('runs changes one at a time and rolls the users back when one throws', async () => {
+    const { users, roles } = createMockRepositories();
+    const u = await users.create({ email: 'twin@example.com' });
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = users.withAdminChangeLock([roles], async (locked, lockedRoles) => {
+      expect(lockedRoles).toBe(roles);
+      order.push('first in');
+      await gate;
+      await locked.batchUpdateStatus([u.id], 'BANNED', 'first');
+      order.push('first out');
+    });
+    const second = users.withAdminChangeLock([], async (locked) => {
+      order.push(`second in, sees ${(await locked.findById(u.id))?.status}`);
+    });
+    // The second waits on the first's promise, not on time: it cannot start before the release.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['first in']);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first in', 'first out', 'second in, sees BANNED']);
+
+    await expect(users.withAdminChangeLock([], async (locked) => {
+      await locked.batchUpdateStatus([u.id], 'ACTIVE', 'test');
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    expect((await users.findById(u.id))?.status).toBe('BANNED');
+  });
+});

@@ -1,0 +1,49 @@
+import type { User } from '@libs/database/models';
+import type { IRoleRepository, IUserRepository } from '@libs/database/postgress/repositories';
+import { isAdminRole } from './authority';
+import { canAct, canActWhere } from './canAct';
+
+/**
+ * Who the system administrators are, decided here for the bootstrap and for LAST_ADMIN alike.
+ * A **system admin role** is a system role that is active, has not expired (`Role.isActive`,
+ * `Role.expiresAt`) and whose live chain grants `*:*` unconditionally (`getEffectiveGrants`: an
+ * expired `*:*` row or a dead ancestor does not count). A **system administrator** is a user who
+ * can act now (`canAct`) and holds such a role through a live assignment (`User.roleExpiresAt`
+ * unset or in the future).
+ */
+export interface SystemAdminReads {
+  roles: Pick<IRoleRepository, 'findMany' | 'getEffectiveGrants'>;
+  users: Pick<IUserRepository, 'count'>;
+}
+
+/** The ids of the system admin roles live at `now`. */
+export async function liveAdminRoleIds(roles: SystemAdminReads['roles'], now: number): Promise<string[]> {
+  const system = await roles.findMany({ where: { isSystem: true, isActive: true } });
+  const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+  const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await roles.getEffectiveGrants(r.id)) ? r.id : null)));
+  return admin.filter((id): id is string => id !== null);
+}
+
+/** The user holds one of `adminRoleIds` through a live assignment and can act at `now`. */
+export function isLiveAdmin(user: Pick<User, 'roleId' | 'roleExpiresAt' | 'status' | 'isDeleted' | 'banExpiresAt'>, adminRoleIds: readonly string[], now: number): boolean {
+  return !!user.roleId && adminRoleIds.includes(user.roleId) && (!user.roleExpiresAt || user.roleExpiresAt.getTime() > now) && canAct(user, now).ok;
+}
+
+export interface AdminCountExclusions {
+  /** Count as if these users held no admin role. */
+  exceptUserIds?: readonly string[];
+  /** Count as if this role were no admin role. */
+  exceptRoleId?: string;
+}
+
+/** How many system administrators there are at `now` (as `isLiveAdmin` decides, in one query), optionally leaving some out. */
+export async function countLiveAdmins(users: SystemAdminReads['users'], adminRoleIds: readonly string[], now: number, except: AdminCountExclusions = {}): Promise<number> {
+  const roleIds = adminRoleIds.filter((id) => id !== except.exceptRoleId);
+  if (roleIds.length === 0) return 0;
+  const at = new Date(now);
+  return users.count({
+    roleId: { in: roleIds },
+    ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
+    AND: [canActWhere(at), { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: at } }] }],
+  });
+}
