@@ -50,6 +50,7 @@ const E2E = {
     'bench/auth/idle.test.ts',
     'release/consumer.test.ts', // packs the built libs and installs them into a project outside the workspace
     'release/independentVersions.test.ts', // nx release dry runs, which build the libs first
+    'deploy/imageRuntime.e2e.test.ts', // builds the app, `npm ci --omit=dev` into a temp dir, the app from it as a child process
   ],
 };
 

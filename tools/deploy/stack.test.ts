@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { requireBinary } from '@tools/test-harness';
+import { appConfigVariables } from './appSources';
 
 /**
  * The static half of the compose stack (issue 15): no container runtime here, so each config is
@@ -34,14 +35,6 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   const result = spawnSync(requireBinary(command), args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
   if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
-}
-
-/** The variables the app's zod schema knows, read from its sources (tools may not import the app). */
-function appConfigVariables(): Set<string> {
-  const files = ['apps/auth-service/src/config.ts', 'apps/auth-service/src/oidc/oidcConfig.ts', 'apps/auth-service/src/ws/wsConfig.ts', 'apps/auth-service/src/data/replicaConfig.ts', 'apps/auth-service/src/http/clientAddress.ts'];
-  const names = new Set<string>();
-  for (const file of files) for (const match of read(file).matchAll(/^\s+([A-Z][A-Z0-9_]+):\s/gm)) names.add(match[1]);
-  return names;
 }
 
 describe('deploy/: each config passes its own engine', () => {
@@ -133,7 +126,7 @@ describe('no shipped secrets', () => {
 
 describe('docker-compose.yml, cross-checked', () => {
   it('has the whole topology, every image pinned to a version', () => {
-    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'haproxy', 'prometheus', 'grafana', 'app-build']) {
+    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'haproxy', 'prometheus', 'grafana', 'migrate']) {
       expect(services[name]).toBeDefined();
     }
     expect(appServices).toEqual(['auth-service-1', 'auth-service-2', 'auth-service-3']);
@@ -180,7 +173,7 @@ describe('docker-compose.yml, cross-checked', () => {
       expect(service.image).toBe(first.image);
       expect(service.environment).toEqual(first.environment);
       for (const variable of Object.keys(service.environment ?? {})) expect({ name, variable, known: known.has(variable) }).toEqual({ name, variable, known: true });
-      expect(service.depends_on).toMatchObject({ 'app-build': { condition: 'service_completed_successfully' }, 'postgres-primary': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(service.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, 'postgres-primary': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
     }
     const env = first.environment!;
     // Several instances must sign and verify with one secret, and production requires it.
@@ -199,7 +192,7 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(first.expose).toContain(env.PORT);
     const [user, password, db] = [services['postgres-primary'].environment!.POSTGRES_USER, services['postgres-primary'].environment!.POSTGRES_PASSWORD, services['postgres-primary'].environment!.POSTGRES_DB];
     expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@postgres-primary:5432/${db}`);
-    expect(services['app-build'].environment!.DATABASE_URL).toBe(env.DATABASE_URL);
+    expect(services.migrate.environment).toEqual({ DATABASE_URL: env.DATABASE_URL });
     // Lag-tolerant reads on the replica: same role and database as the primary (a physical copy).
     const replicaUrl = new URL(substituted(env.DATABASE_REPLICA_URLS));
     expect(replicaUrl.hostname).toBe('postgres-replica');

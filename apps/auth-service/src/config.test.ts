@@ -53,6 +53,14 @@ describe('configuration', () => {
     [{ AUTH_PRINCIPAL_LIMIT_PER_MINUTE: 'lots' }, 'AUTH_PRINCIPAL_LIMIT_PER_MINUTE'],
     [{ AUTH_ADDRESS_LIMIT_PER_MINUTE: '2.5' }, 'AUTH_ADDRESS_LIMIT_PER_MINUTE'],
     [{ AUTH_ADDRESS_LIMIT_PER_MINUTE: '1000001' }, 'AUTH_ADDRESS_LIMIT_PER_MINUTE'],
+    // Better-Auth's spellings: malformed, or both spellings set to different values.
+    [{ BETTER_AUTH_SECRETS: PROD_SECRET }, 'BETTER_AUTH_SECRETS'],
+    [{ BETTER_AUTH_SECRETS: `1:${PROD_SECRET},1:${randomBytes(32).toString('base64')}` }, 'BETTER_AUTH_SECRETS'],
+    [{ BETTER_AUTH_SECRETS: '1:short' }, 'BETTER_AUTH_SECRETS'],
+    [{ BETTER_AUTH_SECRET: PROD_SECRET, BETTER_AUTH_SECRETS: `2:${randomBytes(32).toString('base64')},1:${PROD_SECRET}` }, 'BETTER_AUTH_SECRETS'],
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRETS: `2:${PROD_SECRET},1:test-secret-that-is-long-enough-0123456789` }, 'BETTER_AUTH_SECRETS'],
+    [{ TRUSTED_ORIGINS: 'https://a.example', BETTER_AUTH_TRUSTED_ORIGINS: 'https://b.example' }, 'BETTER_AUTH_TRUSTED_ORIGINS'],
+    [{ BETTER_AUTH_TRUSTED_ORIGINS: 'ftp://files.example' }, 'BETTER_AUTH_TRUSTED_ORIGINS'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -113,6 +121,31 @@ describe('configuration', () => {
       'https://a.example',
       'http://localhost:5173',
     ]);
+  });
+
+  it('Better-Auth\'s BETTER_AUTH_SECRETS alone: its current (first) entry is the secret every check uses, in production too', () => {
+    const older = randomBytes(32).toString('base64');
+    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRETS: ` 2:${PROD_SECRET} , 1:${older}` });
+    expect(config.BETTER_AUTH_SECRET).toBe(PROD_SECRET);
+    expect(config.BETTER_AUTH_SECRETS).toEqual([{ version: 2, value: PROD_SECRET }, { version: 1, value: older }]);
+    expect(resolveAuthSecret(config)).toBe(PROD_SECRET);
+    // Both spellings agreeing on the current secret is accepted.
+    expect(loadConfig({ BETTER_AUTH_SECRET: PROD_SECRET, BETTER_AUTH_SECRETS: `2:${PROD_SECRET},1:${older}` }).BETTER_AUTH_SECRET).toBe(PROD_SECRET);
+  });
+
+  it('both secret spellings set and different: the refusal says which and what to do, never a value', () => {
+    const other = randomBytes(32).toString('base64');
+    expect(() => loadConfig({ BETTER_AUTH_SECRET: PROD_SECRET, BETTER_AUTH_SECRETS: `1:${other}` })).toThrow(
+      'Invalid configuration: BETTER_AUTH_SECRETS names a current (first) secret different from BETTER_AUTH_SECRET; set one of them, or make BETTER_AUTH_SECRET the first entry',
+    );
+  });
+
+  it('BETTER_AUTH_TRUSTED_ORIGINS alone becomes the one list; both spellings are accepted when they name the same origins', () => {
+    expect(loadConfig({ BETTER_AUTH_TRUSTED_ORIGINS: 'https://a.example,https://b.example' }).TRUSTED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(loadConfig({ TRUSTED_ORIGINS: 'https://a.example,https://b.example', BETTER_AUTH_TRUSTED_ORIGINS: 'https://b.example/, https://a.example' }).TRUSTED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(() => loadConfig({ TRUSTED_ORIGINS: 'https://a.example', BETTER_AUTH_TRUSTED_ORIGINS: 'https://a.example,https://b.example' })).toThrow(
+      'BETTER_AUTH_TRUSTED_ORIGINS differs from TRUSTED_ORIGINS; set one of them (both name the origins every check trusts)',
+    );
   });
 
   it('generates a development secret once and keeps it private', () => {

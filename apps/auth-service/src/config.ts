@@ -13,15 +13,20 @@ import { checkProductionSecrets } from './secretsPolicy';
 import { shutdownConfigShape } from './lifecycle';
 import { principalLimitConfigShape } from './access/principalLimitConfig';
 import { authPluginsConfigShape } from './auth/authPluginsConfig';
+import { betterAuthSpellingsConfigShape, checkBetterAuthSpellings, unifyBetterAuthSpellings } from './betterAuthSpellings';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 
 export const configSchema = z
   .object({
+    /** `production` enforces real secrets, secure cookies and a 5 s drain delay; `test` is for the test harness. */
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    /** Address to listen on (`0.0.0.0` in a container). */
     HOST: z.string().min(1).max(255).default('127.0.0.1'),
+    /** Port to listen on. */
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    /** pino level; credentials, cookies, tokens and secret-looking query values are redacted. */
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     /** Postgres; unset → embedded Postgres in DATA_DIR. */
     DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
@@ -39,19 +44,22 @@ export const configSchema = z
     BETTER_AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').max(512).optional()),
     /** Public base URL of this service. */
     BETTER_AUTH_URL: z.preprocess(emptyAsUndefined, url(['http:', 'https:']).optional()),
-    /** Comma-separated origins allowed by CORS and Better-Auth's origin check. */
+    /** Comma-separated origins trusted besides BETTER_AUTH_URL's own, by every check: Better-Auth's origin check, CORS, the /ws Origin and the cookie CSRF rule (in development with the default base URL, the other loopback name is added). */
     TRUSTED_ORIGINS: commaList(url(['http:', 'https:']), 8_192, 64),
+    ...betterAuthSpellingsConfigShape,
     /** Rate limits per IP and per account on the auth endpoints ('off' only for load tests). */
     AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     ...authPluginsConfigShape,
     /** Unknown credentials (session token, bearer, API key) one address may present per window before its credential requests answer 429; 0 = off; unset: 100, or off with AUTH_RATE_LIMIT=off. */
     CREDENTIAL_FAILURE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(1_000_000).optional()),
+    /** The window of CREDENTIAL_FAILURE_LIMIT. */
     CREDENTIAL_FAILURE_WINDOW_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
     ...principalLimitConfigShape,
     /** The first admin: this user gets the system-admin role at start-up (see the README). */
     BOOTSTRAP_ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().max(254).optional()),
     /** Creates the bootstrap admin with this password when no user has the email yet. */
     BOOTSTRAP_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).max(128).optional()),
+    /** The bootstrap admin's display name when it is created. */
     BOOTSTRAP_ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
     /** Where the embedded Postgres and the development secret live. */
     DATA_DIR: z.string().min(1).max(1_024).default('.data'),
@@ -75,7 +83,9 @@ export const configSchema = z
     checkOidcConfig(config, ctx);
     checkRedisConfig(config, ctx);
     checkPasswordHashConfig(config, ctx);
-  });
+    checkBetterAuthSpellings(config, ctx);
+  })
+  .transform(unifyBetterAuthSpellings);
 
 export type AppConfig = z.infer<typeof configSchema>;
 

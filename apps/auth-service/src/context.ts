@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
+import { baseUrlOf, trustedOriginsOf } from './http/origins';
 import { createDatabaseClient, createReplicaRouter, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
@@ -48,6 +49,8 @@ export interface AppContext {
   repositories: Repositories;
   auth: Auth;
   baseURL: string;
+  /** Origins trusted besides the base URL's own, by every check (http/origins.ts). */
+  trustedOrigins: string[];
   /** The seed's data layer over the repositories (admin routes, key validation). */
   dataLayer: AuthDataLayer;
   /** API-key verifier and the shared rate limiter of the plugins. */
@@ -122,7 +125,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   // The guard needs the rate limiter (below); the repositories report unknown credentials to it.
   let credentialFailures: CredentialFailureGuard | undefined;
   const repositories = createRepositories(deps, { apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS }, onUnknownCredential: () => credentialFailures?.markFailed() });
-  const baseURL = config.BETTER_AUTH_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const baseURL = baseUrlOf(config);
+  const trustedOrigins = trustedOriginsOf(config);
   const background = new BackgroundTasks(logger);
   const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
   const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);
@@ -146,6 +150,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     config,
     secret,
     baseURL,
+    trustedOrigins,
     logger,
     repositories,
     cache,
@@ -168,6 +173,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     repositories,
     auth,
     baseURL,
+    trustedOrigins,
     background,
     credentialFailures,
     dataLayer,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -64,5 +64,28 @@ describe('the app as a process (the quick start: embedded Postgres, memory-only 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('PORT');
     expect(run.stderr).toContain('REDIS_URL');
+  });
+
+  it('--env-file: the file\'s variables reach the configuration; a variable already in the environment wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-env-file-'));
+    try {
+      const file = join(dir, '.env');
+      writeFileSync(file, '# as .env.example writes them\nPORT=eighty\nREDIS_URL=http://not-redis\n');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', entry, '--env-file', file], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '3999' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('REDIS_URL must be a redis: or rediss: URL');
+      expect(run.stderr).not.toContain('PORT');
+      const missing = spawnSync(process.execPath, ['--import', 'tsx', entry, '--env-file', join(dir, 'none.env')], { cwd: root, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 60_000 });
+      // Node 20 itself reads a `--env-file` given after the script (exit 9, "not found"); newer Node leaves it to the app.
+      expect(missing.status).not.toBe(0);
+      expect(missing.stderr).toMatch(new RegExp(`${join(dir, 'none.env').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (no such file|not found)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,8 +3,18 @@ import { createAppContext } from './context';
 import { gracefulShutdown, shutdownTimings } from './lifecycle';
 import { buildServer, createFastify } from './server';
 import { startBootstrapAdmin } from './bootstrap';
+import { loadEnvFile, parseMainArgs } from './cli/mainArgs';
+import { runMigrateCommand } from './cli/migrateCommand';
 
+/** `main.js [migrate] [--env-file <path>]`: the server, or the migrations once (cli/mainArgs.ts). */
 async function main(): Promise<void> {
+  const args = parseMainArgs(process.argv.slice(2));
+  if (args.envFile) loadEnvFile(args.envFile);
+  if (args.command === 'migrate') return runMigrateCommand();
+  await serve();
+}
+
+async function serve(): Promise<void> {
   const config = loadConfig();
   const app = createFastify(config);
   const context = await createAppContext(config, app.log);

@@ -62,12 +62,12 @@ export interface ServerOptions {
 export async function buildServer(app: FastifyInstance, context: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   await registerUnderPressure(app, context.config);
   await app.register(cors, {
-    origin: context.config.TRUSTED_ORIGINS.length ? context.config.TRUSTED_ORIGINS : false,
+    origin: context.trustedOrigins.length ? context.trustedOrigins : false,
     credentials: true,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
   });
   // Before any route: every cookie-carrying write outside /api/auth/* (see http/cookieCsrf.ts).
-  registerCookieCsrf(app, { baseURL: context.baseURL, trustedOrigins: context.config.TRUSTED_ORIGINS });
+  registerCookieCsrf(app, { baseURL: context.baseURL, trustedOrigins: context.trustedOrigins });
   // Before every route: an address past its limit of unknown credentials is refused up front.
   context.credentialFailures?.register(app);
   const replicas = context.replicas;
@@ -97,7 +97,7 @@ export async function buildServer(app: FastifyInstance, context: AppContext, opt
     service: context.realtime.service,
     access: context.access,
     metrics: context.metrics,
-    allowedOrigins: [...context.config.TRUSTED_ORIGINS, new URL(context.baseURL).origin],
+    allowedOrigins: [...context.trustedOrigins, new URL(context.baseURL).origin],
   });
   registerAdminConsole(app, context);
   await registerSessionRoute(app, { auth: context.auth, baseURL: context.baseURL, sessions: context.repositories.sessions, access: context.access });

@@ -21,6 +21,8 @@ export interface CreateAuthOptions {
   config: AppConfig;
   secret: string;
   baseURL: string;
+  /** Origins trusted besides the base URL's (http/origins.ts): the same list CORS, /ws and the CSRF rule use. */
+  trustedOrigins: string[];
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
   repositories: Repositories;
@@ -64,7 +66,10 @@ export function authOptions(options: CreateAuthOptions) {
     baseURL: options.baseURL,
     basePath: '/api/auth',
     secret: options.secret,
-    trustedOrigins: config.TRUSTED_ORIGINS,
+    // BETTER_AUTH_SECRETS, validated by the config schema: given here, so Better-Auth never reads a
+    // different value from the environment on its own (its current entry is `secret`).
+    ...(config.BETTER_AUTH_SECRETS ? { secrets: config.BETTER_AUTH_SECRETS } : {}),
+    trustedOrigins: options.trustedOrigins,
     telemetry: { enabled: false },
     // Errors reach our route, which answers outages with 503 + Retry-After (see routes/auth.ts).
     onAPIError: { throw: true },
@@ -94,6 +99,11 @@ export function authOptions(options: CreateAuthOptions) {
     account: { ...schema.account, encryptOAuthTokens: true },
     verification: schema.verification,
     advanced: {
+      // The configured NODE_ENV decides, not Better-Auth's own read of the process environment:
+      // its origin check (and the CSRF check tied to it) is off only for NODE_ENV=test, as Better-Auth
+      // would do by itself, and on for development and production wherever the process runs.
+      disableOriginCheck: config.NODE_ENV === 'test',
+      disableCSRFCheck: config.NODE_ENV === 'test',
       ...schema.advanced,
       ...cookieOptions(config),
       // Set by our Fastify bridge to the resolved client (http/clientAddress.ts), one address; a

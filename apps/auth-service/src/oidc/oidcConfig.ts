@@ -15,7 +15,9 @@ const tokenKey = z.string().max(200).refine((text) => {
 export const oidcConfigShape = {
   /** The IdP's issuer (Keycloak: `https://host/realms/<realm>`); unset → no upstream sign-in. */
   OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).max(2_048).optional()),
+  /** The app's confidential client at the IdP (required with OIDC_ISSUER). */
   OIDC_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().min(1).max(255).optional()),
+  /** That client's secret at the IdP (required with OIDC_ISSUER; the compose realm import reads the same variable). */
   OIDC_CLIENT_SECRET: z.preprocess(emptyAsUndefined, z.string().min(1).max(1_024).optional()),
   /** The provider id in Better-Auth's routes (`/api/auth/callback/<id>`). */
   OIDC_PROVIDER_ID: z.string().regex(/^[a-z0-9-]{1,40}$/).default('keycloak'),

@@ -19,7 +19,8 @@ describe('operations surface of the running app', () => {
   const signUpAndIn = async (app: TestApp) => {
     const email = `ops-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com`;
     const password = 'operations password';
-    await fetch(`${app.url}/api/auth/sign-up/email`, { method: 'POST', headers: json, body: JSON.stringify({ email, password, name: 'Ops' }) });
+    // A browser's Origin: production runs Better-Auth's origin check (it refuses a write without one).
+    await fetch(`${app.url}/api/auth/sign-up/email`, { method: 'POST', headers: { ...json, origin: 'https://auth.example.com' }, body: JSON.stringify({ email, password, name: 'Ops' }) });
     return fetch(`${app.url}/api/auth/sign-in/email`, { method: 'POST', headers: { ...json, origin: 'https://auth.example.com' }, body: JSON.stringify({ email, password }) });
   };
 
