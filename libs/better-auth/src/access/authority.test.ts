@@ -70,7 +70,7 @@ function world() {
     roles.set(id, { role, authority, live: role.isActive ? authority : [] });
     return role;
   };
-  const addUser = (id: string, roleId: string | null) => users.set(id, { id, roleId, status: 'ACTIVE', isDeleted: false, roleExpiresAt: null, banExpiresAt: null } as User);
+  const addUser = (id: string, roleId: string | null, roleExpiresAt: Date | null = null) => users.set(id, { id, roleId, status: 'ACTIVE', isDeleted: false, roleExpiresAt, banExpiresAt: null } as User);
   const deps: AuthorityDependencies = {
     roles: {
       findMany: async () => [...roles.values()].map((r) => r.role).filter((r) => r.isSystem && r.isActive),
@@ -83,10 +83,12 @@ function world() {
         const ids = ((options?.where as { id: { in: string[] } }).id.in ?? []) as string[];
         return ids.map((id) => users.get(id)).filter((u): u is User => !!u);
       },
-      // Active admins: users on one of the given roles, minus the excluded ones (status is ACTIVE in these fakes).
+      // Active admins: users on one of the given roles, minus the excluded ones (status is ACTIVE in
+      // these fakes); an assignment with an expiry counts unless only those without one are asked for.
       count: async (where) => {
-        const w = where as { roleId: { in: string[] }; id?: { notIn: string[] } };
-        return [...users.values()].filter((u) => u.roleId && w.roleId.in.includes(u.roleId) && !w.id?.notIn.includes(u.id)).length;
+        const w = where as { roleId: { in: string[] }; id?: { notIn: string[] }; AND: [unknown, { roleExpiresAt?: null }] };
+        const permanentOnly = 'roleExpiresAt' in w.AND[1];
+        return [...users.values()].filter((u) => u.roleId && w.roleId.in.includes(u.roleId) && !w.id?.notIn.includes(u.id) && !(permanentOnly && u.roleExpiresAt)).length;
       },
     },
     events: { append: async (event) => (events.push(event as never), event as never) },
@@ -138,6 +140,36 @@ describe('AuthorityRule (on fakes)', () => {
     w.addUser('second', 'admin');
     expect(await root.checkUserAction(w.actor, { action: 'user.delete', userIds: ['root'], disables: true })).toEqual({ ok: true });
     expect(await root.checkUserAction(w.actor, { action: 'user.status', userIds: ['root', 'second'], disables: true })).toMatchObject({ ok: false, refusal: { code: 'LAST_ADMIN' } });
+  });
+
+  it('keeps the last permanent admin: one whose assignment or role runs out later does not stand in for it', async () => {
+    const w = world();
+    const later = new Date(Date.parse('2026-12-07T12:00:00Z') + 86_400_000);
+    w.addRole('admin', [g('*:*')], { isSystem: true });
+    const temporaryRole = w.addRole('temporary-admin', [g('*:*')], { isSystem: true, expiresAt: later });
+    w.addUser('root', 'admin');
+    w.addUser('until-tomorrow', 'admin', later);
+    w.addUser('on-a-temporary-role', 'temporary-admin');
+    const root = w.rule([g('*:*')]);
+    expect(await root.checkUserAction(w.actor, { action: 'user.delete', userIds: ['root'], disables: true })).toMatchObject({ ok: false, refusal: { code: 'LAST_ADMIN' } });
+    expect(await root.checkUserAction(w.actor, { action: 'user.role', userIds: ['root'], assigns: { roleId: 'admin', expiresAt: later } })).toMatchObject({ ok: false, refusal: { code: 'LAST_ADMIN' } });
+    expect(await root.checkUserAction(w.actor, { action: 'user.role', userIds: ['root'], assigns: { roleId: 'temporary-admin' } })).toMatchObject({ ok: false, refusal: { code: 'LAST_ADMIN' } });
+    // The temporary ones may go; changing their role leaves the permanent admin.
+    expect(await root.checkUserAction(w.actor, { action: 'user.delete', userIds: ['until-tomorrow', 'on-a-temporary-role'], disables: true })).toEqual({ ok: true });
+    expect(await root.checkRoleChange(w.actor, { action: 'role.update', role: temporaryRole, disables: true })).toEqual({ ok: true });
+    // With a second permanent admin, the first may go.
+    w.addUser('second', 'admin');
+    expect(await root.checkUserAction(w.actor, { action: 'user.delete', userIds: ['root'], disables: true })).toEqual({ ok: true });
+  });
+
+  it('without any permanent admin, keeps the last live one', async () => {
+    const w = world();
+    const later = new Date(Date.parse('2026-12-07T12:00:00Z') + 86_400_000);
+    w.addRole('admin', [g('*:*')], { isSystem: true });
+    w.addUser('until-tomorrow', 'admin', later);
+    const root = w.rule([g('*:*')]);
+    expect(await root.checkUserAction(w.actor, { action: 'user.delete', userIds: ['until-tomorrow'], disables: true })).toMatchObject({ ok: false, refusal: { code: 'LAST_ADMIN' } });
+    expect(await root.checkUserAction(w.actor, { action: 'user.role', userIds: ['until-tomorrow'], assigns: { roleId: 'admin' } })).toEqual({ ok: true });
   });
 
   it('roles:escalate bypasses containment, and each use is audited with the actor and what was missing', async () => {

@@ -2,7 +2,7 @@ import type { PermissionGrant, Role, User } from '@libs/database/models';
 import type { IRoleRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import { ALL_PERMISSIONS, holdsEverything, isAdminRole, leavesNoAdmin } from './authority';
 import type { RoleChange, UserAction } from './authorityCheck';
-import { countLiveAdmins, liveAdminRoleIds } from './systemAdmins';
+import { countLiveAdmins, liveAdminRoleIds, type AdminCountExclusions } from './systemAdmins';
 
 /**
  * LAST_ADMIN, decided in one place: a change may not take away the last system administrator
@@ -36,13 +36,14 @@ export function mayRemoveAdmin(change: AdminChange): boolean {
 /** LAST_ADMIN for users acted on: `targets` as read (deleted ones included), or read here. */
 export async function userActionLeavesNoAdmin(reads: LastAdminReads, action: UserAction, now: number, targets?: readonly User[]): Promise<boolean> {
   if (action.userIds.length === 0 || !(action.disables || action.assigns)) return false;
-  const adminIds = await liveAdminRoleIds(reads.roles, now);
   const givenId = action.assigns?.roleId;
-  // Given a live admin role for good, a target stays an admin.
-  if (!action.disables && !!givenId && adminIds.includes(givenId) && !action.assigns?.expiresAt) return false;
-  const acted = targets ?? (await reads.users.findMany({ where: { id: { in: [...action.userIds] } }, includeDeleted: true }));
-  if (!acted.some((t) => t.roleId && adminIds.includes(t.roleId))) return false;
-  return leavesNoAdmin(await countLiveAdmins(reads.users, adminIds, now), await countLiveAdmins(reads.users, adminIds, now, { exceptUserIds: action.userIds }));
+  let acted = targets;
+  return leavesNone(reads, now, { exceptUserIds: action.userIds }, async (adminIds, permanent) => {
+    // Given an admin role for good (and, counting permanent admins, a role that does not expire), a target stays an admin.
+    if (!action.disables && !!givenId && adminIds.includes(givenId) && !action.assigns?.expiresAt) return false;
+    acted ??= await reads.users.findMany({ where: { id: { in: [...action.userIds] } }, includeDeleted: true });
+    return acted.some((t) => t.roleId && adminIds.includes(t.roleId) && (!permanent || !t.roleExpiresAt));
+  });
 }
 
 /**
@@ -52,11 +53,28 @@ export async function userActionLeavesNoAdmin(reads: LastAdminReads, action: Use
 export async function roleChangeLeavesNoAdmin(reads: LastAdminReads, change: RoleChange, now: number, after?: readonly PermissionGrant[]): Promise<boolean> {
   const { role } = change;
   if (!role) return false;
-  const adminIds = await liveAdminRoleIds(reads.roles, now);
-  if (!adminIds.includes(role.id)) return false;
-  const grants = after ?? [...(await reads.roles.getAuthorityGrants(role.id, change.parentRoleId !== undefined ? { parentRoleId: change.parentRoleId } : {})), ...(change.adds ?? [])];
-  if (await staysAdmin(reads, role, grants, change)) return false;
-  return leavesNoAdmin(await countLiveAdmins(reads.users, adminIds, now), await countLiveAdmins(reads.users, adminIds, now, { exceptRoleId: role.id }));
+  return leavesNone(reads, now, { exceptRoleId: role.id }, async (adminIds) => {
+    if (!adminIds.includes(role.id)) return false;
+    const grants = after ?? [...(await reads.roles.getAuthorityGrants(role.id, change.parentRoleId !== undefined ? { parentRoleId: change.parentRoleId } : {})), ...(change.adds ?? [])];
+    return !(await staysAdmin(reads, role, grants, change));
+  });
+}
+
+/**
+ * Whether a change that `removes` admins (asked per way of counting them) leaves none. The last
+ * **permanent** administrator (role and assignment without expiry) stays, so an admin whose grant
+ * runs out later cannot let the last permanent one go; only when there is no permanent admin at
+ * all is the last live one kept instead.
+ */
+async function leavesNone(reads: LastAdminReads, now: number, except: AdminCountExclusions, removes: (adminRoleIds: string[], permanent: boolean) => Promise<boolean>): Promise<boolean> {
+  for (const permanent of [true, false]) {
+    const adminIds = await liveAdminRoleIds(reads.roles, now, { permanent });
+    const before = await countLiveAdmins(reads.users, adminIds, now, { permanent });
+    if (permanent && before === 0) continue;
+    if (!(await removes(adminIds, permanent))) return false;
+    return leavesNoAdmin(before, await countLiveAdmins(reads.users, adminIds, now, { ...except, permanent }));
+  }
+  return false;
 }
 
 /** LAST_ADMIN for either kind of change. */

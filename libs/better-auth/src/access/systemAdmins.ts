@@ -10,16 +10,25 @@ import { canAct, canActWhere } from './canAct';
  * expired `*:*` row or a dead ancestor does not count). A **system administrator** is a user who
  * can act now (`canAct`) and holds such a role through a live assignment (`User.roleExpiresAt`
  * unset or in the future).
+ *
+ * A **permanent** one holds an admin role with no expiry through an assignment with no expiry:
+ * LAST_ADMIN keeps the last of those (see lastAdmin.ts), so an admin whose grant runs out later
+ * does not stand in for one that stays.
  */
 export interface SystemAdminReads {
   roles: Pick<IRoleRepository, 'findMany' | 'getEffectiveGrants'>;
   users: Pick<IUserRepository, 'count'>;
 }
 
-/** The ids of the system admin roles live at `now`. */
-export async function liveAdminRoleIds(roles: SystemAdminReads['roles'], now: number): Promise<string[]> {
+/** Count only admin roles and assignments with no expiry. */
+export interface PermanenceOption {
+  permanent?: boolean;
+}
+
+/** The ids of the system admin roles live at `now` (with `permanent`: and with no expiry). */
+export async function liveAdminRoleIds(roles: SystemAdminReads['roles'], now: number, options: PermanenceOption = {}): Promise<string[]> {
   const system = await roles.findMany({ where: { isSystem: true, isActive: true } });
-  const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+  const live = system.filter((r) => (options.permanent ? !r.expiresAt : !r.expiresAt || r.expiresAt.getTime() > now));
   const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await roles.getEffectiveGrants(r.id)) ? r.id : null)));
   return admin.filter((id): id is string => id !== null);
 }
@@ -29,14 +38,14 @@ export function isLiveAdmin(user: Pick<User, 'roleId' | 'roleExpiresAt' | 'statu
   return !!user.roleId && adminRoleIds.includes(user.roleId) && (!user.roleExpiresAt || user.roleExpiresAt.getTime() > now) && canAct(user, now).ok;
 }
 
-export interface AdminCountExclusions {
+export interface AdminCountExclusions extends PermanenceOption {
   /** Count as if these users held no admin role. */
   exceptUserIds?: readonly string[];
   /** Count as if this role were no admin role. */
   exceptRoleId?: string;
 }
 
-/** How many system administrators there are at `now` (as `isLiveAdmin` decides, in one query), optionally leaving some out. */
+/** How many system administrators there are at `now` (as `isLiveAdmin` decides, in one query; `permanent`: only those with no expiry), optionally leaving some out. */
 export async function countLiveAdmins(users: SystemAdminReads['users'], adminRoleIds: readonly string[], now: number, except: AdminCountExclusions = {}): Promise<number> {
   const roleIds = adminRoleIds.filter((id) => id !== except.exceptRoleId);
   if (roleIds.length === 0) return 0;
@@ -44,6 +53,6 @@ export async function countLiveAdmins(users: SystemAdminReads['users'], adminRol
   return users.count({
     roleId: { in: roleIds },
     ...(except.exceptUserIds ? { id: { notIn: [...except.exceptUserIds] } } : {}),
-    AND: [canActWhere(at), { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: at } }] }],
+    AND: [canActWhere(at), except.permanent ? { roleExpiresAt: null } : { OR: [{ roleExpiresAt: null }, { roleExpiresAt: { gt: at } }] }],
   });
 }
