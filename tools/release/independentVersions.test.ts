@@ -33,7 +33,7 @@ describe('independent lib versions', () => {
   it('the release from conventional commits decides a version for every lib and would publish each from dist', () => {
     const { status, output } = nxRelease(['--dry-run']);
     expect(status).toBe(0);
-    for (const lib of ['monitoring', 'utils', 'database']) {
+    for (const lib of ['monitoring', 'utils', 'database', 'better-auth']) {
       expect(output).toMatch(new RegExp(`${lib} (✍️ {2}New version \\S+ written to manifest: dist/libs/${lib}/package.json|🚫 No changes were detected)`));
     }
     expect(output).toContain('NOTE: The "dryRun" flag means no changes were made.');
