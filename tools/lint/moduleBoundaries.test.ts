@@ -15,11 +15,15 @@ const rejected: Array<[string, string, string]> = [
   ['a lib importing the app by path', 'libs/utils/src/fixture.ts', "import { x } from '../../../apps/auth-service/src/main';\nexport const y = x;\n"],
   ['monitoring importing the data lib', 'libs/monitoring/src/fixture.ts', "import { x } from '@libs/database/models';\nexport const y = x;\n"],
   ['a deep import past the public paths', 'apps/auth-service/src/fixture.ts', "import { x } from '../../../libs/utils/src/retry/whatever';\nexport const y = x;\n"],
+  ['the Better-Auth lib importing the app by path', 'libs/better-auth/src/fixture.ts', "import { x } from '../../../apps/auth-service/src/main';\nexport const y = x;\n"],
+  ['the data lib importing the Better-Auth lib', 'libs/database/src/fixture.ts', "import { x } from '@libs/better-auth';\nexport const y = x;\n"],
   ['library code importing the test harness', 'libs/database/src/fixture.ts', "import { createTestDatabase } from '@tools/test-harness';\nexport const y = createTestDatabase;\n"],
 ];
 
 const allowed: Array<[string, string, string]> = [
   ['the app importing data and util libs', 'apps/auth-service/src/fixture.ts', "import { a } from '@libs/database/postgress/repositories';\nimport { b } from '@libs/utils/src/executeWithRetry';\nimport { c } from '@libs/monitoring';\nexport const y = [a, b, c];\n"],
+  ['the app importing the Better-Auth lib and its client plugins', 'apps/auth-service/src/fixture.ts', "import { a } from '@libs/better-auth';\nimport { b } from '@libs/better-auth/client';\nexport const y = [a, b];\n"],
+  ['the Better-Auth lib importing data and util libs', 'libs/better-auth/src/fixture.ts', "import { a } from '@libs/database/postgress/repositories';\nimport { b } from '@libs/utils';\nexport const y = [a, b];\n"],
   ['the data lib importing util libs', 'libs/database/src/fixture.ts', "import { b } from '@libs/utils';\nimport type { IMetricsCollector } from '@libs/monitoring';\nexport const y: [unknown, IMetricsCollector?] = [b];\n"],
   ['a test importing the test harness', 'libs/database/src/fixture.test.ts', "import { createTestDatabase } from '@tools/test-harness';\nexport const y = createTestDatabase;\n"],
 ];
