@@ -72,7 +72,15 @@ async function measure(stack: Stack, options: ReturnType<typeof scaleBenchOption
 
   console.log(`kill under load: ${options.killRunSeconds} s of load, SIGKILL of app-${stack.appUrls.length} after ${options.killAfterSeconds} s …`);
   const kill: KillUnderLoad = await killUnderLoad(stack, tokens, { ...options, durationSeconds: options.killRunSeconds });
-  return { trials, throughput, kill, replicaLag };
+  // A drained stop of the next one: SIGTERM, readiness answers draining for SHUTDOWN_DRAIN_DELAY_MS
+  // (5 s in production), HAProxy takes it out, then in-flight requests finish.
+  const remaining = stack.appUrls.length - 1;
+  const drain: KillUnderLoad | null =
+    remaining >= 2
+      ? (console.log(`drained stop under load: ${options.killRunSeconds + 8} s of load, SIGTERM of app-${remaining} after ${options.killAfterSeconds} s …`),
+        await killUnderLoad(stack, tokens, { ...options, durationSeconds: options.killRunSeconds + 8, signal: 'SIGTERM', instances: remaining }))
+      : null;
+  return { trials, throughput, kill, drain, replicaLag };
 }
 
 export async function run(): Promise<void> {

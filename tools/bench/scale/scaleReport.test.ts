@@ -60,6 +60,28 @@ describe('buildScaleReport', () => {
     expect(metrics.throughput[0].cpu_ms_per_request).toMatchObject({ app: 1, haproxy: 0.25, stack: 1.25, load_generator: 0.5 });
   });
 
+  it('reports a crash and a drained stop side by side: failures, time until HAProxy has it down, until the process is gone', () => {
+    const stop = (signal: 'SIGKILL' | 'SIGTERM', non2xx: number, msUntilExit: number) => ({
+      killed: signal === 'SIGKILL' ? 'app-3' : 'app-2',
+      signal,
+      requests: 1_000,
+      sent: 1_000,
+      non2xx,
+      statusCodes: non2xx ? { 502: non2xx } : {},
+      errors: 1,
+      msUntilDown: 80.04,
+      msUntilExit,
+      retries: 2,
+      redispatches: 1,
+      killedConnectionErrors: 0,
+      killedResponseErrors: 0,
+    });
+    const report = buildScaleReport({ trials: [], throughput: [], kill: stop('SIGKILL', 3, 5), drain: stop('SIGTERM', 0, 5_123.45), replicaLag: null, config: {} }) as unknown as { metrics: Record<string, Record<string, unknown>>; rows: Array<Record<string, unknown>> };
+    expect(report.metrics['kill_under_load']).toMatchObject({ failed_requests: 4, ms_until_down: 80, ms_until_exit: 5 });
+    expect(report.metrics['drained_stop_under_load']).toMatchObject({ signal: 'SIGTERM', failed_requests: 1, ms_until_exit: 5_123.5 });
+    expect(report.rows.filter((r) => /under load$/.test(String(r['measure']))).map((r) => r['measure'])).toEqual(['SIGKILL app-3 under load', 'SIGTERM app-2 under load']);
+  });
+
   it('reports replica lag as not available, instead of a number, without a replica', () => {
     expect(metrics.replica_lag).toBe(REPLICA_LAG_UNAVAILABLE);
     expect(rows).toContainEqual({ measure: 'replica lag under write load', note: REPLICA_LAG_UNAVAILABLE });

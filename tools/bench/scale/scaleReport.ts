@@ -16,6 +16,8 @@ export interface ScaleInputs {
   trials: PropagationTrial[];
   throughput: ThroughputRun[];
   kill: KillUnderLoad | null;
+  /** The SIGTERM (drained) stop of another instance, when there were instances left. */
+  drain?: KillUnderLoad | null;
   replicaLag: ReplicaLagRun | null;
   config: Record<string, unknown>;
 }
@@ -124,7 +126,10 @@ export function buildScaleReport(inputs: ScaleInputs): { metrics: Record<string,
     return one && many ? round(many / one, 3) : null;
   };
   const largest = [...inputs.throughput].sort((a, b) => b.instances - a.instances)[0];
-  const kill = inputs.kill ? { ...inputs.kill, failed_requests: inputs.kill.non2xx + inputs.kill.errors, ms_until_down: round(inputs.kill.msUntilDown, 1) } : null;
+  const stopFigures = (k: KillUnderLoad | null | undefined) =>
+    k ? { ...k, failed_requests: k.non2xx + k.errors, ms_until_down: round(k.msUntilDown, 1), ms_until_exit: round(k.msUntilExit, 1) } : null;
+  const kill = stopFigures(inputs.kill);
+  const drain = stopFigures(inputs.drain);
   const metrics = {
     config: inputs.config,
     revocation,
@@ -136,6 +141,7 @@ export function buildScaleReport(inputs: ScaleInputs): { metrics: Record<string,
     rps_3_vs_1_instances_ratio: scale(3),
     projection: projection(largest),
     kill_under_load: kill,
+    drained_stop_under_load: drain,
     replica_lag: inputs.replicaLag ? replicaLagFigures(inputs.replicaLag) : REPLICA_LAG_UNAVAILABLE,
   };
   const lag = metrics.replica_lag;
@@ -150,7 +156,9 @@ export function buildScaleReport(inputs: ScaleInputs): { metrics: Record<string,
       };
     }),
     ...runs.map((r) => ({ measure: `get-session via HAProxy, ${r.instances} instance(s)`, rps: r.rps, p99_ms: r.p99_ms, note: `stack ${r.cpu_ms_per_request.stack} ms CPU/req (app ${r.cpu_ms_per_request.app}); ${r.non2xx + r.errors} failed` })),
-    ...(kill ? [{ measure: `SIGKILL ${kill.killed} under load`, failed: kill.failed_requests, ms_until_down: kill.ms_until_down, note: `${kill.retries} retries, ${kill.redispatches} redispatches by HAProxy` }] : []),
+    ...[kill, drain].flatMap((k) =>
+      k ? [{ measure: `${k.signal} ${k.killed} under load`, failed: k.failed_requests, ms_until_down: k.ms_until_down, ms_until_exit: k.ms_until_exit, note: `${k.retries} retries, ${k.redispatches} redispatches by HAProxy` }] : [],
+    ),
     typeof lag === 'string'
       ? { measure: 'replica lag under write load', note: lag }
       : {
