@@ -69,7 +69,7 @@ describe('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopb
       const replicaReady = body.dependencies.replicas?.replicas.every((r) => r.state === 'ready');
       if (replicaReady && body.dependencies.cache?.healthy) answers.set(body.instance, body);
       if (answers.size < 2) throw new Error(`replica ready and cache healthy on ${[...answers.keys()].join(', ') || 'none'} so far: ${JSON.stringify(body.dependencies)}`);
-    }, 30_000, 'the replica ready and Redis reached on both instances');
+    }, 60_000, 'the replica ready and Redis reached on both instances');
     for (const body of answers.values()) {
       expect(body.status).toBe('ready');
       expect(body.dependencies.replicas).toMatchObject({ healthy: true, required: false });
