@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { Agent } from 'undici';
 import { percentile, round } from '../../bench/auth/stats';
+import { startCpuWindow, type CpuWindow } from '../cpuWindow';
 import type { ChaosEnvironment } from '../environment';
+import { floodLoad, type FloodTarget } from '../floodLoad';
 import { openLoad, type LoadTarget, type Sample } from '../openLoad';
 import { getSessionTarget, signInTarget } from '../targets';
 
@@ -28,7 +30,24 @@ export interface CredentialFloodRun {
   flood: Record<string, Record<string, number>>;
   legit: Record<string, { quietP99Ms: number | null; floodP99Ms: number | null; p99RatioFloodVsQuiet: number | null; quietStatuses: Record<string, number>; floodStatuses: Record<string, number> }>;
   survived: boolean;
+  /** How the flood was sent: `lean` (floodLoad.ts: undici request, prebuilt, pipelined) or `fetch` (openLoad, one fetch per request). */
+  floodClient: FloodClient;
+  /** Flood requests sent, and per second over the phase (the offered rate must hold). */
+  floodSent: number;
+  floodSentPerS: number;
+  /** Flood answers that carried Retry-After, per target. */
+  floodRetryAfter: Record<string, number>;
+  /** CPU of the server, of this process (every load generator) and of the machine, per phase. */
+  cpu: { quiet: CpuWindow; flood: CpuWindow };
+  /** (server CPU in the flood − in the quiet phase) ÷ flood requests sent. */
+  serverCpuMsPerFloodRequest: number | null;
+  /** (generator CPU in the flood − in the quiet phase) ÷ flood requests sent. */
+  generatorCpuMsPerFloodRequest: number | null;
+  /** The generator's share of the CPU the machine spent during the flood (this process ÷ all busy cores). */
+  generatorShareOfBusyCpu: number | null;
 }
+
+export type FloodClient = 'lean' | 'fetch';
 
 const counts = (samples: Sample[]) => {
   const out: Record<string, number> = {};
@@ -36,12 +55,32 @@ const counts = (samples: Sample[]) => {
   return out;
 };
 
-function floodTargets(baseUrl: string, rate: number, dispatcher: Agent): LoadTarget[] {
-  const init = (headers: Record<string, string>) => ({ headers, dispatcher }) as unknown as RequestInit;
+const randomKey = () => `sk_${randomBytes(6).toString('hex')}_${randomBytes(16).toString('hex')}`;
+const randomBearer = () => `Bearer ${randomBytes(24).toString('base64url')}`;
+
+/** Random API keys on /api/admin/*, random bearer tokens on get-session, half the rate each. */
+function floodPlan(rate: number): FloodTarget[] {
   return [
-    { name: 'flood-api-key', rate: rate / 2, request: () => ({ url: `${baseUrl}/api/admin/users/stats`, init: init({ 'x-api-key': `sk_${randomBytes(6).toString('hex')}_${randomBytes(16).toString('hex')}` }) }) },
-    { name: 'flood-bearer', rate: rate / 2, request: () => ({ url: `${baseUrl}/api/auth/get-session`, init: init({ authorization: `Bearer ${randomBytes(24).toString('base64url')}` }) }) },
+    { name: 'flood-api-key', rate: rate / 2, path: '/api/admin/users/stats', headers: () => ({ 'x-api-key': randomKey() }) },
+    { name: 'flood-bearer', rate: rate / 2, path: '/api/auth/get-session', headers: () => ({ authorization: randomBearer() }) },
   ];
+}
+
+/** The same flood through openLoad (a fetch per request, built when sent): the generator the scenario used first. */
+function fetchFloodTargets(baseUrl: string, rate: number, dispatcher: Agent): LoadTarget[] {
+  return floodPlan(rate).map((target) => ({ name: target.name, rate: target.rate, request: (i: number) => ({ url: `${baseUrl}${target.path}`, init: { headers: target.headers(i), dispatcher } as unknown as RequestInit }) }));
+}
+
+/** An undici Agent whose sockets leave from `address` (undici ignores `connect.localAddress`). */
+function boundAgent(address: string): Agent {
+  return new Agent({
+    connections: 64,
+    connect: (opts, callback) => {
+      const socket = connect({ host: opts.hostname, port: Number(opts.port), localAddress: address });
+      socket.once('connect', () => callback(null, socket));
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
 }
 
 /** The breakers a /metrics scrape reports open. */
@@ -59,20 +98,15 @@ export async function runCredentialFlood(env: ChaosEnvironment, timeline: Creden
   const { phaseMs, floodRate } = timeline;
   // AUTH_RATE_LIMIT stays off (the legitimate load exceeds the per-IP sign-in limit); the failed-credential limit is on.
   const server = await env.startOurs({ CREDENTIAL_FAILURE_LIMIT: '100' });
-  // undici ignores `connect.localAddress` (measured: the server saw 127.0.0.1); a connector of our own binds it.
-  const dispatcher = new Agent({
-    connections: 64,
-    connect: (opts, callback) => {
-      const socket = connect({ host: opts.hostname, port: Number(opts.port), localAddress: FLOOD_ADDRESS });
-      socket.once('connect', () => callback(null, socket));
-      socket.once('error', (error) => callback(error, null));
-    },
-  });
+  const floodClient: FloodClient = process.env['CHAOS_FLOOD_CLIENT'] === 'fetch' ? 'fetch' : 'lean';
+  const dispatcher = boundAgent(FLOOD_ADDRESS);
   try {
     const users = env.users;
     for (const user of users) await (await fetch(`${server.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } })).arrayBuffer();
     const legit = () => [getSessionTarget(server.url, users, 20), signInTarget(server.url, users, 2)];
+    const quietCpu = startCpuWindow(server.pid);
     const quiet = await openLoad(legit(), { durationMs: phaseMs });
+    const quietWindow = quietCpu();
     const seen = new Set<string>();
     let scraping = true;
     const scraper = (async () => {
@@ -81,7 +115,30 @@ export async function runCredentialFlood(env: ChaosEnvironment, timeline: Creden
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     })();
-    const flood = await openLoad([...legit(), ...floodTargets(server.url, floodRate, dispatcher)], { durationMs: phaseMs });
+    let floodStatuses: CredentialFloodRun['flood'];
+    let floodSent: number;
+    let floodRetryAfter: Record<string, number> = {};
+    let floodCpu: () => CpuWindow;
+    let flood: Awaited<ReturnType<typeof openLoad>>;
+    if (floodClient === 'fetch') {
+      floodCpu = startCpuWindow(server.pid);
+      flood = await openLoad([...legit(), ...fetchFloodTargets(server.url, floodRate, dispatcher)], { durationMs: phaseMs });
+      floodStatuses = {};
+      for (const name of ['flood-api-key', 'flood-bearer']) floodStatuses[name] = counts(flood.samples.filter((s) => s.target === name));
+      floodSent = flood.samples.filter((s) => s.target.startsWith('flood-')).length;
+      for (const name of Object.keys(floodStatuses)) floodRetryAfter[name] = flood.samples.filter((s) => s.target === name && s.retryAfter).length;
+    } else {
+      // Built before the clock starts (20,000 header sets), so building them is not in the window.
+      const plan = floodPlan(floodRate);
+      const prebuilt = plan.map((target) => ({ ...target, requests: Array.from({ length: Math.floor((phaseMs / 1_000) * target.rate) }, (_, i) => target.headers(i)) }));
+      floodCpu = startCpuWindow(server.pid);
+      const [legitRun, floodRun] = await Promise.all([openLoad(legit(), { durationMs: phaseMs }), floodLoad(server.url, prebuilt.map((t) => ({ ...t, headers: (i: number) => t.requests[i] as Record<string, string> })), { durationMs: phaseMs, localAddress: FLOOD_ADDRESS })]);
+      flood = legitRun;
+      floodStatuses = floodRun.statuses;
+      floodSent = floodRun.sent;
+      floodRetryAfter = floodRun.retryAfter;
+    }
+    const floodWindow = floodCpu();
     scraping = false;
     await scraper;
     for (const key of await openBreakers(server.url)) seen.add(key);
@@ -93,10 +150,27 @@ export async function runCredentialFlood(env: ChaosEnvironment, timeline: Creden
       const floodP99 = round(percentile(f.map((s) => s.ms), 99), 1);
       legitFigures[name] = { quietP99Ms: quietP99, floodP99Ms: floodP99, p99RatioFloodVsQuiet: quietP99 && floodP99 !== null ? round(floodP99 / quietP99, 2) : null, quietStatuses: counts(q), floodStatuses: counts(f) };
     }
-    const floodFigures: CredentialFloodRun['flood'] = {};
-    for (const name of ['flood-api-key', 'flood-bearer']) floodFigures[name] = counts(flood.samples.filter((s) => s.target === name));
     const survived = await fetch(`${server.url}/health/live`).then((r) => r.status === 200).catch(() => false);
-    return { server: 'ours', floodRate, phaseMs, breakerOpened: seen.size > 0, openBreakers: [...seen], flood: floodFigures, legit: legitFigures, survived };
+    const perFloodRequest = (ms: (w: CpuWindow) => number) => (floodSent ? round((ms(floodWindow) - ms(quietWindow)) / floodSent, 4) : null);
+    const busyMs = floodWindow.machineBusy !== null && floodWindow.cores !== null ? floodWindow.machineBusy * floodWindow.cores * floodWindow.wallMs : null;
+    return {
+      server: 'ours',
+      floodRate,
+      phaseMs,
+      breakerOpened: seen.size > 0,
+      openBreakers: [...seen],
+      flood: floodStatuses,
+      legit: legitFigures,
+      survived,
+      floodClient,
+      floodSent,
+      floodSentPerS: round(floodSent / (phaseMs / 1_000), 0) ?? 0,
+      floodRetryAfter,
+      cpu: { quiet: quietWindow, flood: floodWindow },
+      serverCpuMsPerFloodRequest: perFloodRequest((w) => w.serverMs),
+      generatorCpuMsPerFloodRequest: perFloodRequest((w) => w.generatorMs),
+      generatorShareOfBusyCpu: busyMs ? round(floodWindow.generatorMs / busyMs, 2) : null,
+    };
   } finally {
     await dispatcher.close().catch(() => undefined);
     await env.stop(server);

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { clientAddress } from '../http/clientAddress';
 import { tooManyRequests } from '../http/tooManyRequests';
@@ -20,8 +20,15 @@ function presentsCredential(request: FastifyRequest): boolean {
 
 interface RequestScope {
   failed: boolean;
-  /** The client address (http/clientAddress.ts), resolved once when the request arrives. */
+  /** The client address (http/clientAddress.ts), resolved once per request. */
   address: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set while a request presenting a credential is served (access/credentialFailures.ts). */
+    credentialFailureScope: RequestScope | null;
+  }
 }
 
 /**
@@ -77,36 +84,38 @@ export class CredentialFailureGuard {
 
   /** Root-level hooks (call on the root instance, before the routes). */
   register(app: FastifyInstance): void {
-    const scopes = new WeakMap<FastifyRequest, RequestScope>();
-    app.addHook('onRequest', (request, _reply, done) => {
-      if (!presentsCredential(request)) return done();
-      const scope: RequestScope = { failed: false, address: clientAddress(request) };
-      scopes.set(request, scope);
-      this.#scope.run(scope, done);
+    app.decorateRequest('credentialFailureScope', null);
+    const refuse = (reply: FastifyReply, seconds: number) => {
+      const answer = tooManyRequests(seconds, TOO_MANY_FAILED_CREDENTIALS);
+      void reply.code(429).headers(answer.headers).send(answer.body);
+    };
+    // On arrival, before body parsing: an address over its limit costs an in-memory check and a
+    // 429, nothing more. While no address is blocked this is one size check. A /ws upgrade waits
+    // for preValidation: @fastify/websocket's own onRequest hook (registered later) must mark it
+    // first, or the upgraded socket is never closed after the 429.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (this.#blocked.size === 0 || request.headers.upgrade !== undefined || !presentsCredential(request)) return done();
+      const seconds = this.blockedFor(clientAddress(request));
+      if (seconds > 0) return refuse(reply, seconds);
+      done();
     });
-    // Refused before validation (before any lookup, and where a /ws upgrade can still answer
-    // with a body); after a POST body is parsed the request may run outside the scope entered
-    // above, so it is entered again here and before the handler.
+    // Checked again once the body is in (the address may have gone over meanwhile), and the
+    // scope entered here: a POST body is parsed outside whatever scope onRequest could enter,
+    // and everything after (route preValidation such as the /ws upgrade's, guards, the handler)
+    // runs inside this call.
     app.addHook('preValidation', (request, reply, done) => {
-      const scope = scopes.get(request);
-      if (!scope) return done();
-      const seconds = this.blockedFor(scope.address);
-      if (seconds > 0) {
-        scope.failed = false;
-        const answer = tooManyRequests(seconds, TOO_MANY_FAILED_CREDENTIALS);
-        void reply.code(429).headers(answer.headers).send(answer.body);
-        return;
-      }
+      if (!presentsCredential(request)) return done();
+      const address = clientAddress(request);
+      const seconds = this.blockedFor(address);
+      if (seconds > 0) return refuse(reply, seconds);
+      const scope: RequestScope = { failed: false, address };
+      request.credentialFailureScope = scope;
       this.#scope.run(scope, done);
     });
-    app.addHook('preHandler', (request, _reply, done) => {
-      const scope = scopes.get(request);
-      if (scope) this.#scope.run(scope, done);
-      else done();
-    });
-    app.addHook('onResponse', async (request) => {
-      const scope = scopes.get(request);
-      if (scope?.failed) await this.recordFailure(scope.address);
+    app.addHook('onResponse', (request, _reply, done) => {
+      const scope = request.credentialFailureScope;
+      if (!scope?.failed) return done();
+      this.recordFailure(scope.address).then(() => done(), done);
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -36,28 +36,32 @@ export function crossSiteRefusal(request: Pick<FastifyRequest, 'method' | 'heade
   return 'A write with the session cookie must carry the Origin header (or Sec-Fetch-Site: same-origin)';
 }
 
-/** Whether the route Fastify matched takes cookie-authenticated writes we must check ourselves. */
-function guarded(request: FastifyRequest): boolean {
-  const route = request.routeOptions.url;
-  // No route matched: the request is answered 404 and writes nothing.
-  if (route === undefined) return false;
-  if (route.startsWith(BETTER_AUTH_PREFIX)) return false;
-  return request.routeOptions.config.csrf !== false;
+/** Whether a route takes cookie-authenticated writes we must check ourselves. */
+function guarded(route: Pick<RouteOptions, 'url' | 'config'>): boolean {
+  if (route.url.startsWith(BETTER_AUTH_PREFIX)) return false;
+  return (route.config as { csrf?: boolean } | undefined)?.csrf !== false;
 }
 
 /**
  * CSRF protection of every cookie-authenticated write outside Better-Auth (whose origin check
  * covers `/api/auth/*`): the admin API, the session admin routes, anything registered later. The
- * decision uses the route Fastify matched (`routeOptions.url`), never the raw URL, so `%61dmin`,
- * `%2F` in a parameter or any other spelling that reaches a route is checked like the plain one.
+ * decision is made per route when the route is registered (its pattern, never the raw URL), so
+ * `%61dmin`, `%2F` in a parameter or any other spelling that reaches a route is checked like the
+ * plain one; a URL that matches no route is answered 404 and writes nothing. Only the guarded
+ * routes carry the hook: get-session, key verify and Better-Auth's routes pay nothing for it.
  * Refused: 403 `CSRF_ORIGIN` before authentication runs. Callers without cookies (bearer token,
- * `x-api-key`) cannot be forged by a browser and are unaffected.
+ * `x-api-key`) cannot be forged by a browser and are unaffected. Call before the routes.
  */
 export function registerCookieCsrf(app: FastifyInstance, options: CookieCsrfOptions): void {
   const allowed = new Set([new URL(options.baseURL).origin, ...options.trustedOrigins.map((o) => new URL(o).origin)]);
-  app.addHook('onRequest', async (request, reply) => {
-    if (!guarded(request)) return;
+  const check: onRequestHookHandler = (request, reply, done) => {
     const refusal = crossSiteRefusal(request, allowed);
-    if (refusal) return reply.code(403).send({ error: { code: 'CSRF_ORIGIN', message: refusal } });
+    if (refusal) return void reply.code(403).send({ error: { code: 'CSRF_ORIGIN', message: refusal } });
+    done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (!guarded(route)) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [check, ...own];
   });
 }
