@@ -67,7 +67,7 @@ describe('buildScaleReport', () => {
       requests: 1_000,
       sent: 1_000,
       non2xx,
-      statusCodes: non2xx ? { 502: non2xx } : {},
+      statusCodes: (non2xx ? { 502: non2xx } : {}) as Record<string, number>,
       errors: 1,
       msUntilDown: 80.04,
       msUntilExit,
