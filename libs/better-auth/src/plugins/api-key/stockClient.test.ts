@@ -4,19 +4,15 @@
  * migrated Postgres. create / get / list / update / delete answer what the stock client's types
  * say; verify (server-only in the stock plugin) takes the stock body and answers its fields.
  */
-import { betterAuth } from 'better-auth';
 import { createAuthClient } from 'better-auth/client';
 import { apiKeyClient as stockApiKeyClient, type ApiKey as StockApiKey } from '@better-auth/api-key/client';
-import { migratedTestDatabase, type MigratedTestDatabase } from '@libs/database/testing';
-import { createBetterAuthPlatform, type BetterAuthPlatform } from '../../createBetterAuthPlatform';
+import { plainAuthWorld, type PlainAuthWorld } from '../../testing/plainAuth';
 import type { StockKeyFields } from './stockView';
 
 // Compile-time: every field of ours is what the stock type says (the stock type minus its hash).
 const fieldsMatchTheStockType = (fields: StockKeyFields): Omit<StockApiKey, 'key'> => fields;
 void fieldsMatchTheStockType;
 
-const baseURL = 'http://localhost:3000';
-const secret = 'stock-client-compat-test-secret-0123456789';
 const isDate = (v: unknown) => v instanceof Date || (typeof v === 'string' && !Number.isNaN(Date.parse(v)));
 const orNull = (check: (v: unknown) => boolean) => (v: unknown) => v === null || check(v);
 const str = (v: unknown) => typeof v === 'string';
@@ -53,29 +49,19 @@ const offStockShape = (value: unknown): string[] =>
     .map(([field]) => `${field}=${JSON.stringify((value as Record<string, unknown>)[field])}`);
 
 describe('the stock @better-auth/api-key client against our plugin', () => {
-  let t: MigratedTestDatabase;
-  let platform: BetterAuthPlatform;
-  let auth: ReturnType<typeof makeAuth>;
-  const makeAuth = (p: BetterAuthPlatform) => betterAuth({ baseURL, secret, emailAndPassword: { enabled: true }, ...p.options });
-  const client = () => createAuthClient({ baseURL: `${baseURL}/api/auth`, plugins: [stockApiKeyClient()], fetchOptions: { customFetchImpl: (url, init) => auth.handler(new Request(url, init)) } });
+  let w: PlainAuthWorld;
+  let auth: PlainAuthWorld['auth'];
+  let platform: PlainAuthWorld['platform'];
+  const client = () => createAuthClient({ baseURL: w.clientBaseURL, plugins: [stockApiKeyClient()], fetchOptions: w.fetchOptions });
+  const signedIn = (email: string) => w.signedIn(email);
 
   beforeAll(async () => {
-    t = await migratedTestDatabase('stock_client');
-    platform = createBetterAuthPlatform({ db: t.client, secret, baseURL });
-    auth = makeAuth(platform);
+    w = await plainAuthWorld('stock_client');
+    ({ auth, platform } = w);
   });
   afterAll(async () => {
-    await platform.close();
-    await t.close();
+    await w?.close();
   });
-
-  async function signedIn(email: string): Promise<{ headers: Record<string, string>; userId: string }> {
-    const c = client();
-    expect((await c.signUp.email({ email, password: 'correct horse battery', name: 'Stock' })).error).toBeNull();
-    let cookie = '';
-    const signIn = await c.signIn.email({ email, password: 'correct horse battery' }, { onResponse: ({ response }) => void (cookie = response.headers.get('set-cookie')?.split(';')[0] ?? '') });
-    return { headers: { cookie }, userId: signIn.data!.user.id };
-  }
 
   it('create / get / list / update / delete answer the stock shapes; a deleted key stops verifying and is gone from get and list', async () => {
     const { headers, userId } = await signedIn('stock@example.com');
