@@ -17,6 +17,7 @@ export * from './plugins/api-key/schema';
 export * from './plugins/api-key/sessionHook';
 export * from './plugins/api-key/verifyAnswer';
 export * from './plugins/api-key/view';
+export * from './plugins/api-key/stockView';
 export * from './plugins/roles/error-codes';
 export * from './plugins/roles/guard';
 export * from './plugins/roles/index';

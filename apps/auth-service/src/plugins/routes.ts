@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context';
 import { verifyKeyBodySchema } from '@libs/better-auth';
-import { verifyAnswer } from '@libs/better-auth';
+import { requiredScopesOf, verifyAnswer } from '@libs/better-auth';
 
 /**
  * Fastify side of the plugins: `app.access` and `request.principal` (for `requireApiKey` /
@@ -21,7 +21,7 @@ export function registerPluginRoutes(app: FastifyInstance, context: AppContext):
     if (!parsed.success) {
       return reply.code(400).send({ code: 'VALIDATION_ERROR', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     }
-    const answer = verifyAnswer(await services.apiKeys.verify(parsed.data.key, parsed.data.scopes ?? []));
+    const answer = verifyAnswer(await services.apiKeys.verify(parsed.data.key, requiredScopesOf(parsed.data)));
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from './store';
 import type { User } from './user';
 import { dateSchema, idSchema, INPUT_LIMITS, jsonObjectSchema, safeString, type JsonValue } from './types';
+import { flattenPermissionMap, permissionMapSchema } from './permissionFormat';
 
 export const ApiKeyStatus = {
   ACTIVE: 'ACTIVE',
@@ -50,15 +51,11 @@ export interface ApiKey extends Omit<z.infer<typeof ApiKeySchema>, 'permissions'
 
 const scopesSchema = z.array(safeString(INPUT_LIMITS.scope).min(1)).max(INPUT_LIMITS.scopes);
 
-const grantPart = safeString(INPUT_LIMITS.scope).regex(/^[a-z0-9_.*-]+$/i, 'letters, digits, _ . - * only');
-
 /**
- * A key's `permissions` JSON, one documented format: resource → actions, as Better-Auth's api-key
+ * A key's `permissions` JSON: the permission map (resource → actions), as Better-Auth's api-key
  * plugin writes it (`{ "users": ["read"], "orders": ["read", "write"], "reports": ["*"] }`).
  */
-export const apiKeyPermissionsSchema = z.record(grantPart, z.array(grantPart).min(1).max(INPUT_LIMITS.scopes)).refine((p) => Object.keys(p).length <= INPUT_LIMITS.scopes, {
-  message: `at most ${INPUT_LIMITS.scopes} resources`,
-});
+export const apiKeyPermissionsSchema = permissionMapSchema;
 export type ApiKeyPermissions = z.infer<typeof apiKeyPermissionsSchema>;
 
 /**
@@ -68,10 +65,8 @@ export type ApiKeyPermissions = z.infer<typeof apiKeyPermissionsSchema>;
  * above grants nothing (it is refused when written).
  */
 export function apiKeyGrant(key: { scopes: readonly string[]; permissions: JsonValue | null }): string[] {
-  const grant = new Set(key.scopes);
   const parsed = key.permissions === null ? undefined : apiKeyPermissionsSchema.safeParse(key.permissions);
-  if (parsed?.success) for (const [resource, actions] of Object.entries(parsed.data)) for (const action of actions) grant.add(`${resource}:${action}`);
-  return [...grant];
+  return [...new Set([...key.scopes, ...(parsed?.success ? flattenPermissionMap(parsed.data) : [])])];
 }
 
 export const ApiKeyCreateInputSchema = z

@@ -1,4 +1,5 @@
 export * from './ApiKey';
+export * from './permissionFormat';
 export * from './auth';
 export * from './event';
 export * from './role';

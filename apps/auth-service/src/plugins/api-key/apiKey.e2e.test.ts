@@ -101,6 +101,26 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
     expect(await a.context.repositories.apiKeys.count({ userId: other.id })).toBe(0);
   });
 
+  it('gets and deletes one\'s own key only (the stock endpoints); a deleted key is refused on the other instance, and its row stays', async () => {
+    const other = await signUp(a.url, 'Other Deleter');
+    const { id, key } = await createKey();
+    const get = (user: SignedUpUser) => fetch(`${a.url}/api/auth/api-key/get?id=${id}`, { headers: { cookie: user.cookie } });
+    const mine = await get(owner);
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ id, name: 'k', enabled: true, apiKey: { id, status: 'ACTIVE' } });
+    expect((await get(other)).status).toBe(404);
+    expect(await postJson(`${a.url}/api/auth/api-key/delete`, { keyId: id }, { cookie: other.cookie })).toMatchObject({ status: 404, body: { code: 'KEY_NOT_FOUND' } });
+    expect((await verify(b, key)).status).toBe(200);
+
+    expect(await postJson(`${a.url}/api/auth/api-key/delete`, { keyId: id }, { cookie: owner.cookie })).toMatchObject({ status: 200, body: { success: true } });
+    expect((await verify(b, key)).body).toMatchObject({ valid: false, code: 'API_KEY_REVOKED' });
+    expect((await get(owner)).status).toBe(404);
+    expect(await postJson(`${a.url}/api/auth/api-key/revoke`, { keyId: id }, { cookie: owner.cookie })).toMatchObject({ status: 404 });
+    const row = await a.context.repositories.apiKeys.findById(id);
+    expect(row).toMatchObject({ status: 'REVOKED', revokedBy: owner.id, revokedReason: 'deleted', metadata: { deletedAt: expect.any(String) } });
+    expect(await a.context.repositories.events.query({ userId: owner.id, eventType: ['API_KEY_DELETED'] })).toHaveLength(1);
+  });
+
   it('authenticates Better-Auth requests by x-api-key as the key owner', async () => {
     const { key, id } = await createKey({ scopes: ['profile:read'] });
     const response = await fetch(`${b.url}/api/auth/get-session`, { headers: { 'x-api-key': key } });
@@ -203,6 +223,7 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
       '',
     ];
     const bodies = new Set<string>();
+    const headerBodies = new Set<string>();
     for (const candidate of candidates) {
       const answer = await verify(a, candidate);
       expect(answer.status).toBe(401);
@@ -210,10 +231,13 @@ describe('API-key plugin end to end (two instances, one Postgres, one Redis)', (
       const header = await fetch(`${a.url}/api/auth/get-session`, { headers: { 'x-api-key': String(candidate) || ' ' } });
       if (candidate !== '') {
         expect(header.status).toBe(401);
-        bodies.add(JSON.stringify({ valid: false, ...((await header.json()) as object) }));
+        headerBodies.add(JSON.stringify(await header.json()));
       }
     }
-    expect([...bodies]).toEqual([JSON.stringify({ valid: false, code: 'INVALID_API_KEY', message: 'Invalid API key' })]);
+    const invalid = { code: 'INVALID_API_KEY', message: 'Invalid API key' };
+    // verify also answers the stock plugin's `error` and `key` fields
+    expect([...bodies]).toEqual([JSON.stringify({ valid: false, ...invalid, error: invalid, key: null })]);
+    expect([...headerBodies]).toEqual([JSON.stringify(invalid)]);
     expect(a.logs.filter((line) => /"level":(50|60)/.test(line))).toEqual([]);
     expect(a.logs.join('\n')).not.toContain(key);
   });

@@ -21,6 +21,9 @@ export const PLUGIN_ROWS: MatrixRow[] = [
   // A key may not mint, change or revoke keys: only a user session manages its own keys.
   { route: 'POST /api/auth/api-key/create', request: () => ({ body: { name: 'matrix', scopes: ['orders:read'] } }), expect: sessionOnly(200) },
   { route: 'GET /api/auth/api-key/list', expect: sessionOnly(200) },
+  // The stock plugin's get and delete: one's own key only (another's is 404 KEY_NOT_FOUND, apiKey.e2e.test.ts).
+  { route: 'GET /api/auth/api-key/get', request: async (cell) => ({ url: `/api/auth/api-key/get?id=${await ownKey(cell)}` }), expect: sessionOnly(200) },
+  { route: 'POST /api/auth/api-key/delete', request: async (cell) => ({ body: { keyId: await ownKey(cell) } }), expect: sessionOnly(200) },
   { route: 'POST /api/auth/api-key/update', request: async (cell) => ({ body: { keyId: await ownKey(cell), name: 'renamed' } }), expect: sessionOnly(200) },
   { route: 'POST /api/auth/api-key/revoke', request: async (cell) => ({ body: { keyId: await ownKey(cell) } }), expect: sessionOnly(200) },
   { route: 'POST /api/auth/api-key/rotate', request: async (cell) => ({ body: { keyId: await ownKey(cell) } }), expect: sessionOnly(200) },

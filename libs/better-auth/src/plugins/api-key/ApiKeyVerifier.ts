@@ -26,7 +26,7 @@ export interface KeyOwners {
 export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
 
 export type VerifyOutcome =
-  | { ok: true; principal: ApiKeyPrincipal; rateLimit?: { limit: number; remaining: number; resetInMs: number } }
+  | { ok: true; principal: ApiKeyPrincipal; apiKey: Omit<ApiKey, 'keyHash'>; rateLimit?: { limit: number; remaining: number; resetInMs: number } }
   | { ok: false; status: 401 | 403 | 429; error: ApiKeyError; retryAfterS?: number; missingScopes?: string[] };
 
 export interface ApiKeyVerifierOptions {
@@ -104,12 +104,12 @@ export class ApiKeyVerifier {
     if (!user) return INVALID;
     const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt, user };
     const limit = keyRateLimit(key) ?? this.#options.defaultRateLimit;
-    if (!limit || options.countRate === false) return { ok: true, principal };
+    if (!limit || options.countRate === false) return { ok: true, principal, apiKey: key };
     const decision = await this.#limiter.hit(`apikey:${key.id}`, limit);
     if (!decision.allowed) {
       return { ok: false, status: 429, error: API_KEY_ERROR_CODES.RATE_LIMITED, retryAfterS: Math.max(1, Math.ceil(decision.resetInMs / 1_000)) };
     }
-    return { ok: true, principal, rateLimit: { limit: decision.limit, remaining: Math.max(0, decision.limit - decision.count), resetInMs: decision.resetInMs } };
+    return { ok: true, principal, apiKey: key, rateLimit: { limit: decision.limit, remaining: Math.max(0, decision.limit - decision.count), resetInMs: decision.resetInMs } };
   }
 
   /** An ACTIVE key past its expiry is marked EXPIRED in the background, at most once per interval. */

@@ -9,6 +9,8 @@ export const API_KEY_ERROR_CODES = {
   KEY_NOT_FOUND: { code: 'KEY_NOT_FOUND', message: 'API key not found' },
   SESSION_REQUIRED: { code: 'SESSION_REQUIRED', message: 'Managing API keys needs a user session, not an API key' },
   SCOPE_NOT_ALLOWED: { code: 'SCOPE_NOT_ALLOWED', message: 'Scope not allowed' },
+  /** A field of the stock `@better-auth/api-key` plugin this plugin does not implement (see stockBody.ts). */
+  UNSUPPORTED_FIELD: { code: 'UNSUPPORTED_FIELD', message: 'This field is not supported' },
 } as const;
 
 export type ApiKeyErrorCode = keyof typeof API_KEY_ERROR_CODES;

@@ -5,7 +5,7 @@ import { keyEndpoints } from './endpoints';
 import { API_KEY_ERROR_CODES } from './error-codes';
 import { verifyKeyBodySchema } from './schema';
 import { apiKeySessionHook, DEFAULT_API_KEY_SESSION_PATHS } from './sessionHook';
-import { STATUS_NAMES, verifyAnswer, verifyOpenApi } from './verifyAnswer';
+import { requiredScopesOf, STATUS_NAMES, verifyAnswer, verifyOpenApi } from './verifyAnswer';
 
 export interface ApiKeyPluginOptions {
   /** Prefix of generated keys (`<prefix>_<identifier>_<secret>`). @default 'sk' */
@@ -19,8 +19,10 @@ export interface ApiKeyPluginOptions {
 export const DEFAULT_API_KEY_PLUGIN_OPTIONS = { defaultPrefix: 'sk', enableSessionForApiKeys: true, apiKeySessionPaths: DEFAULT_API_KEY_SESSION_PATHS } satisfies Required<ApiKeyPluginOptions>;
 
 /**
- * API keys on our `ApiKeyRepository` (no Better-Auth tables): create / list / update /
- * revoke / rotate for the signed-in user, `verify`, and `x-api-key` request authentication.
+ * API keys on our `ApiKeyRepository` (no Better-Auth tables): create / get / list / update /
+ * revoke / rotate / delete for the signed-in user, `verify`, and `x-api-key` request
+ * authentication. A superset of the stock `@better-auth/api-key` plugin (same id, endpoints,
+ * body fields and answer fields; what it does not implement is refused with UNSUPPORTED_FIELD).
  * Verification writes nothing (usage is buffered by the repository) and is rate limited per key.
  */
 export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'repositories' | 'access' | 'sessionGuards'>, options: ApiKeyPluginOptions = {}) {
@@ -33,7 +35,7 @@ export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'reposit
       // Over HTTP the Fastify route of the same path answers (see fastifyRoutes.ts); this one
       // serves `auth.api.verifyApiKey` and the OpenAPI reference, with the same answers.
       verifyApiKey: createAuthEndpoint('/api-key/verify', { method: 'POST', body: verifyKeyBodySchema, metadata: { openapi: verifyOpenApi } }, async (ctx) => {
-        const answer = verifyAnswer(await verifier.verify(ctx.body.key, ctx.body.scopes ?? []));
+        const answer = verifyAnswer(await verifier.verify(ctx.body.key, requiredScopesOf(ctx.body)));
         if (answer.status !== 200) throw new APIError(STATUS_NAMES[answer.status], answer.body, answer.headers);
         return ctx.json(answer.body);
       }),

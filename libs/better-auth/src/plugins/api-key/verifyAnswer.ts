@@ -1,4 +1,12 @@
+import { permissionStrings } from '@libs/database/models';
 import type { VerifyOutcome } from './ApiKeyVerifier';
+import type { VerifyKeyBody } from './schema';
+import { toStockFields } from './stockView';
+
+/** What a verify body asks the key to grant: our `scopes` (strings or the map) and the stock `permissions` map, as strings. */
+export function requiredScopesOf(body: VerifyKeyBody): string[] {
+  return [...new Set([...permissionStrings(body.scopes ?? []), ...permissionStrings(body.permissions ?? {})])];
+}
 
 export interface VerifyAnswer {
   status: 200 | 401 | 403 | 429;
@@ -8,13 +16,23 @@ export interface VerifyAnswer {
 
 /**
  * The HTTP answer of `POST /api-key/verify`, shared by the Better-Auth endpoint and the
- * Fastify route so both say exactly the same thing.
+ * Fastify route so both say exactly the same thing. The body carries the stock plugin's
+ * `{ valid, error, key }` too (`error: null` and the stock key fields when valid; `error: { code,
+ * message }` and `key: null` when not) — but a refused key keeps its status (401 / 403 / 429),
+ * where the stock plugin answers 200.
  */
 export function verifyAnswer(outcome: VerifyOutcome): VerifyAnswer {
   if (!outcome.ok) {
     return {
       status: outcome.status,
-      body: { valid: false, code: outcome.error.code, message: outcome.error.message, ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}) },
+      body: {
+        valid: false,
+        code: outcome.error.code,
+        message: outcome.error.message,
+        ...(outcome.missingScopes ? { missingScopes: outcome.missingScopes } : {}),
+        error: { code: outcome.error.code, message: outcome.error.message },
+        key: null,
+      },
       headers: outcome.retryAfterS === undefined ? {} : { 'retry-after': String(outcome.retryAfterS) },
     };
   }
@@ -23,7 +41,8 @@ export function verifyAnswer(outcome: VerifyOutcome): VerifyAnswer {
     status: 200,
     body: {
       valid: true,
-      key: { id: principal.keyId, name: principal.keyName, userId: principal.userId, scopes: principal.scopes, storeId: principal.storeId, expiresAt: principal.expiresAt },
+      error: null,
+      key: { ...toStockFields(outcome.apiKey), id: principal.keyId, name: principal.keyName, userId: principal.userId, scopes: principal.scopes, storeId: principal.storeId, expiresAt: principal.expiresAt },
     },
     headers: rateLimit ? { 'x-ratelimit-limit': String(rateLimit.limit), 'x-ratelimit-remaining': String(rateLimit.remaining) } : {},
   };

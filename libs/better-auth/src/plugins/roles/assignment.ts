@@ -1,6 +1,8 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
+import { permissionStrings } from '@libs/database/models';
 import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
+import type { Principal } from '../../access/Principal';
 import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { assertAuthority, assertPermission, authorityApiError, type RoleAdminPermissions } from './guard';
@@ -66,15 +68,21 @@ export function assignmentEndpoints(deps: AssignmentDependencies) {
         method: 'POST',
         body: hasPermissionBodySchema,
         use: [anySessionMiddleware],
-        metadata: { openapi: { operationId: 'hasPermission', summary: 'Does a user hold a permission?', description: 'Effective permissions: the role, its ancestors, expiries honoured; through an API key, narrowed to its grant. Another user needs the read permission.', responses: { 200: { description: '{ granted }' } } } },
+        metadata: { openapi: { operationId: 'hasPermission', summary: 'Does a user hold a permission?', description: 'Effective permissions: the role, its ancestors, expiries honoured; through an API key, narrowed to its grant. Another user needs the read permission. `permissions` (strings or the permission map) asks for several: granted when all are, `missing` lists the rest.', responses: { 200: { description: '{ granted, permission } or { granted, permissions, missing }' } } } },
       },
       async (ctx) => {
         const self = await principalOfSession(access, ctx.context.session);
         const targetId = ctx.body.userId ?? self.user.id;
-        if (targetId === self.user.id) return ctx.json({ granted: (await access.authorize(self, ctx.body.permission)).granted, permission: ctx.body.permission });
+        const asked = ctx.body.permission === undefined ? permissionStrings(ctx.body.permissions ?? []) : [ctx.body.permission];
+        const echo = ctx.body.permission === undefined ? { permissions: asked } : { permission: ctx.body.permission };
+        const answer = async (principal: Principal | null) => {
+          const missing: string[] = [];
+          for (const permission of asked) if (!principal || !(await access.authorize(principal, permission)).granted) missing.push(permission);
+          return ctx.json({ granted: missing.length === 0, ...echo, ...(ctx.body.permission === undefined ? { missing } : {}) });
+        };
+        if (targetId === self.user.id) return answer(self);
         await assertPermission(access, self, permissions.read);
-        const target = await access.principalOfUser(targetId);
-        return ctx.json({ granted: target ? (await access.authorize(target, ctx.body.permission)).granted : false, permission: ctx.body.permission });
+        return answer(await access.principalOfUser(targetId));
       },
     ),
 

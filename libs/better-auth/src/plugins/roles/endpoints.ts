@@ -1,5 +1,5 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
-import type { Role } from '@libs/database/models';
+import { permissionStrings, type Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
 import type { RoleChange } from '../../access/authorityCheck';
@@ -77,8 +77,9 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        await assertAuthority(access.mayChangeRole(actor, { action: 'role.create', role: null, parentRoleId: ctx.body.parentRoleId ?? null, adds: entriesAsGrants(ctx.body.permissions ?? []) }));
-        const role = await mapRoleErrors(() => roles.create(ctx.body));
+        const entries = permissionStrings(ctx.body.permissions ?? []);
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.create', role: null, parentRoleId: ctx.body.parentRoleId ?? null, adds: entriesAsGrants(entries) }));
+        const role = await mapRoleErrors(() => roles.create({ ...ctx.body, permissions: entries }));
         await record(actor.user.id, 'ROLE_CREATED', role);
         return ctx.json({ role: await view(role) });
       },
@@ -121,9 +122,10 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: addRolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const names = ctx.body.permissions.map(entryName);
-        await assertAuthority(access.mayChangeRole(actor, { action: 'role.addPermissions', role: await existing(ctx.body.roleId), adds: entriesAsGrants(ctx.body.permissions) }));
-        const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, ctx.body.permissions));
+        const entries = permissionStrings(ctx.body.permissions);
+        const names = entries.map(entryName);
+        await assertAuthority(access.mayChangeRole(actor, { action: 'role.addPermissions', role: await existing(ctx.body.roleId), adds: entriesAsGrants(entries) }));
+        const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, entries));
         await record(actor.user.id, 'ROLE_PERMISSIONS_ADDED', role, { permissions: names });
         return ctx.json({ role: await view(role) });
       },
@@ -134,10 +136,11 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: rolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('removeRolePermissions', 'Take permissions from a role', 'Visible on every instance on the next request.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const change: RoleChange = { action: 'role.removePermissions', role: await existing(ctx.body.roleId), removes: ctx.body.permissions };
+        const removes = permissionStrings(ctx.body.permissions);
+        const change: RoleChange = { action: 'role.removePermissions', role: await existing(ctx.body.roleId), removes };
         await assertAuthority(access.mayChangeRole(actor, change));
-        const role = await mapRoleErrors(() => access.writeKeepingAnAdmin({ roleChange: change }, (locked) => locked.roles.removePermissions(ctx.body.roleId, ctx.body.permissions)));
-        await record(actor.user.id, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: ctx.body.permissions });
+        const role = await mapRoleErrors(() => access.writeKeepingAnAdmin({ roleChange: change }, (locked) => locked.roles.removePermissions(ctx.body.roleId, removes)));
+        await record(actor.user.id, 'ROLE_PERMISSIONS_REMOVED', role, { permissions: removes });
         return ctx.json({ role: await view(role) });
       },
     ),

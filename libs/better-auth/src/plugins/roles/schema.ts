@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { permissionEntrySchema } from '@libs/database/models';
+import { flattenPermissionMap, permissionEntrySchema, permissionMapSchema } from '@libs/database/models';
 
 const noNul = (s: string) => !s.includes('\u0000');
 const text = (max: number) => z.string().max(max).refine(noNul, 'NUL bytes are not allowed');
@@ -7,9 +7,13 @@ const id = text(64).min(1);
 
 /** `resource:action`, e.g. `users:read`, `orders:*`. */
 export const permissionSchema = text(128).regex(/^[a-z0-9_.*-]+:[a-z0-9_.*-]+$/i, 'must look like resource:action');
-const permissionsSchema = z.array(permissionSchema).max(256);
-/** Plain `resource:action` strings, or `{ permission, conditions }` (own, sameStore, timeWindow; anything else is refused). */
-const permissionEntriesSchema = z.array(permissionEntrySchema).max(256);
+/** The permission map (`{ orders: ['read', 'write'] }`), at most 256 permissions once flattened (`permissionStrings` turns it into strings). */
+const permissionMapInput = permissionMapSchema.refine((map) => flattenPermissionMap(map).length <= 256, 'at most 256 permissions');
+/** `resource:action` strings, or the permission map. */
+const permissionsSchema = z.union([z.array(permissionSchema).max(256), permissionMapInput]);
+/** Plain `resource:action` strings, or `{ permission, conditions }` (own, sameStore, timeWindow; anything else is refused), or the permission map. */
+const permissionEntriesSchema = z.union([z.array(permissionEntrySchema).max(256), permissionMapInput]);
+const nonEmpty = (list: unknown[] | Record<string, unknown>) => (Array.isArray(list) ? list.length : Object.keys(list).length) > 0;
 const isoDate = z.coerce.date();
 
 export const createRoleBodySchema = z
@@ -42,8 +46,8 @@ export const updateRoleBodySchema = z
 export const roleIdBodySchema = z.object({ roleId: id }).strict();
 export const roleIdQuerySchema = z.object({ roleId: id });
 
-export const addRolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionEntriesSchema.min(1) }).strict();
-export const rolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionsSchema.min(1) }).strict();
+export const addRolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionEntriesSchema.refine(nonEmpty, 'at least one permission') }).strict();
+export const rolePermissionsBodySchema = z.object({ roleId: id, permissions: permissionsSchema.refine(nonEmpty, 'at least one permission') }).strict();
 
 export const assignRoleBodySchema = z
   .object({
@@ -56,7 +60,9 @@ export const assignRoleBodySchema = z
 
 export const hasPermissionBodySchema = z
   .object({
-    permission: permissionSchema,
+    permission: permissionSchema.optional().meta({ description: 'One permission, `resource:action`' }),
+    permissions: permissionsSchema.refine(nonEmpty, 'at least one permission').optional().meta({ description: 'Several (strings or the permission map): granted when all are' }),
     userId: id.optional().meta({ description: 'Another user (needs the read permission); default: yourself' }),
   })
-  .strict();
+  .strict()
+  .refine((body) => (body.permission === undefined) !== (body.permissions === undefined), 'give permission or permissions');

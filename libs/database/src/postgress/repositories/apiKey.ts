@@ -15,7 +15,7 @@ import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
 import { DEFAULT_NEGATIVE_LOOKUP_OPTIONS, NegativeLookups, type NegativeLookupOptions } from './NegativeLookups';
 import { permissionGrants } from './roleQueries';
-import { generateKey, keyMatchesHash, parseKeyIdentifier } from './apiKeyMaterial';
+import { generateKey, keyMatchesHash, parseKeyIdentifier, previewPrefix } from './apiKeyMaterial';
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
 import type { TransactionState } from './prismaTypes';
 import type { RepositoryDependencies } from './types';
@@ -197,7 +197,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
         expiresAt: old.expiresAt,
         metadata: { ...((old.metadata as Record<string, unknown> | null) ?? {}), rotatedFrom: old.id },
         createdBy: rotatedBy,
-        prefix: old.keyPreview.split('_').slice(0, -1).join('_') || undefined,
+        prefix: previewPrefix(old.keyPreview),
       });
       await repo.revoke(old.id, rotatedBy, 'rotated');
       return created;

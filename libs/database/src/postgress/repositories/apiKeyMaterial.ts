@@ -39,6 +39,11 @@ export function generateKey(prefix = DEFAULT_KEY_PREFIX): GeneratedKey {
   return { plainKey, keyIdentifier, keyHash: hashKey(plainKey), keyPreview: `${prefix}_${keyIdentifier}…${secret.slice(-4)}` };
 }
 
+/** The readable prefix of a key from its preview (`sk_live_ab12…9f` → `sk_live`), or undefined. */
+export function previewPrefix(keyPreview: string): string | undefined {
+  return keyPreview.split('_').slice(0, -1).join('_') || undefined;
+}
+
 const KEY_SHAPE = new RegExp(`^[a-z][a-z0-9]{0,15}(?:_[a-z0-9]{1,16})?_([0-9A-Za-z]{${KEY_IDENTIFIER_LENGTH}})_[0-9A-Za-z]{${KEY_SECRET_LENGTH}}$`);
 
 /** The identifier of a well-formed key, or undefined. */
