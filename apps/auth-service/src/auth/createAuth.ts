@@ -16,6 +16,8 @@ import type { AccessCore } from '@libs/better-auth';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 import { passwordHasherFor } from './password/passwordHasher';
 import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
+import { authMailOptions } from '../mail/authMail';
+import type { Mailer } from '../mail/transport';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -36,6 +38,8 @@ export interface CreateAuthOptions {
   rateLimiter: RateLimiter;
   /** The upstream IdP (OIDC_ISSUER), when configured. */
   upstream?: UpstreamOidc;
+  /** Password-reset and verification mail (SMTP_URL, or the log in development and test). */
+  mailer: Mailer;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   logger: FastifyBaseLogger;
 }
@@ -61,6 +65,7 @@ export function authOptions(options: CreateAuthOptions) {
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
   const schema = schemaOptions();
   const appName = 'auth-service';
+  const mail = authMailOptions({ mailer: options.mailer, background: options.background, appName });
   return {
     appName,
     baseURL: options.baseURL,
@@ -78,7 +83,10 @@ export function authOptions(options: CreateAuthOptions) {
       enabled: true,
       minPasswordLength: 8,
       maxPasswordLength: 128,
+      // `/reset-password` ends every other session of the user: Better-Auth's session deleteMany,
+      // which the repository adapter turns into `sessions.end` per row (cache bus: every instance).
       revokeSessionsOnPasswordReset: true,
+      ...mail.emailAndPassword,
       // Sign-up answers the same for a new and an existing email (no enumeration): the user
       // signs in afterwards, and a taken email gets a synthetic user with the same fields.
       autoSignIn: false,
@@ -86,6 +94,7 @@ export function authOptions(options: CreateAuthOptions) {
       // Better-Auth's scrypt unless PASSWORD_HASH_COST=test (the test harness only).
       ...(password ? { password } : {}),
     },
+    emailVerification: mail.emailVerification,
     user: schema.user,
     // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated
     // on every instance), and Better-Auth reads them through the adapter.
