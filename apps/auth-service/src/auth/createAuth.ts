@@ -105,7 +105,17 @@ export function authOptions(options: CreateAuthOptions) {
       updateAge: SESSION_UPDATE_AGE_S,
     },
     // OAuth tokens on `account` are encrypted too; the session's copy uses our key (oidc/).
-    account: { ...schema.account, encryptOAuthTokens: true },
+    account: {
+      ...schema.account,
+      encryptOAuthTokens: true,
+      // An upstream sign-in whose email matches a local user joins that user only when both ends
+      // proved the address: the IdP says `email_verified` AND the local email is verified. Either
+      // alone is not enough: an unverified local account may be somebody's squat on the address
+      // (pre-registered to take over the IdP user's sign-in), and an IdP claim left unverified
+      // would hand the local account to whoever typed the address there. Spelled out (these are
+      // Better-Auth 1.7's defaults) so an upgrade cannot loosen it; no provider is trusted blindly.
+      accountLinking: { enabled: true, requireLocalEmailVerified: true, trustedProviders: [], allowDifferentEmails: false },
+    },
     verification: schema.verification,
     advanced: {
       // The configured NODE_ENV decides, not Better-Auth's own read of the process environment:
