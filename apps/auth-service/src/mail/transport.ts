@@ -50,7 +50,7 @@ export function logMailer(logger: FastifyBaseLogger, from: string): Mailer {
       // `mail.text`, not a `url` or `token` field: those are redacted from every log line.
       logger.info({ component: 'mail', mail: { from, ...message } }, 'mail not sent (no SMTP_URL): logged here with its link');
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }
 
