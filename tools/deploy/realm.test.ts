@@ -83,6 +83,7 @@ describe('docker/keycloak/realm-app.json matches the compose stack', () => {
       publicUrl: 'http://127.0.0.1:7400',
       trustedOrigins: [],
       admin: { email: 'admin@example.com', password: 'admin-password' },
+      smtpUrl: 'smtp://127.0.0.1:7409',
     });
     expect(Object.keys(env).filter((name) => name.startsWith('OIDC_'))).toEqual([]);
     expect(client.redirectUris.some((uri) => uri.startsWith(env.BETTER_AUTH_URL))).toBe(false);

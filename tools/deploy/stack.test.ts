@@ -126,7 +126,7 @@ describe('no shipped secrets', () => {
 
 describe('docker-compose.yml, cross-checked', () => {
   it('has the whole topology, every image pinned to a version', () => {
-    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'haproxy', 'prometheus', 'grafana', 'migrate']) {
+    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'mailpit', 'haproxy', 'prometheus', 'grafana', 'migrate']) {
       expect(services[name]).toBeDefined();
     }
     expect(appServices).toEqual(['auth-service-1', 'auth-service-2', 'auth-service-3']);
@@ -197,6 +197,13 @@ describe('docker-compose.yml, cross-checked', () => {
     const replicaUrl = new URL(substituted(env.DATABASE_REPLICA_URLS));
     expect(replicaUrl.hostname).toBe('postgres-replica');
     expect(`${replicaUrl.username}:${replicaUrl.password}${replicaUrl.pathname}`).toBe(`${user}:${substituted(password)}/${db}`);
+    // Production sends mail: through Mailpit's SMTP port on the network; its UI is published.
+    const smtp = new URL(env.SMTP_URL);
+    expect({ protocol: smtp.protocol, host: smtp.hostname, port: smtp.port }).toEqual({ protocol: 'smtp:', host: 'mailpit', port: '1025' });
+    expect(services.mailpit.image).toMatch(/^axllent\/mailpit:v\d/);
+    expect(services.mailpit.expose).toContain('1025');
+    expect(services.mailpit.ports).toContain('8025:8025');
+    expect(first.depends_on).toMatchObject({ mailpit: { condition: 'service_started' } });
   });
 
   it('the replica follows the primary with the role the primary creates', () => {

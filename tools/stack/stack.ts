@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { waitFor } from '@tools/test-harness';
+import { startLocalSmtp, waitFor, type LocalSmtp, type ReceivedMail } from '@tools/test-harness';
 import { startApp } from './pieces/app';
 import { startHaproxy } from './pieces/haproxy';
 import { startPostgres, type PostgresEndpoints } from './pieces/postgres';
@@ -58,6 +59,8 @@ export interface Stack {
   admin: { email: string; password: string };
   postgres: PostgresEndpoints;
   redis: RedisEndpoints;
+  /** The SMTP server the instances send through (in this process; each mail also in `<stack>/logs/mail.log`). */
+  mail: { url: string; messages: readonly ReceivedMail[] };
   droppedJobs: string[];
   stop(): Promise<void>;
 }
@@ -118,7 +121,12 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   const url = `http://127.0.0.1:${ports.haproxy}`;
   const appUrls = ports.apps.map((port) => `http://127.0.0.1:${port}`);
   const adminSocket = join(stackDir, 'run', 'haproxy.sock');
+  let mail: LocalSmtp | undefined;
   try {
+    // Production needs SMTP_URL: an SMTP server in this (the owner's) process keeps what the
+    // instances send and writes it to logs/mail.log, where the reset and verification links are.
+    mail = await startLocalSmtp({ onMail: (m) => appendFileSync(join(stackDir, 'logs', 'mail.log'), `${new Date().toISOString()} to ${m.to.join(', ')}: ${m.subject}\n${m.text}\n`) });
+    const smtpUrl = mail.url;
     const replica = ports.postgresReplica ? ` (replica ${ports.postgresReplica})` : '';
     const sentinels = ports.sentinels ? ` (replica ${ports.redisReplica}, Sentinels ${ports.sentinels.join(', ')})` : '';
     log(`starting Postgres on ${ports.postgres}${replica} and Redis on ${ports.redis}${sentinels} …`);
@@ -129,7 +137,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     log(`starting ${options.instances} app instance(s) on ${ports.apps.join(', ')} …`);
     await settleAll(
       ports.apps.map((port, i) =>
-        startApp({ index: i + 1, port, repoRoot: REPO_ROOT, stackDir, postgres, redis, secret, publicUrl: url, trustedOrigins: appUrls, admin, extraEnv: options.appEnv }).then(
+        startApp({ index: i + 1, port, repoRoot: REPO_ROOT, stackDir, postgres, redis, secret, publicUrl: url, trustedOrigins: appUrls, admin, smtpUrl, extraEnv: options.appEnv }).then(
           (piece) => record(piece),
         ),
       ),
@@ -163,11 +171,16 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       admin,
       postgres: { primaryUrl: postgres.primaryUrl, replicaUrls: postgres.replicaUrls },
       redis: { url: redis.url, sentinels: redis.sentinels, sentinelMaster: redis.sentinelMaster },
+      mail: { url: smtpUrl, messages: mail.messages },
       droppedJobs: prometheus.droppedJobs,
-      stop: async () => void (await stopStack(stackDir)),
+      stop: async () => {
+        await stopStack(stackDir);
+        await mail?.close();
+      },
     };
   } catch (error) {
     await stopPieces(stackDir, state.pieces).catch(() => undefined);
+    await mail?.close();
     clearState(stackDir);
     throw error;
   }

@@ -85,3 +85,4 @@ export { default as startHarnessServices } from './globalSetup';
 export { default as stopHarnessServices } from './globalTeardown';
 export { HarnessOidcProvider, startOidcProvider, type OidcProviderCounts, type OidcProviderOptions } from './oidcProvider';
 export { Browser } from './browser';
+export { startLocalSmtp, type LocalSmtp, type LocalSmtpOptions, type ReceivedMail } from './localSmtp';

@@ -55,9 +55,11 @@ const provider = new Provider(issuer, {
   },
   issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  // Every account's address is verified at the IdP, except an account whose id starts with
+  // `unverified-` (the account-linking tests).
   findAccount: async (_ctx, id) => ({
     accountId: id,
-    claims: async () => ({ sub: id, email: `${id}@idp.test`, email_verified: true, name: `User ${id}` }),
+    claims: async () => ({ sub: id, email: `${id}@idp.test`, email_verified: !id.startsWith('unverified-'), name: `User ${id}` }),
   }),
 });
 provider.proxy = false;

@@ -8,6 +8,8 @@ import { resolveAuthSecret } from './devSecret';
 import { redisEndpointOf } from './redisConfig';
 
 const PROD_SECRET = randomBytes(32).toString('base64');
+/** Production sends mail: every production configuration below has an SMTP server. */
+const SMTP_URL = 'smtps://mailer:mail-password-0123456789@smtp.example.com:465';
 
 describe('configuration', () => {
   it('defaults to the embedded database and a memory-only cache', () => {
@@ -61,6 +63,12 @@ describe('configuration', () => {
     [{ NODE_ENV: 'production', BETTER_AUTH_SECRETS: `2:${PROD_SECRET},1:test-secret-that-is-long-enough-0123456789` }, 'BETTER_AUTH_SECRETS'],
     [{ TRUSTED_ORIGINS: 'https://a.example', BETTER_AUTH_TRUSTED_ORIGINS: 'https://b.example' }, 'BETTER_AUTH_TRUSTED_ORIGINS'],
     [{ BETTER_AUTH_TRUSTED_ORIGINS: 'ftp://files.example' }, 'BETTER_AUTH_TRUSTED_ORIGINS'],
+    // Mail: production needs an SMTP server; the URL and the From are checked in every mode.
+    [{ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET }, 'SMTP_URL'],
+    [{ SMTP_URL: 'https://user:mail-password-0123456789@smtp.example.com' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp mail-password-0123456789' }, 'SMTP_URL'],
+    [{ SMTP_FROM: 'not an address' }, 'SMTP_FROM'],
+    [{ SMTP_FROM: 'Two <a@example.com>, <b@example.com>' }, 'SMTP_FROM'],
   ])('rejects %j naming %s', (env, variable) => {
     let thrown: unknown;
     try {
@@ -76,15 +84,15 @@ describe('configuration', () => {
   });
 
   it('starts in production with generated secrets', () => {
-    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, REDIS_PASSWORD: randomBytes(32).toString('hex') });
+    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, REDIS_PASSWORD: randomBytes(32).toString('hex'), SMTP_URL });
     expect(config.BETTER_AUTH_SECRET).toBe(PROD_SECRET);
   });
 
   it('refuses, in production, the development secret kept in DATA_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'auth-secret-'));
     const kept = resolveAuthSecret(loadConfig({ DATA_DIR: dir }));
-    expect(() => resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: kept }))).toThrow(/BETTER_AUTH_SECRET is the development secret/);
-    expect(resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET }))).toBe(PROD_SECRET);
+    expect(() => resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: kept, SMTP_URL }))).toThrow(/BETTER_AUTH_SECRET is the development secret/);
+    expect(resolveAuthSecret(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production', BETTER_AUTH_SECRET: PROD_SECRET, SMTP_URL }))).toBe(PROD_SECRET);
   });
 
   it('parses read replicas: none by default, a comma-separated list, lag bound and read-your-writes window', () => {
@@ -125,7 +133,7 @@ describe('configuration', () => {
 
   it('Better-Auth\'s BETTER_AUTH_SECRETS alone: its current (first) entry is the secret every check uses, in production too', () => {
     const older = randomBytes(32).toString('base64');
-    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRETS: ` 2:${PROD_SECRET} , 1:${older}` });
+    const config = loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRETS: ` 2:${PROD_SECRET} , 1:${older}`, SMTP_URL });
     expect(config.BETTER_AUTH_SECRET).toBe(PROD_SECRET);
     expect(config.BETTER_AUTH_SECRETS).toEqual([{ version: 2, value: PROD_SECRET }, { version: 1, value: older }]);
     expect(resolveAuthSecret(config)).toBe(PROD_SECRET);

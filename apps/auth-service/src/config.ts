@@ -13,6 +13,7 @@ import { checkProductionSecrets } from './secretsPolicy';
 import { shutdownConfigShape } from './lifecycle';
 import { principalLimitConfigShape } from './access/principalLimitConfig';
 import { authPluginsConfigShape } from './auth/authPluginsConfig';
+import { checkMailConfig, mailConfigShape } from './mail/mailConfig';
 import { betterAuthSpellingsConfigShape, checkBetterAuthSpellings, unifyBetterAuthSpellings } from './betterAuthSpellings';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,6 +75,7 @@ export const configSchema = z
     ...underPressureConfigShape,
     ...clientAddressConfigShape,
     ...shutdownConfigShape,
+    ...mailConfigShape,
   })
   .superRefine((config, ctx) => {
     checkProductionSecrets(config, ctx);
@@ -84,6 +86,7 @@ export const configSchema = z
     checkRedisConfig(config, ctx);
     checkPasswordHashConfig(config, ctx);
     checkBetterAuthSpellings(config, ctx);
+    checkMailConfig(config, ctx);
   })
   .transform(unifyBetterAuthSpellings);
 

@@ -29,6 +29,8 @@ import { upstreamOidcOf, type UpstreamOidc } from './oidc/upstreamOidc';
 import { createRealtime, type Realtime } from './ws/createRealtime';
 import { invalidationLagHistogram } from './metrics/invalidationLag';
 import { startMetricsSnapshot } from './metrics/metricsSnapshot';
+import { mailFromOf } from './mail/mailConfig';
+import { mailerOf, type Mailer } from './mail/transport';
 
 export type { Repositories } from '@libs/better-auth';
 
@@ -63,8 +65,10 @@ export interface AppContext {
   realtime: Realtime;
   /** Per-address limit on failed credential lookups (CREDENTIAL_FAILURE_LIMIT); undefined when off. */
   credentialFailures: CredentialFailureGuard | undefined;
-  /** Audit writes in flight (events, last-login stamps); drained at shutdown. */
+  /** Audit writes in flight (events, last-login stamps) and mail deliveries; drained at shutdown. */
   background: BackgroundTasks;
+  /** Password-reset and verification mail: SMTP_URL, or the log in development and test. */
+  mailer: Mailer;
   /** In shutdown order: buffered API-key usage, cache connections, database (and embedded Postgres). */
   closers: Closer[];
 }
@@ -144,7 +148,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   });
   const adapter = platformAdapterOptions(repositories, access);
   const upstream = upstreamOidcOf(config, secret);
+  const mailer = mailerOf(config, mailFromOf(config, baseURL), logger);
   const auth = createAuth({
+    mailer,
     rateLimiter,
     background,
     config,
@@ -175,6 +181,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     baseURL,
     trustedOrigins,
     background,
+    mailer,
     credentialFailures,
     dataLayer,
     pluginServices,
@@ -185,6 +192,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
       ...(snapshot ? [snapshot] : []),
       { name: 'realtime', close: () => realtime.close() },
       { name: 'background tasks', close: () => background.drain(BACKGROUND_DRAIN_MS) },
+      { name: 'mail', close: () => mailer.close() },
       { name: 'api key usage', close: () => repositories.apiKeys.flushUsage().then(() => undefined) },
       { name: 'rate limiter', close: () => rateLimiter.close() },
       { name: 'cache', close: () => cache.close() },

@@ -24,6 +24,8 @@ export interface AppInstanceOptions {
   /** Allowed origins besides the public URL (each instance's own, for direct calls). */
   trustedOrigins: string[];
   admin: { email: string; password: string };
+  /** The stack's SMTP server (`SMTP_URL`: production sends password-reset and verification mail). */
+  smtpUrl: string;
   /** Added last (e.g. `AUTH_RATE_LIMIT=off` for the scale benchmark). */
   extraEnv?: Record<string, string>;
   /** @default 60_000 */
@@ -46,6 +48,7 @@ export function appEnvironment(options: AppInstanceOptions): Record<string, stri
     DATABASE_URL: options.postgres.primaryUrl,
     BETTER_AUTH_SECRET: options.secret,
     BETTER_AUTH_URL: options.publicUrl,
+    SMTP_URL: options.smtpUrl,
     TRUSTED_ORIGINS: [options.publicUrl, ...options.trustedOrigins].join(','),
     BOOTSTRAP_ADMIN_EMAIL: options.admin.email,
     BOOTSTRAP_ADMIN_PASSWORD: options.admin.password,

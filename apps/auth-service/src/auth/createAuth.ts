@@ -16,6 +16,8 @@ import type { AccessCore } from '@libs/better-auth';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 import { passwordHasherFor } from './password/passwordHasher';
 import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
+import { authMailOptions } from '../mail/authMail';
+import type { Mailer } from '../mail/transport';
 
 export interface CreateAuthOptions {
   config: AppConfig;
@@ -36,6 +38,8 @@ export interface CreateAuthOptions {
   rateLimiter: RateLimiter;
   /** The upstream IdP (OIDC_ISSUER), when configured. */
   upstream?: UpstreamOidc;
+  /** Password-reset and verification mail (SMTP_URL, or the log in development and test). */
+  mailer: Mailer;
   transaction?: <R>(fn: (repositories: AdapterRepositories) => Promise<R>) => Promise<R>;
   logger: FastifyBaseLogger;
 }
@@ -61,6 +65,7 @@ export function authOptions(options: CreateAuthOptions) {
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
   const schema = schemaOptions();
   const appName = 'auth-service';
+  const mail = authMailOptions({ mailer: options.mailer, background: options.background, appName });
   return {
     appName,
     baseURL: options.baseURL,
@@ -78,7 +83,10 @@ export function authOptions(options: CreateAuthOptions) {
       enabled: true,
       minPasswordLength: 8,
       maxPasswordLength: 128,
+      // `/reset-password` ends every other session of the user: Better-Auth's session deleteMany,
+      // which the repository adapter turns into `sessions.end` per row (cache bus: every instance).
       revokeSessionsOnPasswordReset: true,
+      ...mail.emailAndPassword,
       // Sign-up answers the same for a new and an existing email (no enumeration): the user
       // signs in afterwards, and a taken email gets a synthetic user with the same fields.
       autoSignIn: false,
@@ -86,6 +94,7 @@ export function authOptions(options: CreateAuthOptions) {
       // Better-Auth's scrypt unless PASSWORD_HASH_COST=test (the test harness only).
       ...(password ? { password } : {}),
     },
+    emailVerification: mail.emailVerification,
     user: schema.user,
     // No secondaryStorage: sessions are cached once, by the repositories (L1 + Redis, invalidated
     // on every instance), and Better-Auth reads them through the adapter.
@@ -96,7 +105,17 @@ export function authOptions(options: CreateAuthOptions) {
       updateAge: SESSION_UPDATE_AGE_S,
     },
     // OAuth tokens on `account` are encrypted too; the session's copy uses our key (oidc/).
-    account: { ...schema.account, encryptOAuthTokens: true },
+    account: {
+      ...schema.account,
+      encryptOAuthTokens: true,
+      // An upstream sign-in whose email matches a local user joins that user only when both ends
+      // proved the address: the IdP says `email_verified` AND the local email is verified. Either
+      // alone is not enough: an unverified local account may be somebody's squat on the address
+      // (pre-registered to take over the IdP user's sign-in), and an IdP claim left unverified
+      // would hand the local account to whoever typed the address there. Spelled out (these are
+      // Better-Auth 1.7's defaults) so an upgrade cannot loosen it; no provider is trusted blindly.
+      accountLinking: { enabled: true, requireLocalEmailVerified: true, trustedProviders: [], allowDifferentEmails: false },
+    },
     verification: schema.verification,
     advanced: {
       // The configured NODE_ENV decides, not Better-Auth's own read of the process environment:

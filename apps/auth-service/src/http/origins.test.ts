@@ -12,7 +12,7 @@ describe('trusted origins: one list', () => {
     expect(trustedOriginsOf(loadConfig({ HOST: '0.0.0.0', TRUSTED_ORIGINS: 'https://a.example' }))).toEqual(['https://a.example', 'http://localhost:3000']);
     expect(trustedOriginsOf(loadConfig({ BETTER_AUTH_URL: 'http://127.0.0.1:3000' }))).toEqual([]);
     expect(trustedOriginsOf(loadConfig({ NODE_ENV: 'test' }))).toEqual([]);
-    expect(trustedOriginsOf(loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: randomBytes(32).toString('base64') }))).toEqual([]);
+    expect(trustedOriginsOf(loadConfig({ NODE_ENV: 'production', BETTER_AUTH_SECRET: randomBytes(32).toString('base64'), SMTP_URL: 'smtp://smtp.example.com:587' }))).toEqual([]);
     expect(trustedOriginsOf(loadConfig({ HOST: '10.0.0.5' }))).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
-import { startAppsWithIdp, signInThroughIdp, type OidcApps } from '../testing/oidcApps';
+import { callbackThroughIdp, startAppsWithIdp, signInThroughIdp, type OidcApps } from '../testing/oidcApps';
+import type { TestApp } from '../testing/testApp';
 import { TokenCipher } from './tokenCipher';
 
 let env: OidcApps;
@@ -50,5 +51,40 @@ describe('upstream OIDC sign-in through Better-Auth', () => {
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: { code: 'LOGOUT_TOKEN_REPLAYED' } });
     expect((await post(await env.idp.logoutToken(idpSession.sid))).status).toBe(200);
+  });
+
+  describe('linking an upstream identity to an existing local user with the same email', () => {
+    /** A local email-and-password user at `<account>@idp.test`, its address verified or not. */
+    const localUser = async (app: TestApp, account: string, verified: boolean) => {
+      const email = `${account}@idp.test`;
+      const res = await fetch(`${app.url}/api/auth/sign-up/email`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'local password 123', name: 'Local' }) });
+      expect(res.status).toBe(200);
+      const user = (await app.context.repositories.users.findByEmail(email))!;
+      if (verified) await app.context.repositories.users.update(user.id, { emailVerified: true });
+      return user;
+    };
+    const providers = async (app: TestApp, userId: string) => (await app.context.repositories.accounts.findByUserId(userId)).map((a) => a.providerId).sort();
+
+    it('links when the local email is verified and the IdP says email_verified: one user, both accounts', async () => {
+      const [app] = env.apps;
+      const user = await localUser(app, 'linda', true);
+      const browser = await signInThroughIdp(app, 'linda');
+      const session = (await (await fetch(`${app.url}/api/auth/get-session`, { headers: { cookie: browser.cookieHeader(app.url) } })).json()) as { user: { id: string } };
+      expect(session.user.id).toBe(user.id);
+      expect(await providers(app, user.id)).toEqual(['credential', 'keycloak']);
+    });
+
+    it.each([
+      ['the local email is not verified (a squat on the address)', 'uma', false],
+      ['the IdP does not say email_verified', 'unverified-victor', true],
+    ])('refuses when %s: no link, no session', async (_case, account, verified) => {
+      const [app] = env.apps;
+      const user = await localUser(app, account, verified);
+      const { browser, landed } = await callbackThroughIdp(app, account);
+      expect(new URL(landed).searchParams.get('error')).toBe('account_not_linked');
+      expect(await (await fetch(`${app.url}/api/auth/get-session`, { headers: { cookie: browser.cookieHeader(app.url) } })).json()).toBeNull();
+      expect(await providers(app, user.id)).toEqual(['credential']);
+      expect(await app.context.repositories.users.count({ email: `${account}@idp.test` })).toBe(1);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { startLocalSmtp, type LocalSmtp } from '@tools/test-harness';
 import { startTestApp, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };
@@ -6,14 +7,17 @@ const json = { 'content-type': 'application/json' };
 describe('operations surface of the running app', () => {
   let t: TestApp;
   let prod: TestApp;
+  let smtp: LocalSmtp;
   beforeAll(async () => {
     t = await startTestApp();
-    // Production refuses the harness' (committed) secret: a generated one.
-    prod = await startTestApp({ env: { NODE_ENV: 'production', PASSWORD_HASH_COST: 'standard', BETTER_AUTH_URL: 'https://auth.example.com', BETTER_AUTH_SECRET: randomBytes(32).toString('base64') } });
+    // Production refuses the harness' (committed) secret: a generated one; and it sends mail for real.
+    smtp = await startLocalSmtp();
+    prod = await startTestApp({ env: { NODE_ENV: 'production', PASSWORD_HASH_COST: 'standard', BETTER_AUTH_URL: 'https://auth.example.com', BETTER_AUTH_SECRET: randomBytes(32).toString('base64'), SMTP_URL: smtp.url } });
   });
   afterAll(async () => {
     await t?.close();
     await prod?.close();
+    await smtp?.close();
   });
 
   const signUpAndIn = async (app: TestApp) => {
