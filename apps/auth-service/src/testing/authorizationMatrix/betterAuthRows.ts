@@ -29,8 +29,10 @@ export const BETTER_AUTH_ROWS: MatrixRow[] = [
   { route: 'POST /api/auth/reset-password', request: () => ({ body: { newPassword: MATRIX_PASSWORD, token: 'not-a-token' } }), expect: everyone(400) },
   { route: 'GET /api/auth/reset-password/:token', request: () => ({ url: auth('/reset-password/not-a-token?callbackURL=%2Freset') }), expect: everyone(302) },
   { route: 'GET /api/auth/verify-email', request: () => ({ url: auth('/verify-email?token=not-a-token') }), expect: everyone(401) },
-  { route: 'POST /api/auth/send-verification-email', request: ({ world }) => ({ body: { email: world.signInOnly.email } }), expect: everyone(400) },
-  { route: 'POST /api/auth/request-password-reset', request: ({ world }) => ({ body: { email: world.signInOnly.email, redirectTo: '/reset' } }), expect: everyone(400) },
+  // Mail (SMTP_URL; logged in tests): anyone may ask, and the answer never tells whether the
+  // address has an account. A signed-in caller asks for their own address, verified already: 400.
+  { route: 'POST /api/auth/send-verification-email', request: ({ world }) => ({ body: { email: world.signInOnly.email } }), expect: { ...sessionOnly(400), anonymous: 200, underScopedKey: 200 } },
+  { route: 'POST /api/auth/request-password-reset', request: ({ world }) => ({ body: { email: world.signInOnly.email, redirectTo: '/reset' } }), expect: everyone(200) },
   // The caller's own account and sessions.
   { route: 'POST /api/auth/verify-password', request: () => ({ body: { password: MATRIX_PASSWORD } }), expect: sessionOnly(200) },
   { route: 'POST /api/auth/change-password', request: () => ({ body: { currentPassword: MATRIX_PASSWORD, newPassword: MATRIX_PASSWORD } }), expect: sessionOnly(200), endsOwnSessions: true },
