@@ -40,6 +40,7 @@ const E2E = {
   'test-harness': [
     'localSentinel.test.ts', // Sentinel quorum, failover
     'localReplica.test.ts', // Postgres streaming replica
+    'localPatroni.test.ts', // 13 s: etcd, 2 Patroni members, HAProxy; primary killed, replica promoted
   ],
   tools: [
     'stack/stack.test.ts', // the whole local stack: HAProxy, Prometheus, 2 app processes, replicas, Sentinels
