@@ -29,6 +29,7 @@ const E2E = {
     'src/plugins/roles/roles.e2e.test.ts', // 27 s
     'src/deployMetrics.e2e.test.ts', // 12 s: the app as a child process, scraped
     'src/data/replicas.e2e.test.ts', // 9 s: Postgres streaming replica, failover
+    'src/data/patroniFailover.e2e.test.ts', // 30 s: Patroni cluster (etcd, 2 members, HAProxy), primary killed under load
     'src/data/replicaAccessReads.e2e.test.ts', // 10 s: Postgres streaming replica, replay paused
     'src/http/clientIdentity.e2e.test.ts', // HAProxy in front of the app (tools/ci/install-system-deps.sh)
     'src/main.e2e.test.ts', // 5 s: the app as a child process (tsx)
