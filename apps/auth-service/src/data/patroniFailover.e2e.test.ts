@@ -30,7 +30,10 @@ describe('auth-service on a Patroni cluster (synchronous_mode) across a primary 
   let cluster: PatroniCluster;
   let t: TestApp;
   let databaseUrl: string;
-  let users: SignedInUser[];
+  /** Sessions only read (get-session): signing in again updates a user's lastLoginAt, which evicts the cached user. */
+  let readers: SignedInUser[];
+  /** The user the clients sign in as. */
+  let signer: SignedInUser;
 
   beforeAll(async () => {
     cluster = await startPatroniCluster({ nodes: 2, synchronous: true });
@@ -38,7 +41,8 @@ describe('auth-service on a Patroni cluster (synchronous_mode) across a primary 
     databaseUrl = withDatabase(cluster.writeUrl, 'auth');
     await migrate(databaseUrl);
     t = await startTestApp({ databaseUrl, env: { DATABASE_REPLICA_URLS: withDatabase(cluster.readUrl, 'auth'), DATABASE_REPLICA_LAG_CHECK_MS: '200' } });
-    users = [await signedInUser(t, 'patroni-a'), await signedInUser(t, 'patroni-b')];
+    readers = [await signedInUser(t, 'patroni-a'), await signedInUser(t, 'patroni-b')];
+    signer = await signedInUser(t, 'patroni-c');
   }, 90_000);
   afterAll(async () => {
     await t?.close();
@@ -46,7 +50,7 @@ describe('auth-service on a Patroni cluster (synchronous_mode) across a primary 
   });
 
   it('answers only 200 or 503 + Retry-After while the primary fails over, serves cached sessions throughout, and loses no acknowledged sign-up', async () => {
-    for (const user of users) expect((await fetch(`${t.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } })).status).toBe(200);
+    for (const user of readers) expect((await fetch(`${t.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${user.token}` } })).status).toBe(200);
     const answers: Answer[] = [];
     const acknowledged: string[] = [];
     const attempted: string[] = [];
@@ -61,12 +65,11 @@ describe('auth-service on a Patroni cluster (synchronous_mode) across a primary 
       answers.push({ kind, status: res?.status ?? 0, retryAfter: res?.headers.get('retry-after') ?? null, during: killed });
       return res?.status ?? 0;
     };
-    // Three clients, each a sequence of get-session (cached), sign-in and sign-up, until writes work again after the kill.
+    // Three clients, each a sequence of get-session (a cached session), sign-in and sign-up, until writes work again after the kill.
     const client = async (c: number) => {
       while (!recovered) {
-        const user = users[c % users.length];
-        await ask('get-session', '/api/auth/get-session', { headers: { authorization: `Bearer ${user.token}` } });
-        await ask('sign-in', '/api/auth/sign-in/email', { method: 'POST', headers: json, body: JSON.stringify({ email: user.email, password: PASSWORD }) });
+        await ask('get-session', '/api/auth/get-session', { headers: { authorization: `Bearer ${readers[c % readers.length].token}` } });
+        await ask('sign-in', '/api/auth/sign-in/email', { method: 'POST', headers: json, body: JSON.stringify({ email: signer.email, password: PASSWORD }) });
         const email = `failover-${c}-${n++}@example.com`;
         attempted.push(email);
         const status = await ask('sign-up', '/api/auth/sign-up/email', { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD, name: 'F' }) });
@@ -78,7 +81,7 @@ describe('auth-service on a Patroni cluster (synchronous_mode) across a primary 
     };
     // And one reading cached sessions only, as a WebSocket server re-checking them would.
     const reader = async () => {
-      for (let i = 0; !recovered; i++) await ask('get-session', '/api/auth/get-session', { headers: { authorization: `Bearer ${users[i % users.length].token}` } });
+      for (let i = 0; !recovered; i++) await ask('get-session', '/api/auth/get-session', { headers: { authorization: `Bearer ${readers[i % readers.length].token}` } });
     };
     const load = Promise.all([...[0, 1, 2].map(client), reader()]);
     await waitFor(async () => expect(acknowledged.length).toBeGreaterThanOrEqual(3), 15_000, 'sign-ups before the kill');
