@@ -62,6 +62,8 @@ export interface PatroniCluster {
   waitForPrimary(excluding?: string, deadlineMs?: number): Promise<string>;
   /** Resolves once `name` runs as a streaming replica of the current leader on the leader's timeline. */
   waitForReplica(name: string, deadlineMs?: number): Promise<void>;
+  /** Member `name`'s Patroni output so far (its log lines and its Postgres's). */
+  memberLog(name: string): string;
   /** Stops HAProxy, every Patroni (and its Postgres) and etcd, by PID; removes the directory. */
   stop(): Promise<void>;
 }
@@ -383,6 +385,7 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
     },
     waitForPrimary,
     waitForReplica,
+    memberLog: (name) => readFileSync(join(layoutOf(name).dir, 'patroni.log'), 'utf8'),
     stop,
   };
 }
