@@ -29,6 +29,7 @@ const E2E = {
     'src/plugins/roles/roles.e2e.test.ts', // 27 s
     'src/deployMetrics.e2e.test.ts', // 12 s: the app as a child process, scraped
     'src/data/replicas.e2e.test.ts', // 9 s: Postgres streaming replica, failover
+    'src/data/patroniFailover.e2e.test.ts', // 30 s: Patroni cluster (etcd, 2 members, HAProxy), primary killed under load
     'src/data/replicaAccessReads.e2e.test.ts', // 10 s: Postgres streaming replica, replay paused
     'src/http/clientIdentity.e2e.test.ts', // HAProxy in front of the app (tools/ci/install-system-deps.sh)
     'src/main.e2e.test.ts', // 5 s: the app as a child process (tsx)
@@ -40,6 +41,7 @@ const E2E = {
   'test-harness': [
     'localSentinel.test.ts', // Sentinel quorum, failover
     'localReplica.test.ts', // Postgres streaming replica
+    'localPatroni.test.ts', // 13 s: etcd, 2 Patroni members, HAProxy; primary killed, replica promoted
   ],
   tools: [
     'stack/stack.test.ts', // the whole local stack: HAProxy, Prometheus, 2 app processes, replicas, Sentinels

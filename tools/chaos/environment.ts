@@ -83,8 +83,9 @@ export class ChaosEnvironment {
     return server;
   }
 
-  async startStock(): Promise<ChildServer> {
-    const server = await ChildServer.start({ name: 'stock', script: 'tools/bench/auth/stockServer.ts', port: await freePort(), env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret }, ...this.#logFile('stock') });
+  /** Stock Better-Auth with `extra` added to its environment (another `DATABASE_URL`, say). */
+  async startStock(extra: Record<string, string> = {}): Promise<ChildServer> {
+    const server = await ChildServer.start({ name: 'stock', script: 'tools/bench/auth/stockServer.ts', port: await freePort(), env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, ...extra }, ...this.#logFile('stock') });
     this.running.add(server);
     return server;
   }

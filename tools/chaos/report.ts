@@ -2,6 +2,7 @@ import { ratio, round } from '../bench/auth/stats';
 import type { FuzzRun } from './scenarios/fuzz';
 import type { MemoryAtScaleRun } from './scenarios/memoryAtScale';
 import type { CredentialFloodRun } from './scenarios/credentialFlood';
+import type { PostgresFailoverRun } from './scenarios/postgresFailover';
 import type { SlowPostgresRun } from './scenarios/slowPostgres';
 import type { SoakRun } from './scenarios/soak';
 import type { AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
@@ -39,11 +40,36 @@ export interface ExtraRuns {
   soak?: SoakRun;
   memoryAtScale?: MemoryAtScaleRun;
   credentialFlood?: CredentialFloodRun;
+  postgresFailover?: PostgresFailoverRun[];
 }
 
 const statusList = (counts: Record<string, number>) => Object.entries(counts).map(([s, n]) => `${s}:${n}`).join(' ');
 
+function failoverFigures(runs: PostgresFailoverRun[], metrics: Record<string, unknown>, rows: Record<string, unknown>[]): void {
+  metrics['postgresFailover'] = runs;
+  for (const run of runs) {
+    for (const [target, statuses] of Object.entries(run.duringSwitch)) {
+      rows.push({ scenario: `postgres-failover (${run.mode})`, server: 'ours', target, 'answers while down': statusList(statuses), 'first write ms': run.firstWriteMs ?? 'never', 'all 200 ms': run.allOkMs ?? 'never', '401/5xx≠503': run.wrongAnswers });
+    }
+    for (const [target, c] of [['sign-up', run.signUps], ['ban', run.bans]] as const) {
+      rows.push({ scenario: `postgres-failover (${run.mode})`, server: 'ours', target, 'answers while down': `acked ${c.acknowledged}/${c.attempted}`, lost: c.lost.length, duplicated: c.duplicated.length, ambiguous: c.ambiguous.length, 'rejoined ms': run.rejoinedMs ?? 'never', rewound: run.rewound, 'old primary serves reads': run.oldPrimaryServesReads });
+    }
+    metrics[`postgres_failover_acked_lost_${run.mode}`] = run.signUps.lost.length + run.bans.lost.length;
+    metrics[`postgres_failover_acked_duplicated_${run.mode}`] = run.signUps.duplicated.length + run.bans.duplicated.length;
+    metrics[`postgres_failover_first_write_ms_${run.mode}`] = run.firstWriteMs;
+    metrics[`postgres_failover_all_ok_ms_${run.mode}`] = run.allOkMs;
+    metrics[`postgres_failover_rejoined_ms_${run.mode}`] = run.rejoinedMs;
+  }
+  // The headline figures are the synchronous run's (the configuration that promises no loss), else the one run.
+  const headline = runs.find((r) => r.mode === 'sync') ?? runs[0];
+  if (headline) {
+    metrics['postgres_failover_first_write_ms'] = headline.firstWriteMs;
+    metrics['postgres_failover_all_ok_ms'] = headline.allOkMs;
+  }
+}
+
 function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: Record<string, unknown>[]): void {
+  if (extra.postgresFailover?.length) failoverFigures(extra.postgresFailover, metrics, rows);
   const slow = extra.slowPostgres;
   if (slow) {
     metrics['slowPostgres'] = slow;

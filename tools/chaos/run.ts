@@ -4,7 +4,7 @@
  * bounded in time. Prints a table and writes bench/results/chaos.json.
  * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage, slow-postgres,
  * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000),
- * credential-flood
+ * credential-flood, postgres-failover (a Patroni cluster: patroni, etcd, postgresql-15 installed)
  * (default: all).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,11 +18,12 @@ import { runMemoryAtScale } from './scenarios/memoryAtScale';
 import { runSlowPostgres } from './scenarios/slowPostgres';
 import { runSoak } from './scenarios/soak';
 import { runAcknowledgedWrites, type AcknowledgedWritesRun } from './scenarios/acknowledgedWrites';
+import { runPostgresFailover } from './scenarios/postgresFailover';
 import { runPostgresKill, type PostgresKillRun } from './scenarios/postgresKill';
 import { runRedisOutage, type RedisOutageRun } from './scenarios/redisOutage';
 import { runStartWhileDown, type StartWhileDownRun } from './scenarios/startWhileDown';
 
-const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale', 'credential-flood'] as const;
+const SCENARIOS = ['postgres-kill', 'start-while-down', 'acknowledged-writes', 'redis-outage', 'slow-postgres', 'fuzz', 'soak', 'memory-at-scale', 'credential-flood', 'postgres-failover'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const RESULTS = join(__dirname, '..', '..', 'bench', 'results', 'chaos.json');
@@ -102,6 +103,13 @@ async function main(): Promise<void> {
     if (wanted.has('credential-flood')) {
       console.log('credential-flood: ours, 10 s quiet, then 10 s of 2,000 random API keys and bearer tokens/s beside the same legitimate traffic …');
       extra.credentialFlood = await runCredentialFlood(env);
+    }
+    if (wanted.has('postgres-failover')) {
+      extra.postgresFailover = [];
+      for (const mode of ['async', 'sync'] as const) {
+        console.log(`postgres-failover: ours (built) on 2 Patroni members behind HAProxy (${mode === 'sync' ? 'synchronous_mode' : 'asynchronous'}), the primary's postmaster SIGKILLed at 5 s, open-model load for 30 s …`);
+        extra.postgresFailover.push(await runPostgresFailover(env, mode));
+      }
     }
     const report = chaosReport(kills, starts, writes, redis, extra);
     writeReport('chaos', mergeResults(previousMetrics(), report.metrics, [...wanted], new Date().toISOString()), report.rows);
