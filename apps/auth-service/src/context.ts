@@ -153,7 +153,6 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     trustedOrigins,
     logger,
     repositories,
-    cache,
     pluginServices,
     access,
     upstream,
