@@ -138,7 +138,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
-  const dataLayer = new AuthDataLayer(repositories, metrics, logger, access, resilience);
+  const dataLayer = new AuthDataLayer(repositories, metrics, logger, resilience);
   const pluginServices = createPluginServices({
     repositories,
     rateLimiter,
@@ -159,7 +159,6 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     trustedOrigins,
     logger,
     repositories,
-    cache,
     pluginServices,
     access,
     upstream,

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { startRedisWithSentinel, waitFor, type RedisSentinelSetup } from '@tools/test-harness';
 import type { TestDatabase } from '@tools/test-harness';
 import { IP_RULES } from './auth/rateLimit/authRateLimit';
-import { signedInUser } from './session/sessionFixtures';
+import { signedInUser } from './testing/sessionFixtures';
 import { migratedDatabase, startTestApp, type TestApp } from './testing/testApp';
 
 const DEADLINE_MS = 30_000;

@@ -42,7 +42,7 @@ import type { DatabaseClient } from "@libs/database/types";
 import type { ApiKeyValidationResult } from './models';
 import { hashKey } from './postgress/repositories/apiKeyMaterial';
 import { FakeCache } from './testing/FakeCache';
-import { FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from './testing/testDatabase';
 
 // Every imported name is used (the lint rule forbids unused imports).
@@ -110,7 +110,7 @@ describe('the seed’s import block and Examples 1–3', () => {
   let layer: AuthDataLayer;
   beforeAll(async () => {
     t = await migratedTestDatabase('seed');
-    layer = new AuthDataLayer(t.client, new FakeMetrics(), new FakeCache());
+    layer = new AuthDataLayer(t.client, new FakeMetricsCollector(), new FakeCache());
   });
   afterAll(() => t.close());
 

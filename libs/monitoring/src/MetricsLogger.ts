@@ -1,15 +1,9 @@
-/**
- * The logger shape the libs accept: pino's `(obj, msg)` call style, so an app passes its
- * Fastify/pino logger straight down. Nothing here logs label values that may carry user data.
- */
-export interface MetricsLogger {
-  debug(obj: Record<string, unknown>, msg?: string): void;
-  info(obj: Record<string, unknown>, msg?: string): void;
-  warn(obj: Record<string, unknown>, msg?: string): void;
-  error(obj: Record<string, unknown>, msg?: string): void;
-}
+import type { Logger } from './Logger';
+
+/** The logger the metrics collector logs through (its snapshots): the shared `Logger`. */
+export type MetricsLogger = Logger;
 
 const noop = (): void => undefined;
 
 /** The default logger: drops everything. */
-export const SILENT_LOGGER: MetricsLogger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
+export const SILENT_LOGGER: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });

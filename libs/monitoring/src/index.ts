@@ -1,6 +1,7 @@
 export * from './IMetricsCollector';
 export * from './MetricsCollector';
 export * from './MetricsCollectorOptions';
+export * from './Logger';
 export * from './MetricsLogger';
 export * from './NoopMetricsCollector';
 export * from './OperationStats';

@@ -1,10 +1,7 @@
+import type { Logger } from '@libs/monitoring';
+
 /** A pino-shaped logger; every method is optional so a partial object (or none) works. */
-export interface RetryLogger {
-  debug?(obj: object, msg?: string): void;
-  info?(obj: object, msg?: string): void;
-  warn?(obj: object, msg?: string): void;
-  error?(obj: object, msg?: string): void;
-}
+export type RetryLogger = Partial<Logger>;
 
 /** Calls `logger[level]` if present; a throwing logger must not fail the operation it describes. */
 export function log(logger: RetryLogger | undefined, level: keyof RetryLogger, obj: object, msg: string): void {

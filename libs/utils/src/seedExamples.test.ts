@@ -14,7 +14,8 @@ import {
 } from '@libs/utils/src/executeWithRetry';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { listCircuitBreakers, resetCircuitBreakers, resetRetryBudgets, resetWebSocketConnections } from './registry/defaultRegistry';
-import { errorWith, FakeMetricsCollector } from './testing/FakeMetricsCollector';
+import { errorWith } from './testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 
 interface FakeApiKey {
   keyHash: string;

@@ -9,13 +9,13 @@ import type { UsersWrite } from '../data/AuthDataLayer';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The app's access core (decorated by `registerAccess`). */
+    /** The app's access core (decorated by `registerPluginRoutes`, plugins/routes.ts). */
     access: AccessCore;
     /** Per-user / per-address buckets of authenticated callers (decorated with `access`). */
     principalLimit?: PrincipalLimit;
   }
   interface FastifyRequest {
-    /** Set by `requireApiKey` / `requirePermission` once the caller is authenticated. */
+    /** Set by `requirePermission` once the caller is authenticated. */
     principal: Principal | null;
   }
 }
@@ -27,10 +27,10 @@ export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply
   return reply.code(refusal.status).send({ error: { code, message, ...(missingScopes ? { missingScopes } : {}), ...(missing ? { missing } : {}) } });
 }
 
-async function principalOf(request: FastifyRequest, reply: FastifyReply, apiKeyOnly: boolean): Promise<Principal | undefined> {
+async function principalOf(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
   if (request.principal) return request.principal;
   const access = request.server.access;
-  const outcome = apiKeyOnly ? await access.authenticateKey(access.credentials.apiKey(request.headers)) : await access.authenticate(request.headers);
+  const outcome = await access.authenticate(request.headers);
   if (!outcome.ok) {
     await sendRefusal(reply, outcome.refusal);
     return undefined;
@@ -56,7 +56,7 @@ export interface RequirePermissionOptions {
  */
 export function requirePermission(permission: string, options: RequirePermissionOptions = {}) {
   return async function requirePermissionHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const principal = await principalOf(request, reply, false);
+    const principal = await principalOf(request, reply);
     if (!principal) return;
     const resource = options.resource ? await options.resource(request) : undefined;
     const decision = await request.server.access.authorize(principal, permission, resource);
@@ -67,28 +67,7 @@ export function requirePermission(permission: string, options: RequirePermission
   };
 }
 
-export interface RequireApiKeyOptions {
-  /** Permissions the key must be granted and its owner hold (`*` grants all). @default [] */
-  scopes?: readonly string[];
-}
-
-/** Fastify preHandler: 401 / 403 / 429 (+ Retry-After) unless `x-api-key` is valid (and granted `scopes`). */
-export function requireApiKey(options: RequireApiKeyOptions = {}) {
-  const scopes = options.scopes ?? [];
-  return async function requireApiKeyHandler(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const principal = await principalOf(request, reply, true);
-    if (!principal) return;
-    for (const scope of scopes) {
-      const decision = await request.server.access.authorize(principal, scope);
-      if (!decision.granted) {
-        const message = decision.code === 'INSUFFICIENT_SCOPE' ? `The API key is not granted ${scope}` : `Missing permission ${scope}`;
-        return reply.code(403).send({ error: { code: decision.code, message, permission: scope } });
-      }
-    }
-  };
-}
-
-/** The principal `requirePermission` / `requireApiKey` set (they run first); a route without one is a wiring bug. */
+/** The principal `requirePermission` set (it runs first); a route without one is a wiring bug. */
 export function requestPrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('guarded route without an authenticated principal');
   return request.principal;

@@ -1,5 +1,5 @@
 import { waitFor, type LocalPostgres } from '@tools/test-harness';
-import { signedInUser } from '../session/sessionFixtures';
+import { signedInUser } from '../testing/sessionFixtures';
 import { startAppOnDedicatedPostgres, type TestApp } from '../testing/testApp';
 
 // Fault injection, not a fake: the real repositories run on a Postgres the test stops at one

@@ -5,7 +5,6 @@ import { outageScope } from '../http/outageScope';
 import { NEW_USER_FIELDS, repositoryAdapter, schemaOptions, type AdapterRepositories } from '@libs/better-auth';
 import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
-import type { ResilientCacheService } from '@libs/database/cache';
 import type { PluginServices } from '@libs/better-auth';
 import type { Repositories } from '@libs/better-auth';
 import { authPlugins } from './plugins';
@@ -28,7 +27,6 @@ export interface CreateAuthOptions {
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
   repositories: Repositories;
-  cache: ResilientCacheService;
   pluginServices: PluginServices;
   /** Who may act (the status rule) for the session hook. */
   access: AccessCore;

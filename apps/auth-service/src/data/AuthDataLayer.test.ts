@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createRepositories, type Repositories } from '@libs/better-auth';
 import { migratedDatabase } from '../testing/testApp';
 import { AuthDataLayer } from './AuthDataLayer';
-import { createAccessCore } from '@libs/better-auth';
+import { createAccessCore, type AccessCore } from '@libs/better-auth';
 import { BackgroundTasks } from '../backgroundTasks';
 
 describe('AuthDataLayer (real Postgres)', () => {
@@ -15,6 +15,7 @@ describe('AuthDataLayer (real Postgres)', () => {
   let db: DatabaseClient;
   let repos: Repositories;
   let layer: AuthDataLayer;
+  let access: AccessCore;
   const metrics = new MetricsCollector();
 
   beforeAll(async () => {
@@ -22,8 +23,8 @@ describe('AuthDataLayer (real Postgres)', () => {
     db = await createDatabaseClient({ url: database.url });
     repos = createRepositories({ db, metrics });
     const logger = pino({ level: 'silent' });
-    const access = createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) });
-    layer = new AuthDataLayer(repos, metrics, logger, access);
+    access = createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) });
+    layer = new AuthDataLayer(repos, metrics, logger);
   });
   afterAll(async () => {
     await db?.disconnect();
@@ -46,20 +47,20 @@ describe('AuthDataLayer (real Postgres)', () => {
     const b = await repos.users.create({ email: 'adl-b@example.com', name: 'B' });
     const tokenA = `tok-a-${Date.now()}`;
     await repos.sessions.create({ userId: a.id, token: tokenA, expiresAt: new Date(Date.now() + 60_000) });
-    expect((await layer.getUserSessionCached(tokenA))?.user.id).toBe(a.id);
+    expect((await access.sessionByToken(tokenA))?.user.id).toBe(a.id);
     expect(await layer.batchUpdateUserStatus([a.id, b.id], 'INACTIVE', { userId: 'admin-1', apiKeyId: 'key-1' }, 'cleanup')).toBe(2);
     const inactive = await repos.users.findById(a.id);
     expect(inactive?.status).toBe('INACTIVE');
     expect(inactive?.updatedBy).toBe('admin-1');
     expect((inactive?.auditLog as unknown[]).at(-1)).toMatchObject({ action: 'STATUS_CHANGED', by: 'admin-1', apiKeyId: 'key-1', from: 'ACTIVE', to: 'INACTIVE', reason: 'cleanup' });
-    expect(await layer.getUserSessionCached(tokenA)).toBeNull();
+    expect(await access.sessionByToken(tokenA)).toBeNull();
     expect(await repos.sessions.findActiveByUser(a.id)).toEqual([]);
 
     const c = await repos.users.create({ email: 'adl-c@example.com', name: 'C' });
     const token = `tok-${Date.now()}`;
     await repos.sessions.create({ userId: c.id, token, expiresAt: new Date(Date.now() + 60_000) });
-    expect((await layer.getUserSessionCached(token))?.user.id).toBe(c.id);
-    expect(await layer.getUserSessionCached('unknown-token')).toBeNull();
+    expect((await access.sessionByToken(token))?.user.id).toBe(c.id);
+    expect(await access.sessionByToken('unknown-token')).toBeNull();
   });
 
   it('DELETED by the batch path is a soft delete that restore undoes', async () => {

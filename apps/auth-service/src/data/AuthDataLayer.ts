@@ -1,5 +1,5 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
-import type { ApiKeyValidationResult, User, UserCreateInput, UserSession, UserStatus } from '@libs/database/models';
+import type { ApiKeyValidationResult, User, UserCreateInput, UserStatus } from '@libs/database/models';
 import { type IUserRepository, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
@@ -13,11 +13,6 @@ export interface AuthDataLayerMetrics {
   tables: Record<keyof Repositories['tables'], RepositoryMetrics>;
   /** Everything the shared collector saw (repositories, cache, HTTP, breakers). */
   collector: MetricsSnapshot;
-}
-
-/** Where live sessions are read (the access core: live session, user who may act). */
-export interface SessionSource {
-  sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null>;
 }
 
 export interface StatusChange {
@@ -46,15 +41,13 @@ export class AuthDataLayer {
   readonly #repos: Repositories;
   readonly #metrics: IMetricsCollector;
   readonly #logger: FastifyBaseLogger;
-  readonly #sessions: SessionSource | undefined;
   readonly #resilience: ResilienceRegistry | undefined;
 
   /** @param resilience where the breaker of the critical path lives (the app context's own); @default the process default */
-  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger, sessions?: SessionSource, resilience?: ResilienceRegistry) {
+  constructor(repositories: Repositories, metrics: IMetricsCollector, logger: FastifyBaseLogger, resilience?: ResilienceRegistry) {
     this.#repos = repositories;
     this.#metrics = metrics;
     this.#logger = logger;
-    this.#sessions = sessions;
     this.#resilience = resilience;
   }
 
@@ -124,12 +117,6 @@ export class AuthDataLayer {
   /** Users holding a role now (expired assignments excluded), a page at a time. */
   findUsersByRole(roleId: string, page: { skip?: number; take?: number } = {}): Promise<User[]> {
     return this.#repos.users.findByRole(roleId, { skip: page.skip, take: page.take ?? 100, orderBy: { createdAt: 'asc' } });
-  }
-
-  /** Cache-first: the live session for a token and its user, when that user may act. */
-  async getUserSessionCached(token: string): Promise<{ session: UserSession; user: User } | null> {
-    if (!this.#sessions) throw new Error('AuthDataLayer: no session source configured');
-    return this.#sessions.sessionByToken(token);
   }
 
   getMetrics(): AuthDataLayerMetrics {

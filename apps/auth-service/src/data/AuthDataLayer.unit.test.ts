@@ -2,7 +2,7 @@ import { MetricsCollector } from '@libs/monitoring';
 import { createMockRepositories, type MockRepositories } from '@libs/database/testing';
 import pino from 'pino';
 import { AuthDataLayer } from './AuthDataLayer';
-import { createAccessCore } from '@libs/better-auth';
+import { createAccessCore, type AccessCore } from '@libs/better-auth';
 import { BackgroundTasks } from '../backgroundTasks';
 
 // The same data layer the app builds, on the in-memory repositories (they implement the
@@ -10,11 +10,13 @@ import { BackgroundTasks } from '../backgroundTasks';
 describe('AuthDataLayer (in-memory repositories)', () => {
   let repos: MockRepositories;
   let layer: AuthDataLayer;
+  let access: AccessCore;
 
   beforeEach(() => {
     repos = createMockRepositories();
     const logger = pino({ level: 'silent' });
-    layer = new AuthDataLayer(repos, new MetricsCollector(), logger, createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) }));
+    access = createAccessCore(repos, { secret: 's'.repeat(32), background: new BackgroundTasks(logger) });
+    layer = new AuthDataLayer(repos, new MetricsCollector(), logger);
   });
 
   it('creates a user with a role in one transaction, and keeps neither when the role does not exist', async () => {
@@ -31,10 +33,10 @@ describe('AuthDataLayer (in-memory repositories)', () => {
     const user = await repos.users.create({ email: 's@example.com', name: 'S' });
     const live = await repos.sessions.create({ userId: user.id, token: 'live-token-0123456789', expiresAt: new Date(Date.now() + 60_000) });
     await repos.sessions.create({ userId: user.id, token: 'old-token-0123456789', expiresAt: new Date(Date.now() - 1_000) });
-    expect(await layer.getUserSessionCached('live-token-0123456789')).toMatchObject({ session: { id: live.id }, user: { id: user.id } });
-    expect(await layer.getUserSessionCached('old-token-0123456789')).toBeNull();
+    expect(await access.sessionByToken('live-token-0123456789')).toMatchObject({ session: { id: live.id }, user: { id: user.id } });
+    expect(await access.sessionByToken('old-token-0123456789')).toBeNull();
     await repos.sessions.end(live.id, { reason: 'logout' });
-    expect(await layer.getUserSessionCached('live-token-0123456789')).toBeNull();
+    expect(await access.sessionByToken('live-token-0123456789')).toBeNull();
   });
 
   it('bans many users at once', async () => {

@@ -1,7 +1,7 @@
 import { migrate } from '@libs/database';
 import { startPatroniCluster, waitFor, withDatabase, type PatroniCluster } from '@tools/test-harness';
 import { Client } from 'pg';
-import { signedInUser, type SignedInUser } from '../session/sessionFixtures';
+import { signedInUser, type SignedInUser } from '../testing/sessionFixtures';
 import { startTestApp, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };

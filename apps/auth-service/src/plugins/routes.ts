@@ -4,9 +4,8 @@ import { verifyKeyBodySchema } from '@libs/better-auth';
 import { requiredScopesOf, verifyAnswer } from '@libs/better-auth';
 
 /**
- * Fastify side of the plugins: `app.access` and `request.principal` (for `requireApiKey` /
- * `requirePermission`) and the lean `POST /api/auth/api-key/verify`. That path is also a
- * Better-Auth endpoint; Fastify matches this static route before the `/api/auth/*` wildcard, so
+ * Fastify side of the plugins: `app.access` and `request.principal` (for `requirePermission`)
+ * and the lean `POST /api/auth/api-key/verify`. That path is also a Better-Auth endpoint; Fastify matches this static route before the `/api/auth/*` wildcard, so
  * key checks skip Better-Auth's per-request router (≈ 2–3 ms of CPU, see docs/architecture.md)
  * with the same answers.
  */

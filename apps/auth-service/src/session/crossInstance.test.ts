@@ -1,5 +1,5 @@
 import { startTwoInstances, type TestApp } from '../testing/testApp';
-import { askBoth, signedInUser } from './sessionFixtures';
+import { askBoth, signedInUser } from '../testing/sessionFixtures';
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
   const started = Date.now();

@@ -1,6 +1,6 @@
 import { waitFor } from '@tools/test-harness';
 import { startTestApp, type TestApp } from '../testing/testApp';
-import { askBoth, signedInUser, type SignedInUser } from './sessionFixtures';
+import { askBoth, signedInUser, type SignedInUser } from '../testing/sessionFixtures';
 import { createHmac } from 'node:crypto';
 
 const signValue = (value: string, key: string) => createHmac('sha256', key).update(value).digest('base64');

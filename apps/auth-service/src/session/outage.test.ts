@@ -1,6 +1,6 @@
 import type { LocalPostgres } from '@tools/test-harness';
 import { startAppOnDedicatedPostgres, type TestApp } from '../testing/testApp';
-import { signedInUser } from './sessionFixtures';
+import { signedInUser } from '../testing/sessionFixtures';
 
 describe('get-session fast path during a database outage', () => {
   let setup: Awaited<ReturnType<typeof startAppOnDedicatedPostgres>>;

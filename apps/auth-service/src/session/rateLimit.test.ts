@@ -1,6 +1,6 @@
 import { IP_RULES } from '../auth/rateLimit/authRateLimit';
 import { startTestApp, type TestApp } from '../testing/testApp';
-import { answerOf, signedInUser } from './sessionFixtures';
+import { answerOf, signedInUser } from '../testing/sessionFixtures';
 
 describe("get-session fast path under Better-Auth's rate limiter (AUTH_RATE_LIMIT=on)", () => {
   let t: TestApp;

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startHarnessServices, stopHarnessServices } from '@tools/test-harness';
-import { signedInUser } from '../session/sessionFixtures';
+import { signedInUser } from './sessionFixtures';
 import { signInThroughIdp, startAppsWithIdp } from './oidcApps';
 import { openSocket, type TestSocket } from './wsClient';
 

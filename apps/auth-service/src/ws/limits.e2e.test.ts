@@ -1,6 +1,6 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import type { Socket } from 'node:net';
-import { signedInUser } from '../session/sessionFixtures';
+import { signedInUser } from '../testing/sessionFixtures';
 import { startTestApp, type TestApp } from '../testing/testApp';
 import { openSocket, refusedUpgrade, type TestSocket } from '../testing/wsClient';
 import { CLOSE_CODES, envelope } from './protocol';

@@ -1,4 +1,4 @@
-import { signedInUser, type SignedInUser } from '../session/sessionFixtures';
+import { signedInUser, type SignedInUser } from '../testing/sessionFixtures';
 import { startTwoInstances, type TestApp } from '../testing/testApp';
 import { closedWithin, openSocket, type TestSocket } from '../testing/wsClient';
 import { CLOSE_CODES, WS_CONNECT_PERMISSION } from './protocol';

@@ -1,4 +1,4 @@
-import { signedInUser } from '../session/sessionFixtures';
+import { signedInUser } from '../testing/sessionFixtures';
 import { startTestApp, type TestApp } from '../testing/testApp';
 import { openSocket, refusedUpgrade } from '../testing/wsClient';
 import { CLOSE_CODES } from './protocol';

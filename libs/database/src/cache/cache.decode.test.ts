@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { harnessRedisUrl } from '@tools/test-harness';
 import { Redis } from 'ioredis';
 import { ResilientCacheService } from './cache.service';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 
 interface Row {
   id: string;
@@ -30,9 +31,9 @@ const loaderRow = (id = 'r1') => ({ id, at: '2024-01-02T03:04:05.678Z', tags: ['
 
 describe('getOrSet decode: once per load, L1 keeps the decoded frozen value', () => {
   let cache: ResilientCacheService;
-  let metrics: FakeMetrics;
+  let metrics: FakeMetricsCollector;
   beforeEach(() => {
-    metrics = new FakeMetrics();
+    metrics = new FakeMetricsCollector();
     cache = new ResilientCacheService({ metrics });
   });
   afterEach(() => cache.close());
@@ -166,12 +167,12 @@ describe('getOrSet decode across instances (L1 + Redis)', () => {
   let prefix: string;
   let a: ResilientCacheService;
   let b: ResilientCacheService;
-  let metricsB: FakeMetrics;
+  let metricsB: FakeMetricsCollector;
   let raw: Redis;
 
   beforeEach(async () => {
     prefix = `dec-${randomBytes(4).toString('hex')}`;
-    metricsB = new FakeMetrics();
+    metricsB = new FakeMetricsCollector();
     a = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB });
     raw = new Redis(harnessRedisUrl());

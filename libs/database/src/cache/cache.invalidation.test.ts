@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ResilientCacheService } from './cache.service';
 import { defaultRedisExecutor, type RedisExecutor } from './facades/redisExecutor';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 import { latch } from './testing/latch';
 
 /** An executor that holds every L2 GET reply (after Redis answered) until `release()`; `held` settles when the first one is held. */
@@ -48,12 +49,12 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
   let prefix: string;
   let a: ResilientCacheService;
   let b: ResilientCacheService;
-  let metricsB: FakeMetrics;
+  let metricsB: FakeMetricsCollector;
   const delays: number[] = [];
 
   beforeEach(async () => {
     prefix = `inv-${randomBytes(4).toString('hex')}`;
-    metricsB = new FakeMetrics();
+    metricsB = new FakeMetricsCollector();
     a = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB });
     expect(await a.ready()).toBe(true);
@@ -123,9 +124,9 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
   });
 
   it('an instance ignores its own messages and the caches of other prefixes', async () => {
-    const metricsA = new FakeMetrics();
+    const metricsA = new FakeMetricsCollector();
     const self = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsA });
-    const stranger = new ResilientCacheService({ redis: harnessRedisUrl(), prefix: `${prefix}-other`, metrics: new FakeMetrics() });
+    const stranger = new ResilientCacheService({ redis: harnessRedisUrl(), prefix: `${prefix}-other`, metrics: new FakeMetricsCollector() });
     try {
       await self.ready();
       await stranger.ready();
@@ -145,7 +146,7 @@ describe('cross-instance invalidation (two caches on one Redis)', () => {
     // B's GET runs on Redis before A's write, but its reply is held until after A's message
     // reached B: B may answer with the old value once, but must not cache it.
     const { holding, held, release } = holdingGetReplies();
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const slowB = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics }, holding);
     try {
       await slowB.ready();

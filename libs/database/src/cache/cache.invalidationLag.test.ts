@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Histogram, Registry } from 'prom-client';
 import { ResilientCacheService } from './cache.service';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 
 /** Count and sum of an unlabelled prom-client histogram. */
 async function countAndSum(histogram: Histogram): Promise<{ count: number; sum: number }> {
@@ -19,7 +20,7 @@ describe('invalidation lag (two caches on one real Redis)', () => {
   let lagOnB: Histogram;
   /** Every value B observed, in order (the histogram only keeps sums and buckets). */
   let observedOnB: number[];
-  let metricsB: FakeMetrics;
+  let metricsB: FakeMetricsCollector;
 
   beforeEach(async () => {
     prefix = `lag-${randomBytes(4).toString('hex')}`;
@@ -30,7 +31,7 @@ describe('invalidation lag (two caches on one real Redis)', () => {
       observedOnB.push(value);
       observe(value);
     }) as Histogram['observe'];
-    metricsB = new FakeMetrics();
+    metricsB = new FakeMetricsCollector();
     a = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB, invalidationLag: lagOnB });
     expect(await a.ready()).toBe(true);

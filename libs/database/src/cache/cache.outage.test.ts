@@ -2,7 +2,8 @@ import { startDedicatedRedis, waitFor, type LocalRedis } from '@tools/test-harne
 import { ResilientCacheService } from './cache.service';
 import type { CacheOptions } from './cacheOptions';
 import type { CacheLogger } from './logger';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 
 function recordingLogger() {
   const lines: Array<{ level: string; msg?: string; obj: object }> = [];
@@ -43,8 +44,8 @@ describe('Redis outage (a dedicated redis-server, killed and restarted)', () => 
   });
 
   describe('two caches with a short breaker reset', () => {
-    const metricsA = new FakeMetrics();
-    const metricsB = new FakeMetrics();
+    const metricsA = new FakeMetricsCollector();
+    const metricsB = new FakeMetricsCollector();
     const logA = recordingLogger();
     const caches = cachePair(() => {
       const common = { redis: redis.url, prefix: 'outage', retry: { circuitBreakerResetMs: 200, breakerKey: `outage-${redis.port}` } };
@@ -106,7 +107,7 @@ describe('Redis outage (a dedicated redis-server, killed and restarted)', () => 
    * the reconnect backoff to reach its cap.
    */
   describe('Redis killed and restarted: an invalidation made on A while it was down reaches B', () => {
-    const metricsB = new FakeMetrics();
+    const metricsB = new FakeMetricsCollector();
     const caches = cachePair(() => {
       const common = { redis: redis.url, prefix: 'restart', retry: { breakerKey: `restart-${redis.port}` } };
       return { a: common, b: { ...common, metrics: metricsB } };

@@ -5,7 +5,8 @@ import { SessionRepository } from '../postgress/repositories/session';
 import { UserRepository } from '../postgress/repositories/user';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../testing/testDatabase';
 import { ResilientCacheService } from './cache.service';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 
 /**
  * Two app instances: each with its own cache (own L1) on one Redis, and its own
@@ -16,7 +17,7 @@ describe('repository integration: writes on instance A reach cached reads on ins
   let t: MigratedTestDatabase;
   let cacheA: ResilientCacheService;
   let cacheB: ResilientCacheService;
-  let metricsB: FakeMetrics;
+  let metricsB: FakeMetricsCollector;
   let usersA: UserRepository;
   let usersB: UserRepository;
   const delays: number[] = [];
@@ -24,7 +25,7 @@ describe('repository integration: writes on instance A reach cached reads on ins
   beforeAll(async () => {
     t = await migratedTestDatabase('cache_repo');
     const prefix = `repo-${randomBytes(4).toString('hex')}`;
-    metricsB = new FakeMetrics();
+    metricsB = new FakeMetricsCollector();
     cacheA = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     cacheB = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: metricsB });
     expect(await cacheA.ready()).toBe(true);

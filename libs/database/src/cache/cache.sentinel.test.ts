@@ -2,7 +2,7 @@ import { ResilienceRegistry } from '@libs/utils';
 import { redisCommand, startRedisWithSentinel, waitFor, type RedisSentinelSetup } from '@tools/test-harness';
 import { ResilientCacheService } from './cache.service';
 import { createRedisClient, type RedisSentinelEndpoint } from './redisEndpoint';
-import { FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 
 const DEADLINE_MS = 30_000;
 
@@ -10,8 +10,8 @@ const DEADLINE_MS = 30_000;
 async function twoCaches(setup: RedisSentinelSetup, prefix: string) {
   const endpoint: RedisSentinelEndpoint = { sentinels: setup.sentinels, masterName: setup.masterName };
   const registry = new ResilienceRegistry();
-  const metricsA = new FakeMetrics();
-  const metricsB = new FakeMetrics();
+  const metricsA = new FakeMetricsCollector();
+  const metricsB = new FakeMetricsCollector();
   const common = { redis: endpoint, prefix, retry: { circuitBreakerResetMs: 200, registry } };
   const a = new ResilientCacheService({ ...common, metrics: metricsA });
   const b = new ResilientCacheService({ ...common, metrics: metricsB });

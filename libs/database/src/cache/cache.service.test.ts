@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ResilientCacheService } from './cache.service';
 import { isCacheError } from './errors/CacheError';
-import { eventually, FakeMetrics } from './testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from './testing/eventually';
 
 describe('ResilientCacheService', () => {
   it('runs L1-only without Redis and says so once', async () => {
@@ -32,7 +33,7 @@ describe('ResilientCacheService', () => {
   it('uses a client it is given, duplicates it for the bus and leaves it open on close', async () => {
     const client = new Redis(harnessRedisUrl());
     const prefix = `svc-${randomBytes(4).toString('hex')}`;
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const a = new ResilientCacheService({ redis: client, prefix, metrics });
     const b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     try {
@@ -56,7 +57,7 @@ describe('ResilientCacheService', () => {
   it('subscribes even when the given client fails fast while offline', async () => {
     const client = new Redis(harnessRedisUrl(), { enableOfflineQueue: false, lazyConnect: true });
     const prefix = `svc-${randomBytes(4).toString('hex')}`;
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const a = new ResilientCacheService({ redis: client, prefix, metrics });
     const b = new ResilientCacheService({ redis: harnessRedisUrl(), prefix });
     try {

@@ -1,4 +1,4 @@
-import type { ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
+import type { RedisRetryOptions } from '@libs/utils/src/executeWithRetry';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { Redis } from 'ioredis';
 import type { CacheResource } from './ICache';
@@ -54,21 +54,14 @@ export const DEFAULT_MEMORY_LAYER_OPTIONS: Required<MemoryLayerOptions> = Object
   freeze: true,
 });
 
-/** How L2 calls are retried and broken (passed to `executeRedisWithRetry`). */
-export interface RemoteLayerRetryOptions {
-  /** Retries after the first attempt; a cache favours falling back over waiting. @default 1 */
-  maxRetries?: number;
-  /** Per-attempt timeout in ms. @default 250 */
-  attemptTimeoutMs?: number;
-  /** Consecutive failures that open the L2 breaker. @default 5 */
-  circuitBreakerThreshold?: number;
-  /** Open → half-open after this many ms. @default 5_000 */
-  circuitBreakerResetMs?: number;
-  /** Breaker key; caches sharing a Redis share a breaker. @default 'cache.l2:<host>:<port>' or 'cache.l2:sentinel:<master>' */
-  breakerKey?: string;
-  /** Registry holding the L2 breaker and retry budget (an app context's own). @default the process default */
-  registry?: ResilienceRegistry;
-}
+/**
+ * How L2 calls are retried and broken: the fields of `executeRedisWithRetry`'s options the cache
+ * lets you set. Defaults are the cache's own, `DEFAULT_REMOTE_RETRY_OPTIONS` (maxRetries 1 — a
+ * cache favours falling back over waiting —, attemptTimeoutMs 250, threshold 5, reset 5_000 ms);
+ * `breakerKey` defaults to `'cache.l2:<host>:<port>'` or `'cache.l2:sentinel:<master>'` (caches
+ * sharing a Redis share a breaker); `registry` (the app context's own) to the process default.
+ */
+export type RemoteLayerRetryOptions = Pick<RedisRetryOptions, 'maxRetries' | 'attemptTimeoutMs' | 'circuitBreakerThreshold' | 'circuitBreakerResetMs' | 'breakerKey' | 'registry'>;
 
 export const DEFAULT_REMOTE_RETRY_OPTIONS = Object.freeze({
   maxRetries: 1,

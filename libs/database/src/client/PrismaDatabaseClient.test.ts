@@ -100,7 +100,7 @@ describe('PrismaDatabaseClient', () => {
         url: pg.url,
         poolMax: 2,
         connectionTimeoutMs: 1_000,
-        logger: { warn: (obj) => warnings.push(String(obj['code'])) },
+        logger: { warn: (obj) => warnings.push(String((obj as { code?: unknown }).code)) },
       });
       try {
         await client.connect();

@@ -2,5 +2,4 @@
 // `dist` (tsconfig.lib.json excludes src/**/testing/**).
 export * from './repositories';
 export * from './FakeCache';
-export * from './FakeMetrics';
 export * from './testDatabase';

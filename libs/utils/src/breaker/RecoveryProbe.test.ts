@@ -1,7 +1,7 @@
 import { executeWithRetry } from '../retry/executeWithRetry';
 import type { RetryOptions } from '../retry/RetryOptions';
 import { ResilienceRegistry } from '../registry/ResilienceRegistry';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { outcome, useFakeRetryTime } from '../testing/retryTestKit';
 
 const fail = async (): Promise<never> => {

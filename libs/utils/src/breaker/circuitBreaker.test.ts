@@ -2,7 +2,8 @@ import { configureCircuitBreakerRegistry, getCircuitBreaker, listCircuitBreakers
 import { CircuitOpenError, isCircuitOpenError } from '../errors/CircuitOpenError';
 import { executeWithRetry } from '../retry/executeWithRetry';
 import type { RetryOptions } from '../retry/RetryOptions';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 
 const fail = async (): Promise<never> => {
   throw errorWith({ code: 'ECONNREFUSED' });

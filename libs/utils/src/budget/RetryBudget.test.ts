@@ -1,6 +1,7 @@
 import { configureRetryBudgets, getRetryBudget, resetCircuitBreakers, resetRetryBudgets, retryBudgetCount } from '../registry/defaultRegistry';
 import { executeWithRetry } from '../retry/executeWithRetry';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { RetryBudget } from './RetryBudget';
 
 describe('RetryBudget', () => {

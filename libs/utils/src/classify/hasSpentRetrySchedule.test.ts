@@ -2,7 +2,7 @@ import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
 import { listCircuitBreakers } from '../registry/defaultRegistry';
 import { executeWithRetry } from '../retry/executeWithRetry';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { noJitter, settle, useFakeRetryTime } from '../testing/retryTestKit';
 import { hasSpentRetrySchedule } from './hasSpentRetrySchedule';
 

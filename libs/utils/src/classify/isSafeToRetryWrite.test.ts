@@ -1,4 +1,4 @@
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { isSafeToRetryWrite } from './isSafeToRetryWrite';
 
 describe('isSafeToRetryWrite', () => {

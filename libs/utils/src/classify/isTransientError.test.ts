@@ -1,4 +1,4 @@
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { isRedisTransientError } from './isRedisTransientError';
 import { isTransientError } from './isTransientError';
 

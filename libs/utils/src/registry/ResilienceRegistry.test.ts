@@ -1,7 +1,7 @@
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { executeWithRetry } from '../retry/executeWithRetry';
 import type { RetryOptions } from '../retry/RetryOptions';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import { executeWebSocketWithRetry } from '../websocket/executeWebSocketWithRetry';
 import { getWebSocketConnectionState, listCircuitBreakers, retryBudgetCount } from './defaultRegistry';

@@ -1,7 +1,7 @@
 import { releaseConnection, resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
 import { isAttemptTimeoutError } from '../errors/AttemptTimeoutError';
 import { isRetryAbortedError } from '../errors/RetryAbortedError';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { executeWebSocketWithRetry } from '../websocket/executeWebSocketWithRetry';
 import type { WebSocketRetryContext } from '../websocket/WebSocketRetryOptions';
 import { AttemptContext, NEVER_ABORTED } from './AttemptContext';

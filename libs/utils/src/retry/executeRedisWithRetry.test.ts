@@ -1,5 +1,6 @@
 import { listCircuitBreakers, resetCircuitBreakers, resetRetryBudgets } from '../registry/defaultRegistry';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { DEFAULT_REDIS_RETRY_OPTIONS, executeRedisWithRetry } from './executeRedisWithRetry';
 
 class FakeRedis {

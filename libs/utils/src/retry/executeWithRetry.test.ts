@@ -1,5 +1,6 @@
 import { isRetryExhaustedError, RetryExhaustedError } from '../errors/RetryExhaustedError';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { noJitter, settle, transient, useFakeRetryTime } from '../testing/retryTestKit';
 import { ResilienceRegistry } from '../registry/ResilienceRegistry';
 import { executeWithRetry } from './executeWithRetry';

@@ -1,6 +1,6 @@
 import { isCircuitOpenError } from '../errors/CircuitOpenError';
 import { ResilienceRegistry } from '../registry/ResilienceRegistry';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { useFakeRetryTime } from '../testing/retryTestKit';
 import { executeWithRetry } from './executeWithRetry';
 import type { RetryOptions } from './RetryOptions';

@@ -1,5 +1,5 @@
 import { configureWebSocketConnections, resetCircuitBreakers, resetRetryBudgets, resetWebSocketConnections } from '../registry/defaultRegistry';
-import { errorWith } from './FakeMetricsCollector';
+import { errorWith } from './errorWith';
 
 /** A retryable network error. */
 export const transient = () => errorWith({ code: 'ECONNRESET' }, 'socket reset');

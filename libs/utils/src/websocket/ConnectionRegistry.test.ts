@@ -1,6 +1,6 @@
 import { ConcurrencyLimitError } from '../errors/ConcurrencyLimitError';
 import { ResilienceRegistry } from '../registry/ResilienceRegistry';
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import { ConnectionRegistry } from './ConnectionRegistry';
 import { executeWebSocketWithRetry } from './executeWebSocketWithRetry';

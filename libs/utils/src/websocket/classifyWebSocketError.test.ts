@@ -1,4 +1,4 @@
-import { errorWith } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
 import { classifyWebSocketError, isRetryableWebSocketError, type WebSocketErrorType } from './classifyWebSocketError';
 import { WebSocketError, isWebSocketError } from './WebSocketError';
 

@@ -1,5 +1,6 @@
 import { CircuitOpenError } from '../errors/CircuitOpenError';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import {
   configureWebSocketConnections,

@@ -1,7 +1,8 @@
 import { ConcurrencyLimitError, isConcurrencyLimitError } from '../errors/ConcurrencyLimitError';
 import { CircuitOpenError } from '../errors/CircuitOpenError';
 import { RetryExhaustedError } from '../errors/RetryExhaustedError';
-import { errorWith, FakeMetricsCollector } from '../testing/FakeMetricsCollector';
+import { errorWith } from '../testing/errorWith';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { outcome, useFakeWebSocketTime } from '../testing/retryTestKit';
 import {
   configureWebSocketConnections,

@@ -2,7 +2,7 @@ import { createAuthClient } from 'better-auth/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../../testing/testApp';
-import { requireApiKey, requirePermission } from '../../access/fastifyGuards';
+import { requirePermission } from '../../access/fastifyGuards';
 import { registerPluginRoutes } from '../routes';
 import { postJson, signUp, type SignedUpUser } from '../testing/users';
 import { rolesClient } from '@libs/better-auth/client';
@@ -38,7 +38,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     side = Fastify();
     registerPluginRoutes(side, a.context);
     side.get('/reports', { preHandler: requirePermission('reports:view') }, async () => ({ ok: true }));
-    side.get('/orders', { preHandler: [requireApiKey({ scopes: ['orders:read'] }), requirePermission('orders:read')] }, async (request) => ({ userId: request.principal?.user.id }));
+    side.get('/orders', { preHandler: requirePermission('orders:read') }, async (request) => ({ userId: request.principal?.user.id }));
     sideUrl = await side.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -176,7 +176,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     expect(await has(b, user, 'feed:read')).toBe(false);
   });
 
-  it('guards Fastify routes with requirePermission (session or API key) and requireApiKey scopes', async () => {
+  it('guards Fastify routes with requirePermission, for a session and for an API key (granted scope and owner permission)', async () => {
     expect((await fetch(`${sideUrl}/reports`)).status).toBe(401);
     const nobody = await signUp(a.url, 'Nobody');
     const forbidden = await fetch(`${sideUrl}/reports`, { headers: { cookie: nobody.cookie } });

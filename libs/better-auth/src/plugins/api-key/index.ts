@@ -32,8 +32,9 @@ export function apiKeyPlugin(services: Pick<PluginServices, 'apiKeys' | 'reposit
     id: 'api-key',
     endpoints: {
       ...keyEndpoints({ apiKeys: services.repositories.apiKeys, events: services.repositories.events, defaultPrefix: settings.defaultPrefix, guards: services.sessionGuards }),
-      // Over HTTP the Fastify route of the same path answers (see fastifyRoutes.ts); this one
-      // serves `auth.api.verifyApiKey` and the OpenAPI reference, with the same answers.
+      // Over HTTP the auth service's Fastify route of the same path answers (`registerPluginRoutes`,
+      // apps/auth-service/src/plugins/routes.ts); this one serves `auth.api.verifyApiKey` and the
+      // OpenAPI reference, with the same answers.
       verifyApiKey: createAuthEndpoint('/api-key/verify', { method: 'POST', body: verifyKeyBodySchema, metadata: { openapi: verifyOpenApi } }, async (ctx) => {
         const answer = verifyAnswer(await verifier.verify(ctx.body.key, requiredScopesOf(ctx.body)));
         if (answer.status !== 200) throw new APIError(STATUS_NAMES[answer.status], answer.body, answer.headers);

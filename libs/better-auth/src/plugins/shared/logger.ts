@@ -1,9 +1,4 @@
-type LogFn = (obj: object, msg?: string) => void;
+import type { Logger } from '@libs/monitoring';
 
 /** The pino shape the plugins log through (the app passes its Fastify logger). */
-export interface PluginLogger {
-  debug: LogFn;
-  info: LogFn;
-  warn: LogFn;
-  error: LogFn;
-}
+export type PluginLogger = Logger;

@@ -1,7 +1,8 @@
 import { harnessRedisUrl } from '@tools/test-harness';
 import { randomBytes } from 'node:crypto';
 import { ResilientCacheService } from '../cache.service';
-import { eventually, FakeMetrics } from '../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually } from '../testing/eventually';
 import { defaultRedisExecutor, type RedisExecutor } from './redisExecutor';
 
 /** An executor that can cut this one instance off Redis (a partition: the server stays up). */
@@ -20,7 +21,7 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
   const open: ResilientCacheService[] = [];
   afterEach(async () => Promise.all(open.splice(0).map((c) => c.close())));
 
-  async function instance(executor?: RedisExecutor, metrics = new FakeMetrics(), maxPendingInvalidations?: number) {
+  async function instance(executor?: RedisExecutor, metrics = new FakeMetricsCollector(), maxPendingInvalidations?: number) {
     const cache = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics, maxPendingInvalidations }, executor);
     open.push(cache);
     expect(await cache.ready()).toBe(true);
@@ -61,7 +62,7 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
 
   it('replays on a timer even when this instance makes no further cache call (everything served from L1)', async () => {
     const { state, executor } = switchableExecutor();
-    const cache = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: new FakeMetrics(), retry: { circuitBreakerResetMs: 50, breakerKey: `idle-${prefix}` } }, executor);
+    const cache = new ResilientCacheService({ redis: harnessRedisUrl(), prefix, metrics: new FakeMetricsCollector(), retry: { circuitBreakerResetMs: 50, breakerKey: `idle-${prefix}` } }, executor);
     open.push(cache);
     await cache.ready();
     const { cache: b } = await instance();
@@ -77,7 +78,7 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
 
   it('retries a failed replay on a timer, without waiting for the next cache call', async () => {
     const { state, executor } = switchableExecutor();
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const cache = new ResilientCacheService(
       { redis: harnessRedisUrl(), prefix, metrics, retry: { circuitBreakerResetMs: 50, breakerKey: `replay-${prefix}` } },
       executor,
@@ -102,7 +103,7 @@ describe('RemoteLayer: invalidations missed during a partition are replayed', ()
 
   it('clears this cache’s L2 on recovery when too much was missed to replay', async () => {
     const { state, executor } = switchableExecutor();
-    const { cache: a, metrics } = await instance(executor, new FakeMetrics(), 2);
+    const { cache: a, metrics } = await instance(executor, new FakeMetricsCollector(), 2);
     const { cache: b } = await instance();
     await b.set('x', 1);
     await b.set('y', 2);

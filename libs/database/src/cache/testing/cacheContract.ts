@@ -1,6 +1,7 @@
 import { isCacheError } from '../errors/CacheError';
 import { closingAfterEach, type CacheFactory } from './closingFactory';
-import { eventually, FakeMetrics, sleep } from './FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
+import { eventually, sleep } from './eventually';
 import { latch } from './latch';
 
 export type { CacheFactory } from './closingFactory';
@@ -172,7 +173,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     });
 
     it('runs the loader once for 100 concurrent getOrSet on a cold key', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const cache = await make({ metrics });
       let calls = 0;
       const gate = latch();
@@ -219,7 +220,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     });
 
     it('serves a recently expired value when the loader fails, and counts it', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const cache = await make({ metrics });
       await cache.getOrSet('sie', async () => 'old', { ttlMs: 30, staleIfErrorMs: 60_000 });
       await eventually(async () => (await cache.get('sie')) === undefined);
@@ -234,7 +235,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     });
 
     it('answers with the stale value after a soft timeout and refreshes in the background', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const cache = await make({ metrics });
       await cache.getOrSet('slow', async () => 'v1', { ttlMs: 30, staleIfErrorMs: 60_000 });
       // Staleness comes from the stored entry; the refreshed value gets a long TTL so a slow
@@ -275,7 +276,7 @@ export function describeCacheContract(name: string, factory: CacheFactory): void
     });
 
     it('rejects unserializable values on set but still answers getOrSet with them', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const cache = await make({ metrics });
       const cyclic: Record<string, unknown> = { name: 'loop' };
       cyclic.self = cyclic;

@@ -1,7 +1,7 @@
 import { executeWithRetry } from '@libs/utils/src/executeWithRetry';
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { FakeCache } from '../../testing/FakeCache';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import { generateKey, hashKey, keyMatchesHash, parseKeyIdentifier, randomBase62 } from './apiKeyMaterial';
 import { ApiKeyRepository } from './apiKey';
@@ -30,7 +30,7 @@ describe('ApiKeyRepository', () => {
   let t: MigratedTestDatabase;
   let keys: ApiKeyRepository;
   let cache: FakeCache;
-  const metrics = new FakeMetrics();
+  const metrics = new FakeMetricsCollector();
   let userId: string;
 
   beforeAll(async () => {

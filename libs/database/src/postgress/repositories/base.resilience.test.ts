@@ -5,7 +5,7 @@ import { PrismaDatabaseClient } from '../../client/PrismaDatabaseClient';
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
 import { migrate } from '../../migrations/migrate';
 import type { UserEvent } from '../../models';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import { BaseRepository } from './base';
 
@@ -25,7 +25,7 @@ const terminateOthers = (url: string, database: string) =>
 describe('BaseRepository resilience', () => {
   describe('connections killed with pg_terminate_backend', () => {
     let t: MigratedTestDatabase;
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     let events: BaseRepository<UserEvent>;
     let userId: string;
 
@@ -91,11 +91,11 @@ describe('BaseRepository resilience', () => {
     });
 
     /** Database attempts of `operation` (rejections by an open breaker never reach Postgres). */
-    const attempts = (metrics: FakeMetrics, operation: string) => metrics.operations.filter((o) => o.operation === operation && o.errorCode !== 'CIRCUIT_OPEN').length;
+    const attempts = (metrics: FakeMetricsCollector, operation: string) => metrics.operations.filter((o) => o.operation === operation && o.errorCode !== 'CIRCUIT_OPEN').length;
     const codeOf = (error: unknown) => (error as RepositoryError).code;
 
     it('under concurrent load the breaker opens and requests stop reaching Postgres; the recovery check closes it after a restart', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const resilience = new ResilienceRegistry();
       // A reset far beyond the test's deadline: only the recovery check can close the breaker in time.
       const repo = new BaseRepository(
@@ -132,12 +132,12 @@ describe('BaseRepository resilience', () => {
       const served = await Promise.all(Array.from({ length: 10 }, () => repo.count()));
       expect(served).toEqual(Array.from({ length: 10 }, () => 0));
       expect(breaker.state).toBe('closed');
-      expect(metrics.breakers.filter((b) => b.breaker === 'stopped-db').map((b) => b.state)).toEqual(['closed', 'open', 'half-open', 'closed']);
+      expect(metrics.breakerStates.filter((b) => b.breaker === 'stopped-db').map((b) => b.state)).toEqual(['closed', 'open', 'half-open', 'closed']);
       expect(await repo.create({ name: 'back', slug: 'back' })).toMatchObject({ slug: 'back' });
     });
 
     it('an outer executeWithRetry around a repository call on a stopped database makes one schedule of attempts, not two', async () => {
-      const metrics = new FakeMetrics();
+      const metrics = new FakeMetricsCollector();
       const resilience = new ResilienceRegistry();
       const repo = new BaseRepository({ db: client, metrics, resilience, retry: { breakerKey: 'nested', maxRetries: 3, baseDelayMs: 5, enableCircuitBreaker: false } }, { model: 'store' });
       await pg.stop();

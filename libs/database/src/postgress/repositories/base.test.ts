@@ -1,6 +1,6 @@
 import { StoreCreateInputSchema, type Store, type StoreCreateInput } from '../../models';
 import { isRepositoryError, RepositoryError } from '../../errors/RepositoryError';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import type { DatabaseClient } from '../../types/DatabaseClient';
 import { BaseRepository } from './base';
@@ -10,7 +10,7 @@ type StoreRepo = BaseRepository<Store, Record<string, unknown>, StoreCreateInput
 describe('BaseRepository (generic CRUD on a real database)', () => {
   let t: MigratedTestDatabase;
   let repo: StoreRepo;
-  const metrics = new FakeMetrics();
+  const metrics = new FakeMetricsCollector();
 
   beforeAll(async () => {
     t = await migratedTestDatabase('base');

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ResilienceRegistry } from '@libs/utils';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import { DATABASE_ATTEMPTS_EVENT } from './operation';
 import { UserRepository } from './user';
@@ -19,7 +19,7 @@ describe('repositories under a lock (Postgres slow, not down)', () => {
   });
 
   it('a read or a write meeting the lock fails with TIMEOUT after one attempt each, the breaker opens, and both work once the lock is gone', async () => {
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const resilience = new ResilienceRegistry();
     const users = new UserRepository({ db: t.client, metrics, resilience, retry: { circuitBreakerThreshold: 3, recoveryCheckMs: 0, circuitBreakerResetMs: 600_000 } });
     await holder.query('BEGIN');

@@ -1,16 +1,16 @@
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { DATABASE_ATTEMPTS_EVENT, OperationRunner } from './operation';
 
 const lost = () => Object.assign(new Error('Connection terminated unexpectedly'));
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 let n = 0;
-const runner = (metrics?: FakeMetrics) => new OperationRunner({ repository: 'unit', metrics, retry: { breakerKey: `unit-${n++}`, baseDelayMs: 1, maxDelayMs: 2, maxRetries: 3 } });
+const runner = (metrics?: FakeMetricsCollector) => new OperationRunner({ repository: 'unit', metrics, retry: { breakerKey: `unit-${n++}`, baseDelayMs: 1, maxDelayMs: 2, maxRetries: 3 } });
 
 describe('OperationRunner retry policy', () => {
   it('retries a read on a lost connection and succeeds', async () => {
     let calls = 0;
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const value = await runner(metrics).run('read', async () => (++calls < 3 ? Promise.reject(lost()) : 'ok'));
     expect([value, calls]).toEqual(['ok', 3]);
     expect(metrics.operations.filter((o) => o.operation === 'unit.read').map((o) => o.success)).toEqual([false, false, true]);

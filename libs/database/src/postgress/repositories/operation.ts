@@ -1,12 +1,12 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import { executeWithRetry, type ResilienceRegistry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
+import { executeWithRetry, isSafeToRetryWrite, type ResilienceRegistry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
 import { isRepositoryError, type RepositoryError } from '../../errors/RepositoryError';
 import { toRepositoryError } from '../../errors/toRepositoryError';
 import type { DatabaseClient } from '../../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../../types/Logger';
 import { watchDatabaseRecovery } from './databaseRecovery';
 import { isDatabaseError } from './isDatabaseError';
-import { countsForBreaker, isAmbiguousWriteError, repeatAfter, retryIdempotent, retryNotApplied } from './retryClassification';
+import { countsForBreaker, isAmbiguousWriteError, repeatAfter, retryIdempotent } from './retryClassification';
 import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
 
 /** Event counted once per database attempt (every try of every repository operation). */
@@ -88,7 +88,8 @@ export class OperationRunner {
     if (retry.enableCircuitBreaker && options.db !== undefined) watchDatabaseRecovery(options.resilience, options.db, breakerKey, retry.recoveryCheckMs, options.logger);
     this.#idempotentOptions = { ...base, attemptTimeoutMs: retry.attemptTimeoutMs, isRetryable: retryIdempotent };
     // No per-attempt timeout on writes: abandoning a write that is still running makes it ambiguous.
-    this.#writeOptions = { ...base, isRetryable: retryNotApplied };
+    // Non-idempotent writes are resent only when the failure proves they never applied.
+    this.#writeOptions = { ...base, isRetryable: isSafeToRetryWrite };
   }
 
   #name(operation: string): string {

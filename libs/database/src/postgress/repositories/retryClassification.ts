@@ -85,10 +85,10 @@ export const repeatAfter = (error: unknown): boolean => !isSpentWait(error);
 /** Retry classifier for reads and idempotent writes. */
 export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseError(error);
 
-/** Retry classifier for non-idempotent writes: only when the write provably did not happen (one rule, in utils). */
-export const retryNotApplied = (error: unknown): boolean => isSafeToRetryWrite(error);
-
-/** A transient failure of a write that may or may not have been applied. */
+/**
+ * A transient failure of a write that may or may not have been applied. Non-idempotent writes
+ * are retried with `isSafeToRetryWrite` of `@libs/utils` (the one rule for "provably not applied").
+ */
 export function isAmbiguousWriteError(error: unknown): boolean {
   return isTransientDatabaseError(error) && !isSafeToRetryWrite(error);
 }

@@ -1,6 +1,6 @@
 import { isRepositoryError } from '../../errors/RepositoryError';
 import { FakeCache } from '../../testing/FakeCache';
-import { FakeMetrics } from '../../testing/FakeMetrics';
+import { FakeMetricsCollector } from '@libs/monitoring/testing';
 import { migratedTestDatabase, type MigratedTestDatabase } from '../../testing/testDatabase';
 import { AccountRepository } from './account';
 import { SessionRepository } from './session';
@@ -48,7 +48,7 @@ describe('SessionRepository', () => {
   });
 
   it('an unknown token reaches Postgres once per miss TTL; creating a session with it makes it found at once', async () => {
-    const metrics = new FakeMetrics();
+    const metrics = new FakeMetricsCollector();
     const bare = new SessionRepository({ db: t.client, metrics });
     const reads = () => metrics.operations.filter((o) => o.operation === 'session.findByToken').length;
     for (let i = 0; i < 5; i++) expect(await bare.findByToken(token('later'))).toBeNull();

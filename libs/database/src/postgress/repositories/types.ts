@@ -1,37 +1,36 @@
 import type { IMetricsCollector } from '@libs/monitoring';
-import type { ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
+import type { ResilienceRegistry, RetryOptions } from '@libs/utils/src/executeWithRetry';
 import type { ICache } from '../../cache/ICache';
 import type { DatabaseClient } from '../../types/DatabaseClient';
 import type { DatabaseLogger } from '../../types/Logger';
 import type { ReplicaRouter } from '../../replicas/ReplicaRouter';
 
-/** Retry policy of a repository (the rest of `RetryOptions` is fixed by the repository). */
-export interface RepositoryRetryOptions {
-  /** Retries after the first attempt. @default 3 */
-  maxRetries?: number;
-  /** @default 50 */
-  baseDelayMs?: number;
-  /** @default 1_000 */
-  maxDelayMs?: number;
-  /** Per-attempt timeout (reads and idempotent writes only); undefined = none. @default undefined */
-  attemptTimeoutMs?: number;
-  /** @default true */
-  enableCircuitBreaker?: boolean;
-  /** Consecutive transient failures that open the repository's breaker. @default 5 */
-  circuitBreakerThreshold?: number;
-  /** Open → first half-open trials after; doubles while trials fail. @default 500 */
-  circuitBreakerResetMs?: number;
-  /** Longest wait between rounds of trials while they keep failing. @default 5_000 */
-  circuitBreakerMaxResetMs?: number;
-  /** Calls let through at once while half-open. @default 3 */
-  circuitBreakerHalfOpenCalls?: number;
+/**
+ * Retry policy of a repository: the fields of `RetryOptions` a repository lets you set (the rest
+ * is fixed by the repository). Defaults are the repository's own, `DEFAULT_REPOSITORY_RETRY_OPTIONS`
+ * (maxRetries 3, baseDelayMs 50, maxDelayMs 1_000, breaker on, threshold 5, reset 500 → 5_000 ms,
+ * 3 half-open calls), not `RetryOptions`'; `attemptTimeoutMs` applies to reads and idempotent
+ * writes only; `breakerKey` defaults to `'db.<repository>'` (repositories sharing a key fail fast together).
+ */
+export interface RepositoryRetryOptions
+  extends Pick<
+    RetryOptions,
+    | 'maxRetries'
+    | 'baseDelayMs'
+    | 'maxDelayMs'
+    | 'attemptTimeoutMs'
+    | 'enableCircuitBreaker'
+    | 'circuitBreakerThreshold'
+    | 'circuitBreakerResetMs'
+    | 'circuitBreakerMaxResetMs'
+    | 'circuitBreakerHalfOpenCalls'
+    | 'breakerKey'
+  > {
   /**
    * While the breaker is open, `db.healthCheck` runs this often and, once Postgres answers, lets
    * trials through at once instead of waiting out the reset; 0 turns it off. @default 200
    */
   recoveryCheckMs?: number;
-  /** Breaker (and retry budget) key; repositories sharing a key fail fast together. @default 'db.<repository>' */
-  breakerKey?: string;
 }
 
 export const DEFAULT_REPOSITORY_RETRY_OPTIONS = {

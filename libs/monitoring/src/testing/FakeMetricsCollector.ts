@@ -1,6 +1,9 @@
-import type { CircuitBreakerStateName, IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
+import type { CircuitBreakerStateName, IMetricsCollector, MetricsSnapshot } from '../IMetricsCollector';
 
-/** Records every call so tests can assert on them. Test-only; not exported by the lib. */
+/**
+ * Records every call so tests can assert on them: each operation, each breaker state in order,
+ * and event counts. The one test double of `IMetricsCollector` for every lib, app and tool.
+ */
 export class FakeMetricsCollector implements IMetricsCollector {
   operations: Array<{ operation: string; durationMs: number; success: boolean; errorCode?: string }> = [];
   breakerStates: Array<{ breaker: string; state: CircuitBreakerStateName }> = [];
@@ -15,11 +18,16 @@ export class FakeMetricsCollector implements IMetricsCollector {
   }
 
   recordWebSocketConnection(): void {
-    /* not used by the retry family */
+    /* no test asserts on it */
   }
 
   incrementEvent(event: string, by = 1): void {
     this.events[event] = (this.events[event] ?? 0) + by;
+  }
+
+  /** How often `event` was counted (0 when never). */
+  count(event: string): number {
+    return this.events[event] ?? 0;
   }
 
   getMetrics(): MetricsSnapshot {
@@ -42,9 +50,4 @@ export class FakeMetricsCollector implements IMetricsCollector {
     this.breakerStates = [];
     this.events = {};
   }
-}
-
-/** An error shaped like one from a given layer (Prisma, pg, Node, ioredis). */
-export function errorWith(fields: Record<string, unknown>, message = 'test error'): Error {
-  return Object.assign(new Error(message), fields);
 }

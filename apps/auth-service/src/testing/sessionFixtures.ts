@@ -1,4 +1,4 @@
-import type { TestApp } from '../testing/testApp';
+import type { TestApp } from './testApp';
 
 export interface SignedInUser {
   id: string;
