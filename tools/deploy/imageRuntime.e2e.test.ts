@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createTestDatabase, freePort, harnessRedisUrl, waitFor, type TestDatabase } from '@tools/test-harness';
+import { createTestDatabase, freePort, harnessRedisUrl, startLocalSmtp, waitFor, type LocalSmtp, type TestDatabase } from '@tools/test-harness';
 import { buildApp } from '../chaos/builtApp';
 import { REPO_ROOT } from './appSources';
 import { copySteps, healthcheckCommand, last, readDockerfile } from './dockerfile';
@@ -34,6 +34,8 @@ describe('the image runtime stage, reproduced from the Dockerfile', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'image-runtime-'));
   let appDir: string;
   let database: TestDatabase;
+  // Production refuses to start without SMTP_URL (reset and verification mail): a real SMTP server.
+  let smtp: LocalSmtp;
 
   beforeAll(async () => {
     const build = stages.find((s) => s.name === 'build')!;
@@ -43,9 +45,11 @@ describe('the image runtime stage, reproduced from the Dockerfile', () => {
     buildApp();
     appDir = reproduceStages(stages, { root: REPO_ROOT, workDir, npmCiExtraArgs: ['--prefer-offline'] }).get(runtime.name)!;
     database = await createTestDatabase('image_runtime');
+    smtp = await startLocalSmtp();
   }, 600_000);
 
   afterAll(async () => {
+    await smtp?.close();
     await database?.drop();
     rmSync(workDir, { recursive: true, force: true });
   });
@@ -59,6 +63,7 @@ describe('the image runtime stage, reproduced from the Dockerfile', () => {
     DATA_DIR: join(workDir, 'data'),
     DATABASE_URL: database.url,
     REDIS_URL: harnessRedisUrl(),
+    SMTP_URL: smtp.url,
     BETTER_AUTH_SECRET: randomBytes(32).toString('base64'),
   });
 

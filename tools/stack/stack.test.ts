@@ -63,13 +63,15 @@ describe('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopb
     expect(stack.postgres.replicaUrls).toHaveLength(1);
     expect(stack.redis.sentinels).toHaveLength(3);
     const answers = new Map<string, Ready>();
+    const last = new Map<string, Ready['dependencies']>();
     await waitFor(async () => {
       const body = (await (await fetch(`${stack.url}/health/ready`)).json()) as Ready;
+      last.set(body.instance, body.dependencies);
       // The cache's L2 may still be connecting (or its breaker recovering from a slow start) when readiness is first 200.
       const replicaReady = body.dependencies.replicas?.replicas.every((r) => r.state === 'ready');
       if (replicaReady && body.dependencies.cache?.healthy) answers.set(body.instance, body);
-      if (answers.size < 2) throw new Error(`replica ready and cache healthy on ${[...answers.keys()].join(', ') || 'none'} so far: ${JSON.stringify(body.dependencies)}`);
-    }, 60_000, 'the replica ready and Redis reached on both instances');
+      if (answers.size < 2) throw new Error(`replica ready and cache healthy on ${[...answers.keys()].join(', ') || 'none'} so far; last answers: ${JSON.stringify(Object.fromEntries(last))}`);
+    }, 50_000, 'the replica ready and Redis reached on both instances');
     for (const body of answers.values()) {
       expect(body.status).toBe('ready');
       expect(body.dependencies.replicas).toMatchObject({ healthy: true, required: false });

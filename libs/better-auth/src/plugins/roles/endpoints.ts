@@ -1,5 +1,5 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
-import { permissionStrings, type Role } from '@libs/database/models';
+import { permissionStrings, type PermissionEntry, type Role } from '@libs/database/models';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../../access/AccessCore';
 import type { RoleChange } from '../../access/authorityCheck';
@@ -77,7 +77,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: createRoleBodySchema, use: [userSessionMiddleware], metadata: openapi('createRole', 'Create a role', 'With a parent (inherits its permissions), category, level and permissions.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const entries = permissionStrings(ctx.body.permissions ?? []);
+        const entries = permissionStrings<PermissionEntry>(ctx.body.permissions ?? []);
         await assertAuthority(access.mayChangeRole(actor, { action: 'role.create', role: null, parentRoleId: ctx.body.parentRoleId ?? null, adds: entriesAsGrants(entries) }));
         const role = await mapRoleErrors(() => roles.create({ ...ctx.body, permissions: entries }));
         await record(actor.user.id, 'ROLE_CREATED', role);
@@ -122,7 +122,7 @@ export function roleEndpoints(deps: RoleEndpointDependencies) {
       { method: 'POST', body: addRolePermissionsBodySchema, use: [userSessionMiddleware], metadata: openapi('addRolePermissions', 'Grant permissions to a role', 'Inherited by every descendant; visible on every instance on the next request.') },
       async (ctx) => {
         const actor = await actorWith(ctx.context.session, permissions.manage);
-        const entries = permissionStrings(ctx.body.permissions);
+        const entries = permissionStrings<PermissionEntry>(ctx.body.permissions);
         const names = entries.map(entryName);
         await assertAuthority(access.mayChangeRole(actor, { action: 'role.addPermissions', role: await existing(ctx.body.roleId), adds: entriesAsGrants(entries) }));
         const role = await mapRoleErrors(() => roles.addPermissions(ctx.body.roleId, entries));
