@@ -10,6 +10,7 @@ export { startPostgresWithReplica, type PostgresWithReplica, type PostgresWithRe
 export { LocalRedis, redisCommand, type LocalRedisOptions } from './localRedis';
 export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSetup, type SentinelAddress } from './localSentinel';
 export { freePort, waitFor } from './ports';
+export { processAlive } from './processAlive';
 export { PATRONI_PG_BIN_DIR, startPatroniCluster, type PatroniCluster, type PatroniClusterOptions, type PatroniMemberState, type PatroniNode } from './localPatroni';
 export { PATRONI_TIMINGS } from './patroniConfig';
 export { withDatabase } from './databaseUrl';

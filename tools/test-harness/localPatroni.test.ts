@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { startPatroniCluster, type PatroniCluster } from './localPatroni';
 import { waitFor } from './ports';
+import { processAlive } from './processAlive';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
@@ -14,14 +15,6 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('startPatroniCluster (2 members, etcd, HAProxy)', () => {
   let cluster: PatroniCluster | undefined;
@@ -47,7 +40,7 @@ describe('startPatroniCluster (2 members, etcd, HAProxy)', () => {
     await cluster.stop();
     const stopped = cluster;
     cluster = undefined;
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter((pid) => processAlive(pid))).toEqual([]);
     await expect(query(stopped.writeUrl, 'SELECT 1')).rejects.toThrow();
     await expect(fetch(`${stopped.nodes[0].restUrl}/health`)).rejects.toThrow();
     expect(existsSync(stopped.directory)).toBe(false);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { patroniConfig, patroniHaproxyConfig, type PatroniMemberLayout } from './patroniConfig';
 import { freePort, waitFor } from './ports';
 import { findBinary, INSTALL_SCRIPT, requireBinary } from './requireBinary';
+import { processAlive } from './processAlive';
 
 /** Debian's postgresql-15: Patroni needs pg_rewind and pg_basebackup next to postgres. */
 export const PATRONI_PG_BIN_DIR = '/usr/lib/postgresql/15/bin';
@@ -143,14 +144,6 @@ function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Clusters still running when the process exits (a test that forgot `stop()`, a crash). */
 const live = new Set<() => void>();
@@ -206,7 +199,7 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
     for (const p of [processes.haproxy, ...processes.members, processes.etcd]) if (p?.running) p.child.kill('SIGKILL');
     for (const dataDir of dataDirs) {
       const pid = postmasterPid(dataDir);
-      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+      if (pid && processAlive(pid)) process.kill(pid, 'SIGKILL');
     }
     rmSync(dir, { recursive: true, force: true });
   };
@@ -218,11 +211,11 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
     // A Patroni that had to be SIGKILLed leaves its postmaster running.
     for (const dataDir of dataDirs) {
       const pid = postmasterPid(dataDir);
-      if (pid && alive(pid)) process.kill(pid, 'SIGQUIT');
+      if (pid && processAlive(pid)) process.kill(pid, 'SIGQUIT');
     }
     await processes.etcd?.stop(5_000);
     await waitFor(async () => {
-      const left = dataDirs.map(postmasterPid).filter((pid): pid is number => pid !== undefined && alive(pid));
+      const left = dataDirs.map(postmasterPid).filter((pid): pid is number => pid !== undefined && processAlive(pid));
       if (left.length) throw new Error(`postmasters still running: ${left.join(', ')}`);
     }, 15_000, 'the postmasters to exit').catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

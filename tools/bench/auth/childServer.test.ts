@@ -1,17 +1,9 @@
-import { freePort } from '@tools/test-harness';
+import { freePort, processAlive } from '@tools/test-harness';
 import { isAuthBenchError } from './AuthBenchError';
 import { ChildServer } from './childServer';
 
 const BODY = JSON.stringify({ session: { token: 't' }, user: { email: 'a@b.c' } });
 
-function alive(pid: number | undefined): boolean {
-  try {
-    process.kill(pid!, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ChildServer (with the node:http floor server)', () => {
   it('starts on READY, serves the fixed body, reads CPU over IPC and stops', async () => {
@@ -32,7 +24,7 @@ describe('ChildServer (with the node:http floor server)', () => {
     } finally {
       await server.stop();
     }
-    expect(alive(server.pid)).toBe(false);
+    expect(processAlive(server.pid)).toBe(false);
     await server.stop();
   });
 
@@ -56,6 +48,6 @@ describe('ChildServer (with the node:http floor server)', () => {
     // The child's pid is in the message (a loaded machine may not even have run the script yet).
     const pid = Number(/\(pid (\d+)\)/.exec((error as Error).message)?.[1]);
     expect(pid).toBeGreaterThan(0);
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 });

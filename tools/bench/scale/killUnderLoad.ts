@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import type { Stack } from '../../stack/stack';
 import { sessionRequests } from '../auth/load';
+import { processAlive } from '@tools/test-harness';
 import { backendStats, type ServerStat } from './haproxyAdmin';
 import { useInstances, type LoadOptions } from './throughput';
 
@@ -29,14 +30,6 @@ export interface KillUnderLoad {
 const delta = (before: ServerStat[], after: ServerStat[], name: string, field: keyof Omit<ServerStat, 'name' | 'status'>) =>
   (after.find((s) => s.name === name)?.[field] ?? 0) - (before.find((s) => s.name === name)?.[field] ?? 0);
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export interface KillOptions extends LoadOptions {
   killAfterSeconds: number;
@@ -68,7 +61,7 @@ export async function killUnderLoad(stack: Stack, tokens: string[], options: Kil
       const status = (await backendStats(stack.adminSocket)).find((s) => s.name === killed)?.status ?? '';
       if (status.startsWith('DOWN') || status.startsWith('MAINT')) msUntilDown = performance.now() - killedAt;
     }
-    if (msUntilExit === null && !alive(pid)) msUntilExit = performance.now() - killedAt;
+    if (msUntilExit === null && !processAlive(pid)) msUntilExit = performance.now() - killedAt;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const result = await load;

@@ -1,7 +1,8 @@
 import { jsonPostHeaders } from '../../bench/auth/seed';
 import type { ChaosEnvironment } from '../environment';
-import { openLoad, type LoadTarget } from '../openLoad';
+import { openLoad } from '../openLoad';
 import { RATES } from '../targets';
+import { writeRecorder } from '../writeRecorder';
 import type { Timeline } from './postgresKill';
 
 export const ACK_TIMELINE: Timeline = { killMs: 4_000, restartMs: 10_000, durationMs: 16_000 };
@@ -38,25 +39,6 @@ function check(attempted: string[], acknowledged: Set<string>, present: Map<stri
   };
 }
 
-function recorder(name: string, rate: number, request: (i: number) => { url: string; init: RequestInit }, idOf: (i: number) => string) {
-  const attempted: string[] = [];
-  const acknowledged = new Set<string>();
-  const statuses: Record<string, number> = {};
-  const target: LoadTarget = {
-    name,
-    rate,
-    request: (i) => {
-      attempted.push(idOf(i));
-      return request(i);
-    },
-    onAnswer: (i, response) => {
-      const key = String(response?.status ?? 0);
-      statuses[key] = (statuses[key] ?? 0) + 1;
-      if (response?.status === 200 || response?.status === 201) acknowledged.add(idOf(i));
-    },
-  };
-  return { target, attempted, acknowledged, statuses };
-}
 
 /**
  * Scenario 3: sign-ups (and, on ours, API-key creations) at a fixed rate across a Postgres kill
@@ -68,12 +50,12 @@ export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours
   const run = `${server}-${Date.now()}`;
   try {
     const email = (i: number) => `ack-${run}-${i}@chaos.local`;
-    const signUps = recorder('sign-up', RATES.signUp, (i) => ({ url: `${process.url}/api/auth/sign-up/email`, init: { method: 'POST', headers: jsonPostHeaders(process.url), body: JSON.stringify({ email: email(i), password: 'chaos password 123', name: `ack ${i}` }) } }), email);
+    const signUps = writeRecorder('sign-up', RATES.signUp, (i) => ({ url: `${process.url}/api/auth/sign-up/email`, init: { method: 'POST', headers: jsonPostHeaders(process.url), body: JSON.stringify({ email: email(i), password: 'chaos password 123', name: `ack ${i}` }) } }), email);
     const keyName = (i: number) => `ack-${run}-${i}`;
     const owner = env.users[1];
     const keys =
       server === 'ours'
-        ? recorder('key-create', RATES.keyCreate, (i) => ({ url: `${process.url}/api/auth/api-key/create`, init: { method: 'POST', headers: { ...jsonPostHeaders(process.url), authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ name: keyName(i) }) } }), keyName)
+        ? writeRecorder('key-create', RATES.keyCreate, (i) => ({ url: `${process.url}/api/auth/api-key/create`, init: { method: 'POST', headers: { ...jsonPostHeaders(process.url), authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ name: keyName(i) }) } }), keyName)
         : null;
     const { killMs, restartMs, durationMs } = timeline;
     await openLoad([signUps.target, ...(keys ? [keys.target] : [])], {

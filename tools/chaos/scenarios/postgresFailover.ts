@@ -6,9 +6,10 @@ import { jsonPostHeaders, seedUsers, type BenchUser } from '../../bench/auth/see
 import { round } from '../../bench/auth/stats';
 import { buildApp } from '../builtApp';
 import type { ChaosEnvironment } from '../environment';
-import { openLoad, type LoadTarget, type Sample } from '../openLoad';
+import { openLoad, type Sample } from '../openLoad';
 import { createKeys, getSessionTarget, keyVerifyTarget, signInTarget } from '../targets';
 import type { WriteSetCheck } from './acknowledgedWrites';
+import { writeRecorder } from '../writeRecorder';
 
 /** Load from 0, the primary's postmaster SIGKILLed at `killMs`; `durationMs` in all. */
 export const FAILOVER_TIMELINE = { killMs: 5_000, durationMs: 30_000 } as const;
@@ -55,26 +56,6 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   }
 }
 
-/** The writes of one target: what was attempted, what was acknowledged, answers by status. */
-function writeTarget(name: string, rate: number, request: (i: number) => { url: string; init: RequestInit }, idOf: (i: number) => string) {
-  const attempted: string[] = [];
-  const acknowledged = new Set<string>();
-  const statuses: Record<string, number> = {};
-  const target: LoadTarget = {
-    name,
-    rate,
-    request: (i) => {
-      attempted.push(idOf(i));
-      return request(i);
-    },
-    onAnswer: (i, response) => {
-      const key = String(response?.status ?? 0);
-      statuses[key] = (statuses[key] ?? 0) + 1;
-      if (response?.status === 200) acknowledged.add(idOf(i));
-    },
-  };
-  return { target, attempted, acknowledged, statuses };
-}
 
 function setCheck(attempted: string[], acknowledged: Set<string>, present: Map<string, number>, statuses: Record<string, number>): WriteSetCheck {
   return {
@@ -140,9 +121,9 @@ export async function runPostgresFailover(env: ChaosEnvironment, mode: 'async' |
 
       const run = `${mode}-${Date.now()}`;
       const email = (i: number) => `failover-${run}-${i}@chaos.local`;
-      const signUps = writeTarget('sign-up', RATES.signUp, (i) => ({ url: `${server.url}/api/auth/sign-up/email`, init: { method: 'POST', headers: jsonPostHeaders(server.url), body: JSON.stringify({ email: email(i), password: 'chaos password 123', name: `failover ${i}` }) } }), email);
+      const signUps = writeRecorder('sign-up', RATES.signUp, (i) => ({ url: `${server.url}/api/auth/sign-up/email`, init: { method: 'POST', headers: jsonPostHeaders(server.url), body: JSON.stringify({ email: email(i), password: 'chaos password 123', name: `failover ${i}` }) } }), email);
       const victimId = (i: number) => victimIds.get(victims[i % victims.length].email)!;
-      const bans = writeTarget(
+      const bans = writeRecorder(
         'ban',
         RATES.ban,
         (i) => ({ url: `${server.url}/api/admin/users/status`, init: { method: 'POST', headers: { ...jsonPostHeaders(server.url), authorization: `Bearer ${admin.token}` }, body: JSON.stringify({ userIds: [victimId(i)], status: 'BANNED', reason: 'chaos failover' }) } }),
