@@ -24,3 +24,29 @@ export function writeRecorder(name: string, rate: number, request: (i: number) =
   };
   return { target, attempted, acknowledged, statuses };
 }
+
+/** A Jepsen-style set check of one kind of write. */
+export interface WriteSetCheck {
+  attempted: number;
+  acknowledged: number;
+  /** Acknowledged but not in the database afterwards: must be 0. */
+  lost: string[];
+  /** Present more than once: must be 0. */
+  duplicated: string[];
+  /** Not acknowledged (an error or no answer) yet present: the client cannot know; listed. */
+  ambiguous: string[];
+  /** Answers by status. */
+  statuses: Record<string, number>;
+}
+
+/** The set check: what was acknowledged against what the database holds (`present`: id → rows). */
+export function writeSetCheck(attempted: string[], acknowledged: Set<string>, present: Map<string, number>, statuses: Record<string, number>): WriteSetCheck {
+  return {
+    attempted: attempted.length,
+    acknowledged: acknowledged.size,
+    lost: [...acknowledged].filter((id) => !present.has(id)),
+    duplicated: [...present].filter(([, n]) => n > 1).map(([id]) => id),
+    ambiguous: attempted.filter((id) => !acknowledged.has(id) && present.has(id)),
+    statuses,
+  };
+}

@@ -2,24 +2,10 @@ import { jsonPostHeaders } from '../../bench/auth/seed';
 import type { ChaosEnvironment } from '../environment';
 import { openLoad } from '../openLoad';
 import { RATES } from '../targets';
-import { writeRecorder } from '../writeRecorder';
+import { writeRecorder, writeSetCheck, type WriteSetCheck } from '../writeRecorder';
 import type { Timeline } from './postgresKill';
 
 export const ACK_TIMELINE: Timeline = { killMs: 4_000, restartMs: 10_000, durationMs: 16_000 };
-
-/** A Jepsen-style set check of one kind of write. */
-export interface WriteSetCheck {
-  attempted: number;
-  acknowledged: number;
-  /** Acknowledged but not in the database afterwards: must be 0. */
-  lost: string[];
-  /** Present more than once: must be 0. */
-  duplicated: string[];
-  /** Not acknowledged (an error or no answer) yet present: the client cannot know; listed. */
-  ambiguous: string[];
-  /** Answers by status. */
-  statuses: Record<string, number>;
-}
 
 export interface AcknowledgedWritesRun {
   server: 'ours' | 'stock';
@@ -28,16 +14,6 @@ export interface AcknowledgedWritesRun {
   keyCreations: WriteSetCheck | null;
 }
 
-function check(attempted: string[], acknowledged: Set<string>, present: Map<string, number>, statuses: Record<string, number>): WriteSetCheck {
-  return {
-    attempted: attempted.length,
-    acknowledged: acknowledged.size,
-    lost: [...acknowledged].filter((id) => !present.has(id)),
-    duplicated: [...present].filter(([, n]) => n > 1).map(([id]) => id),
-    ambiguous: attempted.filter((id) => !acknowledged.has(id) && present.has(id)),
-    statuses,
-  };
-}
 
 
 /**
@@ -66,11 +42,11 @@ export async function runAcknowledgedWrites(env: ChaosEnvironment, server: 'ours
       ],
     });
     const users = await env.query<{ email: string; n: string }>('SELECT "email", count(*) AS n FROM "User" WHERE "email" = ANY($1) GROUP BY "email"', [signUps.attempted]);
-    const signUpCheck = check(signUps.attempted, signUps.acknowledged, new Map(users.map((r) => [r.email, Number(r.n)])), signUps.statuses);
+    const signUpCheck = writeSetCheck(signUps.attempted, signUps.acknowledged, new Map(users.map((r) => [r.email, Number(r.n)])), signUps.statuses);
     let keyCheck: WriteSetCheck | null = null;
     if (keys) {
       const rows = await env.query<{ name: string; n: string }>('SELECT "name", count(*) AS n FROM "ApiKey" WHERE "name" = ANY($1) GROUP BY "name"', [keys.attempted]);
-      keyCheck = check(keys.attempted, keys.acknowledged, new Map(rows.map((r) => [r.name, Number(r.n)])), keys.statuses);
+      keyCheck = writeSetCheck(keys.attempted, keys.acknowledged, new Map(rows.map((r) => [r.name, Number(r.n)])), keys.statuses);
     }
     return { server, signUps: signUpCheck, keyCreations: keyCheck };
   } finally {

@@ -8,8 +8,7 @@ import { buildApp } from '../builtApp';
 import type { ChaosEnvironment } from '../environment';
 import { openLoad, type Sample } from '../openLoad';
 import { createKeys, getSessionTarget, keyVerifyTarget, signInTarget } from '../targets';
-import type { WriteSetCheck } from './acknowledgedWrites';
-import { writeRecorder } from '../writeRecorder';
+import { writeRecorder, writeSetCheck, type WriteSetCheck } from '../writeRecorder';
 
 /** Load from 0, the primary's postmaster SIGKILLed at `killMs`; `durationMs` in all. */
 export const FAILOVER_TIMELINE = { killMs: 5_000, durationMs: 30_000 } as const;
@@ -56,17 +55,6 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
   }
 }
 
-
-function setCheck(attempted: string[], acknowledged: Set<string>, present: Map<string, number>, statuses: Record<string, number>): WriteSetCheck {
-  return {
-    attempted: attempted.length,
-    acknowledged: acknowledged.size,
-    lost: [...acknowledged].filter((id) => !present.has(id)),
-    duplicated: [...present].filter(([, n]) => n > 1).map(([id]) => id),
-    ambiguous: attempted.filter((id) => !acknowledged.has(id) && present.has(id)),
-    statuses,
-  };
-}
 
 /** From the kill until every later answer was 200, ms; 0 when nothing failed, null when the last answers still failed. */
 export function allOkAfter(samples: Sample[], killMs: number): number | null {
@@ -168,9 +156,9 @@ export async function runPostgresFailover(env: ChaosEnvironment, mode: 'async' |
 
       // The set checks, on the new primary.
       const present = await query<{ email: string; n: number }>(databaseUrl, 'SELECT "email", count(*)::int AS n FROM "User" WHERE "email" = ANY($1) GROUP BY "email"', [signUps.attempted]);
-      const signUpCheck = setCheck(signUps.attempted, signUps.acknowledged, new Map(present.map((r) => [r.email, r.n])), signUps.statuses);
+      const signUpCheck = writeSetCheck(signUps.attempted, signUps.acknowledged, new Map(present.map((r) => [r.email, r.n])), signUps.statuses);
       const banned = await query<{ id: string }>(databaseUrl, `SELECT "id" FROM "User" WHERE "id" = ANY($1) AND "status" = 'BANNED'`, [bans.attempted]);
-      const banCheck = setCheck(bans.attempted, bans.acknowledged, new Map(banned.map((r) => [r.id, 1])), bans.statuses);
+      const banCheck = writeSetCheck(bans.attempted, bans.acknowledged, new Map(banned.map((r) => [r.id, 1])), bans.statuses);
 
       // The old primary: back as a replica, rewound or not, serving reads of what was acknowledged.
       const rejoinedMs = await rejoined;
