@@ -1,26 +1,15 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { permissionStrings } from '@libs/database/models';
-import { isRepositoryError, type IRoleRepository, type IUserEventRepository, type IUserRepository } from '@libs/database/postgress/repositories';
-import type { AccessCore } from '../../access/AccessCore';
+import { isRepositoryError } from '@libs/database/postgress/repositories';
 import type { Principal } from '../../access/Principal';
-import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
+import { principalOfSession } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
-import { assertAuthority, assertPermission, authorityApiError, type RoleAdminPermissions } from './guard';
+import { assertAuthority, assertPermission, authorityApiError, type RolesEndpointDependencies } from './guard';
 import type { UserAction } from '../../access/authorityCheck';
 import { assignRoleBodySchema, hasPermissionBodySchema } from './schema';
 
-export interface AssignmentDependencies {
-  roles: IRoleRepository;
-  users: IUserRepository;
-  events: IUserEventRepository;
-  permissions: RoleAdminPermissions;
-  access: AccessCore;
-  /** Session, then the caller's rate budget. */
-  guards: SessionGuards;
-}
-
 /** Role assignment (audited on the user and as a UserEvent) and permission checks. */
-export function assignmentEndpoints(deps: AssignmentDependencies) {
+export function assignmentEndpoints(deps: RolesEndpointDependencies) {
   const { roles, users, events, permissions, access } = deps;
   const { anySession: anySessionMiddleware, userSession: userSessionMiddleware } = deps.guards;
   return {

@@ -1,24 +1,12 @@
 import { APIError, createAuthEndpoint } from 'better-auth/api';
 import { permissionStrings, type PermissionEntry, type Role } from '@libs/database/models';
-import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import type { AccessCore } from '../../access/AccessCore';
 import type { RoleChange } from '../../access/authorityCheck';
-import { principalOfSession, type SessionGuards } from '../shared/sessionGuard';
+import { principalOfSession } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
 import { entriesAsGrants } from '../../access/authority';
-import { assertAuthority, assertPermission, type RoleAdminPermissions } from './guard';
+import { assertAuthority, assertPermission, type RolesEndpointDependencies } from './guard';
 import { mapRoleErrors } from './repositoryErrors';
 import { addRolePermissionsBodySchema, createRoleBodySchema, roleIdBodySchema, roleIdQuerySchema, rolePermissionsBodySchema, updateRoleBodySchema } from './schema';
-
-export interface RoleEndpointDependencies {
-  roles: IRoleRepository;
-  users: IUserRepository;
-  events: IUserEventRepository;
-  permissions: RoleAdminPermissions;
-  access: AccessCore;
-  /** Session, then the caller's rate budget. */
-  guards: SessionGuards;
-}
 
 const entryName = (entry: string | { permission: string }) => (typeof entry === 'string' ? entry : entry.permission);
 /** Deactivating a role or giving it an expiry takes it from its holders (LAST_ADMIN). */
@@ -43,7 +31,7 @@ const AUTHORITY_NOTE = ' Only within your own authority: 403 ROLE_ESCALATION, SY
 const openapi = (operationId: string, summary: string, description: string, guarded = true) => ({ openapi: { operationId, summary, description: guarded ? description + AUTHORITY_NOTE : description, responses: roleResponse } });
 
 /** CRUD of roles and their permissions; every call needs the `manage` (or `read`) permission. */
-export function roleEndpoints(deps: RoleEndpointDependencies) {
+export function roleEndpoints(deps: RolesEndpointDependencies) {
   const { roles, events, permissions, access } = deps;
   const userSessionMiddleware = deps.guards.userSession;
   /** The caller, who must hold `permission` (the access core decides). */

@@ -2,7 +2,20 @@ import { APIError } from 'better-auth/api';
 import type { AccessCore } from '../../access/AccessCore';
 import { AuthorityRefusedError, type AuthorityDecision } from '../../access/authorityCheck';
 import type { Principal } from '../../access/Principal';
+import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
+import type { SessionGuards } from '../shared/sessionGuard';
 import { ROLE_ERROR_CODES } from './error-codes';
+
+/** What the roles plugin's endpoints (roles and their assignment) work with. */
+export interface RolesEndpointDependencies {
+  roles: IRoleRepository;
+  users: IUserRepository;
+  events: IUserEventRepository;
+  permissions: RoleAdminPermissions;
+  access: AccessCore;
+  /** Session, then the caller's rate budget. */
+  guards: SessionGuards;
+}
 
 /** The permissions the roles plugin's own endpoints require. */
 export interface RoleAdminPermissions {
