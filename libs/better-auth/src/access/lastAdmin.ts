@@ -2,7 +2,7 @@ import type { PermissionGrant, Role, User } from '@libs/database/models';
 import type { IRoleRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import { ALL_PERMISSIONS, holdsEverything, isAdminRole, leavesNoAdmin } from './authority';
 import type { RoleChange, UserAction } from './authorityCheck';
-import { countLiveAdmins, liveAdminRoleIds, type AdminCountExclusions } from './systemAdmins';
+import { countLiveAdmins, liveAdminRoles, type AdminCountExclusions } from './systemAdmins';
 
 /**
  * LAST_ADMIN, decided in one place: a change may not take away the last system administrator
@@ -67,8 +67,10 @@ export async function roleChangeLeavesNoAdmin(reads: LastAdminReads, change: Rol
  * all is the last live one kept instead.
  */
 async function leavesNone(reads: LastAdminReads, now: number, except: AdminCountExclusions, removes: (adminRoleIds: string[], permanent: boolean) => Promise<boolean>): Promise<boolean> {
+  // Read the admin roles once; the permanent ones are those among them without an expiry.
+  const adminRoles = await liveAdminRoles(reads.roles, now);
   for (const permanent of [true, false]) {
-    const adminIds = await liveAdminRoleIds(reads.roles, now, { permanent });
+    const adminIds = adminRoles.filter((r) => !permanent || r.permanent).map((r) => r.id);
     const before = await countLiveAdmins(reads.users, adminIds, now, { permanent });
     if (permanent && before === 0) continue;
     if (!(await removes(adminIds, permanent))) return false;

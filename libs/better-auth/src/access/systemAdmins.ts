@@ -25,12 +25,17 @@ export interface PermanenceOption {
   permanent?: boolean;
 }
 
-/** The ids of the system admin roles live at `now` (with `permanent`: and with no expiry). */
-export async function liveAdminRoleIds(roles: SystemAdminReads['roles'], now: number, options: PermanenceOption = {}): Promise<string[]> {
+/** The system admin roles live at `now`, each marked permanent when it has no expiry. */
+export async function liveAdminRoles(roles: SystemAdminReads['roles'], now: number): Promise<Array<{ id: string; permanent: boolean }>> {
   const system = await roles.findMany({ where: { isSystem: true, isActive: true } });
-  const live = system.filter((r) => (options.permanent ? !r.expiresAt : !r.expiresAt || r.expiresAt.getTime() > now));
-  const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await roles.getEffectiveGrants(r.id)) ? r.id : null)));
-  return admin.filter((id): id is string => id !== null);
+  const live = system.filter((r) => !r.expiresAt || r.expiresAt.getTime() > now);
+  const admin = await Promise.all(live.map(async (r) => (isAdminRole(r, await roles.getEffectiveGrants(r.id)) ? { id: r.id, permanent: !r.expiresAt } : null)));
+  return admin.filter((role): role is { id: string; permanent: boolean } => role !== null);
+}
+
+/** The ids of the system admin roles live at `now`. */
+export async function liveAdminRoleIds(roles: SystemAdminReads['roles'], now: number): Promise<string[]> {
+  return (await liveAdminRoles(roles, now)).map((r) => r.id);
 }
 
 /** The user holds one of `adminRoleIds` through a live assignment and can act at `now`. */
