@@ -17,16 +17,16 @@ const path = require('node:path');
 const E2E = {
   'auth-service': [
     // Seconds: one file alone, 2 Jest workers, on the shared (loaded) 2-core machine.
-    'src/console/console.e2e.test.ts', // 58 s: headless Chromium (tools/ci/install-system-deps.sh)
+    'src/features/console/console.e2e.test.ts', // 58 s: headless Chromium (tools/ci/install-system-deps.sh)
     'src/auth/outage.test.ts', // 38 s: a dedicated Postgres stopped and restarted
     'src/oidc/upstreamCallbackOutage.e2e.test.ts', // the harness IdP, a dedicated Postgres stopped and restarted
     'src/redisSentinel.e2e.test.ts', // 35 s: Sentinel quorum, failover
-    'src/access/security.e2e.test.ts', // 31 s
-    'src/session/getSession.test.ts', // 30 s
-    'src/plugins/api-key/apiKey.e2e.test.ts', // 28 s: two app instances
+    'src/identity/security.e2e.test.ts', // 31 s
+    'src/features/session/getSession.test.ts', // 30 s
+    'src/features/betterAuth/api-key/apiKey.e2e.test.ts', // 28 s: two app instances
     'src/auth/pluginTables.e2e.test.ts', // 19 s: two app instances, every optional Better-Auth plugin
-    'src/routes/adminConsoleRoutes.e2e.test.ts', // 27 s
-    'src/plugins/roles/roles.e2e.test.ts', // 27 s
+    'src/features/admin/adminConsoleRoutes.e2e.test.ts', // 27 s
+    'src/features/betterAuth/roles/roles.e2e.test.ts', // 27 s
     'src/deployMetrics.e2e.test.ts', // 12 s: the app as a child process, scraped
     'src/data/replicas.e2e.test.ts', // 9 s: Postgres streaming replica, failover
     'src/data/patroniFailover.e2e.test.ts', // 30 s: Patroni cluster (etcd, 2 members, HAProxy), primary killed under load
@@ -59,9 +59,9 @@ const E2E = {
 const SMOKE = {
   'auth-service': [
     'src/auth/flows.test.ts', // sign-up, sign-in, sign-out
-    'src/session/getSession.test.ts', // get-session
-    'src/plugins/api-key/apiKey.e2e.test.ts', // API keys, two instances
-    'src/ws/upgrade.e2e.test.ts', // /ws upgrade
+    'src/features/session/getSession.test.ts', // get-session
+    'src/features/betterAuth/api-key/apiKey.e2e.test.ts', // API keys, two instances
+    'src/features/realtime/upgrade.e2e.test.ts', // /ws upgrade
     'src/auth/outage.test.ts', // database outage: 503, never 401
   ],
 };

@@ -74,7 +74,7 @@ describe('Dockerfile', () => {
     const [, , fallbackPort, path] = url!;
     expect(fallbackPort).toBe(runtime.env.PORT);
     expect(path).toBe('/health/live');
-    expect(appGetRoutes().get(path)).toBe('apps/auth-service/src/routes/health.ts');
+    expect(appGetRoutes().get(path)).toBe('apps/auth-service/src/features/health/healthRoutes.ts');
   });
 
   it('no ENV or ARG carries a secret; every ENV of the runtime stage is a variable the app reads', () => {

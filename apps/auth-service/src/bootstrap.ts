@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { bootstrapAdmin, type BootstrapAdminInput, type BootstrapAdminResult } from './access/bootstrapAdmin';
+import { bootstrapAdmin, type BootstrapAdminInput, type BootstrapAdminResult } from './identity/bootstrapAdmin';
 import type { AppContext } from './context';
 import { outageOf } from './http/httpError';
 

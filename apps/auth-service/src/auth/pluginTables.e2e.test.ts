@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { waitFor } from '@tools/test-harness';
-import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
+import { postJson, signUp, type SignedUpUser } from '../features/betterAuth/testing/users';
 import { softRegistration } from '../testing/softAuthenticator';
 import { startTwoInstances, type TestApp } from '../testing/testApp';
 import { totpFromUri } from '../testing/totp';

@@ -29,7 +29,7 @@ export function optionalPlugins(options: OptionalPluginOptions) {
 
 /**
  * The Better-Auth plugins the app runs: bearer tokens, the OpenAPI reference
- * (`/api/auth/reference`), our own plugins (one folder each under `src/plugins/`), and the
+ * (`/api/auth/reference`), our own plugins (one folder each under `src/features/betterAuth/`), and the
  * optional ones `AUTH_PLUGINS` turns on.
  */
 export function authPlugins(services: PluginServices, optional: OptionalPluginOptions) {

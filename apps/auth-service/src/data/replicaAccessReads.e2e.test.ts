@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { waitFor, type PostgresWithReplica } from '@tools/test-harness';
-import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
-import { ADMIN_PERMISSIONS } from '../routes/admin';
+import { postJson, signUp, type SignedUpUser } from '../features/betterAuth/testing/users';
+import { ADMIN_PERMISSIONS } from '../features/admin/adminRoutes';
 import { startAppOnReplicatedPostgres, type TestApp } from '../testing/testApp';
 
 /** One value straight from the (paused) replica: proves it still holds the old state. */

@@ -1,5 +1,5 @@
 import { waitFor, type PostgresWithReplica } from '@tools/test-harness';
-import { ADMIN_PERMISSIONS } from '../routes/admin';
+import { ADMIN_PERMISSIONS } from '../features/admin/adminRoutes';
 import { startAppOnReplicatedPostgres, type TestApp } from '../testing/testApp';
 
 const json = { 'content-type': 'application/json' };

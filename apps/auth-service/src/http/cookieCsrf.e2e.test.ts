@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { startTestApp, type TestApp } from '../testing/testApp';
-import { postJson, signUp, type SignedUpUser } from '../plugins/testing/users';
+import { postJson, signUp, type SignedUpUser } from '../features/betterAuth/testing/users';
 import { promoteVerifiedToSystemAdmin } from '../testing/systemAdmin';
 
 /** A POST with the path sent byte for byte (fetch would normalise `..` and the like). */

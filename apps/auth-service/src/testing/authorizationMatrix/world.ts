@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promoteVerifiedToSystemAdmin } from '../systemAdmin';
-import { postJson, signUp } from '../../plugins/testing/users';
+import { postJson, signUp } from '../../features/betterAuth/testing/users';
 import type { TestApp } from '../testApp';
 import { PRINCIPALS, type PrincipalName } from './expectations';
 
