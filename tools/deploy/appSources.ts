@@ -28,11 +28,24 @@ export function appConfigVariables(): Set<string> {
   return names;
 }
 
-/** `app.get('/path'`: the GET routes the app registers, with the file that registers each. */
+/**
+ * A feature's prefix: the `…_PREFIX = '/x'` its `<name>Feature.ts` declares (the app registers
+ * each feature with it), '' for files outside a feature folder or a feature without one.
+ */
+function featurePrefix(file: string): string {
+  const match = /[/\\]features[/\\]([^/\\]+)[/\\]/.exec(file);
+  if (!match) return '';
+  const feature = join(APP_SRC, 'features', match[1], `${match[1]}Feature.ts`);
+  const declared = /export const [A-Z_]+_PREFIX = '([^']*)'/.exec(readFileSync(feature, 'utf8'));
+  return declared ? declared[1] : '';
+}
+
+/** `app.get('/path'` under its feature's prefix: the GET routes the app registers, with the file that registers each. */
 export function appGetRoutes(): Map<string, string> {
   const routes = new Map<string, string>();
   for (const file of sourceFiles(APP_SRC)) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\bapp\.get(?:<[^>]*>)?\(\s*'([^']+)'/g)) routes.set(match[1], relative(REPO_ROOT, file));
+    const prefix = featurePrefix(file);
+    for (const match of readFileSync(file, 'utf8').matchAll(/\bapp\.get(?:<[^>]*>)?\(\s*'([^']+)'/g)) routes.set(prefix && match[1] === '/' ? prefix : `${prefix}${match[1]}`, relative(REPO_ROOT, file));
   }
   return routes;
 }

@@ -27,7 +27,7 @@ const app = compose.services['auth-service-1'].environment!;
 const client = realm.clients.find((c) => c.clientId === app.OIDC_CLIENT_ID)!;
 
 /** The app's own paths, from its sources (tools may not import the app). */
-const authBasePath = /basePath: '([^']+)'/.exec(read('apps/auth-service/src/auth/createAuth.ts'))![1];
+const authBasePath = /AUTH_BASE_PATH = '([^']+)'/.exec(read('apps/auth-service/src/auth/createAuth.ts'))![1];
 const backchannelPath = /BACKCHANNEL_LOGOUT_PATH = '([^']+)'/.exec(read('apps/auth-service/src/features/oidc/backchannelLogoutRoute.ts'))![1];
 const defaultProviderId = /OIDC_PROVIDER_ID: z\.string\(\)[^\n]*\.default\('([^']+)'\)/.exec(read('apps/auth-service/src/oidc/oidcConfig.ts'))![1];
 

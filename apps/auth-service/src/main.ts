@@ -1,7 +1,8 @@
 import { loadConfig } from './config';
 import { createAppContext } from './context';
 import { gracefulShutdown, shutdownTimings } from './lifecycle';
-import { buildServer, createFastify } from './server';
+import { buildApp } from './app';
+import { createFastify } from './server';
 import { startBootstrapAdmin } from './bootstrap';
 import { loadEnvFile, parseMainArgs } from './cli/mainArgs';
 import { runMigrateCommand } from './cli/migrateCommand';
@@ -21,7 +22,7 @@ async function serve(): Promise<void> {
   const bootstrap = startBootstrapAdmin(context, app.log);
   const closers = bootstrap ? [{ name: 'bootstrap admin', close: async () => bootstrap.stop() }, ...context.closers] : context.closers;
   const lifecycle = gracefulShutdown(app, closers, { log: app.log, ...shutdownTimings(config) });
-  await buildServer(app, context, { draining: () => lifecycle.draining });
+  await buildApp(app, context, { draining: () => lifecycle.draining });
   // `on`, not `once`: a second signal during the drain delay ends the delay instead of killing the process.
   process.on('SIGTERM', () => void lifecycle.shutdown('SIGTERM'));
   process.on('SIGINT', () => void lifecycle.shutdown('SIGINT', { skipDelay: true }));

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { kAPIErrorHeaderSymbol, toResponse } from 'better-call';
 import { SESSION_MODEL } from '@libs/better-auth';
 import type { Auth } from './createAuth';
@@ -57,7 +57,7 @@ export interface BetterAuthRouteDependencies {
  * Retry-After instead: the auth instance is built with `onAPIError.throw` (errors reach this
  * function with their cause), and the adapter reports every repository outage to the request's
  * `outageScope`, which catches the ones Better-Auth wrapped or swallowed. Also the fallback of
- * the fast get-session route (src/features/session/).
+ * the fast get-session route (src/features/session/) and the catch-all (src/features/betterAuth/).
  */
 export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyReply, { auth, baseURL }: BetterAuthRouteDependencies): Promise<FastifyReply> {
   return outageScope.run(async () => {
@@ -71,14 +71,5 @@ export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyRepl
     const outage = outageScope.current();
     if (outage && !answerStandsDespiteOutage(response.status, outageScope.committedBeforeOutage())) throw outage;
     return sendWebResponse(reply, await normalizeTooManyRequests(response));
-  });
-}
-
-/** Better-Auth's endpoints under `/api/auth/*`, served through its Fetch handler. */
-export function registerAuthRoutes(app: FastifyInstance, deps: BetterAuthRouteDependencies): void {
-  app.route({
-    method: ['GET', 'POST'],
-    url: '/api/auth/*',
-    handler: (request, reply) => answerWithBetterAuth(request, reply, deps),
   });
 }

@@ -18,6 +18,9 @@ import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
 import { authMailOptions } from '../mail/authMail';
 import type { Mailer } from '../mail/transport';
 
+
+/** Where Better-Auth's endpoints are served (its `basePath`); the betterAuth feature's prefix. */
+export const AUTH_BASE_PATH = '/api/auth';
 export interface CreateAuthOptions {
   config: AppConfig;
   secret: string;
@@ -67,7 +70,7 @@ export function authOptions(options: CreateAuthOptions) {
   return {
     appName,
     baseURL: options.baseURL,
-    basePath: '/api/auth',
+    basePath: AUTH_BASE_PATH,
     secret: options.secret,
     // BETTER_AUTH_SECRETS, validated by the config schema: given here, so Better-Auth never reads a
     // different value from the environment on its own (its current entry is `secret`).

@@ -82,7 +82,7 @@ export class CredentialFailureGuard {
     return decision.resetInMs / 1_000;
   }
 
-  /** Root-level hooks (call on the root instance, before the routes). */
+  /** Root-level hooks (`identityPlugin` calls it on the root instance, before the features). */
   register(app: FastifyInstance): void {
     app.decorateRequest('credentialFailureScope', null);
     const refuse = (reply: FastifyReply, seconds: number) => {

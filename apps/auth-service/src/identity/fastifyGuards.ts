@@ -9,7 +9,7 @@ import type { UsersWrite } from '../data/AuthDataLayer';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The app's access core (decorated by `registerPluginRoutes`, plugins/routes.ts). */
+    /** The app's access core (decorated by `identityPlugin`). */
     access: AccessCore;
     /** Per-user / per-address buckets of authenticated callers (decorated with `access`). */
     principalLimit?: PrincipalLimit;

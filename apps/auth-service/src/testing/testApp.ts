@@ -6,7 +6,8 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { loadConfig } from '../config';
 import { createAppContext, type AppContext } from '../context';
 import { closeApp, type CloseOptions, type CloseReport } from '../lifecycle';
-import { buildServer, createFastify } from '../server';
+import { buildApp } from '../app';
+import { createFastify } from '../server';
 
 export interface TestApp {
   url: string;
@@ -33,7 +34,7 @@ export interface TestAppOptions {
   waitReady?: boolean;
   /** Bounds of `close()` (the close sequence's own tests shorten them). @default TEST_CLOSE_BOUNDS */
   closeBounds?: Partial<Omit<CloseOptions, 'log'>>;
-  /** Sees every route the app registers (an `onRoute` hook added before `buildServer`). */
+  /** Sees every route the app registers (an `onRoute` hook added before `buildApp`). */
   onRoute?: (route: RouteOptions) => void;
 }
 
@@ -97,7 +98,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = createFastify(config, { stream });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const context = await createAppContext(config, app.log);
-  await buildServer(app, context);
+  await buildApp(app, context);
   await app.listen({ host: config.HOST, port: config.PORT });
   const url = `http://127.0.0.1:${config.PORT}`;
   if (options.waitReady !== false) await waitUntilReady(url);

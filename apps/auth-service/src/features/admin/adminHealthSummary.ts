@@ -84,7 +84,7 @@ export interface AdminHealthSummaryOptions {
 }
 
 export function registerAdminHealthSummary(app: FastifyInstance, options: AdminHealthSummaryOptions): void {
-  app.get('/api/admin/health/summary', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async (_request, reply) => {
+  app.get('/health/summary', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async (_request, reply) => {
     const routes = await summariseRoutes(options.registry, options.metrics);
     const total = routes.reduce((sum, r) => sum + r.count, 0);
     const errors = routes.reduce((sum, r) => sum + r.errors, 0);

@@ -74,36 +74,36 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     }
   };
 
-  app.post('/api/admin/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
+  app.post('/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = createUserBody.parse(request.body);
     if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.create', userIds: [], assigns: { roleId: body.roleId } })) return reply;
     const user = await dataLayer.createUserWithRole({ email: body.email, name: body.name }, body.roleId, requestActor(request));
     return reply.code(201).send({ user: userView(user) });
   });
 
-  app.get('/api/admin/users/by-email', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request, reply) => {
+  app.get('/users/by-email', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request, reply) => {
     const { email } = byEmailQuery.parse(request.query);
     const user = await dataLayer.getUserByEmail(email);
     if (!user) return reply.code(404).send(NOT_FOUND);
     return { user: userView(user) };
   });
 
-  app.get('/api/admin/users/:id', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.get('/users/:id', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     const user = await repositories.users.findFirst({ where: { id: userId }, includeDeleted: true });
     if (!user) return reply.code(404).send(NOT_FOUND);
     return { user: userView(user), auditLog: user.auditLog };
   });
 
-  app.get('/api/admin/users/stats', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => dataLayer.getUserStats(statsQuery.parse(request.query)));
+  app.get('/users/stats', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => dataLayer.getUserStats(statsQuery.parse(request.query)));
 
-  app.get('/api/admin/roles/:roleId/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
+  app.get('/roles/:roleId/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
     const { roleId } = roleParams.parse(request.params);
     const page = pageQuery.parse(request.query);
     return { users: (await dataLayer.findUsersByRole(roleId, page)).map(userView) };
   });
 
-  app.post('/api/admin/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
+  app.post('/users/status', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers) }, async (request, reply) => {
     const body = statusBody.parse(request.body);
     const action: UserAction = { action: 'user.status', userIds: body.userIds, disables: body.status !== 'ACTIVE' };
     // Every target of the batch, before any write: one outranking target refuses the whole batch.
@@ -112,18 +112,18 @@ export function registerAdminRoutes(app: FastifyInstance, dataLayer: AuthDataLay
     return { updated };
   });
 
-  app.post('/api/admin/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.post('/users/:id/delete', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     const action: UserAction = { action: 'user.delete', userIds: [userId], disables: true };
     if (await refuseUnlessMayActOnUsers(request, reply, action)) return reply;
     return notFound(reply, async () => ({ user: userView(await dataLayer.softDeleteUser(userId, requestActor(request), keepingAnAdmin(request, action))) }));
   });
 
-  app.post('/api/admin/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.post('/users/:id/restore', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     if (await refuseUnlessMayActOnUsers(request, reply, { action: 'user.restore', userIds: [userId] })) return reply;
     return notFound(reply, async () => ({ user: userView(await dataLayer.restoreUser(userId, requestActor(request))) }));
   });
 
-  app.get('/api/admin/metrics', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async () => dataLayer.getMetrics());
+  app.get('/metrics', { preHandler: requirePermission(ADMIN_PERMISSIONS.readMetrics) }, async () => dataLayer.getMetrics());
 }

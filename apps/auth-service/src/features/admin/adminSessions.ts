@@ -51,7 +51,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
   };
   const exists = async (userId: string) => (await repositories.users.findFirst({ where: { id: userId }, includeDeleted: true })) !== null;
 
-  app.get('/api/admin/users/:id/sessions', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.get('/users/:id/sessions', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     if (!(await exists(userId))) return notFound(reply, 'user');
     const rows = await repositories.sessions.findMany({ where: { userId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: ADMIN_SESSIONS_LIMIT, readFrom: 'replica' });
@@ -59,7 +59,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
     return { active: views.filter((s) => s.live), ended: views.filter((s) => !s.live) };
   });
 
-  app.post('/api/admin/users/:id/sessions/:sessionId/revoke', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.post('/users/:id/sessions/:sessionId/revoke', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId, sessionId } = sessionParams.parse(request.params);
     if (await refused(request, reply, userId)) return reply;
     const session = await repositories.sessions.findFirst({ where: { id: sessionId, userId } });
@@ -68,7 +68,7 @@ export function registerAdminSessionRoutes(app: FastifyInstance, repositories: P
     return { session: sessionView(ended, []) };
   });
 
-  app.post('/api/admin/users/:id/sessions/revoke-all', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
+  app.post('/users/:id/sessions/revoke-all', { preHandler: requirePermission(ADMIN_PERMISSIONS.manageUsers, { resource: targetUser }) }, async (request, reply) => {
     const { id: userId } = userParams.parse(request.params);
     if (!(await exists(userId))) return notFound(reply, 'user');
     if (await refused(request, reply, userId)) return reply;

@@ -30,7 +30,7 @@ const searchQuery = z
  * first, one bounded page at a time (`users:read`).
  */
 export function registerAdminUserSearch(app: FastifyInstance, repositories: Pick<Repositories, 'users'>): void {
-  app.get('/api/admin/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
+  app.get('/users', { preHandler: requirePermission(ADMIN_PERMISSIONS.readUsers) }, async (request) => {
     const query = searchQuery.parse(request.query);
     const where = {
       ...(query.email ? { email: { contains: query.email.toLowerCase(), mode: 'insensitive' as const } } : {}),

@@ -61,9 +61,8 @@ export function registerConsole(app: FastifyInstance, options: { assets?: () => 
     if (!index) throw new Error('console assets without index.html');
     return secured(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
-  app.get('/admin', page);
-  app.get('/admin/', page);
-  app.get<{ Params: { file: string } }>('/admin/assets/:file', async (request, reply) => {
+  app.get('/', page);
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const contents = (await assets()).get(request.params.file);
     const type = TYPES[request.params.file.split('.').pop() ?? ''];
     if (!contents || !type || request.params.file === 'index.html') return secured(reply).code(404).send({ error: { code: 'NOT_FOUND', message: 'No such console asset' } });

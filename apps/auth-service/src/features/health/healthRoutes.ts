@@ -32,8 +32,8 @@ export interface HealthOptions {
  */
 export function registerHealthRoutes(app: FastifyInstance, options: HealthOptions): void {
   const instance = options.instance === undefined ? {} : { instance: options.instance };
-  app.get('/health/live', async () => ({ status: 'ok', ...instance }));
-  app.get('/health/ready', async (_request, reply) => {
+  app.get('/live', async () => ({ status: 'ok', ...instance }));
+  app.get('/ready', async (_request, reply) => {
     const entries = await Promise.all(
       Object.entries(options.checks).map(async ([name, check]) => {
         try {

@@ -40,9 +40,11 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
   };
 
   app.get(
-    '/ws',
+    '/',
     {
       websocket: true,
+      // `/ws` only (the feature's prefix), not `/ws/` too.
+      prefixTrailingSlash: 'no-slash',
       preValidation: async (request, reply) => {
         const origin = request.headers.origin;
         // Browsers always send Origin on a WebSocket handshake; other clients may omit it.

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TestDatabase } from '@tools/test-harness';
 import { migratedDatabase, startTestApp, type TestApp } from '../../../testing/testApp';
 import { requirePermission } from '../../../identity/fastifyGuards';
-import { registerPluginRoutes } from '../keyVerifyRoute';
+import { identityPlugin } from '../../../identity/identityPlugin';
 import { postJson, signUp, type SignedUpUser } from '../testing/users';
 import { rolesClient } from '@libs/better-auth/client';
 
@@ -36,7 +36,7 @@ describe('roles plugin end to end (two instances, one Postgres, one Redis)', () 
     await a.context.repositories.users.updateRole(admin.id, adminRole.id, 'bootstrap');
 
     side = Fastify();
-    registerPluginRoutes(side, a.context);
+    await side.register(identityPlugin, { access: a.context.access, principalLimit: a.context.pluginServices.principalLimit });
     side.get('/reports', { preHandler: requirePermission('reports:view') }, async () => ({ ok: true }));
     side.get('/orders', { preHandler: requirePermission('orders:read') }, async (request) => ({ userId: request.principal?.user.id }));
     sideUrl = await side.listen({ host: '127.0.0.1', port: 0 });
