@@ -45,7 +45,7 @@ function secured(reply: FastifyReply): FastifyReply {
 }
 
 /**
- * The admin console at `/admin`: one HTML page and its bundled assets under `/admin/assets/`,
+ * The admin console (under `/admin`): one HTML page and its bundled assets under `/admin/assets/`,
  * every answer with the CSP above. The page holds no data: it signs in through Better-Auth and
  * calls the same admin API as anyone else.
  */
@@ -61,7 +61,9 @@ export function registerConsole(app: FastifyInstance, options: { assets?: () => 
     if (!index) throw new Error('console assets without index.html');
     return secured(reply).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(index);
   };
-  app.get('/', page);
+  // Under the `/admin` prefix: `/admin` and `/admin/`, each one route.
+  app.get('/', { prefixTrailingSlash: 'no-slash' }, page);
+  app.get('/', { prefixTrailingSlash: 'slash' }, page);
   app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
     const contents = (await assets()).get(request.params.file);
     const type = TYPES[request.params.file.split('.').pop() ?? ''];

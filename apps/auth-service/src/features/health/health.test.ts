@@ -1,9 +1,16 @@
 import Fastify from 'fastify';
-import { registerHealthRoutes, type BreakerStatus, type DependencyStatus } from './healthRoutes';
+import { HEALTH_PREFIX, healthFeature } from './healthFeature';
+import type { BreakerStatus, DependencyStatus, HealthOptions } from './healthRoutes';
+
+/** The feature as the app registers it: under its prefix. */
+function healthApp(options: HealthOptions) {
+  const app = Fastify();
+  void app.register(healthFeature, { prefix: HEALTH_PREFIX, ...options });
+  return app;
+}
 
 function build(db: DependencyStatus | Error, redis: DependencyStatus, breakers: BreakerStatus[] = [], draining = false) {
-  const app = Fastify();
-  registerHealthRoutes(app, {
+  return healthApp({
     checks: {
       database: async () => {
         if (db instanceof Error) throw db;
@@ -14,7 +21,6 @@ function build(db: DependencyStatus | Error, redis: DependencyStatus, breakers: 
     breakers: () => breakers,
     draining: () => draining,
   });
-  return app;
 }
 
 describe('health routes', () => {
@@ -36,8 +42,7 @@ describe('health routes', () => {
   });
 
   it('names the instance in both answers when given one (which instance a load balancer reached)', async () => {
-    const app = Fastify();
-    registerHealthRoutes(app, { checks: { database: async () => ({ healthy: true }) }, instance: 'app-2' });
+    const app = healthApp({ checks: { database: async () => ({ healthy: true }) }, instance: 'app-2' });
     expect((await app.inject('/health/live')).json()).toEqual({ status: 'ok', instance: 'app-2' });
     expect((await app.inject('/health/ready')).json()).toMatchObject({ status: 'ready', instance: 'app-2' });
   });
