@@ -2,9 +2,6 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOption
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Routes Better-Auth serves (its own origin check) and our lean routes beside them that read no cookie for a write. */
-const BETTER_AUTH_PREFIX = '/api/auth/';
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
@@ -36,21 +33,21 @@ export function crossSiteRefusal(request: Pick<FastifyRequest, 'method' | 'heade
   return 'A write with the session cookie must carry the Origin header (or Sec-Fetch-Site: same-origin)';
 }
 
-/** Whether a route takes cookie-authenticated writes we must check ourselves. */
-function guarded(route: Pick<RouteOptions, 'url' | 'config'>): boolean {
-  if (route.url.startsWith(BETTER_AUTH_PREFIX)) return false;
+/** Whether a route of the scope takes cookie-authenticated writes (not `config: { csrf: false }`). */
+function guarded(route: Pick<RouteOptions, 'config'>): boolean {
   return (route.config as { csrf?: boolean } | undefined)?.csrf !== false;
 }
 
 /**
- * CSRF protection of every cookie-authenticated write outside Better-Auth (whose origin check
- * covers `/api/auth/*`): the admin API, the session admin routes, anything registered later. The
- * decision is made per route when the route is registered (its pattern, never the raw URL), so
+ * CSRF protection of the cookie-authenticated writes of one Fastify scope: a feature whose routes
+ * take such writes calls it first in its plugin (`adminFeature`: the admin API and the session
+ * admin routes). Fastify's encapsulation keeps it to that scope, so Better-Auth's routes (their
+ * own origin check), get-session and key verify never carry it, and no prefix is matched by hand.
+ * The decision is made per route when the route is registered (its pattern, never the raw URL), so
  * `%61dmin`, `%2F` in a parameter or any other spelling that reaches a route is checked like the
- * plain one; a URL that matches no route is answered 404 and writes nothing. Only the guarded
- * routes carry the hook: get-session, key verify and Better-Auth's routes pay nothing for it.
- * Refused: 403 `CSRF_ORIGIN` before authentication runs. Callers without cookies (bearer token,
- * `x-api-key`) cannot be forged by a browser and are unaffected. Call before the routes.
+ * plain one; a URL that matches no route is answered 404 and writes nothing. Refused: 403
+ * `CSRF_ORIGIN` before authentication runs. Callers without cookies (bearer token, `x-api-key`)
+ * cannot be forged by a browser and are unaffected. Call before the scope's routes.
  */
 export function registerCookieCsrf(app: FastifyInstance, options: CookieCsrfOptions): void {
   const allowed = new Set([new URL(options.baseURL).origin, ...options.trustedOrigins.map((o) => new URL(o).origin)]);
