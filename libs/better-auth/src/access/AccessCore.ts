@@ -1,6 +1,6 @@
 import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
+import { ApiKeyVerifier, type ApiKeyVerifierDependencies, type ApiKeyVerifierOptions } from '../plugins/api-key/ApiKeyVerifier';
 import { holdsEscalate } from './authority';
 import { AuthorityRefusedError, AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
 import { decide, effectiveGrants, type Decision } from './authorize';
@@ -40,6 +40,11 @@ export interface AccessCoreDependencies {
   authority?: AuthorityDependencies;
   /** Where changes that could take away a system administrator are written (`writeKeepingAnAdmin`); without it that throws. */
   adminWrites?: AdminWriteRepositories;
+  /**
+   * What the core's key verifier reads (the key rows and the rate limiter); the core builds the
+   * verifier and answers its "may the owner act" itself. Without it `keys` / `authenticateKey` throw.
+   */
+  apiKeys?: Omit<ApiKeyVerifierDependencies, 'owners'> & { options?: ApiKeyVerifierOptions };
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundRunner;
   /** @default Date.now */
@@ -76,7 +81,7 @@ export class AccessCore {
   readonly #now: () => number;
   readonly #absoluteMs: number;
   readonly #lifting = new Set<string>();
-  #keys: ApiKeyVerifier | undefined;
+  readonly #keys: ApiKeyVerifier | undefined;
   readonly #authority: AuthorityRule | undefined;
 
   constructor(deps: AccessCoreDependencies) {
@@ -91,17 +96,15 @@ export class AccessCore {
         mayEscalate: async (principal) => holdsEscalate(await this.#grants(principal), principal.apiKey?.grant),
         now: () => this.now(),
       });
+    // The verifier asks only "may this owner act" (a function, not the core): built here, no setter.
+    this.#keys = deps.apiKeys && new ApiKeyVerifier({ ...deps.apiKeys, owners: { actingUser: (userId) => this.actingUser(userId) } }, deps.apiKeys.options);
   }
 
   get credentials(): CredentialReader {
     return this.#deps.credentials;
   }
 
-  /** The key verifier (it asks this core whether a key's owner may act). Set once by the context. */
-  useKeyVerifier(keys: ApiKeyVerifier): void {
-    this.#keys = keys;
-  }
-
+  /** The key verifier (built from `deps.apiKeys`; it asks this core whether a key's owner may act). */
   get keys(): ApiKeyVerifier {
     if (!this.#keys) throw new Error('AccessCore: no key verifier configured');
     return this.#keys;

@@ -23,6 +23,13 @@ export interface KeyOwners {
   actingUser(userId: string): Promise<User | null>;
 }
 
+/** What the verifier reads: the key rows, whether an owner may act, the limiter keys count in. */
+export interface ApiKeyVerifierDependencies {
+  apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>;
+  owners: KeyOwners;
+  rateLimiter: RateLimiter;
+}
+
 export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
 
 export type VerifyOutcome =
@@ -65,7 +72,7 @@ export class ApiKeyVerifier {
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>; owners: KeyOwners; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: ApiKeyVerifierDependencies, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
     this.#owners = deps.owners;
     this.#limiter = deps.rateLimiter;
