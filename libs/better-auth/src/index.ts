@@ -7,6 +7,7 @@ export * from './access/authority';
 export * from './access/authorityCheck';
 export * from './access/authorize';
 export * from './access/canAct';
+export * from './access/sessions';
 export * from './access/conditions';
 export * from './access/credentials';
 export * from './access/signatureCheck';

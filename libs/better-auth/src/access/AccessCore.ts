@@ -9,6 +9,7 @@ import type { ResourceContext } from './conditions';
 import { changeLeavesNoAdmin, mayRemoveAdmin, type AdminChange } from './lastAdmin';
 import type { CredentialHeaders, CredentialReader } from './credentials';
 import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+import { SessionRule } from './sessions';
 
 /** Runs work off the request's path (lifting lapsed bans); failures are the runner's to log. */
 export interface BackgroundRunner {
@@ -83,6 +84,8 @@ export class AccessCore {
   readonly #lifting = new Set<string>();
   readonly #keys: ApiKeyVerifier | undefined;
   readonly #authority: AuthorityRule | undefined;
+  /** "This session is live" (sessions.ts), on this core's clock and its user decision. */
+  readonly sessionRule: SessionRule;
 
   constructor(deps: AccessCoreDependencies) {
     this.#deps = deps;
@@ -96,6 +99,7 @@ export class AccessCore {
         mayEscalate: async (principal) => holdsEscalate(await this.#grants(principal), principal.apiKey?.grant),
         now: () => this.now(),
       });
+    this.sessionRule = new SessionRule({ now: () => this.now(), decideUser: (user) => this.decideUser(user) });
     // The verifier asks only "may this owner act" (a function, not the core): built here, no setter.
     this.#keys = deps.apiKeys && new ApiKeyVerifier({ ...deps.apiKeys, owners: { actingUser: (userId) => this.actingUser(userId) } }, deps.apiKeys.options);
   }
@@ -141,12 +145,13 @@ export class AccessCore {
     return expiresAt.getTime() > limit ? new Date(limit) : expiresAt;
   }
 
-  /** The live session of a token and its user, when that user may act; null otherwise. */
+  /** The live session of a token and its user, when that user may act (`sessionRule`); null otherwise. */
   async sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null> {
+    // The repository's active/unexpired filter only saves reads; the rule decides, on this clock.
     const session = await this.#deps.sessions.findActiveByToken(token);
-    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now()) return null;
-    const user = await this.actingUser(session.userId);
-    return user ? { session, user } : null;
+    if (!session || this.sessionRule.state(session) !== 'live') return null;
+    const decision = this.sessionRule.decide(session, await this.#deps.users.findById(session.userId));
+    return decision.live ? { session, user: decision.user } : null;
   }
 
   /** The request's principal: `x-api-key` (when allowed) or the session cookie / bearer token. */
