@@ -142,7 +142,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     secret,
     background,
     rateLimiter,
-    validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
+    findApiKey: (key) => dataLayer.findApiKeyWithRetry(key),
     cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } },
   });
   const pluginServices = createPluginServices({

@@ -45,7 +45,7 @@ export interface AccessCoreDependencies {
    * What the core's key verifier reads (the key rows and the rate limiter); the core builds the
    * verifier and answers its "may the owner act" itself. Without it `keys` / `authenticateKey` throw.
    */
-  apiKeys?: Omit<ApiKeyVerifierDependencies, 'owners'> & { options?: ApiKeyVerifierOptions };
+  apiKeys?: Omit<ApiKeyVerifierDependencies, 'owners' | 'now'> & { options?: ApiKeyVerifierOptions };
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundRunner;
   /** @default Date.now */
@@ -101,7 +101,7 @@ export class AccessCore {
       });
     this.sessionRule = new SessionRule({ now: () => this.now(), decideUser: (user) => this.decideUser(user) });
     // The verifier asks only "may this owner act" (a function, not the core): built here, no setter.
-    this.#keys = deps.apiKeys && new ApiKeyVerifier({ ...deps.apiKeys, owners: { actingUser: (userId) => this.actingUser(userId) } }, deps.apiKeys.options);
+    this.#keys = deps.apiKeys && new ApiKeyVerifier({ ...deps.apiKeys, owners: { actingUser: (userId) => this.actingUser(userId) }, now: () => this.now() }, deps.apiKeys.options);
   }
 
   get credentials(): CredentialReader {

@@ -15,8 +15,8 @@ export interface CreateAccessCoreOptions {
   cookies?: Pick<BetterAuthOptions, 'baseURL' | 'advanced' | 'session'>;
   /** Where key rate limits count. Without it the core has no key verifier (`access.keys` throws). */
   rateLimiter?: RateLimiter;
-  /** Key validation (the data layer's `validateApiKeyWithRetry`). @default the repository's `validate` */
-  validateApiKey?: IApiKeyRepository['validate'];
+  /** Key lookup (the data layer's `findApiKeyWithRetry`). @default the repository's `findPresented` */
+  findApiKey?: IApiKeyRepository['findPresented'];
   apiKeys?: ApiKeyVerifierOptions;
   /** @default Date.now */
   now?: () => number;
@@ -29,8 +29,8 @@ export interface CreateAccessCoreOptions {
 export function createAccessCore(repositories: Pick<Repositories, 'users' | 'sessions' | 'roles' | 'events' | 'apiKeys'>, options: CreateAccessCoreOptions): AccessCore {
   const credentials = new CredentialReader(options.cookies ?? { baseURL: 'http://127.0.0.1' }, { secret: options.secret, bearer: { enabled: true, requireSignature: false } });
   const { users, sessions, roles, events } = repositories;
-  const validate = options.validateApiKey;
-  const keyRows = validate ? { validate, expireSweep: () => repositories.apiKeys.expireSweep() } : repositories.apiKeys;
+  const keys = repositories.apiKeys;
+  const keyRows = options.findApiKey ? { findPresented: options.findApiKey, recordUse: (id: string) => keys.recordUse(id), expireSweep: () => keys.expireSweep() } : keys;
   const apiKeys = options.rateLimiter && { apiKeys: keyRows, rateLimiter: options.rateLimiter, options: options.apiKeys };
   return new AccessCore({ users, sessions, roles, events, credentials, authority: { roles, users, events }, adminWrites: { users, roles }, apiKeys, background: options.background, now: options.now });
 }
