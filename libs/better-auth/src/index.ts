@@ -8,6 +8,8 @@ export * from './access/authorityCheck';
 export * from './access/authorize';
 export * from './access/canAct';
 export * from './access/sessions';
+export * from './access/apiKeys';
+export * from './access/refusals';
 export * from './access/conditions';
 export * from './access/credentials';
 export * from './access/signatureCheck';

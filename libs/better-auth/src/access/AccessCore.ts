@@ -25,6 +25,8 @@ export interface Refusal {
   missingScopes?: string[];
   /** What the actor lacks (an authority refusal: ROLE_ESCALATION). */
   missing?: string[];
+  /** The permission refused (PERMISSION_DENIED / INSUFFICIENT_SCOPE). */
+  permission?: string;
 }
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; refusal: Refusal };
