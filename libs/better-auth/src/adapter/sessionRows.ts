@@ -4,6 +4,12 @@ import type { AdapterRepository } from './repositoryAdapter';
 
 type Row = Record<string, unknown>;
 
+/** The user id of a filter that is exactly `{ userId: { equals } }`, else undefined. */
+const userOnly = (where: Row): string | undefined => {
+  const condition = Object.keys(where).length === 1 ? (where['userId'] as Row | undefined) : undefined;
+  return condition && Object.keys(condition).length === 1 && typeof condition['equals'] === 'string' ? condition['equals'] : undefined;
+};
+
 const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where).length ? { AND: [where, { isActive: true }] } : { isActive: true });
 
 /**
@@ -23,6 +29,10 @@ export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepos
   const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.sessionRule.decideOwner(await users.findById(String(row['userId']))).live : false);
   const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);
   const endAll = async (where: Row): Promise<number> => {
+    // "Every session of this user" (revoke-sessions, password reset) is the repository's one
+    // endAllForUser (one transaction, one log batch); any other filter ends the rows it matches.
+    const userId = userOnly(where);
+    if (userId !== undefined) return sessions.endAllForUser(userId, { reason: 'revoked' });
     const rows = await sessions.findMany({ where: activeOnly(where), select: { id: true } });
     for (const row of rows) await sessions.end(row.id, { reason: 'revoked' });
     return rows.length;
