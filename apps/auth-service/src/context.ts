@@ -137,13 +137,18 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   if (failureLimit > 0) credentialFailures = new CredentialFailureGuard(rateLimiter, { max: failureLimit, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
-  const access = createAccessCore(repositories, { secret, background, cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } } });
   const dataLayer = new AuthDataLayer(repositories, metrics, logger, resilience);
+  const access = createAccessCore(repositories, {
+    secret,
+    background,
+    rateLimiter,
+    findApiKey: (key) => dataLayer.findApiKeyWithRetry(key),
+    cookies: { baseURL, advanced: cookieOptions(config), session: { expiresIn: SESSION_EXPIRES_IN_S } },
+  });
   const pluginServices = createPluginServices({
     repositories,
     rateLimiter,
     access,
-    validateApiKey: (key, scopes) => dataLayer.validateApiKeyWithRetry(key, scopes),
     principalLimits: config.AUTH_RATE_LIMIT === 'on' ? principalLimitsOf(config) : null,
   });
   const adapter = platformAdapterOptions(repositories, access);
@@ -151,16 +156,13 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   const mailer = mailerOf(config, mailFromOf(config, baseURL), logger);
   const auth = createAuth({
     mailer,
-    rateLimiter,
     background,
     config,
     secret,
     baseURL,
     trustedOrigins,
     logger,
-    repositories,
     pluginServices,
-    access,
     upstream,
     adapterRepositories: adapter.repositories,
     transaction: adapter.transaction,

@@ -50,8 +50,8 @@ export function createBetterAuthPlatform(platform: BetterAuthPlatformOptions) {
   const background: BackgroundRunner = platform.background ?? {
     run: (name, task) => void task().catch((error: unknown) => logger?.warn({ task: name, err: (error as Error)?.name }, 'background task failed')),
   };
-  const access = createAccessCore(repositories, { secret: platform.secret, background, cookies: { baseURL: platform.baseURL } });
   const rateLimiter = new RateLimiter({ redis: platform.redis, metrics, logger });
+  const access = createAccessCore(repositories, { secret: platform.secret, background, rateLimiter, cookies: { baseURL: platform.baseURL } });
   const services = createPluginServices({ repositories, rateLimiter, access, principalLimits: platform.principalLimits === undefined ? DEFAULT_PRINCIPAL_LIMITS : platform.principalLimits });
   const schema = schemaOptions();
   const options = {

@@ -6,12 +6,9 @@ import { NEW_USER_FIELDS, repositoryAdapter, schemaOptions, type AdapterReposito
 import { beforeSessionCreate } from './hooks/accountStatus';
 import { authEvents } from './hooks/authEvents';
 import type { PluginServices } from '@libs/better-auth';
-import type { Repositories } from '@libs/better-auth';
 import { authPlugins } from './plugins';
 import { accountSignInLimit, rateLimitOptions } from './rateLimit/authRateLimit';
-import type { RateLimiter } from '@libs/better-auth';
 import type { BackgroundTasks } from '../backgroundTasks';
-import type { AccessCore } from '@libs/better-auth';
 import { upstreamOidcPlugins, type UpstreamOidc } from '../oidc/upstreamOidc';
 import { passwordHasherFor } from './password/passwordHasher';
 import { CLIENT_ADDRESS_HEADER } from '../http/clientAddress';
@@ -29,14 +26,14 @@ export interface CreateAuthOptions {
   trustedOrigins: string[];
   /** Better-Auth model name → repository (user, userSession, account, verification). */
   adapterRepositories: AdapterRepositories;
-  repositories: Repositories;
+  /**
+   * The plugins' shared state; also where the auth options read the repositories (audit events),
+   * the access core (who may act, cookie names) and the rate limiter (Better-Auth's per-IP limits
+   * and our per-account sign-in limit) — each given once.
+   */
   pluginServices: PluginServices;
-  /** Who may act (the status rule) for the session hook. */
-  access: AccessCore;
   /** Audit writes off the critical path. */
   background: BackgroundTasks;
-  /** Counts Better-Auth's per-IP limits and our per-account sign-in limit. */
-  rateLimiter: RateLimiter;
   /** The upstream IdP (OIDC_ISSUER), when configured. */
   upstream?: UpstreamOidc;
   /** Password-reset and verification mail (SMTP_URL, or the log in development and test). */
@@ -60,7 +57,8 @@ export function cookieOptions(config: Pick<AppConfig, 'NODE_ENV'>) {
 
 export function authOptions(options: CreateAuthOptions) {
   const { config, logger } = options;
-  const { users, events } = options.repositories;
+  const { repositories, access, rateLimiter } = options.pluginServices;
+  const { users, events } = repositories;
   const eventDeps = { users, events, logger };
   const rateLimited = config.AUTH_RATE_LIMIT === 'on';
   const password = passwordHasherFor(config.PASSWORD_HASH_COST);
@@ -130,15 +128,15 @@ export function authOptions(options: CreateAuthOptions) {
       // client's own value is overwritten, so Better-Auth needs no trustedProxies of its own.
       ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] },
     },
-    rateLimit: rateLimitOptions(options.rateLimiter, rateLimited),
+    rateLimit: rateLimitOptions(rateLimiter, rateLimited),
     plugins: [
-      accountSignInLimit(options.rateLimiter, rateLimited),
+      accountSignInLimit(rateLimiter, rateLimited),
       ...authPlugins(options.pluginServices, { enabled: config.AUTH_PLUGINS, appName, baseURL: options.baseURL, trustedOrigins: config.TRUSTED_ORIGINS }),
       ...(options.upstream ? upstreamOidcPlugins(options.upstream, logger) : []),
-      authEvents({ ...eventDeps, sessions: options.repositories.sessions, background: options.background, credentials: options.access.credentials }),
+      authEvents({ ...eventDeps, sessions: repositories.sessions, background: options.background, credentials: access.credentials }),
     ],
     databaseHooks: {
-      session: { create: { before: beforeSessionCreate({ ...eventDeps, access: options.access }) } },
+      session: { create: { before: beforeSessionCreate({ ...eventDeps, access }) } },
     },
     logger: {
       level: 'warn',

@@ -1,5 +1,5 @@
 import type { IMetricsCollector, MetricsSnapshot } from '@libs/monitoring';
-import type { ApiKeyValidationResult, User, UserCreateInput, UserStatus } from '@libs/database/models';
+import type { ApiKeyValidationResult, PresentedApiKey, User, UserCreateInput, UserStatus } from '@libs/database/models';
 import { type IUserRepository, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
@@ -71,8 +71,21 @@ export class AuthDataLayer {
    * Critical path with a breaker of its own on top of the repository's retry (the seed's
    * Example 3). A repository error that spent the repository's schedule is marked exhausted and
    * `executeWithRetry` does not retry it again, so one validation never costs more than one
-   * retry schedule. Rejections
-   * (`valid: false`) are answers, not failures.
+   * retry schedule. A key not found is an answer, not a failure. Returns the key's row: the
+   * access core judges it (libs/better-auth access/apiKeys.ts).
+   */
+  findApiKeyWithRetry(plainKey: string): Promise<PresentedApiKey> {
+    return executeWithRetry(
+      () => this.#repos.apiKeys.findPresented(plainKey),
+      (error, attempt) => this.#logger.warn({ op: 'apiKey.validate', attempt, code: (error as { code?: string })?.code }, 'api key validation failed; retrying'),
+      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, registry: this.#resilience },
+      this.#metrics,
+    );
+  }
+
+  /**
+   * The repository's own (deprecated) key check under the same retry policy, for the seed's
+   * callers; the service verifies keys with `findApiKeyWithRetry` and the access core.
    */
   validateApiKeyWithRetry(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
     return executeWithRetry(

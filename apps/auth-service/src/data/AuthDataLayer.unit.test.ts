@@ -56,6 +56,17 @@ describe('AuthDataLayer (in-memory repositories)', () => {
     expect(repos.apiKeys.calls.filter((c) => c.method === 'validate').length - before).toBe(1);
   });
 
+  it('finds a presented key with a retry of a transient failure; a key not found is an answer, not retried', async () => {
+    const user = await repos.users.create({ email: 'f@example.com', name: 'F' });
+    const { plainKey, apiKey } = await repos.apiKeys.createKey({ name: 'ci', userId: user.id, scopes: ['read'] });
+    repos.apiKeys.failNext('findPresented');
+    expect(await layer.findApiKeyWithRetry(plainKey)).toMatchObject({ apiKey: { id: apiKey.id, status: 'ACTIVE' } });
+    const before = repos.apiKeys.calls.filter((c) => c.method === 'findPresented').length;
+    const forged = plainKey.slice(0, -1) + (plainKey.endsWith('a') ? 'b' : 'a');
+    expect(await layer.findApiKeyWithRetry(forged)).toEqual({ apiKey: null, reason: 'NOT_FOUND' });
+    expect(repos.apiKeys.calls.filter((c) => c.method === 'findPresented').length - before).toBe(1);
+  });
+
   it('reports the figures of every repository', async () => {
     await layer.getUserByEmail('nobody@example.com');
     const { repositories, tables } = layer.getMetrics();

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessCore, Refusal } from '@libs/better-auth';
+import { permissionRefusal, sendRefusalReply, type AccessCore, type Refusal } from '@libs/better-auth';
 import type { UserAction } from '@libs/better-auth';
 import type { ResourceContext } from '@libs/better-auth';
 import type { AuditActor, Principal } from '@libs/better-auth';
@@ -22,9 +22,7 @@ declare module 'fastify' {
 
 /** The app's error shape for a refused caller; 429 carries `Retry-After`. */
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
-  if (refusal.retryAfterS !== undefined) void reply.header('retry-after', String(refusal.retryAfterS));
-  const { code, message, missingScopes, missing } = refusal;
-  return reply.code(refusal.status).send({ error: { code, message, ...(missingScopes ? { missingScopes } : {}), ...(missing ? { missing } : {}) } });
+  return sendRefusalReply(reply, refusal);
 }
 
 async function principalOf(request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
@@ -60,10 +58,7 @@ export function requirePermission(permission: string, options: RequirePermission
     if (!principal) return;
     const resource = options.resource ? await options.resource(request) : undefined;
     const decision = await request.server.access.authorize(principal, permission, resource);
-    if (!decision.granted) {
-      const message = decision.code === 'INSUFFICIENT_SCOPE' ? `The API key is not granted ${permission}` : `Missing permission ${permission}`;
-      return reply.code(403).send({ error: { code: decision.code, message, permission } });
-    }
+    if (!decision.granted) return sendRefusal(reply, permissionRefusal(decision));
   };
 }
 

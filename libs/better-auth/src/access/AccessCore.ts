@@ -1,6 +1,6 @@
 import type { PermissionGrant, User, UserSession } from '@libs/database/models';
 import type { IRoleRepository, ISessionRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
-import type { ApiKeyVerifier } from '../plugins/api-key/ApiKeyVerifier';
+import { ApiKeyVerifier, type ApiKeyVerifierDependencies, type ApiKeyVerifierOptions } from '../plugins/api-key/ApiKeyVerifier';
 import { holdsEscalate } from './authority';
 import { AuthorityRefusedError, AuthorityRule, type AuthorityDecision, type AuthorityDependencies, type RoleChange, type UserAction } from './authorityCheck';
 import { decide, effectiveGrants, type Decision } from './authorize';
@@ -9,6 +9,7 @@ import type { ResourceContext } from './conditions';
 import { changeLeavesNoAdmin, mayRemoveAdmin, type AdminChange } from './lastAdmin';
 import type { CredentialHeaders, CredentialReader } from './credentials';
 import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+import { SessionRule } from './sessions';
 
 /** Runs work off the request's path (lifting lapsed bans); failures are the runner's to log. */
 export interface BackgroundRunner {
@@ -24,6 +25,8 @@ export interface Refusal {
   missingScopes?: string[];
   /** What the actor lacks (an authority refusal: ROLE_ESCALATION). */
   missing?: string[];
+  /** The permission refused (PERMISSION_DENIED / INSUFFICIENT_SCOPE). */
+  permission?: string;
 }
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; refusal: Refusal };
@@ -40,6 +43,11 @@ export interface AccessCoreDependencies {
   authority?: AuthorityDependencies;
   /** Where changes that could take away a system administrator are written (`writeKeepingAnAdmin`); without it that throws. */
   adminWrites?: AdminWriteRepositories;
+  /**
+   * What the core's key verifier reads (the key rows and the rate limiter); the core builds the
+   * verifier and answers its "may the owner act" itself. Without it `keys` / `authenticateKey` throw.
+   */
+  apiKeys?: Omit<ApiKeyVerifierDependencies, 'owners' | 'now'> & { options?: ApiKeyVerifierOptions };
   /** Lifting lapsed bans runs here, off the request's path. */
   background: BackgroundRunner;
   /** @default Date.now */
@@ -76,8 +84,10 @@ export class AccessCore {
   readonly #now: () => number;
   readonly #absoluteMs: number;
   readonly #lifting = new Set<string>();
-  #keys: ApiKeyVerifier | undefined;
+  readonly #keys: ApiKeyVerifier | undefined;
   readonly #authority: AuthorityRule | undefined;
+  /** "This session is live" (sessions.ts), on this core's clock and its user decision. */
+  readonly sessionRule: SessionRule;
 
   constructor(deps: AccessCoreDependencies) {
     this.#deps = deps;
@@ -91,17 +101,16 @@ export class AccessCore {
         mayEscalate: async (principal) => holdsEscalate(await this.#grants(principal), principal.apiKey?.grant),
         now: () => this.now(),
       });
+    this.sessionRule = new SessionRule({ now: () => this.now(), decideUser: (user) => this.decideUser(user) });
+    // The verifier asks only "may this owner act" (a function, not the core): built here, no setter.
+    this.#keys = deps.apiKeys && new ApiKeyVerifier({ ...deps.apiKeys, owners: { actingUser: (userId) => this.actingUser(userId) }, now: () => this.now() }, deps.apiKeys.options);
   }
 
   get credentials(): CredentialReader {
     return this.#deps.credentials;
   }
 
-  /** The key verifier (it asks this core whether a key's owner may act). Set once by the context. */
-  useKeyVerifier(keys: ApiKeyVerifier): void {
-    this.#keys = keys;
-  }
-
+  /** The key verifier (built from `deps.apiKeys`; it asks this core whether a key's owner may act). */
   get keys(): ApiKeyVerifier {
     if (!this.#keys) throw new Error('AccessCore: no key verifier configured');
     return this.#keys;
@@ -138,12 +147,13 @@ export class AccessCore {
     return expiresAt.getTime() > limit ? new Date(limit) : expiresAt;
   }
 
-  /** The live session of a token and its user, when that user may act; null otherwise. */
+  /** The live session of a token and its user, when that user may act (`sessionRule`); null otherwise. */
   async sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null> {
+    // The repository's active/unexpired filter only saves reads; the rule decides, on this clock.
     const session = await this.#deps.sessions.findActiveByToken(token);
-    if (!session || !session.isActive || session.expiresAt.getTime() <= this.now()) return null;
-    const user = await this.actingUser(session.userId);
-    return user ? { session, user } : null;
+    if (!session || this.sessionRule.state(session) !== 'live') return null;
+    const decision = this.sessionRule.decide(session, await this.#deps.users.findById(session.userId));
+    return decision.live ? { session, user: decision.user } : null;
   }
 
   /** The request's principal: `x-api-key` (when allowed) or the session cookie / bearer token. */

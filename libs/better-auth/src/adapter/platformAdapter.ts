@@ -6,7 +6,7 @@ import { sessionRows } from './sessionRows';
 import { userRows } from './userRows';
 
 type AdapterModels = Pick<Repositories, 'users' | 'sessions' | 'accounts' | 'verifications' | 'tables'>;
-type Access = Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>;
+type Access = Pick<AccessCore, 'sessionRule' | 'capExpiry' | 'now'>;
 
 /**
  * Better-Auth model name → the repository view it works through: the core tables through their

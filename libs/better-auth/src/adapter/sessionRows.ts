@@ -4,6 +4,12 @@ import type { AdapterRepository } from './repositoryAdapter';
 
 type Row = Record<string, unknown>;
 
+/** The user id of a filter that is exactly `{ userId: { equals } }`, else undefined. */
+const userOnly = (where: Row): string | undefined => {
+  const condition = Object.keys(where).length === 1 ? (where['userId'] as Row | undefined) : undefined;
+  return condition && Object.keys(condition).length === 1 && typeof condition['equals'] === 'string' ? condition['equals'] : undefined;
+};
+
 const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where).length ? { AND: [where, { isActive: true }] } : { isActive: true });
 
 /**
@@ -14,13 +20,19 @@ const activeOnly = (where: Row | undefined): Row => (where && Object.keys(where)
  * - its deletes (sign-out, revocation, password change) END sessions (`isActive = false`,
  *   `endedAt`, `endReason`, a `SessionLog` row) instead of erasing their history.
  */
-export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepository, 'findById'>, access: Pick<AccessCore, 'decideUser' | 'capExpiry' | 'now'>): AdapterRepository {
-  // The user is read through `users` (the transaction's, inside one), the decision is the core's.
-  // Expiry is Better-Auth's to check (it ends expired rows itself). The absolute lifetime holds
-  // because no write through here sets an expiry past it (create and update are capped).
-  const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.decideUser(await users.findById(String(row['userId']))).ok : false);
+export function sessionRows(sessions: ISessionRepository, users: Pick<IUserRepository, 'findById'>, access: Pick<AccessCore, 'sessionRule' | 'capExpiry' | 'now'>): AdapterRepository {
+  // The user is read through `users` (the transaction's, inside one), the decision is the core's
+  // session rule (access/sessions.ts). Its expiry half is left to Better-Auth here, which must see
+  // an expired row to end it (by token); the `isActive` filter below is the rule's "ended" half as
+  // a query. The absolute lifetime holds because no write through here sets an expiry past it
+  // (create and update are capped).
+  const userCanUse = async (row: Row | null): Promise<boolean> => (row ? access.sessionRule.decideOwner(await users.findById(String(row['userId']))).live : false);
   const guard = async (row: unknown): Promise<Row | null> => ((await userCanUse(row as Row | null)) ? (row as Row) : null);
   const endAll = async (where: Row): Promise<number> => {
+    // "Every session of this user" (revoke-sessions, password reset) is the repository's one
+    // endAllForUser (one transaction, one log batch); any other filter ends the rows it matches.
+    const userId = userOnly(where);
+    if (userId !== undefined) return sessions.endAllForUser(userId, { reason: 'revoked' });
     const rows = await sessions.findMany({ where: activeOnly(where), select: { id: true } });
     for (const row of rows) await sessions.end(row.id, { reason: 'revoked' });
     return rows.length;

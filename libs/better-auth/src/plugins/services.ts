@@ -1,7 +1,6 @@
-import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '../access/AccessCore';
 import type { Repositories } from '../repositories';
-import { ApiKeyVerifier, type ApiKeyVerifierOptions } from './api-key/ApiKeyVerifier';
+import type { ApiKeyVerifier } from './api-key/ApiKeyVerifier';
 import { createPrincipalLimit, UNLIMITED, type PrincipalLimit, type PrincipalLimits } from '../access/principalLimit';
 import type { RateLimiter } from './shared/RateLimiter';
 import { createSessionGuards, type SessionGuards } from './shared/sessionGuard';
@@ -10,6 +9,7 @@ import { createSessionGuards, type SessionGuards } from './shared/sessionGuard';
 export interface PluginServices {
   repositories: Repositories;
   rateLimiter: RateLimiter;
+  /** The access core's key verifier (`access.keys`). */
   apiKeys: ApiKeyVerifier;
   /** Who is calling and what they may do. */
   access: AccessCore;
@@ -23,11 +23,8 @@ export interface PluginServicesDependencies {
   repositories: Repositories;
   /** Shared with Better-Auth's own limits; owned (and closed) by the app context. */
   rateLimiter: RateLimiter;
-  /** The app's access core; the key verifier built here asks it whether a key's owner may act. */
+  /** The app's access core, built with its key verifier (`createAccessCore(…, { rateLimiter })`). */
   access: AccessCore;
-  /** Key validation (the data layer's `validateApiKeyWithRetry`). @default the repository's `validate` */
-  validateApiKey?: IApiKeyRepository['validate'];
-  apiKeys?: ApiKeyVerifierOptions;
   /** Budgets of authenticated callers (`principalLimitsOf(config)`); `null`: none (`AUTH_RATE_LIMIT=off`). @default null */
   principalLimits?: PrincipalLimits | null;
 }
@@ -35,11 +32,6 @@ export interface PluginServicesDependencies {
 /** The plugin services of one app context, built once by the context. */
 export function createPluginServices(deps: PluginServicesDependencies): PluginServices {
   const { repositories, rateLimiter, access } = deps;
-  const keys = deps.validateApiKey
-    ? { validate: deps.validateApiKey, expireSweep: () => repositories.apiKeys.expireSweep() }
-    : repositories.apiKeys;
-  const apiKeys = new ApiKeyVerifier({ apiKeys: keys, owners: access, rateLimiter }, deps.apiKeys);
-  access.useKeyVerifier(apiKeys);
   const principalLimit = deps.principalLimits ? createPrincipalLimit(rateLimiter, deps.principalLimits) : UNLIMITED;
-  return { repositories, rateLimiter, apiKeys, access, principalLimit, sessionGuards: createSessionGuards(principalLimit) };
+  return { repositories, rateLimiter, apiKeys: access.keys, access, principalLimit, sessionGuards: createSessionGuards(principalLimit) };
 }

@@ -113,6 +113,12 @@ export interface ApiKeyValidationResult {
   permissions?: JsonValue | null;
 }
 
+/**
+ * A presented key looked up: its row (without the hash) when the identifier exists and the secret
+ * matches, else why not. Status, expiry and scopes are not judged here (the access core does).
+ */
+export type PresentedApiKey = { apiKey: Omit<ApiKey, 'keyHash'> } | { apiKey: null; reason: 'MALFORMED' | 'NOT_FOUND' };
+
 /** What `ApiKeyRepository.create` returns: the row and the plain key, shown once. */
 export interface CreatedApiKey {
   apiKey: Omit<ApiKey, 'keyHash'>;

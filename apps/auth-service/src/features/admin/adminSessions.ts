@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SessionLog, UserSession } from '@libs/database/models';
 import type { Repositories } from '@libs/better-auth';
 import { refuseUnlessMayActOnUsers, requestActor, requirePermission } from '../../identity/fastifyGuards';
-import type { ResourceContext } from '@libs/better-auth';
+import { sessionState, type ResourceContext } from '@libs/better-auth';
 import { ADMIN_PERMISSIONS } from './adminRoutes';
 
 /** Sessions listed per user (newest first); each with its log. */
@@ -17,7 +17,7 @@ const sessionParams = z.object({ id, sessionId: id }).strict();
 
 /** What an admin sees of a session: never its token or upstream tokens. */
 export function sessionView(session: UserSession, logs: SessionLog[], now = Date.now()) {
-  const live = session.isActive && session.expiresAt.getTime() > now;
+  const live = sessionState(session, now) === 'live';
   return {
     id: session.id,
     live,

@@ -32,9 +32,11 @@ export async function credentialVerdict(deps: CredentialCheckDependencies, princ
   if (credential?.kind === 'session' && principal.session) {
     const found = await access.sessionByToken(credential.token);
     if (found) return stay(sessionPrincipal(found.user, found.session));
+    // Why not: the session rule's state of the row (ended, expired), else its user may not act.
     const row = await sessions.findById(principal.session.id);
-    if (!row || !row.isActive) return close(closeCodeForEndReason(row?.endReason));
-    if (row.expiresAt.getTime() <= access.now()) return close(CLOSE_CODES.SESSION_EXPIRED);
+    const state = row ? access.sessionRule.state(row) : 'ended';
+    if (state === 'ended') return close(closeCodeForEndReason(row?.endReason));
+    if (state === 'expired') return close(CLOSE_CODES.SESSION_EXPIRED);
     return close(CLOSE_CODES.USER_BANNED);
   }
   if (credential?.kind === 'apiKey') {

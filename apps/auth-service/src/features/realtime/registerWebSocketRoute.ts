@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessCore } from '@libs/better-auth';
+import { permissionRefusal, type AccessCore } from '@libs/better-auth';
 import { sendRefusal } from '../../identity/fastifyGuards';
 import type { Principal } from '@libs/better-auth';
 import type { IMetricsCollector } from '@libs/monitoring';
@@ -57,7 +57,7 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
         const { principal } = outcome;
         if (principal.apiKey) {
           const decision = await access.authorize(principal, WS_CONNECT_PERMISSION);
-          if (!decision.granted) return refuse(reply, 'scope', 403, decision.code, `The API key is not granted ${WS_CONNECT_PERMISSION}`);
+          if (!decision.granted) return refuse(reply, 'scope', 403, decision.code, permissionRefusal(decision).message);
         }
         const cap = service.capRefusal(principal.user.id);
         if (cap) {

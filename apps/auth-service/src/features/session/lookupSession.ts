@@ -1,13 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import type { User, UserSession } from '@libs/database/models';
-import type { SessionCredential } from '@libs/better-auth';
+import type { AccessCore, SessionCredential } from '@libs/better-auth';
 import { sessionBody } from './sessionBody';
 import type { SessionSettings } from './sessionSettings';
 
-/** Where sessions are read: the access core (live session, a user who may act). */
-export interface SessionSource {
-  sessionByToken(token: string): Promise<{ session: UserSession; user: User } | null>;
-}
+/** Where sessions are read: the access core (live session, a user who may act: access/sessions.ts). */
+export type SessionSource = Pick<AccessCore, 'sessionByToken'>;
 
 /**
  * What Better-Auth's get-session would answer: `defer` (it must answer itself), `null` (with

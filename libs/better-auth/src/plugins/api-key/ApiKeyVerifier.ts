@@ -2,6 +2,7 @@ import { apiKeyGrant, type ApiKey, type User } from '@libs/database/models';
 import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
 import type { WindowLimit } from '../shared/RateLimiter';
+import { checkKey } from '../../access/apiKeys';
 import { API_KEY_ERROR_CODES } from './error-codes';
 
 /** Who a valid key speaks for, and what it may do. */
@@ -21,6 +22,16 @@ export interface ApiKeyPrincipal {
 /** Whether a key's owner may act now (the access core decides). */
 export interface KeyOwners {
   actingUser(userId: string): Promise<User | null>;
+}
+
+/** What the verifier reads: the key rows, whether an owner may act, the limiter keys count in. */
+export interface ApiKeyVerifierDependencies {
+  /** The key rows: `findPresented` (lookup + secret check, no judgement), `recordUse`, `expireSweep`. */
+  apiKeys: Pick<IApiKeyRepository, 'findPresented' | 'recordUse' | 'expireSweep'>;
+  owners: KeyOwners;
+  rateLimiter: RateLimiter;
+  /** The clock expiry is judged on. @default Date.now */
+  now?: () => number;
 }
 
 export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
@@ -53,22 +64,25 @@ export function keyRateLimit(key: Pick<ApiKey, 'metadata'>): WindowLimit | undef
 }
 
 /**
- * The one key check (reached through the access core, and by the verify endpoint): repository
- * validation (cache-first, no write; `requiredScopes` against the key's own grant), whether the
- * owner may act, then the key's rate limit. Unknown, malformed, truncated and over-long keys all get the
+ * The one key check (reached through the access core, and by the verify endpoint): the key's row
+ * (cache-first, no write), judged by the access core's `checkKey` (status, expiry on the core's
+ * clock, `requiredScopes` against the key's own grant), whether the owner may act, then the key's
+ * rate limit. Unknown, malformed, truncated and over-long keys all get the
  * same INVALID_API_KEY answer.
  */
 export class ApiKeyVerifier {
-  readonly #apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>;
+  readonly #apiKeys: ApiKeyVerifierDependencies['apiKeys'];
+  readonly #now: () => number;
   readonly #owners: KeyOwners;
   readonly #limiter: RateLimiter;
   readonly #options: Required<ApiKeyVerifierOptions>;
   #lastSweep = 0;
 
-  constructor(deps: { apiKeys: Pick<IApiKeyRepository, 'validate' | 'expireSweep'>; owners: KeyOwners; rateLimiter: RateLimiter }, options: ApiKeyVerifierOptions = {}) {
+  constructor(deps: ApiKeyVerifierDependencies, options: ApiKeyVerifierOptions = {}) {
     this.#apiKeys = deps.apiKeys;
     this.#owners = deps.owners;
     this.#limiter = deps.rateLimiter;
+    this.#now = deps.now ?? Date.now;
     this.#options = { ...DEFAULT_API_KEY_VERIFIER_OPTIONS, ...options };
   }
 
@@ -82,23 +96,24 @@ export class ApiKeyVerifier {
    */
   async verify(plainKey: unknown, requiredScopes: readonly string[] = [], options: { countRate?: boolean } = {}): Promise<VerifyOutcome> {
     if (typeof plainKey !== 'string' || plainKey.length === 0 || plainKey.length > this.#options.maxKeyLength) return INVALID;
-    const result = await this.#apiKeys.validate(plainKey, [...requiredScopes]);
-    if (!result.valid || !result.apiKey) {
-      switch (result.reason) {
+    const found = await this.#apiKeys.findPresented(plainKey);
+    if (!found.apiKey) return INVALID;
+    const key = found.apiKey;
+    const check = checkKey(key, requiredScopes, this.#now());
+    if (!check.ok) {
+      switch (check.reason) {
         case 'REVOKED':
           return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_REVOKED };
         case 'EXPIRED':
-          this.#sweepExpired(result.apiKey?.status);
+          this.#sweepExpired(key.status);
           return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_EXPIRED };
         case 'INACTIVE':
           return { ok: false, status: 401, error: API_KEY_ERROR_CODES.API_KEY_INACTIVE };
         case 'INSUFFICIENT_SCOPE':
-          return { ok: false, status: 403, error: API_KEY_ERROR_CODES.INSUFFICIENT_SCOPE, missingScopes: result.missingScopes };
-        default:
-          return INVALID;
+          return { ok: false, status: 403, error: API_KEY_ERROR_CODES.INSUFFICIENT_SCOPE, missingScopes: check.missingScopes };
       }
     }
-    const key = result.apiKey;
+    this.#apiKeys.recordUse(key.id);
     // Cached and invalidated across instances by IUserRepository: a ban is seen on the next request.
     const user = await this.#owners.actingUser(key.userId);
     if (!user) return INVALID;
@@ -114,7 +129,7 @@ export class ApiKeyVerifier {
 
   /** An ACTIVE key past its expiry is marked EXPIRED in the background, at most once per interval. */
   #sweepExpired(status: string | undefined): void {
-    const now = Date.now();
+    const now = this.#now();
     if (status !== 'ACTIVE' || now - this.#lastSweep < this.#options.expireSweepMinIntervalMs) return;
     this.#lastSweep = now;
     this.#apiKeys.expireSweep().catch(() => undefined); // retried on the next expired key; never fails a check

@@ -1,10 +1,9 @@
-import { APIError } from 'better-auth/api';
 import type { AccessCore } from '../../access/AccessCore';
 import { AuthorityRefusedError, type AuthorityDecision } from '../../access/authorityCheck';
 import type { Principal } from '../../access/Principal';
+import { permissionRefusal, refusalApiError } from '../../access/refusals';
 import type { IRoleRepository, IUserEventRepository, IUserRepository } from '@libs/database/postgress/repositories';
 import type { SessionGuards } from '../shared/sessionGuard';
-import { ROLE_ERROR_CODES } from './error-codes';
 
 /** What the roles plugin's endpoints (roles and their assignment) work with. */
 export interface RolesEndpointDependencies {
@@ -32,10 +31,7 @@ export const DEFAULT_ROLE_ADMIN_PERMISSIONS: RoleAdminPermissions = { manage: 'r
 /** Throws 403 (PERMISSION_DENIED, or INSUFFICIENT_SCOPE for a key) unless the access core grants `permission`. */
 export async function assertPermission(access: AccessCore, principal: Principal, permission: string): Promise<void> {
   const decision = await access.authorize(principal, permission);
-  if (!decision.granted) {
-    const error = decision.code === 'INSUFFICIENT_SCOPE' ? { code: 'INSUFFICIENT_SCOPE', message: `The API key is not granted ${permission}` } : ROLE_ERROR_CODES.PERMISSION_DENIED;
-    throw new APIError('FORBIDDEN', { ...error, permission });
-  }
+  if (!decision.granted) throw refusalApiError(permissionRefusal(decision));
 }
 
 /**
@@ -47,7 +43,7 @@ export async function assertAuthority(decision: Promise<AuthorityDecision>): Pro
   if (!outcome.ok) throw refusedAsApiError(outcome.refusal);
 }
 
-const refusedAsApiError = ({ code, message, missing }: { code: string; message: string; missing?: string[] }) => new APIError('FORBIDDEN', { code, message, ...(missing ? { missing } : {}) });
+const refusedAsApiError = (refusal: { code: string; message: string; missing?: string[] }) => refusalApiError({ status: 403, ...refusal });
 
 /**
  * The same 403 for a refusal found while writing (`AccessCore.writeKeepingAnAdmin`: LAST_ADMIN

@@ -2,6 +2,7 @@ import { APIError, createAuthMiddleware, getSessionFromCtx } from 'better-auth/a
 import type { AccessCore } from '../../access/AccessCore';
 import type { Principal } from '../../access/Principal';
 import type { PrincipalLimit } from '../../access/principalLimit';
+import { refusalApiError } from '../../access/refusals';
 import type { BetterAuthOptions } from 'better-auth';
 
 /** Marks the session-like context an `x-api-key` header produces (see api-key/sessionHook.ts). */
@@ -56,7 +57,7 @@ export async function overBudget(limit: PrincipalLimit, request: Request | undef
   const apiKeyId = (session.session as ApiKeySessionMarker).apiKeyId;
   const refusal = await limit({ user: { id: session.user.id }, apiKey: apiKeyId ? { id: apiKeyId } : null }, clientAddressOf(request, options));
   if (!refusal) return null;
-  return new APIError('TOO_MANY_REQUESTS', { code: refusal.code, message: refusal.message }, { 'retry-after': String(refusal.retryAfterS ?? 1) });
+  return refusalApiError(refusal);
 }
 
 /**

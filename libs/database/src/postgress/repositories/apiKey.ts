@@ -8,6 +8,7 @@ import {
   type ApiKeyCreateInput,
   type ApiKeyUpdateInput,
   type ApiKeyValidationResult,
+  type PresentedApiKey,
   type CreatedApiKey,
 } from '../../models';
 import { isRepositoryError } from '../../errors/RepositoryError';
@@ -105,19 +106,20 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
   }
 
   /**
-   * Checks a presented key: shape, lookup by its public identifier, constant-time hash
-   * comparison, status, revocation, expiry and `requiredScopes` against the key's grant
-   * (`apiKeyGrant`: scopes and `permissions`, matched by `permissionGrants`). Never writes.
+   * The row of a presented key: shape, lookup by its public identifier (cache-first, unknown
+   * identifiers remembered for a while), constant-time hash comparison. Returns rows only: its
+   * status, expiry and scopes are the access core's to judge (libs/better-auth access/apiKeys.ts).
+   * Never writes.
    */
-  async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
+  async findPresented(plainKey: string): Promise<PresentedApiKey> {
     const identifier = parseKeyIdentifier(plainKey);
     if (!identifier) {
       this.#options.onUnknownCredential();
-      return { valid: false, reason: 'MALFORMED' };
+      return { apiKey: null, reason: 'MALFORMED' };
     }
     if (this.#unknown.has(identifier)) {
       this.#options.onUnknownCredential();
-      return { valid: false, reason: 'NOT_FOUND' };
+      return { apiKey: null, reason: 'NOT_FOUND' };
     }
     const key = await this.cached(keyCache.byIdentifier(identifier), { resource: 'apiKey', tags: [keyCache.all], revive: reviveApiKey }, () =>
       this.executeOperation('validate', () => this.client.apiKey.findUnique({ where: { keyIdentifier: identifier } }) as Promise<ApiKey | null>),
@@ -125,13 +127,30 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
     if (!key) {
       if (!this.tx) this.#unknown.add(identifier);
       this.#options.onUnknownCredential();
-      return { valid: false, reason: 'NOT_FOUND' };
+      return { apiKey: null, reason: 'NOT_FOUND' };
     }
     if (!keyMatchesHash(plainKey, key.keyHash)) {
       this.#options.onUnknownCredential();
-      return { valid: false, reason: 'NOT_FOUND' };
+      return { apiKey: null, reason: 'NOT_FOUND' };
     }
-    const apiKey = withoutHash(key);
+    return { apiKey: withoutHash(key) };
+  }
+
+  /** Counts one use of a key: buffered, written in batches by `flushUsage`. */
+  recordUse(keyId: string): void {
+    this.#recordUse(keyId);
+  }
+
+  /**
+   * @deprecated The published repository check (status, revocation, expiry on the wall clock,
+   * `requiredScopes` against `apiKeyGrant`), kept for callers of `@libs/database` alone. The auth
+   * service decides with the access core (libs/better-auth access/apiKeys.ts) on `findPresented`.
+   */
+  async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
+    const found = await this.findPresented(plainKey);
+    if (!found.apiKey) return { valid: false, reason: found.reason };
+    const key = found.apiKey;
+    const apiKey = key;
     if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
     if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { valid: false, reason: 'EXPIRED', apiKey };
     if (key.status !== 'ACTIVE' || !key.isActive) return { valid: false, reason: key.status === 'EXPIRED' ? 'EXPIRED' : 'INACTIVE', apiKey };

@@ -14,7 +14,7 @@ import { ADVISORY_LOCKS } from './advisoryLocks';
 import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
 import type { TransactionState } from './prismaTypes';
-import { authorityGrantsOfRole, effectiveGrantsOfRole, effectiveGrantsOfUser, permissionGrants, wouldCreateCycle } from './roleQueries';
+import { authorityGrantsOfRole, effectiveGrantsOfRole, effectiveGrantsOfUser, wouldCreateCycle } from './roleQueries';
 import type { RepositoryDependencies } from './types';
 import { z } from 'zod';
 import type { IRoleRepository } from './interfaces/IRoleRepository';
@@ -160,11 +160,5 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
   /** Names of the user's effective permissions, conditional ones included. */
   async getUserPermissions(userId: string): Promise<string[]> {
     return names(await this.getUserGrants(userId));
-  }
-
-  /** True when the role's unconditional permissions grant `permission` (wildcards `res:*`, `*:*`). */
-  async hasPermission(roleId: string, permission: string): Promise<boolean> {
-    const grants = await this.getEffectiveGrants(roleId);
-    return permissionGrants(grants.filter((g) => g.conditions === null).map((g) => g.permission), permission);
   }
 }

@@ -132,13 +132,17 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     return session.isActive ? attachToken(session, token) : null;
   }
 
-  /** The session for `token` if it is active and not expired; cache-first. */
+  /**
+   * The session for `token` if it is active and not expired; cache-first. A read filter only: the
+   * access core's session rule (libs/better-auth access/sessions.ts) decides whether it is live.
+   */
   async findActiveByToken(token: string): Promise<UserSession | null> {
     const session = await this.findByToken(token);
     // A cached session may have expired since it was cached.
     return session && session.expiresAt.getTime() > Date.now() ? session : null;
   }
 
+  /** A user's active, unexpired sessions: `expiresAt > now()` is a query filter; the access core's session rule decides liveness. */
   async findActiveByUser(userId: string): Promise<UserSession[]> {
     return this.findMany({ where: { userId, isActive: true, expiresAt: { gt: new Date() } }, orderBy: { lastAccessedAt: 'desc' } });
   }

@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client';
-import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type ApiKeyValidationResult, type CreatedApiKey } from '../../models';
+import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type ApiKeyValidationResult, type CreatedApiKey, type PresentedApiKey } from '../../models';
 import { generateKey, keyMatchesHash, parseKeyIdentifier } from '../../postgress/repositories/apiKeyMaterial';
 import { buildApiKey } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
@@ -35,6 +35,19 @@ export class MockApiKeyRepository extends InMemoryRepository<ApiKey, Prisma.ApiK
 
   async findByHash(keyHash: string): Promise<ApiKey | null> {
     return this.findFirst({ where: { keyHash } });
+  }
+
+  async findPresented(plainKey: string): Promise<PresentedApiKey> {
+    this.track('findPresented', []);
+    const identifier = parseKeyIdentifier(plainKey);
+    if (!identifier) return { apiKey: null, reason: 'MALFORMED' };
+    const key = [...this.rows.values()].find((k) => k.keyIdentifier === identifier);
+    if (!key || !keyMatchesHash(plainKey, key.keyHash)) return { apiKey: null, reason: 'NOT_FOUND' };
+    return { apiKey: withoutHash(structuredClone(key)) };
+  }
+
+  recordUse(keyId: string): void {
+    this.#pending.set(keyId, (this.#pending.get(keyId) ?? 0) + 1);
   }
 
   async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {

@@ -12,7 +12,6 @@ import {
   type RoleUpdateInput,
 } from '../../models';
 import { RepositoryError } from '../../errors/RepositoryError';
-import { permissionGrants } from '../../postgress/repositories/roleQueries';
 import { buildRole } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
 import type { IRoleRepository } from '../../postgress/repositories/interfaces';
@@ -122,10 +121,5 @@ export class MockRoleRepository extends InMemoryRepository<Role, Prisma.RoleWher
 
   async getUserPermissions(userId: string): Promise<string[]> {
     return [...new Set((await this.getUserGrants(userId)).map((g) => g.permission))];
-  }
-
-  async hasPermission(roleId: string, permission: string): Promise<boolean> {
-    const grants = await this.getEffectiveGrants(roleId);
-    return permissionGrants(grants.filter((g) => !g.conditions).map((g) => g.permission), permission);
   }
 }

@@ -18,5 +18,4 @@ export interface IRoleRepository extends IRepository<Role, Prisma.RoleWhereInput
   /** A user's grants through their role; whether the user may act is the caller's decision. */
   getUserGrants(userId: string): Promise<PermissionGrant[]>;
   getUserPermissions(userId: string): Promise<string[]>;
-  hasPermission(roleId: string, permission: string): Promise<boolean>;
 }
