@@ -242,7 +242,7 @@ describe('docker-compose.yml, cross-checked', () => {
       expect(block).toContain(`http-check send meth GET uri ${path}`);
       expect(block).toContain('http-check expect status 200');
       expect([...block.matchAll(/^\s+server (\S+) (\S+):5432 check port 8008$/gm)].map((m) => m[2]).sort()).toEqual(members);
-      // The same check timings and session cut as tools/test-harness/patroniConfig.ts.
+      // The same check timings and connection cut as tools/test-harness/patroniConfig.ts.
       const local = patroniHaproxyConfig({ write: 1, read: 2, stats: 3 }, [{ name: 'pg0', restPort: 4, pgPort: 5, dir: '/x' }]);
       const localDefault = /default-server (.*)$/m.exec(local)![1];
       expect(block).toContain(`default-server ${localDefault}`);

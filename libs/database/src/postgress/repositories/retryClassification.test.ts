@@ -55,7 +55,7 @@ describe('code-less pg connection failures get a code (logged instead of UNKNOWN
   it.each([
     ['a new connection that did not open in time (no primary behind the write port)', 'Connection terminated due to connection timeout', 'PG_CONNECT_TIMEOUT'],
     ['no pooled connection free in time', 'timeout exceeded when trying to connect', 'PG_POOL_WAIT_TIMEOUT'],
-    ['HAProxy cutting the session to a demoted primary', 'Connection terminated unexpectedly', 'PG_CONNECTION_TERMINATED'],
+    ['HAProxy cutting the connection to a demoted primary', 'Connection terminated unexpectedly', 'PG_CONNECTION_TERMINATED'],
     ['a client whose connection already failed', 'Client has encountered a connection error and is not queryable', 'PG_CONNECTION_BROKEN'],
   ])('%s → %s', (_label, message, code) => {
     const error = withConnectionFailureCode(new Error(message)) as Error & { code?: string };

@@ -95,7 +95,7 @@ export function isAmbiguousWriteError(error: unknown): boolean {
 
 /**
  * pg's client and pool fail a connection with a plain `Error` and no `code`: logged as `UNKNOWN`,
- * a failover's dropped connections (HAProxy cutting sessions to the old primary, a backend
+ * a failover's dropped connections (HAProxy cutting connections to the old primary, a backend
  * terminated by the promotion, a connect that found no primary behind the write port) could not
  * be told apart from a bug. These codes name them; `connectionFailureCode` finds them.
  */
