@@ -45,6 +45,7 @@ const E2E = {
   ],
   tools: [
     'stack/stack.test.ts', // the whole local stack: HAProxy, Prometheus, 2 app processes, replicas, Sentinels
+    'stack/stackHa.test.ts', // `--ha`: etcd, 2 Patroni members, the Postgres HAProxy, 1 app process; sign-up on the primary, stop leaves nothing
     'chaos/chaos.short.test.ts', // built app as child processes across Postgres crashes
     'bench/auth/childServer.test.ts', // child servers
     'bench/auth/stockServer.test.ts',

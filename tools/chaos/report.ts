@@ -49,11 +49,12 @@ function failoverFigures(runs: PostgresFailoverRun[], metrics: Record<string, un
   metrics['postgresFailover'] = runs;
   for (const run of runs) {
     for (const [target, statuses] of Object.entries(run.duringSwitch)) {
-      rows.push({ scenario: `postgres-failover (${run.mode})`, server: 'ours', target, 'answers while down': statusList(statuses), 'first write ms': run.firstWriteMs ?? 'never', 'all 200 ms': run.allOkMs ?? 'never', '401/5xx≠503': run.wrongAnswers });
+      rows.push({ scenario: `postgres-failover (${run.members} members, ${run.mode})`, server: 'ours', target, 'answers while down': statusList(statuses), 'first write ms': run.firstWriteMs ?? 'never', 'all 200 ms': run.allOkMs ?? 'never', '401/5xx≠503': run.wrongAnswers });
     }
     for (const [target, c] of [['sign-up', run.signUps], ['ban', run.bans]] as const) {
-      rows.push({ scenario: `postgres-failover (${run.mode})`, server: 'ours', target, 'answers while down': `acked ${c.acknowledged}/${c.attempted}`, lost: c.lost.length, duplicated: c.duplicated.length, ambiguous: c.ambiguous.length, 'rejoined ms': run.rejoinedMs ?? 'never', rewound: run.rewound, 'old primary serves reads': run.oldPrimaryServesReads });
+      rows.push({ scenario: `postgres-failover (${run.members} members, ${run.mode})`, server: 'ours', target, 'answers while down': `acked ${c.acknowledged}/${c.attempted}`, lost: c.lost.length, duplicated: c.duplicated.length, ambiguous: c.ambiguous.length, 'rejoined ms': run.rejoinedMs ?? 'never', rewound: run.rewound, 'old primary serves reads': run.oldPrimaryServesReads });
     }
+    metrics['postgres_failover_members'] = run.members;
     metrics[`postgres_failover_acked_lost_${run.mode}`] = run.signUps.lost.length + run.bans.lost.length;
     metrics[`postgres_failover_acked_duplicated_${run.mode}`] = run.signUps.duplicated.length + run.bans.duplicated.length;
     metrics[`postgres_failover_first_write_ms_${run.mode}`] = run.firstWriteMs;

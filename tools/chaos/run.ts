@@ -4,7 +4,8 @@
  * bounded in time. Prints a table and writes bench/results/chaos.json.
  * Scenarios: postgres-kill, start-while-down, acknowledged-writes, redis-outage, slow-postgres,
  * fuzz, soak (CHAOS_SOAK_SECONDS, default 600), memory-at-scale (CHAOS_SESSIONS, default 100,000),
- * credential-flood, postgres-failover (a Patroni cluster: patroni, etcd, postgresql-15 installed)
+ * credential-flood, postgres-failover (a Patroni cluster: patroni, etcd, postgresql-15 installed;
+ * CHAOS_PATRONI_MEMBERS 2 or 3, default 2; CHAOS_FAILOVER_MODES, default `async,sync`)
  * (default: all).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -106,9 +107,11 @@ async function main(): Promise<void> {
     }
     if (wanted.has('postgres-failover')) {
       extra.postgresFailover = [];
-      for (const mode of ['async', 'sync'] as const) {
-        console.log(`postgres-failover: ours (built) on 2 Patroni members behind HAProxy (${mode === 'sync' ? 'synchronous_mode' : 'asynchronous'}), the primary's postmaster SIGKILLed at 5 s, open-model load for 30 s …`);
-        extra.postgresFailover.push(await runPostgresFailover(env, mode));
+      const members = process.env['CHAOS_PATRONI_MEMBERS'] === '3' ? 3 : 2;
+      const modes = (process.env['CHAOS_FAILOVER_MODES'] ?? 'async,sync').split(',').filter((m): m is 'async' | 'sync' => m === 'async' || m === 'sync');
+      for (const mode of modes) {
+        console.log(`postgres-failover: ours (built) on ${members} Patroni members behind HAProxy (${mode === 'sync' ? 'synchronous_mode' : 'asynchronous'}), the primary's postmaster SIGKILLed at 5 s, open-model load for 30 s …`);
+        extra.postgresFailover.push(await runPostgresFailover(env, mode, members));
       }
     }
     const report = chaosReport(kills, starts, writes, redis, extra);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { requireBinary } from '@tools/test-harness';
+import { patroniHaproxyConfig, requireBinary } from '@tools/test-harness';
 import { appConfigVariables } from './appSources';
 
 /**
@@ -50,13 +50,16 @@ describe('deploy/: each config passes its own engine', () => {
     expect(status).toBe(0);
   });
 
-  it('haproxy -c (service names resolve at run time, so only resolution warnings are allowed)', () => {
+  it.each([
+    ['haproxy.cfg', /could not resolve address 'auth-service-\d'/],
+    ['haproxy-postgres.cfg', /could not resolve address 'patroni-\d'/],
+  ])('haproxy -c %s (service names resolve at run time, so only resolution warnings are allowed)', (file, warningShape) => {
     // The stats credentials come from the environment, as in compose.
-    const { status, output } = run('haproxy', ['-c', '-f', join(deploy, 'haproxy.cfg')], { HAPROXY_STATS_USER: 'check', HAPROXY_STATS_PASSWORD: 'check-password' });
+    const { status, output } = run('haproxy', ['-c', '-f', join(deploy, file)], { HAPROXY_STATS_USER: 'check', HAPROXY_STATS_PASSWORD: 'check-password' });
     expect(output).toContain('Configuration file is valid');
     expect(status).toBe(0);
-    const warnings = output.split('\n').filter((line) => line.includes('[WARNING]'));
-    for (const warning of warnings) expect(warning).toMatch(/could not resolve address 'auth-service-\d'/);
+    const warnings = output.split('\n').filter((line) => line.includes('[WARNING]') && !line.includes('Warnings were found'));
+    for (const warning of warnings) expect(warning).toMatch(warningShape);
   });
 });
 
@@ -71,7 +74,7 @@ describe('no shipped secrets', () => {
   it('every secret in docker-compose.yml is read from .env, never a literal value', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
-        if (SECRET_NAME.test(variable) && !['POSTGRES_USER', 'REPLICATION_USER', 'DATA_SOURCE_USER'].includes(variable)) expect({ name, variable, value }).toEqual({ name, variable, value: expect.stringMatching(REQUIRED_FROM_ENV) });
+        if (SECRET_NAME.test(variable) && !['POSTGRES_USER', 'REPLICATION_USER', 'DATA_SOURCE_USER', 'PGUSER'].includes(variable)) expect({ name, variable, value }).toEqual({ name, variable, value: expect.stringMatching(REQUIRED_FROM_ENV) });
         if (/^postgres(ql)?:\/\//.test(String(value))) {
           for (const url of String(value).split(',')) expect({ name, variable, password: decodeURIComponent(new URL(url.replace(/\$\{[^}]+\}/, 'X')).password) }).toEqual({ name, variable, password: 'X' });
           expect(String(value)).toMatch(/:\$\{POSTGRES_PASSWORD:\?[^}]+\}@/);
@@ -126,7 +129,7 @@ describe('no shipped secrets', () => {
 
 describe('docker-compose.yml, cross-checked', () => {
   it('has the whole topology, every image pinned to a version', () => {
-    for (const name of ['postgres-primary', 'postgres-replica', 'redis', 'redis-sentinel', 'keycloak', 'mailpit', 'haproxy', 'prometheus', 'grafana', 'migrate']) {
+    for (const name of ['etcd', 'patroni-1', 'patroni-2', 'patroni-3', 'haproxy-postgres', 'postgres-create-db', 'redis', 'redis-sentinel', 'keycloak', 'mailpit', 'haproxy', 'prometheus', 'grafana', 'migrate']) {
       expect(services[name]).toBeDefined();
     }
     expect(appServices).toEqual(['auth-service-1', 'auth-service-2', 'auth-service-3']);
@@ -134,8 +137,9 @@ describe('docker-compose.yml, cross-checked', () => {
       expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[\w./-]+:[\w.-]+$/) });
       expect(service.image).not.toMatch(/:latest$/);
     }
-    expect(services['postgres-primary'].image).toMatch(/^postgres:17/);
-    expect(services['postgres-replica'].image).toMatch(/^postgres:17/);
+    // An image with Patroni in it, the operator's choice, said so beside it.
+    expect(services['patroni-1'].image).toMatch(/^ghcr\.io\/zalando\/spilo-\d+:/);
+    expect(read('docker-compose.yml')).toMatch(/Any image with Patroni and Postgres will do — the operator's choice/);
     expect(services.redis.image).toMatch(/^redis:7/);
   });
 
@@ -173,14 +177,15 @@ describe('docker-compose.yml, cross-checked', () => {
       expect(service.image).toBe(first.image);
       expect(service.environment).toEqual(first.environment);
       for (const variable of Object.keys(service.environment ?? {})) expect({ name, variable, known: known.has(variable) }).toEqual({ name, variable, known: true });
-      expect(service.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, 'postgres-primary': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(service.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, 'haproxy-postgres': { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
     }
     const env = first.environment!;
     // Several instances must sign and verify with one secret, and production requires it.
     expect(env.NODE_ENV).toBe('production');
     expect(env.BETTER_AUTH_SECRET).toMatch(/^\$\{BETTER_AUTH_SECRET:\?/);
     expect(env.HOST).toBe('0.0.0.0');
-    expect(new URL(substituted(env.DATABASE_URL)).hostname).toBe('postgres-primary');
+    // Writes through HAProxy's write port (the Patroni primary), reads through its read port.
+    expect(new URL(substituted(env.DATABASE_URL)).host).toBe('haproxy-postgres:5000');
     // Redis through the compose Sentinel, under the name it monitors (REDIS_URL would pin one node).
     expect(env.REDIS_URL).toBeUndefined();
     const [sentinelHost, sentinelPort] = env.REDIS_SENTINELS.split(':');
@@ -190,12 +195,12 @@ describe('docker-compose.yml, cross-checked', () => {
     // The public URL is HAProxy's published port.
     expect(services.haproxy.ports).toContain(`${new URL(env.BETTER_AUTH_URL).port}:8000`);
     expect(first.expose).toContain(env.PORT);
-    const [user, password, db] = [services['postgres-primary'].environment!.POSTGRES_USER, services['postgres-primary'].environment!.POSTGRES_PASSWORD, services['postgres-primary'].environment!.POSTGRES_DB];
-    expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@postgres-primary:5432/${db}`);
+    const [user, password, db] = [services['patroni-1'].environment!.PGUSER_SUPERUSER, services['patroni-1'].environment!.PGPASSWORD_SUPERUSER, 'auth'];
+    expect(env.DATABASE_URL).toBe(`postgresql://${user}:${password}@haproxy-postgres:5000/${db}`);
     expect(services.migrate.environment).toEqual({ DATABASE_URL: env.DATABASE_URL });
     // Lag-tolerant reads on the replica: same role and database as the primary (a physical copy).
     const replicaUrl = new URL(substituted(env.DATABASE_REPLICA_URLS));
-    expect(replicaUrl.hostname).toBe('postgres-replica');
+    expect(replicaUrl.host).toBe('haproxy-postgres:5001');
     expect(`${replicaUrl.username}:${replicaUrl.password}${replicaUrl.pathname}`).toBe(`${user}:${substituted(password)}/${db}`);
     // Production sends mail: through Mailpit's SMTP port on the network; its UI is published.
     const smtp = new URL(env.SMTP_URL);
@@ -206,14 +211,46 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(first.depends_on).toMatchObject({ mailpit: { condition: 'service_started' } });
   });
 
-  it('the replica follows the primary with the role the primary creates', () => {
-    const replica = services['postgres-replica'].environment!;
-    expect(replica.PRIMARY_HOST).toBe('postgres-primary');
-    const primary = services['postgres-primary'].environment!;
-    expect([replica.REPLICATION_USER, replica.REPLICATION_PASSWORD]).toEqual([primary.REPLICATION_USER, primary.REPLICATION_PASSWORD]);
-    expect(read('deploy/postgres/primary-init.sh')).toContain("pg_create_physical_replication_slot('replica_1')");
-    expect(read('deploy/postgres/replica-entrypoint.sh')).toMatch(/pg_basebackup .*-R -S replica_1/s);
-    expect(read('docker-compose.yml')).toMatch(/wal_level=replica/);
+  it('the Patroni members: one image and environment, etcd as the DCS, synchronous_mode, health-checked on the REST API', () => {
+    const members = Object.keys(services).filter((name) => /^patroni-\d+$/.test(name)).sort();
+    expect(members).toEqual(['patroni-1', 'patroni-2', 'patroni-3']);
+    for (const name of members) {
+      expect(services[name].image).toBe(services['patroni-1'].image);
+      expect(services[name].environment).toEqual(services['patroni-1'].environment);
+      expect(services[name].healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8008/health');
+      expect(services[name].depends_on).toEqual({ etcd: { condition: 'service_healthy' } });
+      expect(services[name].expose).toEqual(expect.arrayContaining(['5432', '8008']));
+    }
+    const env = services['patroni-1'].environment!;
+    expect(env.ETCD3_HOSTS).toBe("'etcd:2379'");
+    expect(services.etcd.command).toEqual(expect.arrayContaining(['--advertise-client-urls=http://etcd:2379']));
+    const dcs = (parse(env.SPILO_CONFIGURATION) as { bootstrap: { dcs: Record<string, unknown> } }).bootstrap.dcs;
+    expect(dcs).toMatchObject({ synchronous_mode: true, primary_start_timeout: 0, postgresql: { use_pg_rewind: true } });
+    expect(read('docker-compose.yml')).toMatch(/production runs 3 or\s+#\s+5 etcd members on separate hosts/);
+    // The app's database is created once on the primary, before the migration.
+    expect(services['postgres-create-db'].environment).toMatchObject({ PGHOST: 'haproxy-postgres', PGPORT: '5000' });
+    expect(services.migrate.depends_on).toEqual({ 'postgres-create-db': { condition: 'service_completed_successfully' } });
+  });
+
+  it('the Postgres HAProxy: the write port on GET /primary, the read port on GET /replica, each member checked on its REST API, with the checks the local cluster runs', () => {
+    const cfg = read('deploy/haproxy-postgres.cfg');
+    const section = (name: string) => cfg.split(/^(?=listen |frontend |backend |defaults|global|resolvers)/m).find((block) => block.startsWith(name))!;
+    const members = Object.keys(services).filter((name) => /^patroni-\d+$/.test(name)).sort();
+    for (const [name, port, path] of [['listen primary', '5000', '/primary'], ['listen replicas', '5001', '/replica']]) {
+      const block = section(name);
+      expect(block).toMatch(new RegExp(`^\\s+bind :${port}$`, 'm'));
+      expect(block).toContain(`http-check send meth GET uri ${path}`);
+      expect(block).toContain('http-check expect status 200');
+      expect([...block.matchAll(/^\s+server (\S+) (\S+):5432 check port 8008$/gm)].map((m) => m[2]).sort()).toEqual(members);
+      // The same check timings and connection cut as tools/test-harness/patroniConfig.ts.
+      const local = patroniHaproxyConfig({ write: 1, read: 2, stats: 3 }, [{ name: 'pg0', restPort: 4, pgPort: 5, dir: '/x' }]);
+      const localDefault = /default-server (.*)$/m.exec(local)![1];
+      expect(block).toContain(`default-server ${localDefault}`);
+    }
+    expect(section('listen stats')).toMatch(/^\s+stats auth "\$\{HAPROXY_STATS_USER\}:\$\{HAPROXY_STATS_PASSWORD\}"$/m);
+    expect(section('frontend metrics')).toContain('http-request use-service prometheus-exporter');
+    expect(services['haproxy-postgres'].healthcheck!.test.join(' ')).toContain('haproxy_backend_active_servers');
+    expect(services['haproxy-postgres'].volumes).toContain('./deploy/haproxy-postgres.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
   });
 
   it('Sentinel monitors the compose Redis, which has a replica to promote', () => {
@@ -243,7 +280,10 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(job('auth-service').metrics_path ?? '/metrics').toBe('/metrics');
     const [exporterHost, exporterPort] = job('postgres').static_configs[0].targets[0].split(':');
     expect(services[exporterHost].expose).toContain(exporterPort);
-    expect(services[exporterHost].environment!.DATA_SOURCE_URI).toMatch(/^postgres-replica:5432\//);
+    expect(services[exporterHost].environment!.DATA_SOURCE_URI).toMatch(/^haproxy-postgres:5001\//);
+    // Patroni's own /metrics on every member, and the Postgres HAProxy's exporter.
+    expect(job('patroni').static_configs.flatMap((c) => c.targets).sort()).toEqual(['patroni-1:8008', 'patroni-2:8008', 'patroni-3:8008']);
+    expect(job('haproxy-postgres').static_configs[0].targets).toEqual(['haproxy-postgres:8406']);
     expect(prometheus.rule_files).toEqual(['alerts.yml']);
     expect(services.prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
 
@@ -262,5 +302,7 @@ describe('docker-compose.yml, cross-checked', () => {
     expect(exprs).toMatch(/status_code=~"5\.\."/);
     expect(exprs).toContain('histogram_quantile(0.99');
     expect(exprs).toContain('pg_replication_lag_seconds');
+    const names = alerts.groups.flatMap((g) => g.rules).map((r) => r.alert);
+    expect(names).toEqual(expect.arrayContaining(['PostgresNoPrimary', 'PostgresFailoverHappened', 'AuthDatabaseBreakerOpen']));
   });
 });

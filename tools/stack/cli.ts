@@ -1,5 +1,5 @@
 /**
- * `npm run stack [-- start|stop|status] [--instances N] [--replicas 0|1] [--no-sentinel]`: the production topology on 127.0.0.1
+ * `npm run stack [-- start|stop|status] [--instances N] [--replicas 0|1] [--no-sentinel] [--ha [--members 2|3]]`: the production topology on 127.0.0.1
  * without containers (see tools/stack/README.md). `start` (the default) stays in the foreground
  * until Ctrl-C or `npm run stack -- stop` from another shell.
  */
@@ -10,6 +10,10 @@ function table(stack: Stack): Record<string, { url: string; pid: number | string
   const rows: Record<string, { url: string; pid: number | string }> = {};
   for (const piece of stack.pieces) rows[piece.name] = { url: piece.url, pid: piece.pid };
   rows['haproxy stats'] = { url: stack.statsUrl, pid: '' };
+  if (stack.patroni) {
+    rows['haproxy-postgres stats'] = { url: stack.patroni.statsUrl, pid: '' };
+    rows['haproxy-postgres metrics'] = { url: stack.patroni.metricsUrl, pid: '' };
+  }
   return rows;
 }
 
@@ -23,11 +27,14 @@ async function start(): Promise<void> {
   const options = defaultStackOptions();
   const instances = argument('--instances');
   const replicas = argument('--replicas');
+  const members = argument('--members');
   const stack = await startStack({
     ...options,
     instances: instances ? Number(instances) : options.instances,
     replicas: replicas ? Number(replicas) : options.replicas,
     sentinel: !process.argv.includes('--no-sentinel'),
+    ha: process.argv.includes('--ha'),
+    haMembers: members ? (Number(members) as 2 | 3) : options.haMembers,
   });
   console.table(table(stack));
   console.log(`\nthe app: ${stack.url}   (admin ${stack.admin.email}; password and secret in ${stack.stackDir}/secrets.env)`);
@@ -49,7 +56,7 @@ async function start(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const values = new Set([argument('--instances'), argument('--replicas')]);
+  const values = new Set([argument('--instances'), argument('--replicas'), argument('--members')]);
   const command = process.argv.slice(2).find((a) => !a.startsWith('-') && !values.has(a)) ?? 'start';
   const stackDir = defaultStackOptions().stackDir;
   if (command === 'start') return start();

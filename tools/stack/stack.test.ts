@@ -40,6 +40,8 @@ describe('npm run stack (2 instances, Postgres replica, Redis Sentinel, on loopb
   }, 240_000);
 
   afterAll(async () => {
+    // stop(): stopStack and the SMTP server this process runs for the instances (else jest never exits).
+    await stack?.stop().catch(() => undefined);
     await stopStack(stackDir).catch(() => undefined);
     rmSync(stackDir, { recursive: true, force: true });
   }, 60_000);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startLocalSmtp, waitFor, type LocalSmtp, type ReceivedMail } from '@tools/test-harness';
 import { startApp } from './pieces/app';
 import { startHaproxy } from './pieces/haproxy';
+import { startPatroni, type PatroniPiece } from './pieces/patroni';
 import { startPostgres, type PostgresEndpoints } from './pieces/postgres';
 import { startPrometheus } from './pieces/prometheus';
 import { startRedis, type RedisEndpoints } from './pieces/redis';
@@ -24,6 +25,14 @@ export interface StackOptions {
   replicas: number;
   /** Redis master + replica behind three Sentinels; false: one redis-server (`--no-sentinel`). @default true */
   sentinel: boolean;
+  /**
+   * `--ha`: Postgres as a Patroni cluster (one etcd, `haMembers` Patroni-managed Postgres in
+   * synchronous_mode, HAProxy's write port on `GET /primary` and read port on `GET /replica`)
+   * instead of a primary and `replicas`. @default false
+   */
+  ha: boolean;
+  /** Patroni members with `ha` (`--members 2`). @default 3 */
+  haMembers: 2 | 3;
   /** Runs `nx run auth-service:build` first (a cache hit when nothing changed). @default true */
   build: boolean;
   /** Added to every instance's environment. @default {} */
@@ -39,6 +48,8 @@ export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): Stack
     stackDir: defaultStackDir(env),
     replicas: 1,
     sentinel: true,
+    ha: false,
+    haMembers: 3,
     build: true,
     appEnv: {},
     log: (line) => console.log(line),
@@ -58,6 +69,8 @@ export interface Stack {
   adminSocket: string;
   admin: { email: string; password: string };
   postgres: PostgresEndpoints;
+  /** With `ha`: the Patroni members' REST APIs, the Postgres HAProxy's stats page and exporter, etcd. */
+  patroni?: { restUrls: Record<string, string>; statsUrl: string; metricsUrl: string; etcdUrl: string };
   redis: RedisEndpoints;
   /** The SMTP server the instances send through (in this process; each mail also in `<stack>/logs/mail.log`). */
   mail: { url: string; messages: readonly ReceivedMail[] };
@@ -109,7 +122,9 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   prepareStackDir(stackDir);
   if (options.build) buildApp(log);
   if (options.replicas !== 0 && options.replicas !== 1) throw new StackError('UNSUPPORTED_OPTION', `replicas must be 0 or 1, not ${options.replicas}`);
-  const ports = await planPorts(options.basePort, options.instances, options);
+  if (options.haMembers !== 2 && options.haMembers !== 3) throw new StackError('UNSUPPORTED_OPTION', `members must be 2 or 3, not ${String(options.haMembers)}`);
+  // With `ha` the Patroni cluster picks its own free ports (printed in the table).
+  const ports = await planPorts(options.basePort, options.instances, { replicas: options.ha ? 0 : options.replicas, sentinel: options.sentinel });
   const admin = { email: 'admin@stack.local', password: `Stack-${randomBytes(12).toString('base64url')}` };
   const secret = randomBytes(32).toString('hex');
   writeSecrets(stackDir, { BETTER_AUTH_SECRET: secret, BOOTSTRAP_ADMIN_EMAIL: admin.email, BOOTSTRAP_ADMIN_PASSWORD: admin.password });
@@ -129,9 +144,21 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     const smtpUrl = mail.url;
     const replica = ports.postgresReplica ? ` (replica ${ports.postgresReplica})` : '';
     const sentinels = ports.sentinels ? ` (replica ${ports.redisReplica}, Sentinels ${ports.sentinels.join(', ')})` : '';
-    log(`starting Postgres on ${ports.postgres}${replica} and Redis on ${ports.redis}${sentinels} …`);
+    const postgresLine = options.ha ? `a Patroni cluster (etcd, ${options.haMembers} members, HAProxy write/read ports)` : `Postgres on ${ports.postgres}${replica}`;
+    log(`starting ${postgresLine} and Redis on ${ports.redis}${sentinels} …`);
+    let patroni: PatroniPiece | undefined;
+    const startDatabase = async (): Promise<PostgresEndpoints> => {
+      if (options.ha) {
+        patroni = await startPatroni({ members: options.haMembers });
+        record(...patroni.pieces);
+        return patroni.endpoints;
+      }
+      const pg = await startPostgres({ port: ports.postgres, replicas: options.replicas, replicaPort: ports.postgresReplica });
+      record(...pg.pieces);
+      return pg;
+    };
     const [postgres, redis] = await settleAll([
-      startPostgres({ port: ports.postgres, replicas: options.replicas, replicaPort: ports.postgresReplica }).then((pg) => (record(...pg.pieces), pg)),
+      startDatabase(),
       startRedis({ port: ports.redis, stackDir, repoRoot: REPO_ROOT, sentinel: options.sentinel, replicaPort: ports.redisReplica, sentinelPorts: ports.sentinels, log }).then((r) => (record(...r.pieces), r)),
     ]);
     log(`starting ${options.instances} app instance(s) on ${ports.apps.join(', ')} …`);
@@ -148,7 +175,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
     const statsAuth = { user: 'stack', password: randomBytes(12).toString('hex') };
     const [, prometheus] = await settleAll([
       startHaproxy({ port: ports.haproxy, statsPort: ports.haproxyStats, statsAuth, servers, adminSocket, repoRoot: REPO_ROOT, stackDir, log }).then((piece) => record(piece)),
-      startPrometheus({ port: ports.prometheus, appTargets: ports.apps.map((port) => `127.0.0.1:${port}`), repoRoot: REPO_ROOT, stackDir, log }).then((p) => {
+      startPrometheus({ port: ports.prometheus, appTargets: ports.apps.map((port) => `127.0.0.1:${port}`), otherTargets: patroni && patroniTargets(patroni), repoRoot: REPO_ROOT, stackDir, log }).then((p) => {
         state.droppedJobs = p.droppedJobs;
         record(p.piece);
         return p;
@@ -170,6 +197,7 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
       adminSocket,
       admin,
       postgres: { primaryUrl: postgres.primaryUrl, replicaUrls: postgres.replicaUrls },
+      patroni: patroni && { restUrls: patroni.restUrls, statsUrl: patroni.statsUrl, metricsUrl: patroni.metricsUrl, etcdUrl: patroni.etcdUrl },
       redis: { url: redis.url, sentinels: redis.sentinels, sentinelMaster: redis.sentinelMaster },
       mail: { url: smtpUrl, messages: mail.messages },
       droppedJobs: prometheus.droppedJobs,
@@ -186,9 +214,15 @@ export async function startStack(overrides: Partial<StackOptions> = {}): Promise
   }
 }
 
+/** The Prometheus jobs of deploy/prometheus/prometheus.yml that scrape the Patroni cluster. */
+function patroniTargets(patroni: PatroniPiece): Record<string, string[]> {
+  return { patroni: Object.values(patroni.restUrls).map((url) => new URL(url).host), 'haproxy-postgres': [new URL(patroni.metricsUrl).host] };
+}
+
 async function stopPieces(stackDir: string, pieces: RunningPiece[]): Promise<void> {
   // Front to back: nothing routes to an instance that is going, nothing uses a database that is.
-  const order = ['haproxy', 'prometheus', 'app', 'sentinel', 'redis-replica', 'redis', 'postgres-replica', 'postgres'];
+  // With `--ha`: the Postgres HAProxy, every Patroni at once (each stops its Postgres), etcd last.
+  const order = ['haproxy', 'prometheus', 'app', 'sentinel', 'redis-replica', 'redis', 'postgres-replica', 'postgres', 'haproxy-postgres', 'patroni', 'etcd'];
   const rank = (piece: RunningPiece) => order.indexOf(piece.name.replace(/-\d+$/, ''));
   const byRank = new Map<number, RunningPiece[]>();
   for (const piece of pieces) byRank.set(rank(piece), [...(byRank.get(rank(piece)) ?? []), piece]);

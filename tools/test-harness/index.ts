@@ -12,7 +12,7 @@ export { startRedisWithSentinel, type RedisSentinelOptions, type RedisSentinelSe
 export { freePort, waitFor } from './ports';
 export { processAlive } from './processAlive';
 export { PATRONI_PG_BIN_DIR, startPatroniCluster, type PatroniCluster, type PatroniClusterOptions, type PatroniMemberState, type PatroniNode } from './localPatroni';
-export { PATRONI_TIMINGS } from './patroniConfig';
+export { PATRONI_TIMINGS, patroniHaproxyConfig } from './patroniConfig';
 export { withDatabase } from './databaseUrl';
 export { HAPROXY_BACKEND, haproxyConfig, startLocalHaproxy, type HaproxyConfigOptions, type LocalHaproxy } from './localHaproxy';
 export { findBinary, INSTALL_SCRIPT, requireBinary } from './requireBinary';

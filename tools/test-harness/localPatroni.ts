@@ -18,6 +18,21 @@ export interface PatroniClusterOptions {
   synchronous?: boolean;
   /** How long startup may take (initdb, the replicas' base backups, HAProxy's first checks). @default 60_000 */
   startDeadlineMs?: number;
+  /**
+   * Runs etcd, Patroni and HAProxy in process groups of their own (`npm run stack`: Ctrl-C in the
+   * terminal reaches only the owner, which stops them in order; they outlive an owner that was
+   * killed, and `stop` from another shell finds them by pid). @default false
+   */
+  detached?: boolean;
+  /** HAProxy's Prometheus exporter (`http-request use-service prometheus-exporter`) on a port of its own. @default false */
+  haproxyMetrics?: boolean;
+}
+
+/** One process of the cluster, for a caller that records and stops processes by pid. */
+export interface PatroniClusterProcess {
+  name: string;
+  pid: number;
+  log: string;
 }
 
 export interface PatroniNode {
@@ -27,6 +42,8 @@ export interface PatroniNode {
   pgPort: number;
   /** Patroni's own process (the postmaster is its child). */
   pid: number;
+  /** Patroni's output and its Postgres's. */
+  log: string;
 }
 
 /** A member as `GET /cluster` reports it. */
@@ -45,7 +62,12 @@ export interface PatroniCluster {
   readUrl: string;
   /** HAProxy's stats page. */
   statsUrl: string;
+  /** HAProxy's Prometheus exporter (`haproxyMetrics: true`). */
+  metricsUrl?: string;
   nodes: PatroniNode[];
+  /** etcd and HAProxy (the members are `nodes`). */
+  etcdProcess: PatroniClusterProcess;
+  haproxyProcess: PatroniClusterProcess;
   /** The etcd client URL (the DCS). */
   etcdUrl: string;
   /** The cluster's directory (etcd's and each member's data, configs, logs); `stop()` removes it. */
@@ -97,10 +119,12 @@ class Supervised {
     readonly logFile: string,
     user: RunAs,
     env: Record<string, string>,
+    detached = false,
   ) {
     const fd = openSync(logFile, 'a');
     try {
-      this.child = spawn(binary, args, { ...user, stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C', ...env } });
+      this.child = spawn(binary, args, { ...user, detached, stdio: ['ignore', fd, fd], env: { ...process.env, LC_ALL: 'C', ...env } });
+      if (detached) this.child.unref();
     } finally {
       closeSync(fd);
     }
@@ -190,6 +214,8 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
   const superuser = { username: 'postgres', password: 'postgres' };
   const replication = { username: 'replicator', password: randomBytes(8).toString('hex') };
   const [etcdClientPort, etcdPeerPort, writePort, readPort, statsPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const metricsPort = options.haproxyMetrics ? await freePort() : undefined;
+  const detached = options.detached ?? false;
   const layouts: PatroniMemberLayout[] = [];
   for (let i = 0; i < count; i++) layouts.push({ name: `pg${i}`, restPort: await freePort(), pgPort: await freePort(), dir: join(dir, `pg${i}`) });
 
@@ -312,6 +338,7 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
       join(dir, 'etcd.log'),
       user,
       { ETCD_UNSUPPORTED_ARCH: '' },
+      detached,
     );
     await waitFor(async () => {
       if (!processes.etcd!.running) throw new Error('etcd exited');
@@ -325,7 +352,7 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
       const config = patroniConfig(layout, { scope, etcdClientPort, binDir: PATRONI_PG_BIN_DIR, superuser, replication, synchronous: options.synchronous ?? false });
       writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
       own(file);
-      processes.members.push(new Supervised(layout.name, patroni, [file], join(layout.dir, 'patroni.log'), user, { HOME: layout.dir }));
+      processes.members.push(new Supervised(layout.name, patroni, [file], join(layout.dir, 'patroni.log'), user, { HOME: layout.dir }, detached));
       // The first member bootstraps (initdb) alone; the others then take base backups from it.
       if (processes.members.length === 1) {
         await waitFor(async () => {
@@ -346,8 +373,8 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
     }, startDeadlineMs, `${count} Patroni members`);
 
     const haproxyConfigFile = join(dir, 'haproxy.cfg');
-    writeFileSync(haproxyConfigFile, patroniHaproxyConfig({ write: writePort, read: readPort, stats: statsPort }, layouts));
-    processes.haproxy = new Supervised('haproxy', haproxy, ['-db', '-f', haproxyConfigFile], join(dir, 'haproxy.log'), {}, {});
+    writeFileSync(haproxyConfigFile, patroniHaproxyConfig({ write: writePort, read: readPort, stats: statsPort, metrics: metricsPort }, layouts));
+    processes.haproxy = new Supervised('haproxy', haproxy, ['-db', '-f', haproxyConfigFile], join(dir, 'haproxy.log'), {}, {}, detached);
     await waitForPrimary(undefined, 15_000);
     await waitFor(async () => {
       const [leader, { replicas: behindReadPort }] = [await primary(), await haproxyUp()];
@@ -364,9 +391,12 @@ export async function startPatroniCluster(options: PatroniClusterOptions = {}): 
     writeUrl,
     readUrl,
     statsUrl: `http://127.0.0.1:${statsPort}/`,
+    metricsUrl: metricsPort === undefined ? undefined : `http://127.0.0.1:${metricsPort}/metrics`,
     etcdUrl,
     directory: dir,
-    nodes: layouts.map((l, i) => ({ name: l.name, restUrl: restUrl(l), pgPort: l.pgPort, pid: processes.members[i].child.pid! })),
+    nodes: layouts.map((l, i) => ({ name: l.name, restUrl: restUrl(l), pgPort: l.pgPort, pid: processes.members[i].child.pid!, log: processes.members[i].logFile })),
+    etcdProcess: { name: 'etcd', pid: processes.etcd!.child.pid!, log: processes.etcd!.logFile },
+    haproxyProcess: { name: 'haproxy', pid: processes.haproxy!.child.pid!, log: processes.haproxy!.logFile },
     members,
     primary,
     async killPrimary() {

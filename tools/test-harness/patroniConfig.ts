@@ -79,7 +79,7 @@ export function patroniConfig(member: PatroniMemberLayout, cluster: PatroniClust
  * answering `GET /replica`. `on-marked-down shutdown-sessions` cuts connections to a member that
  * stopped being what the port promises, so no client keeps writing to a demoted primary.
  */
-export function patroniHaproxyConfig(ports: { write: number; read: number; stats: number }, members: PatroniMemberLayout[]): string {
+export function patroniHaproxyConfig(ports: { write: number; read: number; stats: number; metrics?: number }, members: PatroniMemberLayout[]): string {
   const servers = members.map((m) => `    server ${m.name} 127.0.0.1:${m.pgPort} check port ${m.restPort}`);
   const checks = (path: string) => [
     '    option httpchk',
@@ -112,6 +112,8 @@ export function patroniHaproxyConfig(ports: { write: number; read: number; stats
     '    stats enable',
     '    stats uri /',
     '    stats refresh 2s',
+    // haproxy_backend_active_servers{proxy="primary"}: 1 while a primary is behind the write port.
+    ...(ports.metrics === undefined ? [] : ['frontend metrics', '    mode http', `    bind 127.0.0.1:${ports.metrics}`, '    http-request use-service prometheus-exporter if { path /metrics }']),
     '',
   ].join('\n');
 }

@@ -21,6 +21,8 @@ const USERS = { readers: 12, signers: 6, victims: Math.ceil((FAILOVER_TIMELINE.d
 
 export interface PostgresFailoverRun {
   mode: 'async' | 'sync';
+  /** Patroni members (Postgres nodes) of the cluster. */
+  members: 2 | 3;
   /** Which member was the primary and which took over. */
   oldPrimary: string;
   newPrimary: string | null;
@@ -66,15 +68,15 @@ export function allOkAfter(samples: Sample[], killMs: number): number | null {
 }
 
 /**
- * Scenario: our server (the built app) on a 2-member Patroni cluster behind HAProxy
+ * Scenario: our server (the built app) on a 2- or 3-member (`members`) Patroni cluster behind HAProxy
  * (`DATABASE_URL` the write port, `DATABASE_REPLICA_URLS` the read port), open-model load on
  * get-session, key verify, sign-in, sign-up and admin bans; the primary's postmaster SIGKILLed at
  * 5 s. Reports when writes work again, when every answer is 200 again, the answers in between, a
  * set check of the acknowledged sign-ups and bans, and how the old primary came back.
  */
-export async function runPostgresFailover(env: ChaosEnvironment, mode: 'async' | 'sync'): Promise<PostgresFailoverRun> {
+export async function runPostgresFailover(env: ChaosEnvironment, mode: 'async' | 'sync', members: 2 | 3 = 2): Promise<PostgresFailoverRun> {
   const script = buildApp();
-  const cluster = await startPatroniCluster({ nodes: 2, synchronous: mode === 'sync' });
+  const cluster = await startPatroniCluster({ nodes: members, synchronous: mode === 'sync' });
   try {
     await query(cluster.writeUrl, 'CREATE DATABASE chaos');
     const databaseUrl = withDatabase(cluster.writeUrl, 'chaos');
@@ -173,6 +175,7 @@ export async function runPostgresFailover(env: ChaosEnvironment, mode: 'async' |
       }
       return {
         mode,
+        members,
         oldPrimary,
         newPrimary,
         promotedMs,

@@ -86,7 +86,19 @@ describe('prometheusConfig (from deploy/prometheus/prometheus.yml)', () => {
     expect(config.scrape_configs.map((j) => j.job_name)).toEqual(['auth-service']);
     expect(config.scrape_configs[0].static_configs).toEqual([{ targets: ['127.0.0.1:17410', '127.0.0.1:17411'] }]);
     expect(config.rule_files).toEqual(['alerts.yml']);
-    expect(droppedJobs).toEqual(['haproxy', 'postgres']);
+    expect(droppedJobs).toEqual(['haproxy', 'patroni', 'haproxy-postgres', 'postgres']);
+  });
+
+  it('with `--ha`: the Patroni members and the Postgres HAProxy scraped on their loopback ports', () => {
+    const ha = prometheusConfig(read('deploy/prometheus/prometheus.yml'), ['127.0.0.1:17410'], { patroni: ['127.0.0.1:18008', '127.0.0.1:18009'], 'haproxy-postgres': ['127.0.0.1:18406'] });
+    const config = parse(ha.yaml) as { scrape_configs: Array<{ job_name: string; metrics_path: string; static_configs: Array<{ targets: string[] }> }> };
+    expect(config.scrape_configs.map((j) => [j.job_name, j.metrics_path, j.static_configs[0].targets])).toEqual([
+      ['auth-service', '/metrics', ['127.0.0.1:17410']],
+      ['patroni', '/metrics', ['127.0.0.1:18008', '127.0.0.1:18009']],
+      ['haproxy-postgres', '/metrics', ['127.0.0.1:18406']],
+    ]);
+    expect(ha.droppedJobs).toEqual(['haproxy', 'postgres']);
+    expect(() => prometheusConfig(read('deploy/prometheus/prometheus.yml'), [], { nope: [] })).toThrow(/no "nope" job/);
   });
 
   (has('promtool') ? it : it.skip)('passes promtool check config with the alert rules beside it', () => {

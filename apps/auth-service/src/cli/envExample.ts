@@ -19,6 +19,7 @@ const APP_SRC = join(__dirname, '..');
 export const COMPOSE_VARIABLES: ReadonlyArray<{ name: string; description: string; generate?: string }> = [
   { name: 'POSTGRES_PASSWORD', description: 'Postgres role `auth` (the app, migrations, the exporter).', generate: 'openssl rand -hex 32' },
   { name: 'REPLICATION_PASSWORD', description: 'Postgres streaming replication role.', generate: 'openssl rand -hex 32' },
+  { name: 'POSTGRES_ADMIN_PASSWORD', description: 'Patroni members\' `admin` role (Spilo creates it; nothing of ours logs in with it).', generate: 'openssl rand -hex 32' },
   { name: 'HAPROXY_STATS_USER', description: 'HAProxy stats page (http://localhost:8404, Basic auth): any name.' },
   { name: 'HAPROXY_STATS_PASSWORD', description: 'HAProxy stats page password.', generate: 'openssl rand -hex 32' },
   { name: 'GRAFANA_ADMIN_USER', description: 'Grafana admin (http://localhost:3001): any name.' },

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { connectionFailureCode } from '../postgress/repositories/retryClassification';
 import type { DatabaseClient, DatabaseHealth, PoolStats } from '../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../types/Logger';
 import { DEFAULT_DATABASE_CLIENT_OPTIONS, QUERY_TIMEOUT_MARGIN_MS, redactUrl, startupOptions, type DatabaseClientOptions } from './options';
@@ -13,9 +14,10 @@ export interface PrismaDatabaseClientOptions extends Omit<DatabaseClientOptions,
   embedded?: boolean;
 }
 
+/** pg's own code, else the name of a code-less connection failure (`PG_CONNECTION_TERMINATED` …), else UNKNOWN. */
 function errorCode(error: unknown): string {
   const e = error as { code?: unknown } | undefined;
-  return typeof e?.code === 'string' ? e.code : 'UNKNOWN';
+  return typeof e?.code === 'string' ? e.code : (connectionFailureCode(error) ?? 'UNKNOWN');
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IMetricsCollector } from '@libs/monitoring';
 import { defaultResilienceRegistry, executeWithRetry, isTransientError, type ResilienceRegistry, type RetryOptions } from '@libs/utils/src/executeWithRetry';
 import type { PrismaClient } from '../generated/prisma/client';
 import { watchDatabaseRecovery } from '../postgress/repositories/databaseRecovery';
+import { connectionFailureCode } from '../postgress/repositories/retryClassification';
 import type { DatabaseClient } from '../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../types/Logger';
 import { ReadConsistency, type ReadConsistencyOptions } from './ReadConsistency';
@@ -69,7 +70,7 @@ interface Replica {
 
 const codeOf = (error: unknown): string => {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : ((error as Error | null)?.name ?? 'UNKNOWN');
+  return typeof code === 'string' ? code : (connectionFailureCode(error) ?? (error as Error | null)?.name ?? 'UNKNOWN');
 };
 
 /**

@@ -6,8 +6,13 @@ import type { DatabaseClient } from '../../types/DatabaseClient';
 import { silentLogger, type DatabaseLogger } from '../../types/Logger';
 import { watchDatabaseRecovery } from './databaseRecovery';
 import { isDatabaseError } from './isDatabaseError';
-import { countsForBreaker, isAmbiguousWriteError, repeatAfter, retryIdempotent } from './retryClassification';
+import { countsForBreaker, isAmbiguousWriteError, repeatAfter, retryIdempotent, withConnectionFailureCode } from './retryClassification';
 import { DEFAULT_REPOSITORY_RETRY_OPTIONS, type RepositoryMetrics, type RepositoryRetryOptions } from './types';
+
+function describeUnclassified(error: unknown): { errorName: string; errorMessage: string } {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  return { errorName: typeof e?.name === 'string' ? e.name : typeof error, errorMessage: typeof e?.message === 'string' ? e.message.slice(0, 200) : String(error).slice(0, 200) };
+}
 
 /** Event counted once per database attempt (every try of every repository operation). */
 export const DATABASE_ATTEMPTS_EVENT = 'database_attempts';
@@ -175,10 +180,12 @@ export class OperationRunner {
    */
   #counted<T>(fn: () => Promise<T>): () => Promise<T> {
     const metrics = this.#metrics;
-    if (!metrics) return fn;
+    // A code-less pg connection failure gets its code here, before the retry loop logs and classifies it.
+    const tagged = () => fn().catch((error: unknown) => Promise.reject(withConnectionFailureCode(error)));
+    if (!metrics) return tagged;
     return () => {
       metrics.incrementEvent(DATABASE_ATTEMPTS_EVENT);
-      return fn();
+      return tagged();
     };
   }
 
@@ -223,7 +230,9 @@ export class OperationRunner {
     // CIRCUIT_OPEN is every call while a breaker is open: the breaker logs its opening and
     // closing once; logging each refused call would flood the log for the whole outage.
     const level = mapped.code === 'NOT_FOUND' || mapped.code === 'VALIDATION' || mapped.code === 'UNIQUE_VIOLATION' || mapped.code === 'CIRCUIT_OPEN' ? 'debug' : 'error';
-    this.#logger[level]?.({ op: name, code: mapped.code, ambiguous: mapped.ambiguous || undefined }, 'repository operation failed');
+    // An error nothing classified: its class and message (cut short), so the log says what it was.
+    const unclassified = mapped.code === 'UNKNOWN' ? describeUnclassified(error) : undefined;
+    this.#logger[level]?.({ op: name, code: mapped.code, ambiguous: mapped.ambiguous || undefined, ...unclassified }, 'repository operation failed');
     return mapped;
   }
 

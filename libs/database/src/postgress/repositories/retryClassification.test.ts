@@ -1,5 +1,5 @@
 import { isSafeToRetryWrite } from '@libs/utils/src/executeWithRetry';
-import { countsForBreaker, isPoolWaitTimeout, isTransientDatabaseError, repeatAfter } from './retryClassification';
+import { connectionFailureCode, countsForBreaker, isPoolWaitTimeout, isTransientDatabaseError, repeatAfter, withConnectionFailureCode } from './retryClassification';
 
 const adapter = (originalCode: string) => Object.assign(new Error('adapter'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', originalCode } } } });
 
@@ -48,5 +48,37 @@ describe('pool-wait timeouts are load, not an outage', () => {
   ])('%s counts toward opening the breaker', (_label, error) => {
     expect(isPoolWaitTimeout(error)).toBe(false);
     expect(countsForBreaker(error)).toBe(true);
+  });
+});
+
+describe('code-less pg connection failures get a code (logged instead of UNKNOWN)', () => {
+  it.each([
+    ['a new connection that did not open in time (no primary behind the write port)', 'Connection terminated due to connection timeout', 'PG_CONNECT_TIMEOUT'],
+    ['no pooled connection free in time', 'timeout exceeded when trying to connect', 'PG_POOL_WAIT_TIMEOUT'],
+    ['HAProxy cutting the connection to a demoted primary', 'Connection terminated unexpectedly', 'PG_CONNECTION_TERMINATED'],
+    ['a client whose connection already failed', 'Client has encountered a connection error and is not queryable', 'PG_CONNECTION_BROKEN'],
+  ])('%s → %s', (_label, message, code) => {
+    const error = withConnectionFailureCode(new Error(message)) as Error & { code?: string };
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+    // The classification is the same as before the code was added.
+    expect(isTransientDatabaseError(error)).toBe(true);
+    expect(isTransientDatabaseError(new Error(message))).toBe(true);
+    expect(repeatAfter(error)).toBe(repeatAfter(new Error(message)));
+    expect(isSafeToRetryWrite(error)).toBe(isSafeToRetryWrite(new Error(message)));
+    expect(countsForBreaker(error)).toBe(countsForBreaker(new Error(message)));
+  });
+
+  it('finds the failure under Prisma\'s adapter wrapper and on the cause chain', () => {
+    expect(connectionFailureCode(Object.assign(new Error('adapter'), { meta: { driverAdapterError: { cause: new Error('Connection terminated unexpectedly') } } }))).toBe('PG_CONNECTION_TERMINATED');
+    expect(connectionFailureCode(new Error('wrapped', { cause: new Error('Connection terminated due to connection timeout') }))).toBe('PG_CONNECT_TIMEOUT');
+  });
+
+  it('leaves errors with a code, and errors it does not know, as they are', () => {
+    const coded = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'P2010' });
+    expect((withConnectionFailureCode(coded) as { code: string }).code).toBe('P2010');
+    const other = new Error('something else');
+    expect((withConnectionFailureCode(other) as { code?: string }).code).toBeUndefined();
+    expect(connectionFailureCode('a string')).toBeUndefined();
   });
 });

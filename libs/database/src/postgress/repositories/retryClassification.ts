@@ -92,3 +92,49 @@ export const retryIdempotent = (error: unknown): boolean => isTransientDatabaseE
 export function isAmbiguousWriteError(error: unknown): boolean {
   return isTransientDatabaseError(error) && !isSafeToRetryWrite(error);
 }
+
+/**
+ * pg's client and pool fail a connection with a plain `Error` and no `code`: logged as `UNKNOWN`,
+ * a failover's dropped connections (HAProxy cutting connections to the old primary, a backend
+ * terminated by the promotion, a connect that found no primary behind the write port) could not
+ * be told apart from a bug. These codes name them; `connectionFailureCode` finds them.
+ */
+const CONNECTION_FAILURE_MESSAGES: ReadonlyArray<[RegExp, string]> = [
+  [/^Connection terminated due to connection timeout$/, 'PG_CONNECT_TIMEOUT'],
+  [/^timeout exceeded when trying to connect$/, 'PG_POOL_WAIT_TIMEOUT'],
+  [/^Connection terminated( unexpectedly)?$/, 'PG_CONNECTION_TERMINATED'],
+  [/^Client has encountered a connection error and is not queryable$/, 'PG_CONNECTION_BROKEN'],
+  [/^Query read timeout$/, 'PG_QUERY_READ_TIMEOUT'],
+  [/terminating connection due to administrator command/, '57P01'],
+  [/^(read )?ECONNRESET\b|socket hang up|Connection reset/, 'ECONNRESET'],
+];
+
+/** The code of a pg connection failure that carries none (on `error` or its cause chain), or undefined. */
+export function connectionFailureCode(error: unknown): string | undefined {
+  let code: string | undefined;
+  walk(error, (e) => {
+    const message = typeof e['message'] === 'string' ? e['message'] : typeof e['originalMessage'] === 'string' ? e['originalMessage'] : undefined;
+    if (message === undefined) return false;
+    code = CONNECTION_FAILURE_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
+    return code !== undefined;
+  });
+  return code;
+}
+
+/**
+ * Gives a code-less pg connection failure its `connectionFailureCode`, so the retry log and the
+ * operation metrics name it (instead of `UNKNOWN`) and the classifiers above see a code.
+ * Errors that already have a code are returned unchanged.
+ */
+export function withConnectionFailureCode(error: unknown): unknown {
+  if (error === null || typeof error !== 'object' || typeof (error as { code?: unknown }).code === 'string') return error;
+  const code = connectionFailureCode(error);
+  if (code !== undefined) {
+    try {
+      Object.defineProperty(error, 'code', { value: code, enumerable: true, configurable: true, writable: true });
+    } catch {
+      // a frozen error keeps its shape
+    }
+  }
+  return error;
+}
