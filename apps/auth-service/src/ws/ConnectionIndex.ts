@@ -14,6 +14,10 @@ export interface LiveConnection {
   expiresAt: number | null;
   /** Fires at `expiresAt` (unref'd; cleared on close). */
   expiry?: NodeJS.Timeout;
+  /** Malformed requests received (closed with 1008 at `WS_MAX_BAD_FRAMES`). */
+  badFrames: number;
+  /** Its access ended (revoked, expired, refresh failed) or the server drains: no operation runs any more. */
+  ended: boolean;
 }
 
 /** Which sockets to re-decide: by session, user or key, or every socket of a kind. */

@@ -27,7 +27,8 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
   const { service, access, metrics } = deps;
   const origins = new Set(deps.allowedOrigins);
   await app.register(websocket, {
-    options: { maxPayload: 16 * 1024 },
+    // Frames past this close the socket (1009); up to it, a request larger than WS_MAX_REQUEST_BYTES is answered REQUEST_TOO_LARGE.
+    options: { maxPayload: 64 * 1024 },
     preClose: async function closeSockets(this: FastifyInstance) {
       await service.drain();
       this.websocketServer.close();

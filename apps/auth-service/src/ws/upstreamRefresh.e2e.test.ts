@@ -57,6 +57,32 @@ describe('upstream refresh for live sockets (harness IdP, two instances, one Pos
     }
   });
 
+  it('session.refresh refreshes through the refresher: one IdP refresh, the answer and every socket of the session on the new token', async () => {
+    const [a, b] = env.apps;
+    // Signed in with a token already inside the skew (due now), refreshed to one that lives an hour.
+    await env.idp.setAccessTokenTtl(30);
+    const browser = await signInThroughIdp(a, 'heidi');
+    await env.idp.setAccessTokenTtl(3_600);
+    try {
+      const cookie = browser.cookieHeader(a.url);
+      const before = (await env.idp.counts()).refresh_token;
+      const other = await openSocket(b.url, { cookie });
+      const s = await openSocket(a.url, { cookie });
+      const signInExpiry = String(s.messages[0].data.accessTokenExpiresAt);
+      const answer = await s.request('session.refresh');
+      expect(answer).toMatchObject({ type: 'result', data: { accessTokenExpiresAt: expect.any(String) } });
+      const refreshedTo = String(answer.data.accessTokenExpiresAt);
+      expect(Date.parse(refreshedTo)).toBeGreaterThan(Date.parse(signInExpiry));
+      // The refresher's timer may have started the same refresh: either way the lock makes it one.
+      expect((await env.idp.counts()).refresh_token - before).toBe(1);
+      await waitFor(async () => expect(other.messages.some((m) => m.type === 'token_refreshed' && m.data.accessTokenExpiresAt === refreshedTo)).toBe(true), 10_000, 'token_refreshed on B');
+      expect((await s.request('session.status')).data).toMatchObject({ accessTokenExpiresAt: refreshedTo });
+      await closeAll([s, other]);
+    } finally {
+      await env.idp.setAccessTokenTtl(TTL_S);
+    }
+  });
+
   it('invalid_grant ends the session: session_ended, close 4005 on both instances, a UserEvent', async () => {
     const [a, b] = env.apps;
     const browser = await signInThroughIdp(a, 'frank');
