@@ -46,6 +46,14 @@ export interface WebSocketAuthDependencies {
   refreshSkewMs?: number;
 }
 
+const CONNECTION = Symbol('ws.connection');
+type TrackedSocket = WebSocket & { [CONNECTION]?: LiveConnection };
+
+function onPong(this: TrackedSocket): void {
+  const connection = this[CONNECTION];
+  if (connection) connection.alive = true;
+}
+
 /** Why an upgrade is refused before the socket opens. */
 export type CapRefusal = { status: 429 | 503; code: string; message: string } | null;
 
@@ -66,9 +74,23 @@ export class WebSocketAuthService {
   /** The operations sockets may request: the built-ins, and whatever the app defines. */
   readonly operations = new OperationRegistry();
   #draining = false;
+  readonly #onClose: (this: TrackedSocket) => void;
+  readonly #onMessage: (this: TrackedSocket, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void;
 
   constructor(deps: WebSocketAuthDependencies) {
     this.#deps = deps;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' `this` is the socket
+    const service = this;
+    this.#onClose = function onClose() {
+      const connection = this[CONNECTION];
+      if (connection) service.#detach(connection);
+    };
+    this.#onMessage = function onMessage(raw, isBinary) {
+      const connection = this[CONNECTION];
+      if (!connection) return;
+      connection.alive = true;
+      void service.#onRequest(connection, raw, isBinary);
+    };
     this.#refresher = deps.tokens
       ? new SessionRefresher({
           refresh: (sessionId, expiresAt) => this.refreshUpstream(sessionId, expiresAt),
@@ -136,14 +158,11 @@ export class WebSocketAuthService {
     const sessionId = principal.session?.id;
     this.#arm(connection, (principal.session?.expiresAt ?? principal.apiKey?.expiresAt)?.getTime() ?? null);
     this.#deps.metrics.recordWebSocketConnection('opened');
-    socket.on('pong', () => {
-      connection.alive = true;
-    });
-    socket.once('close', () => this.#detach(connection));
-    socket.on('message', (raw, isBinary) => {
-      connection.alive = true;
-      void this.#onRequest(connection, raw, isBinary);
-    });
+    // One set of listeners for every socket (no closures per socket): the socket carries its connection.
+    (socket as TrackedSocket)[CONNECTION] = connection;
+    socket.on('pong', onPong);
+    socket.once('close', this.#onClose);
+    socket.on('message', this.#onMessage);
     const expires = principal.session?.accessTokenExpiresAt ?? null;
     this.send(connection, envelope('welcome', { connectionId: connection.id, userId: principal.user.id, sessionId: sessionId ?? null, accessTokenExpiresAt: expires ? expires.toISOString() : null }));
     if (principal.session) this.#refresher?.track(principal.session);

@@ -66,16 +66,20 @@ describe('upstream refresh for live sockets (harness IdP, two instances, one Pos
     try {
       const cookie = browser.cookieHeader(a.url);
       const before = (await env.idp.counts()).refresh_token;
-      const other = await openSocket(b.url, { cookie });
+      // Welcomed before any refresh (its instance's refresh starts once it is tracked).
       const s = await openSocket(a.url, { cookie });
       const signInExpiry = String(s.messages[0].data.accessTokenExpiresAt);
+      const other = await openSocket(b.url, { cookie });
       const answer = await s.request('session.refresh');
       expect(answer).toMatchObject({ type: 'result', data: { accessTokenExpiresAt: expect.any(String) } });
       const refreshedTo = String(answer.data.accessTokenExpiresAt);
       expect(Date.parse(refreshedTo)).toBeGreaterThan(Date.parse(signInExpiry));
       // The refresher's timer may have started the same refresh: either way the lock makes it one.
       expect((await env.idp.counts()).refresh_token - before).toBe(1);
-      await waitFor(async () => expect(other.messages.some((m) => m.type === 'token_refreshed' && m.data.accessTokenExpiresAt === refreshedTo)).toBe(true), 10_000, 'token_refreshed on B');
+      // B's socket is on the same token: welcomed with it, or told by B's refresher (which shared the refresh).
+      const latest = (t: TestSocket) => String([...t.messages].reverse().find((m) => m.type === 'token_refreshed' || m.type === 'welcome')?.data.accessTokenExpiresAt);
+      await waitFor(async () => expect(latest(other)).toBe(refreshedTo), 10_000, 'the socket on B on the refreshed token');
+      expect(s.messages.some((m) => m.type === 'token_refreshed' && m.data.accessTokenExpiresAt === refreshedTo)).toBe(true);
       expect((await s.request('session.status')).data).toMatchObject({ accessTokenExpiresAt: refreshedTo });
       await closeAll([s, other]);
     } finally {
