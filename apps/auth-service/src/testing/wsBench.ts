@@ -15,6 +15,7 @@ const SOCKETS = Number(process.env.WS_BENCH_SOCKETS ?? 500);
 const UPGRADES = Number(process.env.WS_BENCH_UPGRADES ?? 300);
 const FANOUT_ROUNDS = Number(process.env.WS_BENCH_FANOUT_ROUNDS ?? 30);
 const REFRESH_SOCKETS = 200;
+const OPS_PER_SOCKET = Number(process.env.WS_BENCH_OPS_PER_SOCKET ?? 500);
 
 const pct = (values: number[], p: number) => [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const settle = async () => {
@@ -55,6 +56,59 @@ async function upgradesPerSecond(url: string, headers: Record<string, string>, c
   return count / ((performance.now() - started) / 1000);
 }
 
+interface OperationFigures {
+  opsPerS: number;
+  p50: number;
+  p99: number;
+  /** Refusals while each socket kept at most `window` (under the cap) in flight: 0 expected. */
+  refusedUnderCap: number;
+  /** A burst of `burst` requests per socket at once: how many were refused (`TOO_MANY_OPERATIONS`). */
+  burst: { sent: number; refused: number };
+}
+
+/**
+ * `/ws` operations: `sockets` sockets each keep `window` `ping` requests in flight until each has
+ * `perSocket` answers (operations/s, latency p50 / p99 in ms, refusals); then every socket sends a
+ * burst of `burst` requests at once and the `TOO_MANY_OPERATIONS` answers are counted.
+ */
+async function operations(url: string, headers: Record<string, string>, o: { sockets: number; perSocket: number; window: number; burst: number }): Promise<OperationFigures> {
+  const sockets = await Promise.all(Array.from({ length: o.sockets }, () => openSocket(url, headers)));
+  const latencies: number[] = [];
+  let refusedUnderCap = 0;
+  let burstRefused = 0;
+  const run = (s: TestSocket, count: number, window: number, onAnswer: (answer: { type: string; error?: { code: string } }) => void) =>
+    new Promise<void>((resolve) => {
+      const sentAt = new Map<number, number>();
+      let sent = 0;
+      let answered = 0;
+      const sendOne = () => {
+        const id = ++sent;
+        sentAt.set(id, performance.now());
+        s.socket.send(`{"id":${id},"op":"ping"}`);
+      };
+      const onMessage = (raw: WebSocket.RawData) => {
+        const answer = JSON.parse(String(raw)) as { type: string; id?: number; error?: { code: string } };
+        if (answer.type !== 'result' && answer.type !== 'error') return;
+        latencies.push(performance.now() - (sentAt.get(answer.id!) ?? 0));
+        onAnswer(answer);
+        if (++answered === count) {
+          s.socket.off('message', onMessage);
+          return resolve();
+        }
+        if (sent < count) sendOne();
+      };
+      s.socket.on('message', onMessage);
+      while (sent < Math.min(window, count)) sendOne();
+    });
+  const started = performance.now();
+  await Promise.all(sockets.map((s) => run(s, o.perSocket, o.window, (a) => (a.type === 'error' ? refusedUnderCap++ : undefined))));
+  const elapsed = performance.now() - started;
+  const steady = [...latencies];
+  await Promise.all(sockets.map((s) => run(s, o.burst, o.burst, (a) => (a.error?.code === 'TOO_MANY_OPERATIONS' ? burstRefused++ : undefined))));
+  await closeAll(sockets);
+  return { opsPerS: (o.sockets * o.perSocket) / (elapsed / 1000), p50: pct(steady, 50), p99: pct(steady, 99), refusedUnderCap, burst: { sent: o.sockets * o.burst, refused: burstRefused } };
+}
+
 async function main(): Promise<void> {
   await startHarnessServices();
   const env = await startAppsWithIdp({
@@ -63,7 +117,11 @@ async function main(): Promise<void> {
     env: { LOG_LEVEL: 'warn', WS_MAX_CONNECTIONS_PER_USER: String(Math.max(SOCKETS, REFRESH_SOCKETS) + 10), WS_REFRESH_SKEW_MS: '36000', WS_HEARTBEAT_MS: '30000' },
   });
   const bare = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  bare.on('connection', (socket: WebSocket) => socket.send(JSON.stringify({ type: 'welcome', data: {}, ts: Date.now() })));
+  bare.on('connection', (socket: WebSocket) => {
+    socket.send(JSON.stringify({ type: 'welcome', data: {}, ts: Date.now() }));
+    // The operations baseline: every request answered with a result at once.
+    socket.on('message', (raw) => socket.send(JSON.stringify({ type: 'result', id: (JSON.parse(String(raw)) as { id: unknown }).id, data: { pong: true } })));
+  });
   await new Promise((r) => bare.once('listening', r));
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
   try {
@@ -83,6 +141,13 @@ async function main(): Promise<void> {
         await closeAll(m.sockets);
         rate[name].push(await upgradesPerSecond(url, h, UPGRADES));
       }
+    }
+    // Operations: 16 sockets × 4 in flight (the cap is WS_MAX_OPERATIONS_PER_CONNECTION, 8), then bursts of 16.
+    const ops = { bare: [] as OperationFigures[], ours: [] as OperationFigures[] };
+    const opsShape = { sockets: 16, perSocket: OPS_PER_SOCKET, window: 4, burst: 16 };
+    for (let round = 0; round < 2; round++) {
+      ops.bare.push(await operations(bareUrl, {}, opsShape));
+      ops.ours.push(await operations(a.url, headers, opsShape));
     }
     // Revocation fan-out: the session ends on A; latency until all its sockets on B are closed.
     const fanout: number[] = [];
@@ -114,6 +179,7 @@ async function main(): Promise<void> {
       upgrades: UPGRADES,
       memory,
       rate,
+      ops: { shape: opsShape, ...ops },
       fanout: { rounds: FANOUT_ROUNDS, socketsPerRound: 4, p50: pct(fanout, 50), p99: pct(fanout, 99), max: Math.max(...fanout) },
       refresh: { sockets: REFRESH_SOCKETS, lifetimes: 2, idpRefreshCalls: counts.refresh_token - before, errors: counts.refresh_token_errors },
     });

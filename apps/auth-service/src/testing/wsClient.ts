@@ -4,6 +4,9 @@ export interface Envelope {
   type: string;
   data: Record<string, unknown>;
   ts: number;
+  /** On `result` / `error` answers: the request's id. */
+  id?: string | number | null;
+  error?: { code: string; message: string; retryAfterMs?: number };
 }
 
 export interface TestSocket {
@@ -11,6 +14,10 @@ export interface TestSocket {
   messages: Envelope[];
   /** Resolves with the first message of `type` (already received or next), or rejects at the deadline. */
   next(type: string, timeoutMs?: number): Promise<Envelope>;
+  /** Sends `{ id, op, data }` and resolves with its answer (`result` or `error`). */
+  request(op: string, data?: unknown, id?: string | number): Promise<Envelope>;
+  /** Resolves with the first answer to `id` (already received or next), or rejects at the deadline. */
+  answerTo(id: string | number | null, timeoutMs?: number): Promise<Envelope>;
   /** Resolves with the close code once the socket is closed (the server's code, or 1006 when dropped). */
   closed: Promise<number>;
 }
@@ -19,30 +26,38 @@ export interface TestSocket {
 export async function openSocket(baseUrl: string, headers: Record<string, string>, options: { autoPong?: boolean } = {}): Promise<TestSocket> {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers, autoPong: options.autoPong ?? true });
   const messages: Envelope[] = [];
-  const waiters: Array<{ type: string; resolve: (m: Envelope) => void }> = [];
+  const waiters: Array<{ matches: (m: Envelope) => boolean; resolve: (m: Envelope) => void }> = [];
   socket.on('message', (raw) => {
     const message = JSON.parse(String(raw)) as Envelope;
     messages.push(message);
-    for (const w of waiters.filter((w) => w.type === message.type)) {
+    for (const w of waiters.filter((w) => w.matches(message))) {
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(message);
     }
   });
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  const next = (type: string, timeoutMs = 30_000) =>
+  const waitFor = (matches: (m: Envelope) => boolean, what: string, timeoutMs: number) =>
     new Promise<Envelope>((resolve, reject) => {
-      const seen = messages.find((m) => m.type === type);
+      const seen = messages.find(matches);
       if (seen) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(', ')}`)), timeoutMs);
-      waiters.push({ type, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms; got ${messages.map((m) => m.type).join(', ')}`)), timeoutMs);
+      waiters.push({ matches, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
+  const isAnswer = (m: Envelope) => m.type === 'result' || m.type === 'error';
+  const answerTo = (id: string | number | null, timeoutMs = 30_000) => waitFor((m) => isAnswer(m) && m.id === id, `answer to ${String(id)}`, timeoutMs);
+  let nextId = 0;
+  const request = (op: string, data?: unknown, id: string | number = `r${++nextId}`) => {
+    socket.send(JSON.stringify({ id, op, data }));
+    return answerTo(id);
+  };
+  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+  const next = (type: string, timeoutMs = 30_000) => waitFor((m) => m.type === type, type, timeoutMs);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
     socket.once('error', reject);
   });
   await next('welcome');
-  return { socket, messages, next, closed };
+  return { socket, messages, next, request, answerTo, closed };
 }
 
 /** A refused upgrade as sent: status, headers and body text (throws when the upgrade succeeds). `localAddress` picks the client's loopback address. */

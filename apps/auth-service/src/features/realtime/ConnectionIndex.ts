@@ -14,6 +14,10 @@ export interface LiveConnection {
   expiresAt: number | null;
   /** Fires at `expiresAt` (unref'd; cleared on close). */
   expiry?: NodeJS.Timeout;
+  /** Malformed requests received (closed with 1008 at `WS_MAX_BAD_FRAMES`). */
+  badFrames: number;
+  /** Its access ended (revoked, expired, refresh failed) or the server drains: no operation runs any more. */
+  ended: boolean;
 }
 
 /** Which sockets to re-decide: by session, user or key, or every socket of a kind. */
@@ -55,8 +59,18 @@ export class ConnectionIndex {
     return [...(this.#bySession.get(sessionId) ?? [])];
   }
 
+  /**
+   * Adds a socket. Sockets of one credential (a session, a key) share one principal object — the
+   * newest read, which the upgrade just made — and one credential object: they are re-decided
+   * together, and a user's hundred sockets hold one copy, not a hundred.
+   */
   add(connection: LiveConnection): void {
     const { principal } = connection;
+    const peers = principal.session ? this.#bySession.get(principal.session.id) : principal.apiKey ? this.#byKey.get(principal.apiKey.id) : undefined;
+    for (const peer of peers ?? []) {
+      peer.principal = principal;
+      if (sameCredential(peer.credential, connection.credential)) connection.credential = peer.credential;
+    }
     this.#all.set(connection.id, connection);
     add(this.#byUser, principal.user.id, connection);
     if (principal.session) add(this.#bySession, principal.session.id, connection);
@@ -102,4 +116,9 @@ function remove<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (!set) return;
   set.delete(value);
   if (set.size === 0) map.delete(key);
+}
+
+function sameCredential(a: SocketCredential | null, b: SocketCredential | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kind === 'session' ? b.kind === 'session' && a.token === b.token : b.kind === 'apiKey' && a.key === b.key;
 }

@@ -2,14 +2,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { UserSession } from '@libs/database/models';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { releaseConnection } from '@libs/utils';
-import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope } from './protocol';
+import { CLOSE_CODES, closeCodeForEndReason, endedReasonOf, envelope, type CloseCode } from './protocol';
 import { SessionGoneError, type ExchangeResult } from './UpstreamTokenStore';
 
 export interface SessionRefresherDependencies {
   /** Seed Example 4: `WebSocketAuthService.refreshUpstream`, through `executeWebSocketTokenRefresh`. */
   refresh: (sessionId: string, tokenExpiresAt: number) => Promise<ExchangeResult>;
+  /** One frame to every socket of the session on this instance. */
   broadcast: (sessionId: string, frame: string) => number;
-  close: (sessionId: string, code: number, reason: string, frame?: string) => number;
+  /** Closes the session's sockets on this instance (after `frame`). */
+  close: (sessionId: string, code: CloseCode, reason: string, frame?: string) => number;
   metrics: IMetricsCollector;
   logger: FastifyBaseLogger;
   skewMs: number;
@@ -38,6 +40,7 @@ function goneOf(error: unknown): SessionGoneError | undefined {
  * session at `accessTokenExpiresAt - skew`. Success → `token_refreshed` to its sockets. IdP
  * unavailable → `session_expiring` and tries again until the access token's expiry plus the grace
  * period, then closes with 4005. `invalid_grant` → the session ends (UserEvent), `session_ended`, 4005.
+ * Owned by the `WebSocketAuthService` (it builds it with callbacks into itself: no setter, no cycle).
  */
 export class SessionRefresher {
   readonly #d: SessionRefresherDependencies;
@@ -80,36 +83,55 @@ export class SessionRefresher {
     this.#timers.set(sessionId, timer);
   }
 
-  async #run(sessionId: string, expiresAt: number): Promise<void> {
+  /**
+   * `session.refresh`: the refresh the timer would run, now (the token store refreshes only a
+   * token within the skew of its expiry; a fresher one is read back unchanged). The outcome is
+   * handled as the timer's is — sockets told, timer moved, or the session's sockets closed —
+   * and the error, if any, is thrown to the caller.
+   */
+  async refreshNow(sessionId: string, expiresAt: number): Promise<ExchangeResult> {
+    let failure: unknown;
+    const result = await this.#run(sessionId, expiresAt, (error) => (failure = error));
+    if (!result) throw failure;
+    return result;
+  }
+
+  async #run(sessionId: string, expiresAt: number, failed?: (error: unknown) => void): Promise<ExchangeResult | undefined> {
     const d = this.#d;
     try {
-      const { session, refreshed } = await d.refresh(sessionId, expiresAt);
-      if (!this.#timers.has(sessionId)) return;
-      d.metrics.incrementEvent(`ws.refresh.${refreshed ? 'refreshed' : 'shared'}`);
+      const result = await d.refresh(sessionId, expiresAt);
+      if (!this.#timers.has(sessionId)) return result;
+      d.metrics.incrementEvent(`ws.refresh.${result.refreshed ? 'refreshed' : 'shared'}`);
       d.metrics.recordCircuitBreakerState('idp', 'closed');
-      const next = session.accessTokenExpiresAt?.getTime() ?? this.#now();
+      const next = result.session.accessTokenExpiresAt?.getTime() ?? this.#now();
       d.broadcast(sessionId, envelope('token_refreshed', { accessTokenExpiresAt: new Date(next).toISOString() }));
       this.#schedule(sessionId, next, next - d.skewMs);
+      return result;
     } catch (error) {
-      if (!this.#timers.has(sessionId)) return;
+      failed?.(error);
+      if (!this.#timers.has(sessionId)) return undefined;
       const gone = goneOf(error);
       if (gone) {
         const code = closeCodeForEndReason(gone.endReason);
         d.close(sessionId, code, 'session ended', envelope('session_ended', { reason: endedReasonOf(code) }));
-        return;
+        return undefined;
       }
       const grantError = grantErrorOf(error);
-      if (grantError) return this.#endSession(sessionId, grantError);
+      if (grantError) {
+        this.#endSession(sessionId, grantError);
+        return undefined;
+      }
       d.metrics.incrementEvent('ws.refresh.idp_unavailable');
       d.metrics.recordCircuitBreakerState('idp', 'open');
       const closesAt = expiresAt + d.graceMs;
       if (this.#now() >= closesAt) {
         d.metrics.incrementEvent('ws.refresh.grace_expired');
         d.close(sessionId, CLOSE_CODES.REFRESH_FAILED, 'idp unavailable', envelope('session_ended', { reason: 'refresh_failed' }));
-        return;
+        return undefined;
       }
       d.broadcast(sessionId, envelope('session_expiring', { reason: 'idp_unavailable', closesAt: new Date(closesAt).toISOString() }));
       this.#schedule(sessionId, expiresAt, Math.min(this.#now() + (d.retryMs ?? 1_000), closesAt));
+      return undefined;
     }
   }
 

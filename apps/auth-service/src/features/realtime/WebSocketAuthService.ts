@@ -5,12 +5,15 @@ import type { IMetricsCollector } from '@libs/monitoring';
 import type { ISessionRepository } from '@libs/database/postgress/repositories';
 import type { AccessCore } from '@libs/better-auth';
 import type { Principal } from '@libs/better-auth';
-import { executeWebSocketTokenRefresh, isRetryableWebSocketError } from '@libs/utils';
+import { executeWebSocketTokenRefresh, isRetryableWebSocketError, releaseConnection } from '@libs/utils';
 import { IdpUnavailableError } from '../../oidc/discovery';
 import { ConnectionIndex, type LiveConnection, type RevalidationFilter } from './ConnectionIndex';
 import { credentialVerdict, expiryCloseCode, expiryTimer, type SocketCredential } from './credentialCheck';
-import { CLOSE_CODES, endedReasonOf, envelope, type CloseCode } from './protocol';
-import type { SessionRefresher } from './SessionRefresher';
+import { answerRequest, type AnswerDependencies } from './answerRequest';
+import { defineBuiltinOperations } from './builtinOperations';
+import { OperationRegistry } from './operations';
+import { CLOSE_CODES, endedReasonOf, envelope, errorFrame, isBadFrame, OPERATION_ERRORS, parseRequest, type ClientRequest, type CloseCode } from './protocol';
+import { SessionRefresher } from './SessionRefresher';
 import type { ExchangeResult, UpstreamTokenStore } from './UpstreamTokenStore';
 
 export type { LiveConnection, RevalidationFilter } from './ConnectionIndex';
@@ -20,6 +23,13 @@ export interface WebSocketLimits {
   maxConnectionsPerUser: number;
   heartbeatMs: number;
   maxBufferedBytes: number;
+  /** Operations one socket runs at once (`TOO_MANY_OPERATIONS` past it). */
+  maxOperationsPerConnection: number;
+  /** Malformed requests before the socket is closed with 1008. */
+  maxBadFrames: number;
+  maxRequestBytes: number;
+  /** Retries of an operation may start until this long after it began. */
+  operationGraceMs: number;
 }
 
 export interface WebSocketAuthDependencies {
@@ -32,6 +42,16 @@ export interface WebSocketAuthDependencies {
   tokens?: UpstreamTokenStore;
   /** Retries of one refresh may start until the access token's expiry plus this. */
   refreshGraceMs?: number;
+  /** Tokens are refreshed this long before they expire. @default 30_000 */
+  refreshSkewMs?: number;
+}
+
+const CONNECTION = Symbol('ws.connection');
+type TrackedSocket = WebSocket & { [CONNECTION]?: LiveConnection };
+
+function onPong(this: TrackedSocket): void {
+  const connection = this[CONNECTION];
+  if (connection) connection.alive = true;
 }
 
 /** Why an upgrade is refused before the socket opens. */
@@ -41,24 +61,64 @@ export type CapRefusal = { status: 429 | 503; code: string; message: string } | 
  * The seed's `WebSocketAuthService`: the live sockets of this instance by user and session,
  * their caps, heartbeat and back-pressure, the envelope sent to them, and closing them — on
  * revocation (re-decided by the access core), refresh failure or shutdown. Upstream token refresh
- * is the `SessionRefresher`'s (seed Example 4 runs there, through `executeWebSocketTokenRefresh`).
+ * is the `SessionRefresher`'s (seed Example 4 runs there, through `executeWebSocketTokenRefresh`),
+ * which this service builds with callbacks into itself when an IdP is configured. Client requests
+ * (`{ id, op, data? }`) are answered by the operations in `operations` (`answerRequest`).
  */
 export class WebSocketAuthService {
   readonly #deps: WebSocketAuthDependencies;
   readonly #connections = new ConnectionIndex();
   readonly #heartbeat: NodeJS.Timeout;
-  #refresher: SessionRefresher | undefined;
+  readonly #refresher: SessionRefresher | undefined;
+  readonly #answer: AnswerDependencies;
+  /** The operations sockets may request: the built-ins, and whatever the app defines. */
+  readonly operations = new OperationRegistry();
   #draining = false;
+  readonly #onClose: (this: TrackedSocket) => void;
+  readonly #onMessage: (this: TrackedSocket, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void;
 
   constructor(deps: WebSocketAuthDependencies) {
     this.#deps = deps;
-    this.#heartbeat = setInterval(() => this.#beat(), deps.limits.heartbeatMs);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' `this` is the socket
+    const service = this;
+    this.#onClose = function onClose() {
+      const connection = this[CONNECTION];
+      if (connection) service.#detach(connection);
+    };
+    this.#onMessage = function onMessage(raw, isBinary) {
+      const connection = this[CONNECTION];
+      if (!connection) return;
+      connection.alive = true;
+      void service.#onRequest(connection, raw, isBinary);
+    };
+    this.#refresher = deps.tokens
+      ? new SessionRefresher({
+          refresh: (sessionId, expiresAt) => this.refreshUpstream(sessionId, expiresAt),
+          broadcast: (sessionId, frame) => this.broadcastToSession(sessionId, frame),
+          close: (sessionId, code, reason, frame) => this.closeSession(sessionId, code, reason, frame),
+          metrics: deps.metrics,
+          logger: deps.logger,
+          skewMs: deps.refreshSkewMs ?? 30_000,
+          graceMs: deps.refreshGraceMs ?? 15_000,
+        })
+      : undefined;
+    defineBuiltinOperations(this.operations, this.#refresher);
+    const { limits } = deps;
+    this.#answer = {
+      access: deps.access,
+      operations: this.operations,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      limits: { maxConcurrent: limits.maxOperationsPerConnection, graceMs: limits.operationGraceMs },
+      usable: (connection) => !connection.ended && connection.socket.readyState === connection.socket.OPEN,
+    };
+    this.#heartbeat = setInterval(() => this.#beat(), limits.heartbeatMs);
     this.#heartbeat.unref();
   }
 
-  /** Upstream refresh for the sessions with sockets here (set once by the context). */
-  useRefresher(refresher: SessionRefresher): void {
-    this.#refresher = refresher;
+  /** Upstream refresh for the sessions with sockets here (when an IdP is configured). */
+  get refresher(): SessionRefresher | undefined {
+    return this.#refresher;
   }
 
   get size(): number {
@@ -93,23 +153,42 @@ export class WebSocketAuthService {
       socket.close(this.#draining ? CLOSE_CODES.SERVER_DRAINING : CLOSE_CODES.TRY_AGAIN_LATER, 'connection limit');
       return undefined;
     }
-    const connection: LiveConnection = { id: randomUUID(), socket, principal, credential, alive: true, expiresAt: null };
+    const connection: LiveConnection = { id: randomUUID(), socket, principal, credential, alive: true, expiresAt: null, expiry: undefined, badFrames: 0, ended: false };
     this.#connections.add(connection);
     const sessionId = principal.session?.id;
     this.#arm(connection, (principal.session?.expiresAt ?? principal.apiKey?.expiresAt)?.getTime() ?? null);
     this.#deps.metrics.recordWebSocketConnection('opened');
-    socket.on('pong', () => {
-      connection.alive = true;
-    });
-    socket.once('close', () => this.#detach(connection));
-    // Client messages are not part of the protocol yet: anything received counts as liveness only.
-    socket.on('message', () => {
-      connection.alive = true;
-    });
+    // One set of listeners for every socket (no closures per socket): the socket carries its connection.
+    (socket as TrackedSocket)[CONNECTION] = connection;
+    socket.on('pong', onPong);
+    socket.once('close', this.#onClose);
+    socket.on('message', this.#onMessage);
     const expires = principal.session?.accessTokenExpiresAt ?? null;
     this.send(connection, envelope('welcome', { connectionId: connection.id, userId: principal.user.id, sessionId: sessionId ?? null, accessTokenExpiresAt: expires ? expires.toISOString() : null }));
     if (principal.session) this.#refresher?.track(principal.session);
     return connection;
+  }
+
+  /**
+   * Answers one client frame: a malformed one (bad JSON, no id, unknown op, too large) with a
+   * typed `error` — the socket stays open until `maxBadFrames` of them, then closes with 1008 —
+   * and a request with its operation's `result` or `error` (`answerRequest`).
+   */
+  async #onRequest(connection: LiveConnection, raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Promise<void> {
+    const parsed = parseRequest(raw, isBinary, this.#deps.limits.maxRequestBytes);
+    if (!isBadFrame(parsed) && this.operations.get(parsed.op)) {
+      this.send(connection, await this.answer(connection, parsed));
+      return;
+    }
+    const bad = isBadFrame(parsed) ? parsed : { id: parsed.id, code: OPERATION_ERRORS.UNKNOWN_OPERATION, message: `There is no operation "${parsed.op.slice(0, 64)}".` };
+    this.#deps.metrics.incrementEvent('ws.operation.bad_frame');
+    this.send(connection, errorFrame(bad.id, bad.code, bad.message));
+    if (++connection.badFrames >= this.#deps.limits.maxBadFrames) connection.socket.close(CLOSE_CODES.POLICY_VIOLATION, 'too many malformed requests');
+  }
+
+  /** The frame answering `request` on `connection` (a `result` or a typed `error`). */
+  answer(connection: LiveConnection, request: ClientRequest): Promise<string> {
+    return answerRequest(this.#answer, connection, request);
   }
 
   /**
@@ -122,7 +201,7 @@ export class WebSocketAuthService {
     const { tokens, metrics, logger } = this.#deps;
     if (!tokens) return Promise.reject(new Error('no upstream IdP configured'));
     return executeWebSocketTokenRefresh(
-      () => tokens.exchange(sessionId),
+      async () => this.#refreshed(await tokens.exchange(sessionId)),
       (error, context, attempt) => {
         logger.warn({ component: 'ws', sessionId, attempt, errorType: context.errorType, willRetry: context.willRetry }, 'upstream token refresh failed');
       },
@@ -137,6 +216,12 @@ export class WebSocketAuthService {
       },
       metrics,
     );
+  }
+
+  /** The session's sockets here go on with the refreshed row (`session.status` shows its expiry). */
+  #refreshed(result: ExchangeResult): ExchangeResult {
+    for (const c of this.#connections.ofSession(result.session.id)) if (c.principal.session) c.principal = { ...c.principal, session: result.session };
+    return result;
   }
 
   /** Sends one frame unless the client's send buffer is past its bound, which closes it with 1013. */
@@ -163,6 +248,7 @@ export class WebSocketAuthService {
   closeSession(sessionId: string, code: CloseCode, reason: string, message?: string): number {
     const sockets = this.connectionsOfSession(sessionId);
     for (const connection of sockets) {
+      connection.ended = true;
       if (message) this.send(connection, message);
       connection.socket.close(code, reason);
     }
@@ -204,6 +290,7 @@ export class WebSocketAuthService {
     if (code === null) return 0;
     const frame = envelope('session_ended', { reason: endedReasonOf(code) });
     for (const c of group) {
+      c.ended = true;
       this.send(c, frame);
       c.socket.close(code, 'access ended');
     }
@@ -232,6 +319,7 @@ export class WebSocketAuthService {
     const closing = [...this.#connections.values()].map(
       (c) =>
         new Promise<void>((resolve) => {
+          c.ended = true;
           if (c.socket.readyState === c.socket.CLOSED) return resolve();
           const timer = setTimeout(() => {
             c.socket.terminate();
@@ -261,7 +349,9 @@ export class WebSocketAuthService {
 
   #detach(connection: LiveConnection): void {
     if (!this.#connections.remove(connection)) return;
+    connection.ended = true;
     if (connection.expiry) clearTimeout(connection.expiry);
+    releaseConnection(connection.id);
     const sessionId = connection.principal.session?.id;
     if (sessionId && this.#connections.ofSession(sessionId).length === 0) this.#refresher?.untrack(sessionId);
     this.#deps.metrics.recordWebSocketConnection('closed');

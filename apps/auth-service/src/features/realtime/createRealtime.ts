@@ -6,13 +6,16 @@ import type { AppConfig } from '../../config';
 import type { UpstreamOidc } from '../../oidc/upstreamOidc';
 import type { Repositories } from '@libs/better-auth';
 import { watchRevocations } from './RevocationWatch';
-import { SessionRefresher } from './SessionRefresher';
+import type { OperationRegistry } from './operations';
+import type { SessionRefresher } from './SessionRefresher';
 import { UpstreamTokenStore } from './UpstreamTokenStore';
 import { WebSocketAuthService } from './WebSocketAuthService';
 
 export interface Realtime {
   service: WebSocketAuthService;
   refresher: SessionRefresher | undefined;
+  /** Where the app (or an embedder) adds `/ws` operations: `operations.define(name, { permission, run })`. */
+  operations: OperationRegistry;
   /** Stops watching revocations and closes the lock connection (sockets are drained by the route's preClose). */
   close(): Promise<void>;
 }
@@ -42,29 +45,24 @@ export function createRealtime(deps: RealtimeDependencies): Realtime {
     logger,
     tokens,
     refreshGraceMs: config.WS_REFRESH_GRACE_MS,
+    refreshSkewMs: config.WS_REFRESH_SKEW_MS,
     limits: {
       maxConnections: config.WS_MAX_CONNECTIONS,
       maxConnectionsPerUser: config.WS_MAX_CONNECTIONS_PER_USER,
       heartbeatMs: config.WS_HEARTBEAT_MS,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      maxOperationsPerConnection: config.WS_MAX_OPERATIONS_PER_CONNECTION,
+      maxBadFrames: config.WS_MAX_BAD_FRAMES,
+      maxRequestBytes: config.WS_MAX_REQUEST_BYTES,
+      operationGraceMs: config.WS_OPERATION_GRACE_MS,
     },
   });
-  const refresher = tokens
-    ? new SessionRefresher({
-        refresh: (sessionId, expiresAt) => service.refreshUpstream(sessionId, expiresAt),
-        broadcast: (sessionId, frame) => service.broadcastToSession(sessionId, frame),
-        close: (sessionId, code, reason, frame) => service.closeSession(sessionId, code as never, reason, frame),
-        metrics,
-        logger,
-        skewMs: config.WS_REFRESH_SKEW_MS,
-        graceMs: config.WS_REFRESH_GRACE_MS,
-      })
-    : undefined;
-  if (refresher) service.useRefresher(refresher);
+  const { refresher, operations } = service;
   const unwatch = watchRevocations(deps.cache, service, logger, metrics);
   return {
     service,
     refresher,
+    operations,
     async close() {
       unwatch();
       refresher?.stop();

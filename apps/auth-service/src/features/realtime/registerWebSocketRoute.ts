@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { permissionRefusal, type AccessCore } from '@libs/better-auth';
@@ -5,6 +6,7 @@ import { sendRefusal } from '../../identity/fastifyGuards';
 import type { Principal } from '@libs/better-auth';
 import type { IMetricsCollector } from '@libs/monitoring';
 import { WS_CONNECT_PERMISSION } from './protocol';
+import { upgradeReleaser } from './releaseUpgrade';
 import type { SocketCredential } from './credentialCheck';
 import type { WebSocketAuthService } from './WebSocketAuthService';
 
@@ -16,7 +18,7 @@ export interface WebSocketRouteDependencies {
   allowedOrigins: string[];
 }
 
-const upgrades = new WeakMap<FastifyRequest, { principal: Principal; credential: SocketCredential | null }>();
+const upgrades = new WeakMap<FastifyRequest, { principal: Principal; credential: SocketCredential | null; response: ServerResponse }>();
 
 /**
  * `GET /ws`: the upgrade is authenticated by the access core before any socket exists (cookie,
@@ -26,8 +28,10 @@ const upgrades = new WeakMap<FastifyRequest, { principal: Principal; credential:
 export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSocketRouteDependencies): Promise<void> {
   const { service, access, metrics } = deps;
   const origins = new Set(deps.allowedOrigins);
+  const release = upgradeReleaser(app.log);
   await app.register(websocket, {
-    options: { maxPayload: 16 * 1024 },
+    // Frames past this close the socket (1009); up to it, a request larger than WS_MAX_REQUEST_BYTES is answered REQUEST_TOO_LARGE.
+    options: { maxPayload: 64 * 1024 },
     preClose: async function closeSockets(this: FastifyInstance) {
       await service.drain();
       this.websocketServer.close();
@@ -64,11 +68,13 @@ export async function registerWebSocketRoute(app: FastifyInstance, deps: WebSock
           if (cap.status === 503) void reply.header('retry-after', '5');
           return refuse(reply, 'cap', cap.status, cap.code, cap.message);
         }
-        upgrades.set(request, { principal, credential: await socketCredential(access, principal, request) });
+        upgrades.set(request, { principal, credential: await socketCredential(access, principal, request), response: reply.raw });
       },
     },
     (socket, request) => {
       const upgrade = upgrades.get(request);
+      upgrades.delete(request);
+      release(socket, request, upgrade?.response);
       if (!upgrade) {
         socket.close(1008, 'unauthenticated');
         return;

@@ -57,6 +57,36 @@ describe('upstream refresh for live sockets (harness IdP, two instances, one Pos
     }
   });
 
+  it('session.refresh refreshes through the refresher: one IdP refresh, the answer and every socket of the session on the new token', async () => {
+    const [a, b] = env.apps;
+    // Signed in with a token already inside the skew (due now), refreshed to one that lives an hour.
+    await env.idp.setAccessTokenTtl(30);
+    const browser = await signInThroughIdp(a, 'heidi');
+    await env.idp.setAccessTokenTtl(3_600);
+    try {
+      const cookie = browser.cookieHeader(a.url);
+      const before = (await env.idp.counts()).refresh_token;
+      // Welcomed before any refresh (its instance's refresh starts once it is tracked).
+      const s = await openSocket(a.url, { cookie });
+      const signInExpiry = String(s.messages[0].data.accessTokenExpiresAt);
+      const other = await openSocket(b.url, { cookie });
+      const answer = await s.request('session.refresh');
+      expect(answer).toMatchObject({ type: 'result', data: { accessTokenExpiresAt: expect.any(String) } });
+      const refreshedTo = String(answer.data.accessTokenExpiresAt);
+      expect(Date.parse(refreshedTo)).toBeGreaterThan(Date.parse(signInExpiry));
+      // The refresher's timer may have started the same refresh: either way the lock makes it one.
+      expect((await env.idp.counts()).refresh_token - before).toBe(1);
+      // B's socket is on the same token: welcomed with it, or told by B's refresher (which shared the refresh).
+      const latest = (t: TestSocket) => String([...t.messages].reverse().find((m) => m.type === 'token_refreshed' || m.type === 'welcome')?.data.accessTokenExpiresAt);
+      await waitFor(async () => expect(latest(other)).toBe(refreshedTo), 10_000, 'the socket on B on the refreshed token');
+      expect(s.messages.some((m) => m.type === 'token_refreshed' && m.data.accessTokenExpiresAt === refreshedTo)).toBe(true);
+      expect((await s.request('session.status')).data).toMatchObject({ accessTokenExpiresAt: refreshedTo });
+      await closeAll([s, other]);
+    } finally {
+      await env.idp.setAccessTokenTtl(TTL_S);
+    }
+  });
+
   it('invalid_grant ends the session: session_ended, close 4005 on both instances, a UserEvent', async () => {
     const [a, b] = env.apps;
     const browser = await signInThroughIdp(a, 'frank');
