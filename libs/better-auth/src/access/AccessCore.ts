@@ -8,7 +8,7 @@ import { canAct, type ActDecision } from './canAct';
 import type { ResourceContext } from './conditions';
 import { changeLeavesNoAdmin, mayRemoveAdmin, type AdminChange } from './lastAdmin';
 import type { CredentialHeaders, CredentialReader } from './credentials';
-import { keyPrincipal, sessionPrincipal, type Principal } from './Principal';
+import { sessionPrincipal, type Principal } from './Principal';
 import { SessionRule } from './sessions';
 
 /** Runs work off the request's path (lifting lapsed bans); failures are the runner's to log. */
@@ -174,11 +174,7 @@ export class AccessCore {
     if (!outcome.ok) {
       return { ok: false, refusal: { status: outcome.status, code: outcome.error.code, message: outcome.error.message, retryAfterS: outcome.retryAfterS, missingScopes: outcome.missingScopes } };
     }
-    const { principal } = outcome;
-    return {
-      ok: true,
-      principal: keyPrincipal(principal.user, { id: principal.keyId, name: principal.keyName, scopes: principal.scopes, grant: principal.grant, storeId: principal.storeId, expiresAt: principal.expiresAt }),
-    };
+    return { ok: true, principal: outcome.principal };
   }
 
   /** A principal for a user Better-Auth has already authenticated (its session middleware). */

@@ -35,6 +35,9 @@ export function sessionPrincipal(user: User, session: UserSession | null): Princ
   return { user, session, apiKey: null, storeId: user.storeId ?? null, actor: { userId: user.id } };
 }
 
-export function keyPrincipal(user: User, key: PrincipalKey): Principal {
+/** A principal that authenticated with an API key (what the key verifier answers). */
+export type KeyPrincipal = Principal & { apiKey: PrincipalKey };
+
+export function keyPrincipal(user: User, key: PrincipalKey): KeyPrincipal {
   return { user, session: null, apiKey: key, storeId: key.storeId ?? user.storeId ?? null, actor: { userId: user.id, apiKeyId: key.id } };
 }

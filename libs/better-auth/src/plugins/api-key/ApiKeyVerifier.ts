@@ -3,21 +3,8 @@ import type { IApiKeyRepository } from '@libs/database/postgress/repositories';
 import type { RateLimiter } from '../shared/RateLimiter';
 import type { WindowLimit } from '../shared/RateLimiter';
 import { checkKey } from '../../access/apiKeys';
+import { keyPrincipal, type KeyPrincipal } from '../../access/Principal';
 import { API_KEY_ERROR_CODES } from './error-codes';
-
-/** Who a valid key speaks for, and what it may do. */
-export interface ApiKeyPrincipal {
-  keyId: string;
-  keyName: string;
-  userId: string;
-  scopes: string[];
-  /** What the key may do: its scopes and `permissions` JSON as `resource:action` strings (`apiKeyGrant`). */
-  grant: string[];
-  storeId: string | null;
-  expiresAt: Date | null;
-  /** The key's owner (one who may act: see the access core's `canAct`). */
-  user: User;
-}
 
 /** Whether a key's owner may act now (the access core decides). */
 export interface KeyOwners {
@@ -37,7 +24,7 @@ export interface ApiKeyVerifierDependencies {
 export type ApiKeyError = (typeof API_KEY_ERROR_CODES)[keyof typeof API_KEY_ERROR_CODES];
 
 export type VerifyOutcome =
-  | { ok: true; principal: ApiKeyPrincipal; apiKey: Omit<ApiKey, 'keyHash'>; rateLimit?: { limit: number; remaining: number; resetInMs: number } }
+  | { ok: true; principal: KeyPrincipal; apiKey: Omit<ApiKey, 'keyHash'>; rateLimit?: { limit: number; remaining: number; resetInMs: number } }
   | { ok: false; status: 401 | 403 | 429; error: ApiKeyError; retryAfterS?: number; missingScopes?: string[] };
 
 export interface ApiKeyVerifierOptions {
@@ -117,7 +104,7 @@ export class ApiKeyVerifier {
     // Cached and invalidated across instances by IUserRepository: a ban is seen on the next request.
     const user = await this.#owners.actingUser(key.userId);
     if (!user) return INVALID;
-    const principal: ApiKeyPrincipal = { keyId: key.id, keyName: key.name, userId: key.userId, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt, user };
+    const principal = keyPrincipal(user, { id: key.id, name: key.name, scopes: key.scopes, grant: apiKeyGrant(key), storeId: key.storeId, expiresAt: key.expiresAt });
     const limit = keyRateLimit(key) ?? this.#options.defaultRateLimit;
     if (!limit || options.countRate === false) return { ok: true, principal, apiKey: key };
     const decision = await this.#limiter.hit(`apikey:${key.id}`, limit);
