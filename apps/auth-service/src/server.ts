@@ -21,6 +21,8 @@ import { registerWebSocketRoute } from './ws/registerWebSocketRoute';
 import { fastifyTrustProxy, type ProxyTrust } from './http/clientAddress';
 import { registerCookieCsrf } from './http/cookieCsrf';
 import { LOG_SERIALIZERS } from './http/logRedaction';
+import { tracingEnabled } from '@libs/monitoring';
+import { registerRequestSpans } from './tracing/requestSpans';
 
 /** Headers and body fields that must never reach a log line (query values: http/logRedaction.ts). */
 export const REDACTED_PATHS = [
@@ -60,6 +62,7 @@ export interface ServerOptions {
 
 /** Builds the app on a context; `main.ts` listens, tests use `inject` or listen on port 0. */
 export async function buildServer(app: FastifyInstance, context: AppContext, options: ServerOptions = {}): Promise<FastifyInstance> {
+  if (tracingEnabled()) registerRequestSpans(app);
   await registerUnderPressure(app, context.config);
   await app.register(cors, {
     origin: context.trustedOrigins.length ? context.trustedOrigins : false,

@@ -1,0 +1,92 @@
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { waitFor } from '@tools/test-harness';
+import { signedInUser } from '../testing/sessionFixtures';
+import { startTestApp, type TestApp } from '../testing/testApp';
+import { startTracing, type TracingHandle } from './startTracing';
+
+/**
+ * Jest loads modules through its own registry, past the require hook the instrumentations use:
+ * the already loaded `pg` and `ioredis` are patched by hand, as the hook would have done.
+ */
+function patchLoaded(handle: TracingHandle): void {
+  const loaded: Record<string, unknown> = { pg: require('pg'), ioredis: require('ioredis') };
+  for (const instrumentation of handle.instrumentations) {
+    for (const definition of instrumentation.getModuleDefinitions()) {
+      const exports = loaded[definition.name];
+      if (exports && definition.patch) definition.patch(exports);
+    }
+  }
+}
+
+const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+const idOf = (span: ReadableSpan) => span.spanContext().spanId;
+
+/** The spans of one trace as a tree of names (children in start order). */
+function descendants(spans: ReadableSpan[], root: ReadableSpan): ReadableSpan[] {
+  const out: ReadableSpan[] = [];
+  const walk = (span: ReadableSpan) => {
+    for (const child of spans.filter((s) => parentOf(s) === idOf(span))) {
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe('tracing a sign-in through the real app', () => {
+  const exporter = new InMemorySpanExporter();
+  let tracing: TracingHandle;
+  let t: TestApp;
+  beforeAll(async () => {
+    tracing = startTracing({ OTEL_SERVICE_NAME: 'auth-service-test', OTEL_EXPORTER_OTLP_ENDPOINT: undefined }, { exporter });
+    patchLoaded(tracing);
+    t = await startTestApp({ redis: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await tracing?.shutdown();
+  });
+
+  async function signInTrace(): Promise<{ spans: ReadableSpan[]; root: ReadableSpan }> {
+    const user = await signedInUser(t, 'traced');
+    await t.context.background.drain();
+    exporter.reset();
+    const res = await fetch(`${t.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: 'a long enough password' }) });
+    expect(res.status).toBe(200);
+    const requestSpan = () => exporter.getFinishedSpans().find((s) => s.name === 'POST /api/auth/*' && parentOf(s) === undefined);
+    await waitFor(async () => {
+      if (!requestSpan()) throw new Error('no request span yet');
+    }, 10_000, 'the request span');
+    const root = requestSpan()!;
+    await t.context.background.drain();
+    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+    if (process.env['TRACE_DUMP']) for (const span of spans) process.stderr.write(`${span.name} ${idOf(span)} <- ${parentOf(span)} ${JSON.stringify(span.attributes['db.statement'] ?? span.attributes['db.query.text'] ?? '').slice(0, 120)}\n`);
+    return { spans, root };
+  }
+
+  it('has the request span at the root, Better-Auth handler beneath, repository operations and their pg queries beneath that', async () => {
+    const { spans, root } = await signInTrace();
+    expect(root.attributes['http.response.status_code']).toBe(200);
+    const handler = spans.find((s) => s.name === 'better-auth.handler');
+    expect(handler && parentOf(handler)).toBe(idOf(root));
+    const underHandler = descendants(spans, handler!);
+    const repositoryNames = underHandler.filter((s) => /^[a-z]+\.[A-Za-z.]+$/.test(s.name) && !s.name.startsWith('cache.') && !s.name.startsWith('pg.')).map((s) => s.name);
+    expect(repositoryNames).toEqual(expect.arrayContaining(['user.findFirst', 'account.findMany', 'session.create']));
+    // Every pg query of the request runs inside a repository operation.
+    const queries = underHandler.filter((s) => s.name.startsWith('pg.query'));
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) {
+      const ancestors: string[] = [];
+      for (let span: ReadableSpan | undefined = query; span; span = spans.find((s) => idOf(s) === parentOf(span!))) ancestors.push(span.name);
+      expect(ancestors.some((name) => repositoryNames.includes(name))).toBe(true);
+    }
+  });
+
+  it('keeps the audit event and the last-login stamp out of the request trace: they run in traces of their own', async () => {
+    const { spans } = await signInTrace();
+    expect(spans.map((s) => s.name).filter((n) => n.startsWith('background.'))).toEqual([]);
+    const background = exporter.getFinishedSpans().filter((s) => s.name.startsWith('background.')).map((s) => s.name);
+    expect(background).toEqual(expect.arrayContaining(['background.events.create', 'background.users.updateLastLogin']));
+  });
+});
