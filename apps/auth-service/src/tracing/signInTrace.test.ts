@@ -89,4 +89,27 @@ describe('tracing a sign-in through the real app', () => {
     const background = exporter.getFinishedSpans().filter((s) => s.name.startsWith('background.')).map((s) => s.name);
     expect(background).toEqual(expect.arrayContaining(['background.events.create', 'background.users.updateLastLogin']));
   });
+
+  it('traces a sign-out: the session end (a transaction) and its cache invalidation under the handler, the audit event in a trace of its own', async () => {
+    const user = await signedInUser(t, 'traced-out');
+    await t.context.background.drain();
+    exporter.reset();
+    const res = await fetch(`${t.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: user.cookie, origin: t.url } });
+    expect(res.status).toBe(200);
+    const requestSpan = () => exporter.getFinishedSpans().find((s) => s.name === 'POST /api/auth/*' && parentOf(s) === undefined);
+    await waitFor(async () => {
+      if (!requestSpan()) throw new Error('no request span yet');
+    }, 10_000, 'the request span');
+    await t.context.background.drain();
+    const root = requestSpan()!;
+    const all = exporter.getFinishedSpans();
+    const spans = all.filter((s) => s.spanContext().traceId === root.spanContext().traceId);
+    if (process.env['TRACE_DUMP']) for (const span of spans) process.stderr.write(`${span.name} ${idOf(span)} <- ${parentOf(span)} ${(span.duration[0] * 1e3 + span.duration[1] / 1e6).toFixed(2)}ms ${JSON.stringify(span.attributes['db.statement'] ?? span.attributes['db.query.text'] ?? '').slice(0, 100)}\n`);
+    const names = descendants(spans, spans.find((s) => s.name === 'better-auth.handler')!).map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['session.end', 'session.transaction', 'cache.invalidate']));
+    // The audit event (with its read of the ended session) runs after the answer, in its own trace.
+    const afterHook = spans.find((s) => s.name === 'hook after /sign-out plugin:auth-events');
+    expect(afterHook && descendants(spans, afterHook).filter((s) => s.name.startsWith('pg.'))).toEqual([]);
+    expect(all.filter((s) => s.spanContext().traceId !== root.spanContext().traceId).map((s) => s.name)).toContain('background.events.signOut');
+  });
 });
