@@ -108,6 +108,8 @@ export async function run(): Promise<void> {
         cpu: 'server process.cpuUsage() delta (user+system) over the measured windows ÷ requests sent, read over IPC by a preloaded agent',
       },
     });
+    // Printed now: a later phase that fails (a server too slow to start on a loaded machine) must not take these with it.
+    console.table([...report.rows, ...report.targets]);
     const keys = await runKeyPhase({
       benchUrl: db.url,
       oursStatements: db.statements,

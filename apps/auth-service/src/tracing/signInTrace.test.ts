@@ -73,6 +73,9 @@ describe('tracing a sign-in through the real app', () => {
     const underHandler = descendants(spans, handler!);
     const repositoryNames = underHandler.filter((s) => /^[a-z]+\.[A-Za-z.]+$/.test(s.name) && !s.name.startsWith('cache.') && !s.name.startsWith('pg.')).map((s) => s.name);
     expect(repositoryNames).toEqual(expect.arrayContaining(['user.findFirst', 'account.findMany', 'session.create']));
+    // The session and its CREATED log: two inserts in one transaction, nothing read back.
+    const create = spans.find((s) => s.name === 'session.create')!;
+    expect(descendants(spans, create).filter((s) => s.name.startsWith('pg.query')).map((s) => s.name.split(' ')[0])).toEqual(['pg.query:BEGIN', 'pg.query:INSERT', 'pg.query:INSERT', 'pg.query:COMMIT']);
     // Every pg query of the request runs inside a repository operation.
     const queries = underHandler.filter((s) => s.name.startsWith('pg.query'));
     expect(queries.length).toBeGreaterThan(0);
