@@ -193,12 +193,14 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
   async end(sessionId: string, options: EndSessionOptions = {}): Promise<UserSession> {
     const reason = options.reason ?? 'logout';
     const session = await this.transaction(async (repo) => {
-      const { count } = await repo.executeOperation('end', () =>
-        repo.client.userSession.updateMany({ where: { id: sessionId, isActive: true }, data: { isActive: false, endedAt: new Date(), endReason: reason } }),
-      );
-      const row = await repo.executeOperation('end.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
-      if (count > 0) await repo.#log(row.id, row.userId, 'ENDED', { reason, by: options.by ?? null });
-      return row;
+      // `UPDATE … RETURNING`: the ended row comes back with the update; only a session that was
+      // already ended is read separately (and gets no second ENDED entry).
+      const [ended] = (await repo.executeOperation('end', () =>
+        repo.client.userSession.updateManyAndReturn({ where: { id: sessionId, isActive: true }, data: { isActive: false, endedAt: new Date(), endReason: reason } }),
+      )) as UserSession[];
+      if (!ended) return repo.executeOperation('end.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
+      await repo.#log(ended.id, ended.userId, 'ENDED', { reason, by: options.by ?? null });
+      return ended;
     });
     await this.afterWrite(() => this.onChanged([session]));
     return session;
