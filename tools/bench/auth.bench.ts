@@ -18,6 +18,7 @@ import { runKeyPhase } from './auth/keyPhase';
 import { measureServers, type Candidate } from './auth/measureServers';
 import { authBenchOptionsFromEnv, type AuthBenchOptions } from './auth/options';
 import { seedUsers, type BenchUser } from './auth/seed';
+import { startTraceSink } from './auth/traceSink';
 import { verifySession } from './auth/verifySession';
 import { writeReport } from './report';
 
@@ -30,13 +31,13 @@ async function startServer(name: string, script: string, env: Record<string, str
 }
 
 /** The app, started and checked against the seeded sessions; or why it cannot be measured. */
-async function startOurs(db: BenchDatabase, secret: string, users: BenchUser[], options: AuthBenchOptions): Promise<{ server: ChildServer } | { unavailable: string }> {
-  console.log(`ours: starting ${options.appEntry} and probing /api/auth …`);
-  const app = await startApp({ entry: options.appEntry, port: await freePort(), databaseUrl: db.url, secret, startTimeoutMs: options.appStartTimeoutMs });
+async function startOurs(db: BenchDatabase, secret: string, users: BenchUser[], options: AuthBenchOptions, variant: { name: string; env?: Record<string, string> } = { name: 'ours' }): Promise<{ server: ChildServer } | { unavailable: string }> {
+  console.log(`${variant.name}: starting ${options.appEntry} and probing /api/auth …`);
+  const app = await startApp({ entry: options.appEntry, port: await freePort(), databaseUrl: db.url, secret, startTimeoutMs: options.appStartTimeoutMs, ...variant });
   if ('unavailable' in app) return app;
   running.add(app.server);
   try {
-    await verifySession('ours', app.server.url, users[0]);
+    await verifySession(variant.name, app.server.url, users[0]);
     return app;
   } catch (error) {
     // A mounted app that cannot read these sessions is a finding, not a crash of the benchmark.
@@ -47,6 +48,7 @@ async function startOurs(db: BenchDatabase, secret: string, users: BenchUser[], 
 }
 
 export async function run(): Promise<void> {
+  let sink: Awaited<ReturnType<typeof startTraceSink>> | undefined;
   const options = authBenchOptionsFromEnv();
   const secret = randomBytes(32).toString('hex');
   console.log('starting Postgres (embedded binaries) and applying migrations …');
@@ -62,6 +64,10 @@ export async function run(): Promise<void> {
     const floor = await startServer('nodehttp', 'tools/bench/auth/nodeHttpServer.ts', { BENCH_BODY: sampleBody });
     const ours = await startOurs(db, secret, users, options);
     if ('unavailable' in ours) console.log(`ours: not available — ${ours.unavailable}`);
+    // The same app with tracing on, exporting to a sink that answers and keeps nothing.
+    sink = await startTraceSink();
+    const traced = await startOurs(db, secret, users, options, { name: 'ours-traced', env: { OTEL_TRACING: 'on', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } });
+    if ('unavailable' in traced) console.log(`ours-traced: not available — ${traced.unavailable}`);
 
     const spread = [users[0], users[Math.floor(users.length / 2)], users[users.length - 1]];
     const candidates: Candidate[] = [
@@ -69,17 +75,22 @@ export async function run(): Promise<void> {
       // The floor answers one fixed body: only its own user can be checked.
       { server: floor, verifyUsers: [users[0]], signIn: false },
       ...('server' in ours ? [{ server: ours.server, verifyUsers: spread, signIn: true }] : []),
+      ...('server' in traced ? [{ server: traced.server, verifyUsers: spread, signIn: true }] : []),
     ];
     console.log(
       `measuring ${candidates.map((c) => c.server.name).join(', ')}: getSession ${options.warmupSeconds} s warm-up, then ` +
         `${options.rounds} alternating rounds (${options.durationSeconds} s in all) × ${options.connections} connections; ${options.signins} sequential sign-ins …`,
     );
-    const [stockFigures, nodeFigures, oursFigures] = await measureServers(candidates, { users, statements: db.statements, options });
+    const measured = await measureServers(candidates, { users, statements: db.statements, options });
+    const [stockFigures, nodeFigures] = measured;
+    const oursFigures = 'server' in ours ? measured[2] : undefined;
+    const tracedFigures = 'server' in traced ? measured[candidates.length - 1] : undefined;
     const oursOutcome: OursOutcome = oursFigures ? { figures: oursFigures } : { unavailable: 'unavailable' in ours ? ours.unavailable : 'not measured' };
     const report = buildAuthReport({
       stock: stockFigures,
       nodehttp: nodeFigures,
       ours: oursOutcome,
+      traced: tracedFigures,
       sessionBodyBytes: Buffer.byteLength(sampleBody),
       config: {
         users: options.users,
@@ -97,6 +108,8 @@ export async function run(): Promise<void> {
         cpu: 'server process.cpuUsage() delta (user+system) over the measured windows ÷ requests sent, read over IPC by a preloaded agent',
       },
     });
+    // Printed now: a later phase that fails (a server too slow to start on a loaded machine) must not take these with it.
+    console.table([...report.rows, ...report.targets]);
     const keys = await runKeyPhase({
       benchUrl: db.url,
       oursStatements: db.statements,
@@ -111,11 +124,13 @@ export async function run(): Promise<void> {
       await measureEnumeration(stock.url, users, options.signins),
       'server' in ours ? await measureEnumeration(ours.server.url, users, options.signins) : null,
     );
-    writeReport('auth', { ...report.metrics, ...keys.metrics, ...enumeration.metrics }, [...report.rows, ...keys.rows, ...enumeration.rows]);
+    writeReport('auth', { ...report.metrics, ...keys.metrics, ...enumeration.metrics }, [...report.rows, ...report.targets, ...keys.rows, ...enumeration.rows]);
     if ('unavailable' in oursOutcome) console.log(`ours: not available (${oursOutcome.unavailable}); its rows are skipped and its ratios are null`);
     for (const warning of report.warnings) console.warn(`warning: ${warning}`);
   } finally {
     process.off('SIGINT', onSignal);
+    if (sink) console.log(`trace sink: ${sink.exports()} OTLP exports received`);
+    await sink?.close();
     await cleanup(db);
   }
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
+import { tracingEnabled } from '@libs/monitoring';
 import type { AppContext } from './context';
 import { breakersWithoutReplicas, replicaHealth } from './data/replicaHealth';
 import { registerReadConsistency } from './data/readConsistencyHook';
@@ -16,6 +17,7 @@ import { oidcFeature } from './features/oidc/oidcFeature';
 import { REALTIME_PREFIX, realtimeFeature } from './features/realtime/realtimeFeature';
 import { sessionFeature } from './features/session/sessionFeature';
 import { AUTH_BASE_PATH } from './auth/createAuth';
+import { registerRequestSpans } from './tracing/requestSpans';
 
 export interface AppOptions {
   draining?: () => boolean;
@@ -27,6 +29,7 @@ export interface AppOptions {
  * prefix and only the dependencies it uses. `main.ts` listens; tests use `inject` or port 0.
  */
 export async function buildApp(app: FastifyInstance, context: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  if (tracingEnabled()) registerRequestSpans(app);
   await registerUnderPressure(app, context.config);
   await app.register(cors, {
     origin: context.trustedOrigins.length ? context.trustedOrigins : false,

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { withDetachedSpan } from '@libs/monitoring';
 import { waitAtMost } from './waitAtMost';
 
 /**
@@ -14,7 +15,8 @@ export class BackgroundTasks {
   }
 
   run(name: string, task: () => Promise<unknown>): void {
-    const running: Promise<void> = task()
+    // Its own trace: work after the answer is not the request's (its queries are not counted there).
+    const running: Promise<void> = withDetachedSpan(`background.${name}`, task)
       .then(() => undefined)
       .catch((error: unknown) => this.#logger.warn({ task: name, err: (error as Error)?.name, code: (error as { code?: string })?.code }, 'background task failed'))
       .finally(() => this.#pending.delete(running));

@@ -11,6 +11,7 @@ import { underPressureConfigShape } from './http/underPressure';
 import { clientAddressConfigShape } from './http/clientAddress';
 import { checkProductionSecrets } from './secretsPolicy';
 import { shutdownConfigShape } from './lifecycle';
+import { tracingConfigShape } from './tracing/tracingConfig';
 import { principalLimitConfigShape } from './identity/principalLimitConfig';
 import { authPluginsConfigShape } from './auth/authPluginsConfig';
 import { checkMailConfig, mailConfigShape } from './mail/mailConfig';
@@ -76,6 +77,7 @@ export const configSchema = z
     ...clientAddressConfigShape,
     ...shutdownConfigShape,
     ...mailConfigShape,
+    ...tracingConfigShape,
   })
   .superRefine((config, ctx) => {
     checkProductionSecrets(config, ctx);

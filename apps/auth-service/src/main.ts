@@ -1,3 +1,5 @@
+// First: with OTEL_TRACING=on the SDK must be registered before pg and ioredis are required.
+import { tracing } from './tracing/preload';
 import { loadConfig } from './config';
 import { createAppContext } from './context';
 import { gracefulShutdown, shutdownTimings } from './lifecycle';
@@ -20,7 +22,9 @@ async function serve(): Promise<void> {
   const app = createFastify(config);
   const context = await createAppContext(config, app.log);
   const bootstrap = startBootstrapAdmin(context, app.log);
-  const closers = bootstrap ? [{ name: 'bootstrap admin', close: async () => bootstrap.stop() }, ...context.closers] : context.closers;
+  const ownClosers = [...(bootstrap ? [{ name: 'bootstrap admin', close: async () => bootstrap.stop() }] : []), ...context.closers];
+  const traced = tracing;
+  const closers = traced ? [...ownClosers, { name: 'tracing', close: () => traced.shutdown() }] : ownClosers;
   const lifecycle = gracefulShutdown(app, closers, { log: app.log, ...shutdownTimings(config) });
   await buildApp(app, context, { draining: () => lifecycle.draining });
   // `on`, not `once`: a second signal during the drain delay ends the delay instead of killing the process.

@@ -11,3 +11,4 @@ export * from './createMetricsRegistry';
 export * from './periodicSnapshot';
 export * from './errors';
 export * from './prometheus';
+export * from './tracing';

@@ -32,6 +32,10 @@ interface AppStartOptions {
   databaseUrl: string;
   secret: string;
   startTimeoutMs: number;
+  /** Name of the child (several variants of the app side by side). @default 'ours' */
+  name?: string;
+  /** More variables (e.g. OTEL_TRACING=on). */
+  env?: Record<string, string>;
 }
 
 /** Undefined when Better-Auth is mounted (get-session answers 200 `null` without credentials, or /ok answers 200); else why not. */
@@ -55,10 +59,10 @@ export async function startApp(options: AppStartOptions): Promise<AppOutcome> {
   let server: ChildServer;
   try {
     server = await ChildServer.start({
-      name: 'ours',
+      name: options.name ?? 'ours',
       script: options.entry,
       port: options.port,
-      env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off' },
+      env: { DATABASE_URL: options.databaseUrl, BETTER_AUTH_SECRET: options.secret, LOG_LEVEL: 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...options.env },
       // The app does not print READY; any HTTP answer means it is listening.
       ready: { httpPath: '/health/live' },
       startTimeoutMs: options.startTimeoutMs,

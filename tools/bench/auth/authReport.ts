@@ -8,6 +8,8 @@ export interface AuthReportInput {
   stock: ServerFigures;
   nodehttp: ServerFigures;
   ours: OursOutcome;
+  /** The app with OTEL_TRACING=on (exporting to a sink), when it was measured. */
+  traced?: ServerFigures;
   /** Size of a real getSession body: a run whose answers average less was answering something else (e.g. `null`). */
   sessionBodyBytes: number;
   /** Run parameters, copied into the JSON. */
@@ -17,6 +19,8 @@ export interface AuthReportInput {
 export interface AuthReport {
   metrics: Record<string, unknown>;
   rows: Record<string, unknown>[];
+  /** Ours beside the sign-in and sign-out targets (printed after the rows). */
+  targets: Record<string, unknown>[];
   /** Reasons a figure is not trustworthy (non-2xx answers, failed sign-ins); empty when clean. */
   warnings: string[];
 }
@@ -58,7 +62,20 @@ function row(server: string, f: ServerFigures): Record<string, unknown> {
     'sign-in p50 ms': s ? round(s.p50Ms, 1) : 'n/a',
     'sign-in CPU ms': s ? round(s.cpuMsPerRequest, 1) : 'n/a',
     'sign-in queries': s ? (s.statements?.queriesPerRequest ?? 'n/a') : 'n/a',
+    'sign-out p50 ms': f.signOut ? round(f.signOut.p50Ms, 1) : 'n/a',
+    'sign-out queries': f.signOut ? (f.signOut.statements?.queriesPerRequest ?? 'n/a') : 'n/a',
   };
+}
+
+/** Ours beside the sign-in / sign-out targets (queries: every statement of the window, background writes included). */
+function targetRows(metrics: Record<string, unknown>, ours: ServerFigures | null): Record<string, unknown>[] {
+  return [
+    { server: 'target: queries per sign-in (request path ≤ 3; counted here with the background writes)', measured: ours?.signIn?.statements?.queriesPerRequest ?? 'n/a' },
+    { server: 'target: sign-in p50 ÷ stock ≤ 1.0', measured: round(metrics['signin_p50_vs_stock_ratio'] as number | null, 3) ?? 'n/a' },
+    { server: 'target: CPU per sign-in ÷ stock ≤ 1.0', measured: round(metrics['signin_cpu_per_req_vs_stock_ratio'] as number | null, 3) ?? 'n/a' },
+    { server: 'target: sign-out p50 ≤ 10 ms', measured: ours?.signOut ? round(ours.signOut.p50Ms, 1) : 'n/a' },
+    { server: 'tracing on ÷ off: getSession req/s, CPU/req; sign-in p50', measured: [metrics['tracing_on_vs_off_getSession_rps_ratio'], metrics['tracing_on_vs_off_getSession_cpu_ratio'], metrics['tracing_on_vs_off_signin_p50_ratio']].map((r) => (typeof r === 'number' ? round(r, 3) : 'n/a')).join(' / ') },
+  ];
 }
 
 /**
@@ -87,9 +104,18 @@ export function buildAuthReport(input: AuthReportInput): AuthReport {
     // CPU per request is the steadiest figure on a shared machine (latency moves with other jobs).
     getSession_cpu_per_req_vs_stock_ratio: oursRps === null || stockRps === null ? null : ratio(ours?.getSession.cpuMsPerRequest, input.stock.getSession.cpuMsPerRequest),
     signin_cpu_per_req_vs_stock_ratio: oursSignIn === null || stockSignIn === null ? null : ratio(ours?.signIn?.cpuMsPerRequest, input.stock.signIn?.cpuMsPerRequest),
+    signout_p50_ms: ours?.signOut?.p50Ms ?? null,
+    signout_p50_vs_stock_ratio: ratio(ours?.signOut?.p50Ms, input.stock.signOut?.p50Ms),
     warnings,
   };
   const rows = [row('stock Better-Auth', input.stock), row('bare node:http', input.nodehttp)];
   rows.push(ours ? row('ours', ours) : { server: `ours: ${NOT_AVAILABLE}`, 'getSession req/s': '—' });
-  return { metrics, rows, warnings };
+  if (input.traced) {
+    rows.push(row('ours, OTEL_TRACING=on', input.traced));
+    metrics['traced'] = input.traced;
+    metrics['tracing_on_vs_off_getSession_rps_ratio'] = ratio(input.traced.getSession.rps, ours?.getSession.rps);
+    metrics['tracing_on_vs_off_getSession_cpu_ratio'] = ratio(input.traced.getSession.cpuMsPerRequest, ours?.getSession.cpuMsPerRequest);
+    metrics['tracing_on_vs_off_signin_p50_ratio'] = ratio(input.traced.signIn?.p50Ms, ours?.signIn?.p50Ms);
+  }
+  return { metrics, rows, targets: targetRows(metrics, ours), warnings };
 }

@@ -35,4 +35,6 @@ export interface ServerFigures {
   getSession: GetSessionFigures;
   /** null for a server without authentication (the node:http floor). */
   signIn: SignInFigures | null;
+  /** Sign-outs (bearer) of the measured sign-ins' sessions, timed like them; absent: not measured. */
+  signOut?: SignInFigures | null;
 }

@@ -4,7 +4,7 @@ import { runLoad, sessionRequests } from './load';
 import { measureWindow } from './measureWindow';
 import type { AuthBenchOptions } from './options';
 import type { BenchUser } from './seed';
-import { measureSignIns } from './signIn';
+import { measureSignIns, measureSignOuts } from './signIn';
 import type { StatementCounter } from './StatementCounter';
 import { GetSessionTally, SignInTally } from './tally';
 import { verifySession } from './verifySession';
@@ -55,6 +55,7 @@ export async function measureServers(candidates: Candidate[], ctx: MeasureContex
   }
 
   const signIns = candidates.map((c) => (c.signIn ? new SignInTally() : null));
+  const signOuts = candidates.map((c) => (c.signIn ? new SignInTally() : null));
   for (const c of candidates) if (c.signIn) await measureSignIns(c.server.url, ctx.users, options.signinWarmup);
   let firstUser = options.signinWarmup;
   for (let round = 0; round < options.rounds; round++) {
@@ -63,10 +64,14 @@ export async function measureServers(candidates: Candidate[], ctx: MeasureContex
       const { server } = candidates[i];
       // Same users, in the same order, for every server.
       const start = firstUser;
-      signIns[i]?.add(await measureWindow(server, statements, () => measureSignIns(server.url, ctx.users, count, start)));
+      const tally = signIns[i];
+      if (!tally) continue;
+      const signedIn = await measureWindow(server, statements, () => measureSignIns(server.url, ctx.users, count, start));
+      tally.add(signedIn);
+      signOuts[i]?.add(await measureWindow(server, statements, () => measureSignOuts(server.url, signedIn.result.tokens ?? [])));
     }
     firstUser += count;
   }
 
-  return candidates.map((_, i) => ({ getSession: sessions[i].figures(), signIn: signIns[i]?.figures() ?? null }));
+  return candidates.map((_, i) => ({ getSession: sessions[i].figures(), signIn: signIns[i]?.figures() ?? null, signOut: signOuts[i]?.figures() ?? null }));
 }

@@ -4,11 +4,13 @@ export interface SignInRun {
   latenciesMs: number[];
   /** Answers that were not 200 with a token for the right user. */
   failures: number;
+  /** The sessions the sign-ins opened (the sign-out phase ends them). */
+  tokens?: string[];
 }
 
 export const SIGN_IN_PATH = '/api/auth/sign-in/email';
 
-async function signInOnce(baseUrl: string, user: BenchUser): Promise<{ ms: number; ok: boolean }> {
+async function signInOnce(baseUrl: string, user: BenchUser): Promise<{ ms: number; ok: boolean; token?: string }> {
   const started = performance.now();
   const response = await fetch(`${baseUrl}${SIGN_IN_PATH}`, {
     method: 'POST',
@@ -17,7 +19,8 @@ async function signInOnce(baseUrl: string, user: BenchUser): Promise<{ ms: numbe
   });
   const body = (await response.json().catch(() => null)) as { token?: unknown; user?: { email?: unknown } } | null;
   const ms = performance.now() - started;
-  return { ms, ok: response.status === 200 && typeof body?.token === 'string' && body.user?.email === user.email };
+  const ok = response.status === 200 && typeof body?.token === 'string' && body.user?.email === user.email;
+  return { ms, ok, token: ok ? (response.headers.get('set-auth-token') ?? (body!.token as string)) : undefined };
 }
 
 /**
@@ -25,10 +28,27 @@ async function signInOnce(baseUrl: string, user: BenchUser): Promise<{ ms: numbe
  * rotating over the users from `firstUser`. Failed sign-ins are counted, not timed.
  */
 export async function measureSignIns(baseUrl: string, users: BenchUser[], count: number, firstUser = 0): Promise<SignInRun> {
-  const run: SignInRun = { latenciesMs: [], failures: 0 };
+  const run: SignInRun = { latenciesMs: [], failures: 0, tokens: [] };
   for (let i = 0; i < count; i++) {
-    const { ms, ok } = await signInOnce(baseUrl, users[(firstUser + i) % users.length]);
+    const { ms, ok, token } = await signInOnce(baseUrl, users[(firstUser + i) % users.length]);
     if (ok) run.latenciesMs.push(ms);
+    else run.failures++;
+    if (token) run.tokens?.push(token);
+  }
+  return run;
+}
+
+export const SIGN_OUT_PATH = '/api/auth/sign-out';
+
+/** Sequential sign-outs (bearer), one per token; an answer other than 200 is a failure, not timed. */
+export async function measureSignOuts(baseUrl: string, tokens: string[]): Promise<SignInRun> {
+  const run: SignInRun = { latenciesMs: [], failures: 0, tokens: [] };
+  for (const token of tokens) {
+    const started = performance.now();
+    const response = await fetch(`${baseUrl}${SIGN_OUT_PATH}`, { method: 'POST', headers: { ...jsonPostHeaders(baseUrl), authorization: `Bearer ${token}` }, body: '{}' });
+    await response.arrayBuffer().catch(() => undefined);
+    const ms = performance.now() - started;
+    if (response.status === 200) run.latenciesMs.push(ms);
     else run.failures++;
   }
   return run;

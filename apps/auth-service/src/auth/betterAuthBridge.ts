@@ -6,6 +6,7 @@ import { normalizeTooManyRequests } from '../http/tooManyRequests';
 import { outageOf } from '../http/httpError';
 import { outageScope } from '../http/outageScope';
 import { sendWebResponse, toWebRequest } from '../http/webBridge';
+import { withSpan } from '@libs/monitoring';
 
 interface ApiErrorLike {
   statusCode: number;
@@ -63,7 +64,7 @@ export function answerWithBetterAuth(request: FastifyRequest, reply: FastifyRepl
   return outageScope.run(async () => {
     let response: Response;
     try {
-      response = await auth.handler(toWebRequest(request, baseURL));
+      response = await withSpan('better-auth.handler', () => auth.handler(toWebRequest(request, baseURL)));
     } catch (error) {
       if (!isApiError(error) || outageOf(error) || error.statusCode >= 500) throw outageScope.current() ?? error;
       response = apiErrorResponse(error);

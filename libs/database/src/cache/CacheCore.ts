@@ -1,4 +1,4 @@
-import type { IMetricsCollector } from '@libs/monitoring';
+import { type IMetricsCollector, withSpan } from '@libs/monitoring';
 import type { Invalidation } from './bus/busMessage';
 import { type CacheEntry, createEntry, type Decoder, isWithinGrace } from './cacheEntry';
 import type { ResourcePolicy } from './cacheOptions';
@@ -132,7 +132,7 @@ export class CacheCore {
         this.#event('cache.stampede.joined');
         return running.promise as Promise<T>;
       }
-      return this.#loads.start(key, tags, (load) => this.#load(key, loader, options, tags, local, load));
+      return this.#loads.start(key, tags, (load) => withSpan('cache.load', () => this.#load(key, loader, options, tags, local, load)));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -162,7 +162,8 @@ export class CacheCore {
 
   async invalidate(what: Invalidation): Promise<void> {
     this.#dropLocal(what);
-    await this.#l2?.invalidate(what);
+    const l2 = this.#l2;
+    if (l2) await withSpan('cache.invalidate', () => l2.invalidate(what), { 'cache.invalidation': what.type });
   }
 
   /** Applies an invalidation received from another instance (L1 and in-flight loads only). */
@@ -209,7 +210,8 @@ export class CacheCore {
 
   async #remoteLookup<T>(key: string): Promise<CacheEntry<T> | undefined> {
     const epoch = this.#epoch;
-    const remote = await this.#l2?.get<T>(key);
+    const l2 = this.#l2;
+    const remote = l2 ? await withSpan('cache.l2.get', () => l2.get<T>(key)) : undefined;
     if (remote !== undefined && Date.now() < remote.expiresAt) {
       this.#event('cache.hit.l2');
       // An invalidation that arrived while we waited may concern what Redis just returned.
@@ -359,7 +361,8 @@ export class CacheCore {
     this.#epoch++;
     this.#loads.supersede({ type: 'keys', keys: [key] });
     this.#l1?.set(key, entry, text);
-    await this.#l2?.set(key, entry, text);
+    const l2 = this.#l2;
+    if (l2) await withSpan('cache.l2.set', () => l2.set(key, entry, text));
   }
 
   #event(name: string, by?: number): void {

@@ -59,9 +59,14 @@ export function authEvents(deps: AuthEventDependencies) {
               return;
             }
             if (ctx.path === '/sign-out') {
-              const credential = await deps.credentials.sessionToken({ cookie: ctx.headers?.get('cookie') ?? undefined, authorization: ctx.headers?.get('authorization') ?? undefined });
-              const session = credential.kind === 'token' ? await deps.sessions.findFirst({ where: { token: credential.token } }).catch(() => null) : null;
-              if (session) record({ userId: session.userId, sessionId: session.id, eventType: 'sign_out', ...info });
+              // Which session ended is read after the answer, with the event's write: the sign-out
+              // waits for neither (the session was ended, and its invalidation applied, before this).
+              const presented = { cookie: ctx.headers?.get('cookie') ?? undefined, authorization: ctx.headers?.get('authorization') ?? undefined };
+              deps.background.run('events.signOut', async () => {
+                const credential = await deps.credentials.sessionToken(presented);
+                const session = credential.kind === 'token' ? await deps.sessions.findFirst({ where: { token: credential.token } }) : null;
+                if (session) await deps.events.create({ userId: session.userId, sessionId: session.id, eventType: 'sign_out', ...info });
+              });
               return;
             }
             if (ctx.path === '/change-password' && !failed) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ZodType } from 'zod';
+import { withSpan } from '@libs/monitoring';
 import type { CacheResource } from '../../cache/ICache';
 import type { Page } from '../../models/types';
 import { OperationRunner, type OperationOptions } from './operation';
@@ -132,7 +133,7 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /** The seed's `executeOperation`: retry policy, breaker, metrics and error mapping. */
   protected executeOperation<R>(name: string, fn: () => Promise<R>, options?: OperationOptions<R>): Promise<R> {
-    return this.tx ? this.runner.direct(name, fn) : this.runner.run(name, fn, options);
+    return withSpan(`${this.runner.repository}.${name}`, () => (this.tx ? this.runner.direct(name, fn) : this.runner.run(name, fn, options)));
   }
 
   /** Parses input with a Zod schema; failures become `VALIDATION` before any query. */
@@ -324,13 +325,13 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
     if (this.tx) return fn(this);
     const opts = { ...DEFAULT_TRANSACTION_OPTIONS, ...options };
     let afterCommit: Array<() => Promise<void>> = [];
-    const result = await this.runner.runTransaction(() => {
+    const result = await withSpan(`${this.runner.repository}.transaction`, () => this.runner.runTransaction(() => {
       afterCommit = [];
       return this.deps.db.prisma.$transaction(
         (client) => fn(this.bindTo({ client, afterCommit, runners: new Map([[this.runner.repository, this.runner]]) })),
         { isolationLevel: opts.isolationLevel, maxWait: opts.maxWaitMs, timeout: opts.timeoutMs },
       );
-    }, opts.maxRetries);
+    }, opts.maxRetries));
     for (const work of afterCommit) await this.afterWrite(work);
     return result;
   }
