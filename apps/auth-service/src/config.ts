@@ -4,6 +4,7 @@ import { replicaConfigShape } from './data/replicaConfig';
 import { dataConfigShape } from './data/dataConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
+import { processMetricsConfigShape } from './metrics/processMetrics';
 import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './ws/wsConfig';
 import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/password/passwordHasher';
@@ -71,6 +72,7 @@ export const configSchema = z
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,
+    ...processMetricsConfigShape,
     ...passwordHashConfigShape,
     ...underPressureConfigShape,
     ...clientAddressConfigShape,
