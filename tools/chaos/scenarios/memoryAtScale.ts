@@ -34,6 +34,9 @@ export interface MemoryAtScaleRun {
 }
 
 const MB = 1024 * 1024;
+
+/** The targets for the built server's RSS: idle, and holding 100,000 cached sessions. */
+export const MEMORY_TARGETS_MB = { idle: 150, at100k: 300 } as const;
 const perSession = (fromMb: number | null, toMb: number | null, count: number) => (fromMb !== null && toMb !== null && count > 0 ? Math.round(((toMb - fromMb) * MB) / count) : null);
 
 /** L1 room per session: the session row, plus headroom for users, keys and roles. */
