@@ -73,7 +73,7 @@ export class ChaosEnvironment {
       name: 'ours',
       script,
       port: await freePort(),
-      env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] ?? 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', ...extra },
+      env: { DATABASE_URL: this.url, BETTER_AUTH_SECRET: this.secret, LOG_LEVEL: process.env['CHAOS_LOG_LEVEL'] ?? 'warn', HOST: '127.0.0.1', AUTH_RATE_LIMIT: 'off', METRICS_PROCESS: 'on', ...extra },
       ready,
       // Through tsx the app compiles at start: on a loaded 2-core machine that alone took over a minute.
       startTimeoutMs: 180_000,

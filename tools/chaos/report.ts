@@ -1,6 +1,6 @@
 import { ratio, round } from '../bench/auth/stats';
 import type { FuzzRun } from './scenarios/fuzz';
-import type { MemoryAtScaleRun } from './scenarios/memoryAtScale';
+import { MEMORY_TARGETS_MB, type MemoryAtScaleRun } from './scenarios/memoryAtScale';
 import type { CredentialFloodRun } from './scenarios/credentialFlood';
 import type { PostgresFailoverRun } from './scenarios/postgresFailover';
 import type { SlowPostgresRun } from './scenarios/slowPostgres';
@@ -127,12 +127,14 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
   const mem = extra.memoryAtScale;
   if (mem) {
     metrics['memoryAtScale'] = mem;
-    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}${Object.keys(mem.notAnswered).length ? ` (not: ${JSON.stringify(mem.notAnswered)})` : ''}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssHalfMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS, 'L1 max entries': mem.l1MaxEntries, 'RSS bytes/session': mem.rssBytesPerSession });
+    rows.push({ scenario: 'memory-at-scale', server: 'ours', target: `${mem.sessions} sessions`, 'answers while down': `answered ${mem.answered}${Object.keys(mem.notAnswered).length ? ` (not: ${JSON.stringify(mem.notAnswered)})` : ''}`, 'rss MB before→after': `${mem.rssBeforeMb}→${mem.rssHalfMb}→${mem.rssAfterMb}`, 'heap MB before→after': `${mem.heapBeforeMb}→${mem.heapAfterMb}`, 'touch s': mem.touchS, 'L1 max entries': mem.l1MaxEntries, 'RSS bytes/session': mem.rssBytesPerSession, 'RSS target MB idle / 100k': `≤ ${MEMORY_TARGETS_MB.idle} / ≤ ${MEMORY_TARGETS_MB.at100k}` });
     metrics['memory_sessions'] = mem.sessions;
     metrics['memory_sessions_answered'] = mem.answered;
     metrics['memory_rss_before_mb'] = mem.rssBeforeMb;
     metrics['memory_rss_after_mb'] = mem.rssAfterMb;
+    metrics['memory_heap_before_mb'] = mem.heapBeforeMb;
     metrics['memory_heap_after_mb'] = mem.heapAfterMb;
+    metrics['memory_heap_bytes_per_session_second_half'] = mem.heapBytesPerSessionSecondHalf;
     metrics['memory_l1_max_entries'] = mem.l1MaxEntries;
     metrics['memory_rss_bytes_per_session'] = mem.rssBytesPerSession;
     metrics['memory_rss_bytes_per_session_second_half'] = mem.rssBytesPerSessionSecondHalf;

@@ -4,6 +4,7 @@ import { replicaConfigShape } from './data/replicaConfig';
 import { dataConfigShape } from './data/dataConfig';
 import { checkOidcConfig, oidcConfigShape } from './oidc/oidcConfig';
 import { metricsSnapshotConfigShape } from './metrics/metricsSnapshot';
+import { processMetricsConfigShape } from './metrics/processMetrics';
 import { checkRedisConfig } from './redisConfig';
 import { wsConfigShape } from './features/realtime/wsConfig';
 import { checkPasswordHashConfig, passwordHashConfigShape } from './auth/password/passwordHasher';
@@ -72,6 +73,7 @@ export const configSchema = z
     ...oidcConfigShape,
     ...wsConfigShape,
     ...metricsSnapshotConfigShape,
+    ...processMetricsConfigShape,
     ...passwordHashConfigShape,
     ...underPressureConfigShape,
     ...clientAddressConfigShape,

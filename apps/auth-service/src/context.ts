@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, MetricsCollector } from '@libs/monitoring';
+import { MetricsCollector } from '@libs/monitoring';
+import { appMetricsRegistry } from './metrics/processMetrics';
 import { baseUrlOf, trustedOriginsOf } from './http/origins';
 import { createDatabaseClient, createReplicaRouter, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
@@ -74,7 +75,7 @@ export interface AppContext {
 }
 
 export async function createAppContext(config: AppConfig, logger: FastifyBaseLogger): Promise<AppContext> {
-  const registry = createMetricsRegistry({ defaultLabels: { service: 'auth-service' } });
+  const registry = appMetricsRegistry(config);
   const metrics = new MetricsCollector({ registry, prefix: 'auth_', logger });
   // Never waits for Postgres: the server starts (live, not ready) and serves once it answers.
   const db = new DeferredDatabaseClient({

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ChaosEnvironment } from '../environment';
 import { buildApp } from '../builtApp';
 import { heapUsedMb, rssMb } from '../processStats';
@@ -32,6 +34,9 @@ export interface MemoryAtScaleRun {
 }
 
 const MB = 1024 * 1024;
+
+/** The issue's targets for the built server's RSS: idle, and holding 100,000 cached sessions. */
+export const MEMORY_TARGETS_MB = { idle: 150, at100k: 300 } as const;
 const perSession = (fromMb: number | null, toMb: number | null, count: number) => (fromMb !== null && toMb !== null && count > 0 ? Math.round(((toMb - fromMb) * MB) / count) : null);
 
 /** L1 room per session: the session row, plus headroom for users, keys and roles. */
@@ -57,11 +62,18 @@ export async function runMemoryAtScale(env: ChaosEnvironment, sessions = Number(
   const l1MaxEntries = l1EntriesFor(sessions);
   // The byte bound must not evict before the entry bound does (values are counted at their JSON length).
   const script = buildApp();
-  const server = await env.startOurs({ CACHE_L1_MAX_ENTRIES: String(l1MaxEntries), CACHE_L1_MAX_BYTES: String(1024 ** 3) }, { script });
+  const snapshotDir = process.env['CHAOS_HEAP_SNAPSHOTS'] ? resolve(process.env['CHAOS_HEAP_SNAPSHOTS']) : undefined;
+  if (snapshotDir) mkdirSync(snapshotDir, { recursive: true });
+  const snapshotEnv: Record<string, string> = snapshotDir ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}` } : {};
+  const server = await env.startOurs({ CACHE_L1_MAX_ENTRIES: String(l1MaxEntries), CACHE_L1_MAX_BYTES: String(1024 ** 3), ...snapshotEnv }, { script });
+  const snapshot = async () => {
+    if (snapshotDir && server.pid) await heapSnapshot(server.pid, snapshotDir);
+  };
   try {
     // Warm the code paths first so "before" is a running server, not a cold one.
     for (let i = 0; i < 50; i++) await (await fetch(`${server.url}/api/auth/get-session`, { headers: { authorization: `Bearer ${env.users[i % env.users.length].token}` } })).arrayBuffer();
     const [rssBeforeMb, heapBeforeMb] = await Promise.all([rssMb(server.pid), heapUsedMb(server.url)]);
+    await snapshot();
     let answered = 0;
     const notAnswered: Record<string, number> = {};
     const touch = async (slice: string[]) => {
@@ -84,6 +96,7 @@ export async function runMemoryAtScale(env: ChaosEnvironment, sessions = Number(
     await touch(tokens.slice(half));
     const touchS = Math.round((performance.now() - started) / 100) / 10;
     const [rssAfterMb, heapAfterMb] = await Promise.all([rssMb(server.pid), heapUsedMb(server.url)]);
+    await snapshot();
     return {
       server: 'ours',
       script,
@@ -118,4 +131,25 @@ async function readSession(baseUrl: string, token: string): Promise<string> {
   } catch (error) {
     return error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : `error ${error instanceof Error ? error.name : 'unknown'}`;
   }
+}
+
+/**
+ * `CHAOS_HEAP_SNAPSHOTS=<dir>`: a heap snapshot of the server (SIGUSR2, `--heapsnapshot-signal`)
+ * into `dir`, waiting until the new file is complete (its size stops changing), for
+ * `tools/chaos/heapSummary.ts`.
+ */
+async function heapSnapshot(pid: number, dir: string, timeoutMs = 300_000): Promise<void> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + timeoutMs;
+  let lastSize = -1;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const file = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const size = statSync(resolve(dir, file)).size;
+    if (size > 0 && size === lastSize) return void console.log(`heap snapshot: ${resolve(dir, file)}`);
+    lastSize = size;
+  }
+  throw new Error(`no complete heap snapshot in ${dir} within ${timeoutMs} ms`);
 }

@@ -28,10 +28,31 @@ export function isWithinGrace(entry: CacheEntry, now = Date.now()): boolean {
   return now < entry.graceUntil;
 }
 
+/**
+ * One frozen array per distinct tag list: entries of one kind (every cached session, say) carry
+ * the same tags, and a copy per entry (with its namespaced strings) was ~100 bytes of each.
+ * Bounded: cleared when full, so per-row tags cannot grow it.
+ */
+const SHARED_TAGS_MAX = 1_000;
+const sharedTags = new Map<string, readonly string[]>();
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+function shareTags(tags: readonly string[]): readonly string[] {
+  if (tags.length === 0) return NO_TAGS;
+  const id = tags.join('\u0000');
+  let known = sharedTags.get(id);
+  if (known === undefined) {
+    if (sharedTags.size >= SHARED_TAGS_MAX) sharedTags.clear();
+    // Copied: the caller's array may be reused or mutated after the write.
+    known = Object.freeze([...tags]);
+    sharedTags.set(id, known);
+  }
+  return known;
+}
+
 export function createEntry<T>(value: T, ttlMs: number, graceMs: number, tags: readonly string[], now = Date.now()): CacheEntry<T> {
   const expiresAt = now + ttlMs;
-  // Tags are copied: the caller's array may be reused or mutated after the write.
-  return { value, expiresAt, graceUntil: expiresAt + Math.max(0, graceMs), tags: [...tags] };
+  return { value, expiresAt, graceUntil: expiresAt + Math.max(0, graceMs), tags: shareTags(tags) };
 }
 
 const VERSION = 1;
@@ -56,5 +77,5 @@ export function deserializeEntry<T = unknown>(text: string): CacheEntry<T> {
   ) {
     throw new CacheError(CacheErrorCodes.DESERIALIZATION, 'cached entry has an unknown format');
   }
-  return { value: raw.v as T, expiresAt: raw.e, graceUntil: raw.g, tags: raw.t as string[] };
+  return { value: raw.v as T, expiresAt: raw.e, graceUntil: raw.g, tags: shareTags(raw.t as string[]) };
 }

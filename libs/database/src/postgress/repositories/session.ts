@@ -1,7 +1,6 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { Prisma } from '../../generated/prisma/client';
 import {
-  reviveUserSession,
   UserSessionCreateInputSchema,
   UserSessionUpdateInputSchema,
   type SessionLog,
@@ -10,6 +9,7 @@ import {
   type UserSessionUpdateInput,
 } from '../../models';
 import { BaseRepository } from './base';
+import { reviveCachedSession, sessionWithToken, toCachedSession } from './cachedSession';
 import { cacheTags } from './cacheTags';
 import { DEFAULT_NEGATIVE_LOOKUP_OPTIONS, NegativeLookups, type NegativeLookupOptions } from './NegativeLookups';
 import type { TransactionState } from './prismaTypes';
@@ -54,26 +54,6 @@ export interface UpstreamTokens {
  * matters on a path whose L1 hit is otherwise well under a microsecond.
  */
 const tokenKey = (token: string) => `session:token:${hash('sha256', token, 'base64url').slice(0, 32)}`;
-
-/**
- * What the cache holds of a session: the row without its token (Redis holds no credential; the
- * key is already a digest of it). `findByToken` puts back the token its caller presented.
- */
-const withoutToken = (session: UserSession): UserSession => ({ ...session, token: '' });
-
-/**
- * The cached row with the presented token put back, made once per cached object: hits keep
- * sharing one read-only object (the cache's contract) instead of copying the row every time.
- */
-const withToken = new WeakMap<UserSession, UserSession>();
-function attachToken(cached: UserSession, token: string): UserSession {
-  let session = withToken.get(cached);
-  if (session?.token !== token) {
-    session = Object.isFrozen(cached) ? Object.freeze({ ...cached, token }) : { ...cached, token };
-    withToken.set(cached, session);
-  }
-  return session;
-}
 
 /** The CREATED `SessionLog` entry of a new session. */
 function createdLog(input: Record<string, unknown>) {
@@ -149,16 +129,16 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
     }
     const load = async () => {
       const row = (await this.executeOperation('findByToken', () => this.client.userSession.findFirst({ where: { token, isActive: true } }))) as UserSession | null;
-      return row && withoutToken(row);
+      return row && toCachedSession(row);
     };
-    const session = await this.cached(key, { resource: 'session', tags: [cacheTags.allSessions], revive: reviveUserSession }, load);
+    const session = await this.cached(key, { resource: 'session', tags: [cacheTags.allSessions], revive: reviveCachedSession }, load);
     if (!session) {
       // Not inside a transaction: a miss there may be a row the transaction is about to write.
       if (!this.tx) this.#unknown.add(key);
       this.#options.onUnknownCredential();
       return null;
     }
-    return session.isActive ? attachToken(session, token) : null;
+    return session.isActive ? sessionWithToken(session, token) : null;
   }
 
   /**
