@@ -127,15 +127,17 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   registerReplicaMetrics(registry, replicas);
 
   const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas };
-  // The guard needs the rate limiter (below); the repositories report unknown credentials to it.
-  let credentialFailures: CredentialFailureGuard | undefined;
-  const repositories = createRepositories(deps, { apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS }, onUnknownCredential: () => credentialFailures?.markFailed() });
+  // Built before the repositories, which report unknown credentials to the guard.
+  const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
+  const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);
+  const credentialFailures = failureLimit > 0 ? new CredentialFailureGuard(rateLimiter, { max: failureLimit, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS }) : undefined;
+  const repositories = createRepositories(deps, {
+    apiKeys: { usageFlushIntervalMs: config.API_KEY_USAGE_FLUSH_MS },
+    ...(credentialFailures ? { onUnknownCredential: () => credentialFailures.markFailed() } : {}),
+  });
   const baseURL = baseUrlOf(config);
   const trustedOrigins = trustedOriginsOf(config);
   const background = new BackgroundTasks(logger);
-  const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
-  const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);
-  if (failureLimit > 0) credentialFailures = new CredentialFailureGuard(rateLimiter, { max: failureLimit, windowMs: config.CREDENTIAL_FAILURE_WINDOW_MS });
   const secret = resolveAuthSecret(config);
   // The cookie names follow from the same options Better-Auth gets (see createAuth).
   const dataLayer = new AuthDataLayer(repositories, metrics, logger, resilience);
