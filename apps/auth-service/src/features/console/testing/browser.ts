@@ -9,7 +9,7 @@ import { requireBinary } from '@tools/test-harness';
  */
 export const chromiumPath = (): string => requireBinary(process.env['CHROMIUM_PATH'] ?? 'chromium');
 /** Screenshots of the console, gitignored (`tmp/`); two are copied to `docs/images/` for the README. */
-export const SCREENSHOT_DIR = join(__dirname, '../../../../../tmp/console');
+export const SCREENSHOT_DIR = join(__dirname, '../../../../../../tmp/console');
 
 export function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
