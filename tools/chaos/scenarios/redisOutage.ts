@@ -1,4 +1,5 @@
-import { startDedicatedRedis } from '@tools/test-harness';
+import { randomBytes } from 'node:crypto';
+import { startDedicatedRedis, waitFor } from '@tools/test-harness';
 import type { BenchUser } from '../../bench/auth/seed';
 import { jsonPostHeaders } from '../../bench/auth/seed';
 import { percentile, ratio, round } from '../../bench/auth/stats';
@@ -56,6 +57,9 @@ async function afterBan(baseUrl: string, user: BenchUser): Promise<'stale' | 're
   }
 }
 
+/** The admin the app's bootstrap made in an environment's database (there is one per database). */
+const bootstrapAdmins = new WeakMap<ChaosEnvironment, { email: string; password: string }>();
+
 async function ban(baseUrl: string, adminToken: string, userId: string): Promise<void> {
   // A busy server may answer 503 + Retry-After (Postgres waits on a loaded machine): retry as a client would.
   let res: Response | undefined;
@@ -67,7 +71,7 @@ async function ban(baseUrl: string, adminToken: string, userId: string): Promise
       body: JSON.stringify({ userIds: [userId], status: 'BANNED', reason: 'chaos' }),
     });
   }
-  if (res?.status !== 200) throw new Error(`ban answered ${res?.status}`);
+  if (res?.status !== 200) throw new Error(`ban answered ${res?.status}: ${await res?.text()}`);
 }
 
 /** Polls B from the ban's commit (its 200) until B refuses the user, within `deadlineMs`. */
@@ -94,11 +98,20 @@ async function visibility(baseUrl: string, user: BenchUser, deadlineMs = 5_000):
 export async function runRedisOutage(env: ChaosEnvironment, fault: RedisFault, timeline: Timeline = REDIS_TIMELINE): Promise<RedisOutageRun> {
   const redis = await startDedicatedRedis();
   const redisPid = redis.pid ?? 0;
-  const admin = env.users[0];
-  const extra = { REDIS_URL: redis.url, BOOTSTRAP_ADMIN_EMAIL: admin.email };
+  // The admin is made by the app's own bootstrap (a seeded, unverified account would be refused);
+  // the first run's bootstrap makes it, later runs on the same database sign in with it.
+  const admin = { ...(bootstrapAdmins.get(env) ?? { email: `admin-${Date.now()}@chaos.local`, password: `Chaos-${randomBytes(9).toString('base64url')}` }), token: '' };
+  bootstrapAdmins.set(env, { email: admin.email, password: admin.password });
+  const extra = { REDIS_URL: redis.url, BOOTSTRAP_ADMIN_EMAIL: admin.email, BOOTSTRAP_ADMIN_PASSWORD: admin.password };
   const a = await env.startOurs(extra);
   const b = await env.startOurs(extra);
   try {
+    await waitFor(async () => {
+      const signIn = await fetch(`${a.url}/api/auth/sign-in/email`, { method: 'POST', headers: jsonPostHeaders(a.url), body: JSON.stringify({ email: admin.email, password: admin.password }) });
+      const body = (await signIn.json()) as { token?: string };
+      if (signIn.status !== 200 || !body.token) throw new Error(`admin sign-in answered ${signIn.status}`);
+      admin.token = body.token;
+    }, 30_000, 'the bootstrap admin signs in');
     // A victim of its own per fault (a ban ends its sessions for good).
     const victim = env.users[fault === 'kill' ? 1 : 2];
     const laterVictim = env.users[fault === 'kill' ? 3 : 4];
