@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '@tools/test-harness';
 import { Client } from 'pg';
+import { ApiKeyRepository } from '../../postgress/repositories/apiKey';
 import { SessionRepository } from '../../postgress/repositories/session';
 import { SECURITY_CACHE_TAGS } from '../../postgress/repositories/cacheTags';
 import { UserRepository } from '../../postgress/repositories/user';
@@ -107,6 +108,18 @@ describe('the Postgres invalidation bus (real Postgres, Redis down)', () => {
     await until(async () => (await onB.findActiveByToken(token)) === null, 'B sees the session ended');
     await until(async () => (await usersOf(b).findById(user.id))?.status === 'BANNED', 'B sees the ban');
     expect(seenOnB).toEqual(expect.arrayContaining([{ kind: 'session-changed', id: session.id }, { kind: 'user-changed', id: user.id }]));
+  });
+
+  it('a key revoked inside a rotation (a nested write in a transaction) is notified with the commit and dropped from the cache', async () => {
+    const cache = cacheOn();
+    const keys = new ApiKeyRepository({ db: t.client, cache, notifyChannel: channel });
+    const { user } = await newSession(sessionsOf(cache));
+    const { plainKey, apiKey } = await keys.createKey({ name: 'k', userId: user.id, scopes: [] } as never);
+    expect((await keys.validate(plainKey)).valid).toBe(true); // now in L1
+    await keys.rotate(apiKey.id, user.id);
+    expect(await keys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+    const keyIds = () => notified.flatMap((text) => decodeChangeMessage(text)?.events ?? []).flatMap((e) => (e.kind === 'key-changed' ? [e.id] : []));
+    await until(() => keyIds().includes(apiKey.id), 'the revocation is notified');
   });
 
   it('after its listener connection drops, B drops the security-relevant L1 entries (and keeps the others)', async () => {

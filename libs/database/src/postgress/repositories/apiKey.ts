@@ -56,7 +56,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
   #flushing: Promise<number> | undefined;
 
   constructor(deps: RepositoryDependencies & { apiKeys?: ApiKeyRepositoryOptions }, tx?: TransactionState, usage?: ApiKeyUsageBuffer, unknown?: NegativeLookups) {
-    super(deps, { model: 'apiKey', updateSchema: ApiKeyUpdateInputSchema }, tx);
+    super(deps, { model: 'apiKey', announces: true, updateSchema: ApiKeyUpdateInputSchema }, tx);
     this.#options = { ...DEFAULT_API_KEY_REPOSITORY_OPTIONS, ...deps.apiKeys };
     this.#usage = usage ?? new ApiKeyUsageBuffer();
     this.#unknown = unknown ?? new NegativeLookups(this.#options.negativeLookup);

@@ -198,7 +198,9 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
   protected async announce(change: CacheChange): Promise<void> {
     const cache = this.deps.cache;
     if (!cache) return;
-    const tx = this.tx;
+    // Only an announcing repository runs this inside its transaction (see `afterWrite`); any other
+    // runs it after the commit, when the transaction's client can no longer send anything.
+    const tx = this.#config.announces ? this.tx : undefined;
     if (!cache.prepareChange) {
       const legacy = async () => {
         if (change.keys?.length) await cache.delete(...change.keys);
