@@ -181,14 +181,18 @@ export class CacheCore {
     await this.#l2?.invalidate(what);
   }
 
-  /** Applies an invalidation received from another instance (L1 and in-flight loads only), once per message id. */
+  /**
+   * Applies an invalidation received from another instance over Redis (L1 and in-flight loads
+   * only). Always applied, also when the Postgres copy came first: that one can overtake the
+   * sender's L2 cleanup, so a reload in between may have put the old L2 value back into L1.
+   */
   applyRemote(what: Invalidation): void {
-    if (what.type === 'tags' && this.#isDuplicate(what.messageId)) return;
+    if (what.type === 'tags' && what.messageId !== undefined) this.#seen.set(what.messageId, true);
     this.#event('cache.bus.received');
     this.#dropLocal(what);
   }
 
-  /** Applies a change from the Postgres bus: its keys, then its tags with the events (once per message id). */
+  /** Applies a change from the Postgres bus: its keys, then its tags with the events; skipped when its Redis copy came first. */
   applyChange(message: ChangeMessage): void {
     if (this.#isDuplicate(message.messageId)) return;
     this.#event('cache.pgbus.received');
@@ -229,8 +233,7 @@ export class CacheCore {
     return () => this.#listeners.delete(listener);
   }
 
-  #isDuplicate(messageId: string | undefined): boolean {
-    if (messageId === undefined) return false;
+  #isDuplicate(messageId: string): boolean {
     if (this.#seen.has(messageId)) {
       this.#event('cache.bus.duplicate');
       return true;
