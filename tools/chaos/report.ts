@@ -142,6 +142,9 @@ function extraFigures(extra: ExtraRuns, metrics: Record<string, unknown>, rows: 
 }
 
 /** Metrics (raw runs, headline figures, ours ÷ stock ratios) and table rows of a chaos run. */
+/** Targets for a ban on one instance to be refused on the other: while Redis is down, and once it is back. */
+const BAN_VISIBLE_TARGET_MS = { during: 2_000, afterReturn: 1_000 } as const;
+
 export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[], writes: AcknowledgedWritesRun[], redis: RedisOutageRun[] = [], extra: ExtraRuns = {}) {
   // Only what ran: a partial run is merged into the earlier results (see mergeResults).
   const metrics: Record<string, unknown> = {};
@@ -189,6 +192,16 @@ export function chaosReport(kills: PostgresKillRun[], starts: StartWhileDownRun[
     metrics[`redis_${r.fault}_stale_after_return_ms`] = r.staleAfterReturnMs;
     metrics[`redis_${r.fault}_after_return_stale_answers`] = r.afterReturn.stale;
     metrics[`redis_${r.fault}_after_return_unavailable_answers`] = r.afterReturn.unavailable;
+    for (const [target, v, targetMs] of [['ban during outage, B refuses', r.banDuring, BAN_VISIBLE_TARGET_MS.during], ['ban after return, B refuses', r.banAfterReturn, BAN_VISIBLE_TARGET_MS.afterReturn]] as const) {
+      rows.push({ scenario: `redis-${r.fault}`, server: 'ours ×2', target, 'visible ms': v.visibleMs ?? 'never (5 s)', 'target ms': targetMs, 'stale answers': v.stale, unavailable: v.unavailable });
+    }
+  }
+  if (redis.length) {
+    // Worst of the runs; a run where B never refused makes it null.
+    const worst = (pick: (r: RedisOutageRun) => number | null) => (redis.some((r) => pick(r) === null) ? null : Math.max(...redis.map((r) => pick(r) as number)));
+    metrics['redis_outage_ban_during_visible_ms'] = worst((r) => r.banDuring.visibleMs);
+    metrics['redis_outage_ban_after_return_visible_ms'] = worst((r) => r.banAfterReturn.visibleMs);
+    metrics['redis_outage_ban_stale_answers'] = redis.reduce((n, r) => n + r.banDuring.stale + r.banAfterReturn.stale, 0);
   }
   const oursStart = starts.find((s) => s.server === 'ours');
   if (oursStart) {

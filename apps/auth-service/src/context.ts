@@ -7,8 +7,8 @@ import { baseUrlOf, trustedOriginsOf } from './http/origins';
 import { createDatabaseClient, createReplicaRouter, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
-import { describeRedisEndpoint, ResilientCacheService } from '@libs/database/cache';
-import type { RepositoryDependencies } from '@libs/database/postgress/repositories';
+import { DEFAULT_PG_BUS_CHANNEL, describeRedisEndpoint, ResilientCacheService } from '@libs/database/cache';
+import { SECURITY_CACHE_TAGS, type RepositoryDependencies } from '@libs/database/postgress/repositories';
 import { platformAdapterOptions } from '@libs/better-auth';
 import { cookieOptions, createAuth, SESSION_EXPIRES_IN_S, type Auth } from './auth/createAuth';
 import type { AccessCore } from '@libs/better-auth';
@@ -106,6 +106,9 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     retry: { registry: resilience },
     invalidationLag: invalidationLagHistogram(registry),
     memory: { maxEntries: config.CACHE_L1_MAX_ENTRIES, maxBytes: config.CACHE_L1_MAX_BYTES },
+    // Revocation also over Postgres LISTEN/NOTIFY (works while Redis is down); embedded Postgres is one instance.
+    postgresBus: config.DATABASE_URL ? { connectionString: config.DATABASE_URL } : undefined,
+    securityTags: SECURITY_CACHE_TAGS,
   });
   logger.info({ mode: cache.mode, redis: redis ? describeRedisEndpoint(redis) : undefined }, redis ? 'cache: memory L1 + Redis L2' : 'cache: memory only (no REDIS_URL or REDIS_SENTINELS)');
 
@@ -126,7 +129,7 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
   if (replicas) logger.info({ replicas: replicas.status().map((r) => r.url), maxLagMs: replicas.maxLagMs }, 'database: lag-tolerant reads on replicas');
   registerReplicaMetrics(registry, replicas);
 
-  const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas };
+  const deps: RepositoryDependencies = { db, metrics, cache, logger, resilience, replicas, notifyChannel: config.DATABASE_URL ? DEFAULT_PG_BUS_CHANNEL : undefined };
   // Built before the repositories, which report unknown credentials to the guard.
   const rateLimiter = new RateLimiter({ redis, prefix: 'auth:ratelimit:', metrics, logger, registry: resilience });
   const failureLimit = config.CREDENTIAL_FAILURE_LIMIT ?? (config.AUTH_RATE_LIMIT === 'on' ? 100 : 0);

@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { type IMetricsCollector, withSpan } from '@libs/monitoring';
+import { LRUCache } from 'lru-cache';
 import type { Invalidation } from './bus/busMessage';
+import type { ChangeMessage } from './bus/changeMessage';
+import type { InvalidationEvent } from './invalidationEvent';
 import { type CacheEntry, createEntry, type Decoder, isWithinGrace } from './cacheEntry';
 import type { ResourcePolicy } from './cacheOptions';
 import { isCacheError } from './errors/CacheError';
@@ -22,9 +26,16 @@ export interface CacheCoreOptions {
   negativeTtlMs: number;
   metrics: IMetricsCollector | undefined;
   logger: CacheLogger;
+  /** Tags every security-relevant entry carries (full logical tags): dropped when a bus may have missed something. */
+  securityTags?: readonly string[];
+  /** Stamped on announced changes, so the sending instance ignores its own. @default a random UUID */
+  instanceId?: string;
 }
 
 const NOT_READ = Object.freeze({ entry: undefined, stamp: undefined });
+const MAY_HAVE_MISSED: InvalidationEvent = Object.freeze({ kind: 'may-have-missed' });
+/** Message ids remembered to apply a change once when it arrives on both buses. */
+const SEEN_MESSAGES = 10_000;
 
 
 /**
@@ -44,7 +55,10 @@ export class CacheCore {
    * connections, so the message can overtake a reply that predates the write.
    */
   #epoch = 0;
-  readonly #listeners = new Set<(what: Invalidation) => void>();
+  readonly #listeners = new Set<(event: InvalidationEvent) => void>();
+  readonly #seen = new LRUCache<string, true>({ max: SEEN_MESSAGES });
+  readonly #securityTags: readonly string[];
+  readonly instanceId: string;
   readonly #policies: ResourcePolicies;
   readonly #metrics: IMetricsCollector | undefined;
   readonly #logger: CacheLogger;
@@ -58,6 +72,8 @@ export class CacheCore {
     this.#metrics = options.metrics;
     this.#logger = options.logger;
     this.#values = new ValueCodec(options.memory, (name) => this.#event(name), options.logger);
+    this.#securityTags = options.securityTags ?? [];
+    this.instanceId = options.instanceId ?? randomUUID();
   }
 
   get hasMemory(): boolean {
@@ -166,10 +182,27 @@ export class CacheCore {
     if (l2) await withSpan('cache.invalidate', () => l2.invalidate(what), { 'cache.invalidation': what.type });
   }
 
-  /** Applies an invalidation received from another instance (L1 and in-flight loads only). */
+  /**
+   * Applies an invalidation received from another instance over Redis (L1 and in-flight loads
+   * only). Always applied, also when the Postgres copy came first: that one can overtake the
+   * sender's L2 cleanup, so a reload in between may have put the old L2 value back into L1.
+   */
   applyRemote(what: Invalidation): void {
+    if (what.type === 'tags' && what.messageId !== undefined) this.#seen.set(what.messageId, true);
     this.#event('cache.bus.received');
     this.#dropLocal(what);
+  }
+
+  /** Applies a change from the Postgres bus: its keys, then its tags with the events; skipped when its Redis copy came first. */
+  applyChange(message: ChangeMessage): void {
+    if (this.#isDuplicate(message.messageId)) return;
+    this.#event('cache.pgbus.received');
+    if (message.events.some((e) => e.kind === 'may-have-missed')) {
+      this.forgetSecurity(true);
+      return;
+    }
+    if (message.keys.length > 0) this.#dropLocal({ type: 'keys', keys: message.keys });
+    this.#dropLocal({ type: 'tags', tags: message.tags, events: message.events, messageId: message.messageId });
   }
 
   /** After a bus reconnect: invalidations may have been missed, so L1 is forgotten. */
@@ -179,21 +212,49 @@ export class CacheCore {
   }
 
   /**
-   * Calls `listener` with every invalidation this instance applies — its own and those from the
-   * bus (and `clear` after a bus reconnect) — after L1 dropped them. Returns the unsubscribe.
+   * Drops the security-relevant L1 entries (those carrying a `securityTags` tag). `announce`:
+   * tell listeners `may-have-missed` (a bus reconnected); the L1 bound's sweeps do not.
    */
-  onInvalidation(listener: (what: Invalidation) => void): () => void {
+  forgetSecurity(announce: boolean): void {
+    if (this.#securityTags.length === 0) return;
+    this.#epoch++;
+    const what: Invalidation = { type: 'tags', tags: [...this.#securityTags] };
+    this.#loads.supersede(what);
+    this.#l1?.apply(what);
+    if (announce) this.#emit(MAY_HAVE_MISSED);
+  }
+
+  /**
+   * Calls `listener` with every typed event this instance applies — its own writes' and those
+   * from either bus — after L1 dropped their entries; `may-have-missed` after a bus reconnect or
+   * a clear. Returns the unsubscribe.
+   */
+  onInvalidation(listener: (event: InvalidationEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  #isDuplicate(messageId: string): boolean {
+    if (this.#seen.has(messageId)) {
+      this.#event('cache.bus.duplicate');
+      return true;
+    }
+    this.#seen.set(messageId, true);
+    return false;
   }
 
   #dropLocal(what: Invalidation): void {
     this.#epoch++;
     this.#loads.supersede(what);
     this.#l1?.apply(what);
+    if (what.type === 'clear') this.#emit(MAY_HAVE_MISSED);
+    else if (what.type === 'tags' && what.events) for (const event of what.events) this.#emit(event);
+  }
+
+  #emit(event: InvalidationEvent): void {
     for (const listener of this.#listeners) {
       try {
-        listener(what);
+        listener(event);
       } catch {
         /* a listener must not break invalidation */
       }

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { encodeChangeMessage } from './bus/changeMessage';
 import type { CacheCore } from './CacheCore';
 import { CacheError, CacheErrorCodes } from './errors/CacheError';
 import type { CacheSetOptions, GetOrSetOptions, ICache } from './ICache';
+import type { CacheChange, PreparedChange } from './invalidationEvent';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
@@ -68,6 +71,25 @@ export class CacheNamespace implements ICache {
 
   async invalidateTags(tags: string[]): Promise<void> {
     if (tags.length) await this.core.invalidate({ type: 'tags', tags: [...this.#tags(tags)] });
+  }
+
+  /**
+   * Makes `change` ready to announce: the NOTIFY payload for the writer's transaction and the
+   * work after its commit (keys, then tags with the events, under one message id that the Redis
+   * bus message carries too).
+   */
+  prepareChange(change: CacheChange): PreparedChange {
+    const messageId = randomUUID();
+    const keys = (change.keys ?? []).map((k) => this.#prefix + checkKey(k));
+    const tags = [...this.#tags(change.tags)];
+    const events = change.events;
+    return {
+      payload: encodeChangeMessage({ instanceId: this.core.instanceId, messageId, keys, tags, events }),
+      apply: async () => {
+        if (keys.length > 0) await this.core.invalidate({ type: 'keys', keys });
+        await this.core.invalidate({ type: 'tags', tags, events, messageId });
+      },
+    };
   }
 
   async invalidatePrefix(prefix: string): Promise<void> {

@@ -1,3 +1,5 @@
+import type { CacheChange, PreparedChange } from './invalidationEvent';
+
 /** Resource types with their own TTL in the cache configuration. */
 export type CacheResource = 'user' | 'session' | 'apiKey' | 'role' | 'permissions' | 'default' | (string & {});
 
@@ -65,6 +67,12 @@ export interface ICache {
   increment(key: string, ttlMs: number): Promise<number>;
   invalidateTags(tags: string[]): Promise<void>;
   invalidatePrefix(prefix: string): Promise<void>;
+  /**
+   * Readies a change for announcement (typed events plus the keys and tags they drop): a NOTIFY
+   * payload for the writer's transaction and the cache work for after its commit. Optional:
+   * without it, writers fall back to `delete` + `invalidateTags`.
+   */
+  prepareChange?(change: CacheChange): PreparedChange;
   clear(): Promise<void>;
   /** A view whose keys are prefixed with `name:`; shares layers and bus with its parent. */
   namespace(name: string): ICache;

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { InvalidationBus } from './bus/InvalidationBus';
-import type { Invalidation } from './bus/busMessage';
+import { PgInvalidationBus } from './bus/PgInvalidationBus';
 import { CacheCore } from './CacheCore';
 import { type CacheOptions, DEFAULT_CACHE_OPTIONS } from './cacheOptions';
 import { CacheNamespace } from './CacheNamespace';
 import { MemoryDriver } from './drivers/MemoryDriver';
 import { RedisDriver } from './drivers/RedisDriver';
 import { CacheError, CacheErrorCodes } from './errors/CacheError';
+import type { InvalidationEvent } from './invalidationEvent';
+import { L1Bound } from './L1Bound';
 import type { RedisExecutor } from './facades/redisExecutor';
 import { RemoteLayer } from './facades/RemoteLayer';
 import { silentLogger } from './logger';
@@ -51,6 +53,8 @@ export class ResilientCacheService extends CacheNamespace {
   readonly #connections: Connections | undefined;
   readonly #remote: RemoteLayer | undefined;
   readonly #bus: InvalidationBus | undefined;
+  readonly #pgBus: PgInvalidationBus | undefined;
+  readonly #bound: L1Bound | undefined;
   readonly #subscribed: Promise<boolean>;
   #closed = false;
 
@@ -85,6 +89,8 @@ export class ResilientCacheService extends CacheNamespace {
       negativeTtlMs: options.negativeTtlMs ?? DEFAULT_CACHE_OPTIONS.negativeTtlMs,
       metrics: options.metrics,
       logger,
+      securityTags: options.securityTags,
+      instanceId,
     });
     super(core, '');
     this.instanceId = instanceId;
@@ -111,6 +117,26 @@ export class ResilientCacheService extends CacheNamespace {
       logger.info?.({ prefix }, 'cache: no Redis configured, running L1-only');
       this.#subscribed = Promise.resolve(false);
     }
+    const bound = () => this.#bound?.check();
+    this.#pgBus = options.postgresBus
+      ? new PgInvalidationBus(
+          options.postgresBus,
+          instanceId,
+          { onMessage: (message) => core.applyChange(message), onReconnect: () => core.forgetSecurity(true), onHealth: bound, lag: options.invalidationLag },
+          logger,
+        )
+      : undefined;
+    const buses = [this.#bus, this.#pgBus].filter((bus) => bus !== undefined);
+    if (buses.length > 0 && (options.securityTags?.length ?? 0) > 0) {
+      this.#bound = new L1Bound(() => buses.some((bus) => bus.healthy), () => core.forgetSecurity(false), options.untrustedL1Ms ?? DEFAULT_CACHE_OPTIONS.untrustedL1Ms, logger);
+    }
+    void this.#pgBus?.start();
+    this.#bound?.start();
+  }
+
+  /** True while the Postgres bus listens (undefined without one). */
+  get postgresBusHealthy(): boolean | undefined {
+    return this.#pgBus?.healthy;
   }
 
   /** 'l1' (no Redis), 'l2' (memory off) or 'l1+l2'. */
@@ -157,11 +183,11 @@ export class ResilientCacheService extends CacheNamespace {
   }
 
   /**
-   * Every invalidation this instance applies, local or from another instance over the bus (keys
-   * and tags as written, with their namespace prefix). Watchers of revocation use it; L1-only mode
-   * sees this instance's own.
+   * Every typed change this instance applies — its own writes' and, over either bus, every other
+   * instance's — plus `may-have-missed` after a bus reconnect or a clear. Watchers of revocation
+   * use it; L1-only mode sees this instance's own.
    */
-  onInvalidation(listener: (what: Invalidation) => void): () => void {
+  onInvalidation(listener: (event: InvalidationEvent) => void): () => void {
     return this.core.onInvalidation(listener);
   }
 
@@ -175,6 +201,8 @@ export class ResilientCacheService extends CacheNamespace {
     if (this.#closed) return;
     this.#closed = true;
     this.#remote?.detach();
+    this.#bound?.stop();
+    await this.#pgBus?.stop();
     await this.#bus?.stop();
     const connections = this.#connections;
     if (connections?.ownsCommand) connections.command.disconnect();

@@ -1,3 +1,4 @@
+import type { PgBusOptions } from './bus/PgInvalidationBus';
 import type { RedisRetryOptions } from '@libs/utils/src/executeWithRetry';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { Redis } from 'ioredis';
@@ -112,6 +113,22 @@ export interface CacheOptions {
    * as lag, and a negative difference is observed as 0. @default undefined
    */
   invalidationLag?: InvalidationLagObserver;
+  /**
+   * The second invalidation bus: LISTEN on Postgres for the changes the repositories NOTIFY in
+   * their write transactions (revocation keeps working while Redis is down). @default undefined
+   */
+  postgresBus?: PgBusOptions;
+  /**
+   * Tags every security-relevant entry carries (sessions, users, keys, permissions: the
+   * repositories' `SECURITY_CACHE_TAGS`). They are dropped when a bus may have missed messages,
+   * and bounded by `untrustedL1Ms` while no bus is healthy. @default [] (no such bound)
+   */
+  securityTags?: readonly string[];
+  /**
+   * While a bus is configured but none is healthy (Redis bus and Postgres listener both down),
+   * security-relevant L1 entries are dropped this often: trusted at most this long. @default 1_000
+   */
+  untrustedL1Ms?: number;
 }
 
 /** Where the bus reports invalidation lag: prom-client's `Histogram` (and `Summary`) fit. */
@@ -125,4 +142,5 @@ export const DEFAULT_CACHE_OPTIONS = Object.freeze({
   negativeTtlMs: 0,
   maxPendingInvalidations: 10_000,
   reapplyBeforeDropMs: 5_000,
+  untrustedL1Ms: 1_000,
 });

@@ -7,3 +7,5 @@ export * from './logger';
 export * from './serializer';
 export * from './facades/redisExecutor';
 export * from './redisEndpoint';
+export * from './invalidationEvent';
+export { DEFAULT_PG_BUS_CHANNEL, type PgBusOptions } from './bus/PgInvalidationBus';

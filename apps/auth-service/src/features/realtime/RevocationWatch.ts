@@ -1,66 +1,83 @@
-import type { ResilientCacheService } from '@libs/database/cache';
-import { parseCacheTag } from '@libs/database/postgress/repositories';
+import type { InvalidationEvent, ResilientCacheService } from '@libs/database/cache';
 import type { IMetricsCollector } from '@libs/monitoring';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RevalidationFilter, WebSocketAuthService } from './WebSocketAuthService';
 
-/** What the cache's bus announces (its own writes and every other instance's). */
-export type Invalidation = Parameters<Parameters<ResilientCacheService['onInvalidation']>[0]>[0];
+/** Filters being built from the events of one tick: their id lists are arrays. */
+interface PendingFilter extends RevalidationFilter {
+  sessionIds: string[];
+  userIds: string[];
+  apiKeyIds: string[];
+}
+
+const emptyFilter = (): PendingFilter => ({ sessionIds: [], userIds: [], apiKeyIds: [] });
 
 /**
- * Which sockets an invalidation concerns, read through the repositories' tag contract
- * (`parseCacheTag`): a session, user or key row → its sockets; a bulk tag → every socket of that
- * kind (roles: every key socket, whose grant is intersected with its owner's permissions); a
- * `clear` → all. A tag no repository builds is `unknown`: every socket is re-decided (a
- * renamed tag costs checks, never a revocation) and the caller counts it.
+ * Which sockets a typed invalidation event concerns, added to `filter`: a session, user or key
+ * row → its sockets; all sessions / all keys → every socket of that kind; roles → every key
+ * socket (its grant is intersected with its owner's permissions); all users or may-have-missed →
+ * every socket. Exhaustive over the kinds: a new kind does not compile until it is placed here.
  */
-export function revalidationOf(what: Invalidation, namespace = ''): { filter: RevalidationFilter | null; unknownTags: string[] } {
-  if (what.type === 'clear') return { filter: { all: true }, unknownTags: [] };
-  if (what.type !== 'tags') return { filter: null, unknownTags: [] };
-  const sessionIds: string[] = [];
-  const userIds: string[] = [];
-  const apiKeyIds: string[] = [];
-  const filter: RevalidationFilter = { sessionIds, userIds, apiKeyIds };
-  const unknownTags: string[] = [];
-  for (const tag of what.tags) {
-    const parsed = parseCacheTag(tag, namespace);
-    switch (parsed.kind) {
-      case 'row':
-        if (parsed.resource === 'session') sessionIds.push(parsed.id);
-        else if (parsed.resource === 'user') userIds.push(parsed.id);
-        else apiKeyIds.push(parsed.id);
-        break;
-      case 'bulk':
-        if (parsed.resource === 'session') filter.allSessions = true;
-        else if (parsed.resource === 'user') filter.all = true;
-        else filter.allKeys = true;
-        break;
-      default:
-        unknownTags.push(parsed.tag);
-        filter.all = true;
+export function addRevalidation(filter: PendingFilter, event: InvalidationEvent): void {
+  switch (event.kind) {
+    case 'session-changed':
+      filter.sessionIds.push(event.id);
+      return;
+    case 'user-changed':
+      filter.userIds.push(event.id);
+      return;
+    case 'key-changed':
+      filter.apiKeyIds.push(event.id);
+      return;
+    case 'all-sessions-changed':
+      filter.allSessions = true;
+      return;
+    case 'all-keys-changed':
+    case 'roles-changed':
+      filter.allKeys = true;
+      return;
+    case 'all-users-changed':
+    case 'may-have-missed':
+      filter.all = true;
+      return;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`unhandled invalidation event ${(unhandled as { kind: string }).kind}`);
     }
   }
-  const empty = !filter.all && !filter.allSessions && !filter.allKeys && sessionIds.length + userIds.length + apiKeyIds.length === 0;
-  return { filter: empty ? null : filter, unknownTags };
+}
+
+/** The filter of a list of events (tests and one-off callers). */
+export function revalidationOf(events: readonly InvalidationEvent[]): RevalidationFilter {
+  const filter = emptyFilter();
+  for (const event of events) addRevalidation(filter, event);
+  return filter;
 }
 
 /**
- * Revocation reaches sockets: every invalidation this instance applies — its own writes, and
- * every other instance's over the cache's Redis bus — re-decides the matching sockets (sign-out,
- * revoke, ban, password change, back-channel logout, key revoke / update / delete / expiry
- * sweep, role changes all end or change those rows). L1-only mode: this instance's own writes.
+ * Revocation reaches sockets: every typed event this instance applies — its own writes', and
+ * every other instance's over the Redis or the Postgres bus — re-decides the matching sockets
+ * (sign-out, revoke, ban, password change, back-channel logout, key revoke / update / delete /
+ * expiry sweep, role changes). Events of one tick (a sign-out everywhere ends many sessions) are
+ * re-decided together. L1-only mode: this instance's own writes.
  */
 export function watchRevocations(cache: ResilientCacheService, service: WebSocketAuthService, logger: FastifyBaseLogger, metrics?: IMetricsCollector): () => void {
-  return cache.onInvalidation((what) => {
-    if (service.size === 0) return;
-    const { filter, unknownTags } = revalidationOf(what, cache.prefix);
-    if (unknownTags.length > 0) {
-      metrics?.incrementEvent('ws.revocation.unknown_tag');
-      logger.warn({ component: 'ws', tags: unknownTags.slice(0, 5) }, 'invalidation with a tag the repositories do not build: every socket re-checked');
-    }
-    if (!filter) return;
+  let pending: PendingFilter | undefined;
+  const flush = (): void => {
+    const filter = pending;
+    pending = undefined;
+    if (filter === undefined || service.size === 0) return;
+    metrics?.incrementEvent('ws.revocation.pass');
     service.revalidate(filter).catch((error: unknown) => {
       logger.warn({ component: 'ws', code: (error as { code?: string }).code }, 'socket revalidation failed');
     });
+  };
+  return cache.onInvalidation((event) => {
+    if (service.size === 0) return;
+    if (pending === undefined) {
+      pending = emptyFilter();
+      queueMicrotask(flush);
+    }
+    addRevalidation(pending, event);
   });
 }

@@ -40,6 +40,11 @@ export class InvalidationBus {
     subscriber.on('error', this.#onError);
   }
 
+  /** True while the subscription is live (connected, subscribed, nothing missed since). */
+  get healthy(): boolean {
+    return this.#subscribedOnce && !this.#lostSinceSubscribe && this.#subscriber.status === 'ready';
+  }
+
   /** Subscribes; resolves once the subscription is active. */
   async start(): Promise<void> {
     try {

@@ -1,7 +1,13 @@
-/** What must be dropped. Keys, tags and prefixes are logical (namespaced, without the Redis prefix). */
+import { type InvalidationEvent, isInvalidationEvent } from '../invalidationEvent';
+
+/**
+ * What must be dropped. Keys, tags and prefixes are logical (namespaced, without the Redis prefix).
+ * A tags invalidation a repository announced carries its typed `events` and a `messageId`: the
+ * same change arrives over Redis and Postgres, and receivers apply it once.
+ */
 export type Invalidation =
   | { type: 'keys'; keys: string[] }
-  | { type: 'tags'; tags: string[] }
+  | { type: 'tags'; tags: string[]; events?: InvalidationEvent[]; messageId?: string }
   | { type: 'prefix'; prefix: string }
   | { type: 'clear' };
 
@@ -12,7 +18,7 @@ export type Invalidation =
  */
 export type BusMessage = Invalidation & { instanceId: string; publishedAt?: number };
 
-/** Compact JSON: `{ i, o, k, t }`; short field names keep every write's publish small. */
+/** Compact JSON: `{ i, o, k, t }` (+ `e` events, `m` message id); short field names keep every write's publish small. */
 export function encodeBusMessage(message: BusMessage): string {
   const i = message.instanceId;
   // Stamped when encoded, i.e. when the write's publish is built.
@@ -21,7 +27,7 @@ export function encodeBusMessage(message: BusMessage): string {
     case 'keys':
       return JSON.stringify({ i, o: 'k', k: message.keys, t });
     case 'tags':
-      return JSON.stringify({ i, o: 't', k: message.tags, t });
+      return message.events === undefined ? JSON.stringify({ i, o: 't', k: message.tags, t }) : JSON.stringify({ i, o: 't', k: message.tags, t, e: message.events, m: message.messageId });
     case 'prefix':
       return JSON.stringify({ i, o: 'p', k: [message.prefix], t });
     case 'clear':
@@ -33,7 +39,7 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 
 /** Parses a bus message; anything malformed (another app on the channel, a bad version) is `undefined`. */
 export function decodeBusMessage(text: string): BusMessage | undefined {
-  let raw: { i?: unknown; o?: unknown; k?: unknown; t?: unknown };
+  let raw: { i?: unknown; o?: unknown; k?: unknown; t?: unknown; e?: unknown; m?: unknown };
   try {
     raw = JSON.parse(text) as typeof raw;
   } catch {
@@ -42,6 +48,12 @@ export function decodeBusMessage(text: string): BusMessage | undefined {
   if (raw === null || typeof raw !== 'object' || typeof raw.i !== 'string' || !isStringArray(raw.k)) return undefined;
   const invalidation = decodeInvalidation(raw.o, raw.k);
   if (invalidation === undefined) return undefined;
+  if (invalidation.type === 'tags' && raw.e !== undefined) {
+    const events = decodeEvents(raw.e);
+    if (events === undefined) return undefined;
+    invalidation.events = events;
+    if (typeof raw.m === 'string') invalidation.messageId = raw.m;
+  }
   // No or an unusable time stamp (an older sender) still invalidates; it only goes unmeasured.
   const publishedAt = typeof raw.t === 'number' && Number.isFinite(raw.t) && raw.t > 0 ? raw.t : undefined;
   return publishedAt === undefined ? { ...invalidation, instanceId: raw.i } : { ...invalidation, instanceId: raw.i, publishedAt };
@@ -60,4 +72,10 @@ function decodeInvalidation(op: unknown, k: string[]): Invalidation | undefined 
     default:
       return undefined;
   }
+}
+
+/** Events off a bus; `undefined` when any is malformed (the message is then ignored as a whole). */
+export function decodeEvents(raw: unknown): InvalidationEvent[] | undefined {
+  if (!Array.isArray(raw) || !raw.every(isInvalidationEvent)) return undefined;
+  return raw.map((e: InvalidationEvent) => ('id' in e ? ({ kind: e.kind, id: e.id } as InvalidationEvent) : ({ kind: e.kind } as InvalidationEvent)));
 }

@@ -57,7 +57,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
   #flushing: Promise<number> | undefined;
 
   constructor(deps: RepositoryDependencies & { apiKeys?: ApiKeyRepositoryOptions }, tx?: TransactionState, usage?: ApiKeyUsageBuffer, unknown?: NegativeLookups) {
-    super(deps, { model: 'apiKey', updateSchema: ApiKeyUpdateInputSchema }, tx);
+    super(deps, { model: 'apiKey', announces: true, updateSchema: ApiKeyUpdateInputSchema }, tx);
     this.#options = { ...DEFAULT_API_KEY_REPOSITORY_OPTIONS, ...deps.apiKeys };
     this.#usage = usage ?? new ApiKeyUsageBuffer();
     this.#unknown = unknown ?? new NegativeLookups(this.#options.negativeLookup);
@@ -74,14 +74,15 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
 
   protected override async onChanged(rows: ApiKey[]): Promise<void> {
     for (const key of rows) this.#unknown.delete(key.keyIdentifier);
-    const cache = this.deps.cache;
-    if (!cache) return;
-    await cache.delete(...rows.flatMap((k) => [keyCache.byIdentifier(k.keyIdentifier), keyCache.byHash(k.keyHash)]));
-    await cache.invalidateTags(rows.map((k) => keyCache.tag(k.id)));
+    await this.announce({
+      events: rows.map((k) => ({ kind: 'key-changed', id: k.id })),
+      keys: rows.flatMap((k) => [keyCache.byIdentifier(k.keyIdentifier), keyCache.byHash(k.keyHash)]),
+      tags: rows.map((k) => keyCache.tag(k.id)),
+    });
   }
 
   protected override async onBulkChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags([keyCache.all]);
+    await this.announce({ events: [{ kind: 'all-keys-changed' }], tags: [keyCache.all] });
   }
 
   /** Creates a key (≥ 256 bits of entropy) and returns it once, with the stored row. */
@@ -196,6 +197,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
 
   /** Revokes a key for good. NOT_FOUND when absent. */
   async revoke(id: string, revokedBy: string, reason?: string): Promise<ApiKey> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.revoke(id, revokedBy, reason));
     const key = await this.executeOperation('revoke', () =>
       this.client.apiKey.update({ where: { id }, data: { status: 'REVOKED', isActive: false, revokedAt: new Date(), revokedBy, revokedReason: reason ?? null } }),
     ) as ApiKey;
@@ -235,6 +237,7 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
 
   /** Marks ACTIVE keys past their expiry EXPIRED; returns how many. */
   async expireSweep(now = new Date()): Promise<number> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.expireSweep(now));
     const { count } = await this.executeOperation('expireSweep', () =>
       this.client.apiKey.updateMany({ where: { status: 'ACTIVE', expiresAt: { lte: now } }, data: { status: 'EXPIRED', isActive: false } }),
     );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ZodType } from 'zod';
 import { withSpan } from '@libs/monitoring';
 import type { CacheResource } from '../../cache/ICache';
+import type { CacheChange } from '../../cache/invalidationEvent';
 import type { Page } from '../../models/types';
 import { OperationRunner, type OperationOptions } from './operation';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -46,6 +47,11 @@ export interface BaseRepositoryConfig {
   updateSchema?: ZodType<Record<string, unknown>>;
   /** Boolean column marking soft-deleted rows, hidden from finders unless `includeDeleted`. */
   softDeleteField?: string;
+  /**
+   * Writes are security-relevant (revocation): changes go through `announce`, and with a
+   * `notifyChannel` every write runs in a transaction that NOTIFYs the change before it commits.
+   */
+  announces?: boolean;
 }
 
 export const MAX_PAGE_SIZE = 1_000;
@@ -163,15 +169,53 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /**
    * Runs cache work now, or after commit when inside a transaction. Cache failures never fail a
-   * write. Every write passes here, so this is also where read-your-writes learns of it.
+   * write. Every write passes here, so this is also where read-your-writes learns of it. An
+   * announcing repository's work runs at once inside the transaction: its `announce` sends the
+   * NOTIFY there and itself waits for the commit with the cache work.
    */
   protected async afterWrite(work: () => Promise<void>): Promise<void> {
     this.deps.replicas?.noteWrite();
     if (this.tx) {
-      this.tx.afterCommit.push(work);
+      if (this.#config.announces) await work();
+      else this.tx.afterCommit.push(work);
       return;
     }
     await work().catch((error: unknown) => this.deps.logger?.warn?.({ op: `${this.runner.repository}.invalidate`, err: (error as Error)?.name }, 'cache invalidation failed'));
+  }
+
+  /**
+   * True when a write must open a transaction of its own to NOTIFY its change in it (an
+   * announcing repository, a Postgres bus channel, not already in a transaction).
+   */
+  protected get notifiesInOwnTransaction(): boolean {
+    return this.#config.announces === true && this.tx === undefined && this.deps.notifyChannel !== undefined && this.deps.cache?.prepareChange !== undefined;
+  }
+
+  /**
+   * Announces a security-relevant change. Inside a transaction: `pg_notify` now (Postgres
+   * delivers it on commit and drops it on rollback) and the cache work after the commit. Outside
+   * one (creations, housekeeping): the cache work now, over the Redis bus only.
+   */
+  protected async announce(change: CacheChange): Promise<void> {
+    const cache = this.deps.cache;
+    if (!cache) return;
+    // Only an announcing repository runs this inside its transaction (see `afterWrite`); any other
+    // runs it after the commit, when the transaction's client can no longer send anything.
+    const tx = this.#config.announces ? this.tx : undefined;
+    if (!cache.prepareChange) {
+      const legacy = async () => {
+        if (change.keys?.length) await cache.delete(...change.keys);
+        if (change.tags?.length) await cache.invalidateTags(change.tags);
+      };
+      if (tx) tx.afterCommit.push(legacy);
+      else await legacy();
+      return;
+    }
+    const prepared = cache.prepareChange(change);
+    if (!tx) return prepared.apply();
+    const channel = this.deps.notifyChannel;
+    if (channel !== undefined) await this.runner.direct('notify', () => tx.client.$executeRaw`SELECT pg_notify(${channel}, ${prepared.payload})`);
+    tx.afterCommit.push(prepared.apply);
   }
 
   /**
@@ -262,6 +306,7 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
   }
 
   async update(id: string, data: TUpdate): Promise<T> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.update(id, data));
     const input = this.toUpdateData(this.parse<Row>('update', this.#config.updateSchema, data));
     const updated = await this.executeOperation('update', () => this.delegate.update({ where: { id }, data: input }) as Promise<T>);
     await this.afterWrite(() => this.onChanged([updated]));
@@ -270,12 +315,14 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /** Updates every row matching `where` (Prisma data, not validated); returns the count. */
   async updateMany(where: TWhere, data: Row): Promise<number> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.updateMany(where, data));
     const { count } = await this.executeOperation('updateMany', () => this.delegate.updateMany({ where, data }));
     await this.afterWrite(() => this.onBulkChanged());
     return count;
   }
 
   async upsert(where: Row, create: TCreate, update: TUpdate): Promise<T> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.upsert(where, create, update));
     const createInput = this.parse<Row>('upsert', this.#config.createSchema, create);
     const createData = this.toCreateData({ ...createInput, id: (createInput['id'] as string | undefined) ?? randomUUID() });
     const updateData = this.toUpdateData(this.parse<Row>('upsert', this.#config.updateSchema, update));
@@ -286,6 +333,7 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /** Deletes a row for good (see `softDelete` where the model has one). NOT_FOUND when absent. */
   async delete(id: string): Promise<T> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.delete(id));
     const row = await this.executeOperation('delete', () => this.delegate.delete({ where: { id } }) as Promise<T>, { idempotent: false });
     await this.afterWrite(() => this.onChanged([row]));
     return row;
@@ -293,6 +341,7 @@ export class BaseRepository<T, TWhere extends object = Row, TCreate extends obje
 
   /** Deletes every row matching `where` for good; returns the count (the Better-Auth adapter's deleteMany). */
   async deleteMany(where: TWhere): Promise<number> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.deleteMany(where));
     const { count } = await this.executeOperation('deleteMany', () => (this.delegate as Delegate & { deleteMany(args: object): Promise<{ count: number }> }).deleteMany({ where }));
     await this.afterWrite(() => this.onBulkChanged());
     return count;

@@ -12,6 +12,7 @@ import {
 import { RepositoryError } from '../../errors/RepositoryError';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import { BaseRepository } from './base';
+import type { CacheChange } from '../../cache/invalidationEvent';
 import { cacheTags } from './cacheTags';
 import type { TransactionState } from './prismaTypes';
 import { authorityGrantsOfRole, effectiveGrantsOfRole, effectiveGrantsOfUser, wouldCreateCycle } from './roleQueries';
@@ -23,6 +24,8 @@ const permissionsCacheKey = (roleId: string) => `role:perms:${roleId}`;
 const userPermissionsCacheKey = (userId: string) => `user:perms:${userId}`;
 /** Every permission entry carries it: a role change can affect every descendant. */
 const ROLES_TAG = cacheTags.roles;
+/** Any role or permission write: every cached grant list may be wrong. */
+const ROLES_CHANGED: CacheChange = { events: [{ kind: 'roles-changed' }], tags: [ROLES_TAG] };
 
 const permissionListSchema = z.array(permissionEntrySchema).max(256);
 
@@ -50,15 +53,15 @@ const asGrantList = (value: unknown): PermissionGrant[] => value as PermissionGr
 
 export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, RoleCreateInput, RoleUpdateInput> implements IRoleRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
-    super(deps, { model: 'role', updateSchema: RoleUpdateInputSchema }, tx);
+    super(deps, { model: 'role', announces: true, updateSchema: RoleUpdateInputSchema }, tx);
   }
 
   protected override async onChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags([ROLES_TAG]);
+    await this.announce(ROLES_CHANGED);
   }
 
   protected override async onBulkChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags([ROLES_TAG]);
+    await this.announce(ROLES_CHANGED);
   }
 
   /** Creates a role with its permissions (`resource:action` strings) in one statement. */
@@ -76,9 +79,10 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
         const cycle = await repo.executeOperation('update.cycleCheck', () => wouldCreateCycle(repo.client, id, data.parentRoleId as string));
         if (cycle) throw new RepositoryError('VALIDATION', 'role.update: the new parent would create a cycle', { operation: 'role.update', fields: ['parentRoleId'] });
       }
-      return repo.executeOperation('update', () => repo.client.role.update({ where: { id }, data: { ...(data as Prisma.RoleUpdateInput), version: { increment: 1 } } }) as Promise<Role>);
+      const row = await repo.executeOperation('update', () => repo.client.role.update({ where: { id }, data: { ...(data as Prisma.RoleUpdateInput), version: { increment: 1 } } }) as Promise<Role>);
+      await repo.afterWrite(() => repo.onChanged());
+      return row;
     });
-    await this.afterWrite(() => this.onChanged());
     return role;
   }
 
@@ -106,9 +110,10 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
       await repo.executeOperation('addPermissions', () =>
         repo.client.rolePermission.createMany({ data: rows.map((row) => ({ roleId, ...row, expiresAt: options.expiresAt ?? null })), skipDuplicates: true }),
       );
-      return repo.executeOperation('addPermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
+      const row = await repo.executeOperation('addPermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
+      await repo.afterWrite(() => repo.onChanged());
+      return row;
     });
-    await this.afterWrite(() => this.onChanged());
     return role;
   }
 
@@ -116,9 +121,10 @@ export class RoleRepository extends BaseRepository<Role, Prisma.RoleWhereInput, 
     const list = this.parse('removePermissions', permissionListSchema, permissions).map((e) => (typeof e === 'string' ? e : e.permission));
     const role = await this.transaction(async (repo) => {
       await repo.executeOperation('removePermissions', () => repo.client.rolePermission.deleteMany({ where: { roleId, permission: { in: list } } }));
-      return repo.executeOperation('removePermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
+      const row = await repo.executeOperation('removePermissions.bump', () => repo.client.role.update({ where: { id: roleId }, data: { version: { increment: 1 } } }) as Promise<Role>);
+      await repo.afterWrite(() => repo.onChanged());
+      return row;
     });
-    await this.afterWrite(() => this.onChanged());
     return role;
   }
 

@@ -67,7 +67,7 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
   readonly #unknown: NegativeLookups;
 
   constructor(deps: RepositoryDependencies & { session?: SessionRepositoryOptions }, tx?: TransactionState, touched?: Map<string, number>, unknown?: NegativeLookups) {
-    super(deps, { model: 'userSession', name: 'session', createSchema: UserSessionCreateInputSchema, updateSchema: UserSessionUpdateInputSchema }, tx);
+    super(deps, { model: 'userSession', name: 'session', announces: true, createSchema: UserSessionCreateInputSchema, updateSchema: UserSessionUpdateInputSchema }, tx);
     this.#options = { ...DEFAULT_SESSION_REPOSITORY_OPTIONS, ...deps.session };
     this.#touched = touched ?? new Map();
     this.#unknown = unknown ?? new NegativeLookups(this.#options.negativeLookup);
@@ -106,14 +106,15 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
   protected override async onChanged(rows: UserSession[]): Promise<void> {
     // A session created with a token somebody presented before (within the miss TTL) is found at once.
     for (const row of rows) this.#unknown.delete(tokenKey(row.token));
-    const cache = this.deps.cache;
-    if (!cache) return;
-    // Independent: both awaited (applied before the write answers), in one round trip instead of two.
-    await Promise.all([cache.delete(...rows.map((s) => tokenKey(s.token))), cache.invalidateTags(rows.map((s) => cacheTags.session(s.id)))]);
+    await this.announce({
+      events: rows.map((s) => ({ kind: 'session-changed', id: s.id })),
+      keys: rows.map((s) => tokenKey(s.token)),
+      tags: rows.map((s) => cacheTags.session(s.id)),
+    });
   }
 
   protected override async onBulkChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags([cacheTags.allSessions]);
+    await this.announce({ events: [{ kind: 'all-sessions-changed' }], tags: [cacheTags.allSessions] });
   }
 
   /**
@@ -182,11 +183,11 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
       const [ended] = (await repo.executeOperation('end', () =>
         repo.client.userSession.updateManyAndReturn({ where: { id: sessionId, isActive: true }, data: { isActive: false, endedAt: new Date(), endReason: reason } }),
       )) as UserSession[];
-      if (!ended) return repo.executeOperation('end.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
-      await repo.#log(ended.id, ended.userId, 'ENDED', { reason, by: options.by ?? null });
-      return ended;
+      const row = ended ?? ((await repo.executeOperation('end.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }))) as UserSession);
+      if (ended) await repo.#log(row.id, row.userId, 'ENDED', { reason, by: options.by ?? null });
+      await repo.afterWrite(() => repo.onChanged([row]));
+      return row;
     });
-    await this.afterWrite(() => this.onChanged([session]));
     return session;
   }
 
@@ -203,9 +204,9 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
       await repo.executeOperation('endAllForUser.log', () =>
         repo.client.sessionLog.createMany({ data: rows.map((r) => ({ sessionId: r.id, userId, action: 'ENDED', details: { reason, by: options.by ?? null } })) }),
       );
+      await repo.afterWrite(() => repo.onChanged(rows));
       return rows;
     });
-    await this.afterWrite(() => this.onChanged(ended));
     return ended.length;
   }
 
@@ -225,9 +226,10 @@ export class SessionRepository extends BaseRepository<UserSession, Prisma.UserSe
       );
       if (count === 0) return null;
       await repo.#log(sessionId, null, 'TOKENS_REFRESHED', {});
-      return repo.executeOperation('compareAndSetTokens.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }) as Promise<UserSession>);
+      const row = (await repo.executeOperation('compareAndSetTokens.read', () => repo.client.userSession.findUniqueOrThrow({ where: { id: sessionId } }))) as UserSession;
+      await repo.afterWrite(() => repo.onChanged([row]));
+      return row;
     });
-    if (session) await this.afterWrite(() => this.onChanged([session]));
     return session;
   }
 

@@ -52,6 +52,12 @@ export interface RepositoryDependencies {
   metrics?: IMetricsCollector;
   /** Caches hot finders and is invalidated by writes. @default none */
   cache?: ICache;
+  /**
+   * The Postgres invalidation bus channel (the cache's `postgresBus.channel`). When set, the
+   * security-relevant repositories (sessions, users, keys, roles) send each change with
+   * `pg_notify` inside the write's transaction. @default none (Redis bus only)
+   */
+  notifyChannel?: string;
   /** Pino-shaped logger: retries at warn, final failures at error, slow queries at warn. @default silent */
   logger?: DatabaseLogger;
   retry?: RepositoryRetryOptions;

@@ -42,7 +42,7 @@ const viaKey = (apiKeyId: string | undefined) => (apiKeyId ? { apiKeyId } : {});
  */
 export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, UserCreateInput, UserUpdateInput> implements IUserRepository {
   constructor(deps: RepositoryDependencies, tx?: TransactionState) {
-    super(deps, { model: 'user', createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' }, tx);
+    super(deps, { model: 'user', announces: true, createSchema: UserCreateInputSchema, updateSchema: UserUpdateInputSchema, softDeleteField: 'isDeleted' }, tx);
   }
 
   protected override toCreateData(input: Record<string, unknown>): Record<string, unknown> {
@@ -53,15 +53,14 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
   }
 
   protected override async onChanged(rows: User[]): Promise<void> {
-    const cache = this.deps.cache;
-    if (!cache) return;
-    // Keys as well as tags: a cached "no such user" (null) carries no user tag.
-    await cache.delete(...rows.flatMap((u) => [userCacheKeys.byId(u.id), userCacheKeys.byEmail(u.email)]));
-    await cache.invalidateTags(rows.map((u) => userCacheKeys.tag(u.id)));
+    await this.#invalidateIds(
+      rows.map((u) => u.id),
+      rows.map((u) => u.email),
+    );
   }
 
   protected override async onBulkChanged(): Promise<void> {
-    await this.deps.cache?.invalidateTags([userCacheKeys.all]);
+    await this.announce({ events: [{ kind: 'all-users-changed' }], tags: [userCacheKeys.all] });
   }
 
   #cacheOptions(id?: string) {
@@ -80,9 +79,10 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
       if (Object.keys(rest).length > 0) await BaseRepository.prototype.update.call(repo, id, rest as UserUpdateInput);
       else if (!(await repo.exists({ id }))) throw new RepositoryError('NOT_FOUND', 'user.update: user not found', { operation: 'user.update' });
       await repo.batchUpdateStatus([id], status as UserStatus, by, (rest['banReason'] as string | undefined) ?? undefined);
-      return repo.#read('update', id);
+      const row = await repo.#read('update', id);
+      await repo.afterWrite(() => repo.onChanged([row]));
+      return row;
     });
-    await this.afterWrite(() => this.onChanged([user]));
     return user;
   }
 
@@ -152,6 +152,7 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
    * The fourth argument may be the reason (the seed's signature) or the options.
    */
   async batchUpdateStatus(userIds: string[], status: UserStatus, updatedBy: string, reasonOrOptions?: string | StatusChangeOptions): Promise<number> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.batchUpdateStatus(userIds, status, updatedBy, reasonOrOptions));
     const options: StatusChangeOptions = typeof reasonOrOptions === 'string' ? { reason: reasonOrOptions } : (reasonOrOptions ?? {});
     const parsed = this.parse('batchUpdateStatus', userStatusSchema, status);
     if (userIds.length === 0) return 0;
@@ -198,6 +199,7 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
 
   /** Hides the user from finders and marks it DELETED; NOT_FOUND when absent or already deleted. */
   async softDelete(userId: string, deletedBy: string): Promise<User> {
+    if (this.notifiesInOwnTransaction) return this.transaction((repo) => repo.softDelete(userId, deletedBy));
     const at = new Date();
     const entry = JSON.stringify({ action: 'SOFT_DELETED', at: at.toISOString(), by: deletedBy, to: 'DELETED' });
     const count = await this.executeOperation(
@@ -254,11 +256,15 @@ export class UserRepository extends BaseRepository<User, Prisma.UserWhereInput, 
     return user;
   }
 
-  /** Drops the cached rows of `ids` (by id, by tag, and by the emails the write returned). */
+  /**
+   * Announces `ids` changed: drops their cached rows by id, by tag, and by the emails the write
+   * returned (keys as well as tags: a cached "no such user" (null) carries no user tag).
+   */
   async #invalidateIds(ids: string[], emails: string[] = []): Promise<void> {
-    const cache = this.deps.cache;
-    if (!cache) return;
-    await cache.delete(...ids.map(userCacheKeys.byId), ...emails.map(userCacheKeys.byEmail));
-    await cache.invalidateTags(ids.map(userCacheKeys.tag));
+    await this.announce({
+      events: ids.map((id) => ({ kind: 'user-changed', id })),
+      keys: [...ids.map(userCacheKeys.byId), ...emails.map(userCacheKeys.byEmail)],
+      tags: ids.map(userCacheKeys.tag),
+    });
   }
 }
