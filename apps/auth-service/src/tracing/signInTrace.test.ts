@@ -110,9 +110,12 @@ describe('tracing a sign-in through the real app', () => {
     if (process.env['TRACE_DUMP']) for (const span of spans) process.stderr.write(`${span.name} ${idOf(span)} <- ${parentOf(span)} ${(span.duration[0] * 1e3 + span.duration[1] / 1e6).toFixed(2)}ms ${JSON.stringify(span.attributes['db.statement'] ?? span.attributes['db.query.text'] ?? '').slice(0, 100)}\n`);
     const names = descendants(spans, spans.find((s) => s.name === 'better-auth.handler')!).map((s) => s.name);
     expect(names).toEqual(expect.arrayContaining(['session.end', 'session.transaction', 'cache.invalidate']));
-    // Ending the session: the UPDATE returns the ended row (no read back), then its ENDED log entry.
+    // Ending the session: the UPDATE returns the ended row (no read back), then its ENDED log entry,
+    // then the Postgres bus's `SELECT pg_notify(…)`, in the same transaction as the write.
     const ending = spans.find((s) => s.name === 'session.transaction')!;
-    expect(descendants(spans, ending).filter((s) => s.name.startsWith('pg.query') && !/^pg\.query:(BEGIN|SET|COMMIT)/.test(s.name)).map((s) => s.name.split(' ')[0])).toEqual(['pg.query:UPDATE', 'pg.query:INSERT']);
+    const statements = descendants(spans, ending).filter((s) => s.name.startsWith('pg.query') && !/^pg\.query:(BEGIN|SET|COMMIT)/.test(s.name));
+    expect(statements.map((s) => s.name.split(' ')[0])).toEqual(['pg.query:UPDATE', 'pg.query:INSERT', 'pg.query:SELECT']);
+    expect(String(statements[2]!.attributes['db.statement'] ?? statements[2]!.attributes['db.query.text'])).toContain('pg_notify');
     // The audit event (with its read of the ended session) runs after the answer, in its own trace.
     const afterHook = spans.find((s) => s.name === 'hook after /sign-out plugin:auth-events');
     expect(afterHook && descendants(spans, afterHook).filter((s) => s.name.startsWith('pg.'))).toEqual([]);
