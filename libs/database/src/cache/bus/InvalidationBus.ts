@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { InvalidationLagObserver } from '../cacheOptions';
 import type { CacheLogger } from '../logger';
 import { type BusMessage, decodeBusMessage } from './busMessage';
+import { deliverRemote } from './deliverRemote';
 
 export interface InvalidationBusHandlers {
   /** A message from another instance. */
@@ -74,15 +75,7 @@ export class InvalidationBus {
       this.#logger.debug?.({ channel }, 'cache bus: ignored a malformed message');
       return;
     }
-    if (message.instanceId === this.#instanceId) return;
-    this.#handlers.onMessage(message);
-    const { lag } = this.#handlers;
-    if (lag === undefined || message.publishedAt === undefined) return;
-    try {
-      lag.observe(Math.max(0, Date.now() - message.publishedAt) / 1000);
-    } catch {
-      // A broken observer must not stop invalidations from being applied.
-    }
+    deliverRemote(message, this.#instanceId, this.#handlers);
   };
 
   readonly #onClose = (): void => {

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { InvalidationLagObserver } from '../cacheOptions';
 import type { CacheLogger } from '../logger';
 import { type ChangeMessage, decodeChangeMessage } from './changeMessage';
+import { deliverRemote } from './deliverRemote';
 
 export interface PgBusOptions {
   /** Postgres URL for the dedicated LISTEN connection (not from the query pool). */
@@ -148,14 +149,6 @@ export class PgInvalidationBus {
       this.#logger.debug?.({ channel: this.#options.channel }, 'cache pg bus: ignored a malformed notification');
       return;
     }
-    if (message.instanceId === this.#instanceId) return;
-    this.#handlers.onMessage(message);
-    const { lag } = this.#handlers;
-    if (lag === undefined || message.publishedAt === undefined) return;
-    try {
-      lag.observe(Math.max(0, Date.now() - message.publishedAt) / 1000);
-    } catch {
-      // A broken observer must not stop invalidations from being applied.
-    }
+    deliverRemote(message, this.#instanceId, this.#handlers);
   }
 }
