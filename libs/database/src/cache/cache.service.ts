@@ -126,9 +126,11 @@ export class ResilientCacheService extends CacheNamespace {
           logger,
         )
       : undefined;
-    const buses = [this.#bus, this.#pgBus].filter((bus) => bus !== undefined);
-    if (buses.length > 0 && (options.securityTags?.length ?? 0) > 0) {
-      this.#bound = new L1Bound(() => buses.some((bus) => bus.healthy), () => core.forgetSecurity(false), options.untrustedL1Ms ?? DEFAULT_CACHE_OPTIONS.untrustedL1Ms, logger);
+    const pgBus = this.#pgBus;
+    const redisBus = this.#bus;
+    if ((redisBus || pgBus) && (options.securityTags?.length ?? 0) > 0) {
+      // Trusted while a bus can tell us every change: Redis listening, or the Postgres bus covering (see `covering`).
+      this.#bound = new L1Bound(() => Boolean(redisBus?.healthy) || Boolean(pgBus?.covering), () => core.forgetSecurity(false), options.untrustedL1Ms ?? DEFAULT_CACHE_OPTIONS.untrustedL1Ms, logger);
     }
     void this.#pgBus?.start();
     this.#bound?.start();

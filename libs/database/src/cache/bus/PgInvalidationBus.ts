@@ -45,6 +45,13 @@ export class PgInvalidationBus {
   /** The connection being opened or in use; events of any other are stale. */
   #client: Client | undefined;
   #healthy = false;
+  /**
+   * Postgres is out of reach from this instance: the connection dropped and no attempt since has
+   * connected, or the last attempt could not connect at all.
+   */
+  #unreachable = false;
+  /** Connected, but LISTEN failed: Postgres is up and we cannot hear it. */
+  #deaf = false;
   #stopped = false;
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
@@ -64,6 +71,19 @@ export class PgInvalidationBus {
   /** True while LISTEN is active on a live connection. */
   get healthy(): boolean {
     return this.#healthy;
+  }
+
+  /**
+   * Whether this instance can miss no change announced here: listening, or Postgres out of reach
+   * altogether (its last connect failed). Every announced change is a Postgres write, and one
+   * that commits just before the drop or while we reconnect is covered by the drop at reconnect
+   * (`onReconnect`), so an outage of Postgres itself does not make cached entries untrusted:
+   * they keep answering (read-only, as the repositories' outage rules want). A partition that
+   * cuts only this instance off Postgres looks the same; with Redis configured its bus still
+   * carries the other instances' changes.
+   */
+  get covering(): boolean {
+    return this.#healthy || (this.#unreachable && !this.#deaf);
   }
 
   /** Connects and listens; resolves `false` (and keeps retrying) when Postgres is not reachable. */
@@ -91,11 +111,19 @@ export class PgInvalidationBus {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${quoteIdent(this.#options.channel)}`);
     } catch (error) {
       this.#lost(client, error as Error);
       return false;
     }
+    try {
+      await client.query(`LISTEN ${quoteIdent(this.#options.channel)}`);
+    } catch (error) {
+      this.#deaf = true;
+      this.#lost(client, error as Error);
+      return false;
+    }
+    this.#deaf = false;
+    this.#unreachable = false;
     if (this.#stopped || this.#client !== client) {
       await client.end().catch(() => undefined);
       return false;
@@ -125,6 +153,8 @@ export class PgInvalidationBus {
     if (error) this.#logger.debug?.({ err: { message: error.message, code: (error as { code?: string }).code } }, 'cache pg bus: connection error');
     if (this.#client !== client) return; // an older connection's late event
     this.#client = undefined;
+    // Presumed out of reach until an attempt connects (set before the health change is reported).
+    this.#unreachable = true;
     clearInterval(this.#ping);
     client.end().catch(() => undefined);
     this.#setHealthy(false);

@@ -27,10 +27,10 @@ describe('the Postgres invalidation bus (real Postgres, Redis down)', () => {
   let listener: Client;
   const notified: string[] = [];
 
-  const cacheOn = (options: { pgUrl?: string; untrustedL1Ms?: number } = {}) => {
+  const cacheOn = (options: { pgUrl?: string | null; untrustedL1Ms?: number } = {}) => {
     const cache = new ResilientCacheService({
       redis: REDIS_DOWN,
-      postgresBus: { connectionString: options.pgUrl ?? t.database.url, channel, reconnectMinMs: 20, reconnectMaxMs: 100 },
+      ...(options.pgUrl === null ? {} : { postgresBus: { connectionString: options.pgUrl ?? t.database.url, channel, reconnectMinMs: 20, reconnectMaxMs: 100 } }),
       securityTags: SECURITY_CACHE_TAGS,
       // Long enough that only a bus message (not the L1 bound) can explain a drop.
       untrustedL1Ms: options.untrustedL1Ms ?? 60_000,
@@ -141,8 +141,8 @@ describe('the Postgres invalidation bus (real Postgres, Redis down)', () => {
     expect(await b.get('unrelated')).toBe(1);
   });
 
-  it('while neither bus is healthy, security-relevant L1 entries are trusted only briefly (the L1 bound)', async () => {
-    const b = cacheOn({ pgUrl: 'postgresql://u:p@127.0.0.1:1/none', untrustedL1Ms: 100 });
+  it('while no bus can carry changes (Redis down, no Postgres bus), security-relevant L1 entries are trusted only briefly (the L1 bound)', async () => {
+    const b = cacheOn({ pgUrl: null, untrustedL1Ms: 100 });
     const { user } = await newSession(sessionsOf(cacheOn()));
     const users = usersOf(b);
     expect(await users.findById(user.id)).toMatchObject({ name: user.name });
@@ -150,5 +150,18 @@ describe('the Postgres invalidation bus (real Postgres, Redis down)', () => {
     await t.client.prisma.$executeRaw`UPDATE "User" SET "name" = 'bounded' WHERE "id" = ${user.id}`;
     await until(async () => (await users.findById(user.id))?.name === 'bounded', 'B re-reads the user once the bound passed');
     expect(await b.get('unrelated')).toBe(1);
+  });
+
+  it('Postgres out of reach of the bus is not a reason to drop entries: nothing can be written there (cached answers keep serving)', async () => {
+    const b = cacheOn({ pgUrl: 'postgresql://u:p@127.0.0.1:1/none', untrustedL1Ms: 50 });
+    const { user } = await newSession(sessionsOf(cacheOn()));
+    const users = usersOf(b);
+    expect(await users.findById(user.id)).toMatchObject({ name: user.name });
+    // The bus has tried (and failed) to connect, and the bound has been evaluated many times since.
+    await until(async () => b.postgresBusHealthy === false, 'the bus to have tried');
+    const checks = Date.now() + 500;
+    await until(async () => Date.now() > checks, 'several bound periods');
+    await t.client.prisma.$executeRaw`UPDATE "User" SET "name" = 'unseen' WHERE "id" = ${user.id}`;
+    expect(await users.findById(user.id)).toMatchObject({ name: user.name });
   });
 });

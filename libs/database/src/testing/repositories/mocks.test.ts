@@ -13,7 +13,7 @@ import {
 } from '../../postgress/repositories';
 
 /** BaseRepository's protected helpers: the repositories' machinery, not their API. */
-const PROTECTED = new Set(['afterWrite', 'cached', 'executeOperation', 'lagTolerant', 'onBulkChanged', 'onChanged', 'scope', 'toCreateData', 'toUpdateData']);
+const PROTECTED = new Set(['afterWrite', 'announce', 'cached', 'executeOperation', 'lagTolerant', 'onBulkChanged', 'onChanged', 'scope', 'toCreateData', 'toUpdateData']);
 
 function methodsOf(prototype: object): string[] {
   const names = new Set<string>();
