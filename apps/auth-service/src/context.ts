@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { MetricsCollector } from '@libs/monitoring';
 import { appMetricsRegistry } from './metrics/processMetrics';
 import { baseUrlOf, trustedOriginsOf } from './http/origins';
+import { bridgedClientAddress } from './http/webBridge';
 import { createDatabaseClient, createReplicaRouter, redactUrl, SERVING_TABLES_HEALTH_CHECK_SQL, type ReplicaRouter } from '@libs/database';
 import { ResilienceRegistry } from '@libs/utils';
 import type { DatabaseClient } from '@libs/database/types';
@@ -156,6 +157,8 @@ export async function createAppContext(config: AppConfig, logger: FastifyBaseLog
     rateLimiter,
     access,
     principalLimits: config.AUTH_RATE_LIMIT === 'on' ? principalLimitsOf(config) : null,
+    // The plugin endpoints count the address the Fastify routes count (http/clientAddress.ts, via the bridge).
+    clientAddress: bridgedClientAddress,
   });
   const adapter = platformAdapterOptions(repositories, access);
   const upstream = upstreamOidcOf(config, secret);

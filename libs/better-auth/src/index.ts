@@ -9,6 +9,7 @@ export * from './access/authorize';
 export * from './access/canAct';
 export * from './access/sessions';
 export * from './access/apiKeys';
+export * from './access/permissions';
 export * from './access/refusals';
 export * from './access/conditions';
 export * from './access/credentials';

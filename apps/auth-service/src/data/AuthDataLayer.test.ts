@@ -83,4 +83,34 @@ describe('AuthDataLayer (real Postgres)', () => {
     expect(figures.repositories.users.operationCount).toBeGreaterThan(0);
     expect(figures.collector.operations['auth.validateApiKey']?.operationCount).toBeGreaterThanOrEqual(2);
   });
+
+  it('judges a found key by the access core: scopes (wildcards), revoked, disabled, expired on the clock, malformed and forged keys; counts the use of a valid one', async () => {
+    const user = await repos.users.create({ email: 'adl-judge@example.com', name: 'J' });
+    const { apiKey, plainKey } = await repos.apiKeys.createKey({ name: 'judge', userId: user.id, scopes: ['orders:*'] });
+    expect(await layer.validateApiKeyWithRetry(plainKey, ['orders:read'])).toMatchObject({ valid: true, userId: user.id, storeId: null, scopes: ['orders:*'], apiKey: { id: apiKey.id } });
+    expect(await layer.validateApiKeyWithRetry(plainKey, ['orders:read', 'users:read'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes: ['users:read'], apiKey: { id: apiKey.id } });
+    const forged = plainKey.slice(0, -1) + (plainKey.endsWith('a') ? 'b' : 'a');
+    expect(await layer.validateApiKeyWithRetry(forged)).toEqual({ valid: false, reason: 'NOT_FOUND' });
+    expect(await layer.validateApiKeyWithRetry('sk_nope')).toEqual({ valid: false, reason: 'MALFORMED' });
+    await repos.apiKeys.flushUsage();
+    expect((await repos.apiKeys.findById(apiKey.id))?.usageCount).toBe(1);
+
+    await repos.apiKeys.update(apiKey.id, { status: 'INACTIVE' });
+    expect(await layer.validateApiKeyWithRetry(plainKey)).toMatchObject({ valid: false, reason: 'INACTIVE' });
+    await repos.apiKeys.update(apiKey.id, { status: 'ACTIVE' });
+    expect(await layer.validateApiKeyWithRetry(plainKey)).toMatchObject({ valid: true });
+    await repos.apiKeys.revoke(apiKey.id, 'admin-1', 'leaked');
+    expect(await layer.validateApiKeyWithRetry(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+
+    const expiresAt = new Date(Date.now() + 60_000);
+    const expiring = await repos.apiKeys.createKey({ name: 'e', userId: user.id, expiresAt });
+    expect(await layer.validateApiKeyWithRetry(expiring.plainKey)).toMatchObject({ valid: true });
+    // A minute after expiry by the clock alone (only Date is faked: pg and Prisma keep real timers).
+    jest.useFakeTimers({ now: new Date(expiresAt.getTime() + 60_000), doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      expect(await layer.validateApiKeyWithRetry(expiring.plainKey)).toMatchObject({ valid: false, reason: 'EXPIRED' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

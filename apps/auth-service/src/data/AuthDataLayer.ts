@@ -3,7 +3,7 @@ import type { ApiKeyValidationResult, PresentedApiKey, User, UserCreateInput, Us
 import { type IUserRepository, type RepositoryMetrics, type UserStats, type UserStatsOptions } from '@libs/database/postgress/repositories';
 import { executeWithRetry, type ResilienceRegistry } from '@libs/utils/src/executeWithRetry';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AuditActor } from '@libs/better-auth';
+import { checkKey, type AuditActor } from '@libs/better-auth';
 import type { Repositories } from '@libs/better-auth';
 
 export interface AuthDataLayerMetrics {
@@ -84,16 +84,18 @@ export class AuthDataLayer {
   }
 
   /**
-   * The repository's own (deprecated) key check under the same retry policy, for the seed's
-   * callers; the service verifies keys with `findApiKeyWithRetry` and the access core.
+   * The seed's key check, same name and answer shape: the key found under the same retry and
+   * breaker (`findApiKeyWithRetry`), judged at the wall clock by the access core's `checkKey` (the
+   * one place a key's status, expiry and scopes are decided). A valid key's use is counted.
    */
-  validateApiKeyWithRetry(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
-    return executeWithRetry(
-      () => this.#repos.apiKeys.validate(plainKey, requiredScopes),
-      (error, attempt) => this.#logger.warn({ op: 'apiKey.validate', attempt, code: (error as { code?: string })?.code }, 'api key validation failed; retrying'),
-      { operationName: 'auth.validateApiKey', maxRetries: 5, enableCircuitBreaker: true, circuitBreakerThreshold: 10, registry: this.#resilience },
-      this.#metrics,
-    );
+  async validateApiKeyWithRetry(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
+    const found = await this.findApiKeyWithRetry(plainKey);
+    if (!found.apiKey) return { valid: false, reason: found.reason };
+    const apiKey = found.apiKey;
+    const check = checkKey(apiKey, requiredScopes, Date.now());
+    if (!check.ok) return check.reason === 'INSUFFICIENT_SCOPE' ? { valid: false, reason: check.reason, missingScopes: check.missingScopes, apiKey } : { valid: false, reason: check.reason, apiKey };
+    this.#repos.apiKeys.recordUse(apiKey.id);
+    return { valid: true, apiKey, userId: apiKey.userId, storeId: apiKey.storeId, scopes: apiKey.scopes, permissions: apiKey.permissions };
   }
 
   /**

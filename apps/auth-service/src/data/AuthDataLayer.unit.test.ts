@@ -49,11 +49,11 @@ describe('AuthDataLayer (in-memory repositories)', () => {
   it('retries a transient failure of API-key validation and answers a rejection without retrying', async () => {
     const user = await repos.users.create({ email: 'k@example.com', name: 'K' });
     const { plainKey } = await repos.apiKeys.createKey({ name: 'ci', userId: user.id, scopes: ['read'] });
-    repos.apiKeys.failNext('validate');
+    repos.apiKeys.failNext('findPresented');
     expect(await layer.validateApiKeyWithRetry(plainKey, ['read'])).toMatchObject({ valid: true });
-    const before = repos.apiKeys.calls.filter((c) => c.method === 'validate').length;
-    expect(await layer.validateApiKeyWithRetry(plainKey, ['admin'])).toMatchObject({ valid: false });
-    expect(repos.apiKeys.calls.filter((c) => c.method === 'validate').length - before).toBe(1);
+    const before = repos.apiKeys.calls.filter((c) => c.method === 'findPresented').length;
+    expect(await layer.validateApiKeyWithRetry(plainKey, ['admin'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes: ['admin'] });
+    expect(repos.apiKeys.calls.filter((c) => c.method === 'findPresented').length - before).toBe(1);
   });
 
   it('finds a presented key with a retry of a transient failure; a key not found is an answer, not retried', async () => {

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
-import { sendWebResponse, toWebRequest } from './webBridge';
+import { bridgedClientAddress, sendWebResponse, toWebRequest } from './webBridge';
+import { clientAddress, parseProxyTrust, type ProxyTrust } from './clientAddress';
 
 describe('Fastify ⇄ Fetch bridge', () => {
   it('passes method, URL, headers and the JSON body through, and keeps every Set-Cookie', async () => {
@@ -35,5 +36,26 @@ describe('Fastify ⇄ Fetch bridge', () => {
     const res = await app.inject('/x');
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
+  });
+
+  it('remembers the client address it resolved for each Request it builds; a Request it did not build is unknown whatever its headers say', async () => {
+    const app = Fastify();
+    const parsed = parseProxyTrust('127.0.0.1');
+    if (!('trust' in parsed)) throw new Error(parsed.error);
+    app.decorate<ProxyTrust>('proxyTrust', parsed.trust);
+    const seen: Array<{ bridged: string; fastify: string }> = [];
+    app.get('/x', async (request, reply) => {
+      seen.push({ bridged: bridgedClientAddress(toWebRequest(request, 'http://localhost')), fastify: clientAddress(request) });
+      return reply.send('');
+    });
+    // From the trusted proxy: the entry it appended (the client may write anything to its left).
+    await app.inject({ url: '/x', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } });
+    // From an untrusted peer: its own address, whatever it claims.
+    await app.inject({ url: '/x', remoteAddress: '192.0.2.9', headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(seen).toEqual([
+      { bridged: '203.0.113.7', fastify: '203.0.113.7' },
+      { bridged: '192.0.2.9', fastify: '192.0.2.9' },
+    ]);
+    expect(bridgedClientAddress(new Request('http://localhost/x', { headers: { 'x-forwarded-for': '203.0.113.7' } }))).toBe('unknown');
   });
 });

@@ -10,7 +10,8 @@ export function toWebRequest(request: FastifyRequest, baseUrl: string): Request 
   const headers = toWebHeaders(request);
   // The resolved client (TRUST_PROXY decides which proxies may name it), one address: whatever
   // the client or an untrusted peer put in X-Forwarded-For never reaches Better-Auth.
-  headers.set(CLIENT_ADDRESS_HEADER, clientAddress(request));
+  const client = clientAddress(request);
+  headers.set(CLIENT_ADDRESS_HEADER, client);
   const method = request.method.toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD' && request.body !== undefined && request.body !== null;
   let body: string | undefined;
@@ -20,7 +21,22 @@ export function toWebRequest(request: FastifyRequest, baseUrl: string): Request 
     body = typeof request.body === 'string' && !isJson ? request.body : JSON.stringify(request.body);
     headers.delete('content-length');
   }
-  return new Request(new URL(request.url, baseUrl), { method, headers, body });
+  const webRequest = new Request(new URL(request.url, baseUrl), { method, headers, body });
+  bridgedClients.set(webRequest, client);
+  return webRequest;
+}
+
+/** The client address (http/clientAddress.ts) of each Request the bridge built, for as long as the Request lives. */
+const bridgedClients = new WeakMap<Request, string>();
+
+/**
+ * The client of a Request the bridge built: the very answer `clientAddress` gave for its Fastify
+ * request (the plugin endpoints' per-address budget uses it, so they count the address the
+ * Fastify routes count). A Request the bridge did not build (an in-process `auth.handler` call)
+ * is `unknown`: no header of it is believed.
+ */
+export function bridgedClientAddress(request: Request): string {
+  return bridgedClients.get(request) ?? 'unknown';
 }
 
 /** The request's headers as Fetch `Headers` (repeated headers kept apart). */

@@ -1,5 +1,5 @@
 import { apiKeyGrant, type ApiKey } from '@libs/database/models';
-import { permissionGrants } from '@libs/database/postgress/repositories';
+import { permissionGrants } from './permissions';
 
 /** Why a found key may not be used (its owner's standing is `canAct`'s, decided after this). */
 export type KeyRefusal = 'REVOKED' | 'EXPIRED' | 'INACTIVE' | 'INSUFFICIENT_SCOPE';

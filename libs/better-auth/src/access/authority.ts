@@ -1,5 +1,5 @@
 import type { PermissionConditions, PermissionGrant } from '@libs/database/models';
-import { permissionGrants } from '@libs/database/postgress/repositories';
+import { permissionGrants } from './permissions';
 
 export { ALL_PERMISSIONS, AUTHORITY_ERRORS, ESCALATE_PERMISSION, ESCALATION_BYPASS_EVENT, type AuthorityCode } from './authorityErrors';
 import { ALL_PERMISSIONS, ESCALATE_PERMISSION } from './authorityErrors';

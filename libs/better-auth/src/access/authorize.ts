@@ -1,5 +1,5 @@
 import type { PermissionGrant } from '@libs/database/models';
-import { permissionGrants } from '@libs/database/postgress/repositories';
+import { permissionGrants } from './permissions';
 import { conditionsHold, type ResourceContext } from './conditions';
 import type { Principal } from './Principal';
 

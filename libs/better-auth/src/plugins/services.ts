@@ -3,7 +3,7 @@ import type { Repositories } from '../repositories';
 import type { ApiKeyVerifier } from './api-key/ApiKeyVerifier';
 import { createPrincipalLimit, UNLIMITED, type PrincipalLimit, type PrincipalLimits } from '../access/principalLimit';
 import type { RateLimiter } from './shared/RateLimiter';
-import { createSessionGuards, type SessionGuards } from './shared/sessionGuard';
+import { createSessionGuards, type ClientAddressResolver, type SessionGuards } from './shared/sessionGuard';
 
 /** State the plugins share between Better-Auth (endpoints, hooks) and Fastify (routes, preHandlers). */
 export interface PluginServices {
@@ -27,11 +27,16 @@ export interface PluginServicesDependencies {
   access: AccessCore;
   /** Budgets of authenticated callers (`principalLimitsOf(config)`); `null`: none (`AUTH_RATE_LIMIT=off`). @default null */
   principalLimits?: PrincipalLimits | null;
+  /**
+   * The client address of a plugin endpoint's request (its per-address budget), the same answer
+   * the app's own routes use. @default Better-Auth's `advanced.ipAddress` headers (`clientAddressOf`)
+   */
+  clientAddress?: ClientAddressResolver;
 }
 
 /** The plugin services of one app context, built once by the context. */
 export function createPluginServices(deps: PluginServicesDependencies): PluginServices {
   const { repositories, rateLimiter, access } = deps;
   const principalLimit = deps.principalLimits ? createPrincipalLimit(rateLimiter, deps.principalLimits) : UNLIMITED;
-  return { repositories, rateLimiter, apiKeys: access.keys, access, principalLimit, sessionGuards: createSessionGuards(principalLimit) };
+  return { repositories, rateLimiter, apiKeys: access.keys, access, principalLimit, sessionGuards: createSessionGuards(principalLimit, deps.clientAddress) };
 }

@@ -193,17 +193,17 @@ export function describeRepositoryContract(name: string, open: () => Promise<Con
       expect(await r.roles.getAuthorityGrants(unique('none'))).toEqual([]);
     });
 
-    it('api keys: the plain key is shown once and validates; a revoked key or a missing scope does not', async () => {
+    it('api keys: the plain key is shown once and finds its row; a wrong secret finds nothing; a revoked key is found revoked', async () => {
       const user = await r.users.create({ email: email('key'), name: 'K' });
       const { plainKey, apiKey } = await r.apiKeys.createKey({ name: 'ci', userId: user.id, scopes: ['read'] });
-      expect(await r.apiKeys.validate(plainKey, ['read'])).toMatchObject({ valid: true });
-      expect(await r.apiKeys.validate(plainKey, ['admin'])).toMatchObject({ valid: false });
-      expect(await r.apiKeys.validate(`${plainKey}x`)).toMatchObject({ valid: false });
+      expect(await r.apiKeys.findPresented(plainKey)).toMatchObject({ apiKey: { id: apiKey.id, userId: user.id, scopes: ['read'], status: 'ACTIVE' } });
+      expect(await r.apiKeys.findPresented(`${plainKey}x`)).toMatchObject({ apiKey: null });
+      expect(await r.apiKeys.findPresented('sk_nope')).toEqual({ apiKey: null, reason: 'MALFORMED' });
       const listed = await r.apiKeys.listByUser(user.id);
       expect(listed.map((k) => k.id)).toEqual([apiKey.id]);
       expect(listed[0]).not.toHaveProperty('keyHash');
       await r.apiKeys.revoke(apiKey.id, 'admin', 'leaked');
-      expect(await r.apiKeys.validate(plainKey, ['read'])).toMatchObject({ valid: false });
+      expect(await r.apiKeys.findPresented(plainKey)).toMatchObject({ apiKey: { id: apiKey.id, status: 'REVOKED', isActive: false } });
       expect(await r.apiKeys.listByUser(user.id)).toEqual([]);
     });
 

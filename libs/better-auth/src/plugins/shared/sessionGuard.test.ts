@@ -35,4 +35,21 @@ describe('overBudget: the plugin endpoints count callers in the principal limit 
     for (let i = 0; i < 3; i++) expect(await overBudget(limit, undefined, sessionOf('alice'))).toBeNull();
     expect(await overBudget(limit, from('10.2.0.1'), sessionOf('alice'))).toBeNull();
   });
+
+  it("an app's resolver names the address, not the request's headers", async () => {
+    const limit = createPrincipalLimit(new RateLimiter(), { user: { max: 100, windowMs: 60_000 }, address: { max: 2, windowMs: 60_000 } });
+    const resolved = new WeakMap<Request, string>();
+    const via = (header: string, client: string) => {
+      const request = from(header);
+      resolved.set(request, client);
+      return request;
+    };
+    const address = (request: Request) => resolved.get(request) ?? 'unknown';
+    // Three different headers, one client: its bucket is spent.
+    expect(await overBudget(limit, via('10.3.0.1', '192.0.2.1'), sessionOf('a'), address)).toBeNull();
+    expect(await overBudget(limit, via('10.3.0.2', '192.0.2.1'), sessionOf('b'), address)).toBeNull();
+    expect(await overBudget(limit, via('10.3.0.3', '192.0.2.1'), sessionOf('c'), address)).toMatchObject({ statusCode: 429, body: { code: 'RATE_LIMITED', message: expect.stringContaining('address') } });
+    // One header, another client: a bucket of its own.
+    expect(await overBudget(limit, via('10.3.0.3', '192.0.2.2'), sessionOf('c'), address)).toBeNull();
+  });
 });

@@ -37,7 +37,18 @@ export async function principalOfSession(access: AccessCore, session: { session:
 
 type EndpointSession = { session: object; user: { id: string } };
 
-/** The client address Better-Auth's options name: the first configured header's first entry. */
+/**
+ * How the plugin endpoints name a request's client (the key of the per-address budget). An app
+ * that resolves the client itself (a proxy-trust rule) passes its resolver to
+ * `createPluginServices`, so these endpoints and its own routes count the same address.
+ */
+export type ClientAddressResolver = (request: Request) => string;
+
+/**
+ * The default resolver, for a plain Better-Auth app: the client address Better-Auth's options
+ * name, the first configured header's first entry (default `x-forwarded-for`) — behind a proxy,
+ * configure that header so a client cannot choose its own.
+ */
 export function clientAddressOf(request: Request, options?: Pick<BetterAuthOptions, 'advanced'>): string {
   const header = options?.advanced?.ipAddress?.ipAddressHeaders?.[0] ?? 'x-forwarded-for';
   return request.headers.get(header)?.split(',')[0]?.trim() || 'unknown';
@@ -47,28 +58,27 @@ export function clientAddressOf(request: Request, options?: Pick<BetterAuthOptio
  * The 429 for a caller past its budget, or null: the same `PrincipalLimit` (per user, per address;
  * `access/principalLimit.ts`) as the guarded Fastify routes, the same buckets. An API key standing
  * in for its owner counts per address (its per-key bucket was charged when it was verified). The
- * address is the client's as Better-Auth is told to read it: the first of
- * `advanced.ipAddress.ipAddressHeaders` (default `x-forwarded-for`), its first entry — behind a
- * proxy, configure that header so a client cannot choose its own. In-process calls
- * (`auth.api.*`, no HTTP request) are not counted.
+ * address is `address(request)` (`clientAddressOf` unless the app gave its resolver). In-process
+ * calls (`auth.api.*`, no HTTP request) are not counted.
  */
-export async function overBudget(limit: PrincipalLimit, request: Request | undefined, session: EndpointSession, options?: Pick<BetterAuthOptions, 'advanced'>): Promise<APIError | null> {
+export async function overBudget(limit: PrincipalLimit, request: Request | undefined, session: EndpointSession, address: ClientAddressResolver = clientAddressOf): Promise<APIError | null> {
   if (!request) return null;
   const apiKeyId = (session.session as ApiKeySessionMarker).apiKeyId;
-  const refusal = await limit({ user: { id: session.user.id }, apiKey: apiKeyId ? { id: apiKeyId } : null }, clientAddressOf(request, options));
+  const refusal = await limit({ user: { id: session.user.id }, apiKey: apiKeyId ? { id: apiKeyId } : null }, address(request));
   if (!refusal) return null;
   return refusalApiError(refusal);
 }
 
 /**
  * The middlewares of the plugins' endpoints (`/api/auth/api-key/*`, `/api/auth/roles/*`): who is
- * calling (401 without a session), then `limit` (429 `RATE_LIMITED` + Retry-After past the budget).
+ * calling (401 without a session), then `limit` (429 `RATE_LIMITED` + Retry-After past the budget),
+ * per address as `clientAddress` names it (@default Better-Auth's `advanced.ipAddress` headers).
  */
-export function createSessionGuards(limit: PrincipalLimit) {
+export function createSessionGuards(limit: PrincipalLimit, clientAddress?: ClientAddressResolver) {
   const signedIn = async (ctx: Parameters<typeof getSessionFromCtx>[0]) => {
     const session = await getSessionFromCtx(ctx);
     if (!session?.session) throw new APIError('UNAUTHORIZED', SESSION_ERRORS.UNAUTHORIZED);
-    const refused = await overBudget(limit, ctx.request, session, ctx.context.options);
+    const refused = await overBudget(limit, ctx.request, session, clientAddress ?? ((request) => clientAddressOf(request, ctx.context.options)));
     if (refused) throw refused;
     return session;
   };

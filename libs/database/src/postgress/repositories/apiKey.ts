@@ -1,13 +1,11 @@
 import type { Prisma } from '../../generated/prisma/client';
 import {
-  apiKeyGrant,
   ApiKeyCreateInputSchema,
   ApiKeyUpdateInputSchema,
   reviveApiKey,
   type ApiKey,
   type ApiKeyCreateInput,
   type ApiKeyUpdateInput,
-  type ApiKeyValidationResult,
   type PresentedApiKey,
   type CreatedApiKey,
 } from '../../models';
@@ -15,7 +13,6 @@ import { isRepositoryError } from '../../errors/RepositoryError';
 import { BaseRepository } from './base';
 import { cacheTags } from './cacheTags';
 import { DEFAULT_NEGATIVE_LOOKUP_OPTIONS, NegativeLookups, type NegativeLookupOptions } from './NegativeLookups';
-import { permissionGrants } from './roleQueries';
 import { generateKey, keyMatchesHash, parseKeyIdentifier, previewPrefix } from './apiKeyMaterial';
 import { ApiKeyUsageBuffer, writeUsage } from './apiKeyUsage';
 import type { TransactionState } from './prismaTypes';
@@ -46,8 +43,8 @@ const withoutHash = ({ keyHash: _hash, ...rest }: ApiKey): Omit<ApiKey, 'keyHash
 
 /**
  * API keys: only a SHA-256 hash of each key is stored; the plain key is returned once by
- * `create`/`rotate`. `validate` is cache-first and never writes: usage is buffered and
- * flushed in batches (call `close()` on shutdown to write the rest).
+ * `create`/`rotate`. `findPresented` is cache-first and never writes; uses counted with
+ * `recordUse` are buffered and flushed in batches (call `close()` on shutdown to write the rest).
  */
 export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements IApiKeyRepository {
   readonly #options: Required<ApiKeyRepositoryOptions>;
@@ -140,26 +137,6 @@ export class ApiKeyRepository extends BaseRepository<ApiKey, Prisma.ApiKeyWhereI
   /** Counts one use of a key: buffered, written in batches by `flushUsage`. */
   recordUse(keyId: string): void {
     this.#recordUse(keyId);
-  }
-
-  /**
-   * @deprecated The published repository check (status, revocation, expiry on the wall clock,
-   * `requiredScopes` against `apiKeyGrant`), kept for callers of `@libs/database` alone. The auth
-   * service decides with the access core (libs/better-auth access/apiKeys.ts) on `findPresented`.
-   */
-  async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
-    const found = await this.findPresented(plainKey);
-    if (!found.apiKey) return { valid: false, reason: found.reason };
-    const key = found.apiKey;
-    const apiKey = key;
-    if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
-    if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return { valid: false, reason: 'EXPIRED', apiKey };
-    if (key.status !== 'ACTIVE' || !key.isActive) return { valid: false, reason: key.status === 'EXPIRED' ? 'EXPIRED' : 'INACTIVE', apiKey };
-    const grant = apiKeyGrant(key);
-    const missingScopes = requiredScopes.filter((s) => !permissionGrants(grant, s));
-    if (missingScopes.length > 0) return { valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes, apiKey };
-    this.#recordUse(key.id);
-    return { valid: true, apiKey, userId: key.userId, storeId: key.storeId, scopes: key.scopes, permissions: key.permissions };
   }
 
   #recordUse(id: string): void {

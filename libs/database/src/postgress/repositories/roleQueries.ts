@@ -96,13 +96,3 @@ export async function effectiveGrantsOfUser(client: PrismaExecutor, userId: stri
      WHERE p."expiresAt" IS NULL OR p."expiresAt" > (now() AT TIME ZONE 'UTC')`;
   return toGrants(rows);
 }
-
-/**
- * The one matching rule of permission strings: `users:read` is granted by `users:read`,
- * `users:*`, `*:*` or `*` (a key scope meaning "everything its owner may do").
- */
-export function permissionGrants(granted: readonly string[], wanted: string): boolean {
-  if (granted.includes(wanted) || granted.includes('*:*') || granted.includes('*')) return true;
-  const colon = wanted.indexOf(':');
-  return colon > 0 && granted.includes(`${wanted.slice(0, colon)}:*`);
-}

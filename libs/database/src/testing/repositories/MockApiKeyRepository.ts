@@ -1,5 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client';
-import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type ApiKeyValidationResult, type CreatedApiKey, type PresentedApiKey } from '../../models';
+import { ApiKeyCreateInputSchema, ApiKeyUpdateInputSchema, type ApiKey, type ApiKeyCreateInput, type ApiKeyUpdateInput, type CreatedApiKey, type PresentedApiKey } from '../../models';
 import { generateKey, keyMatchesHash, parseKeyIdentifier } from '../../postgress/repositories/apiKeyMaterial';
 import { buildApiKey } from './builders';
 import { InMemoryRepository } from './InMemoryRepository';
@@ -7,7 +7,7 @@ import type { IApiKeyRepository } from '../../postgress/repositories/interfaces'
 
 const withoutHash = ({ keyHash: _h, ...rest }: ApiKey): Omit<ApiKey, 'keyHash'> => rest;
 
-/** In-memory `ApiKeyRepository` for unit tests: real key material and checks; usage applied on flush. */
+/** In-memory `ApiKeyRepository` for unit tests: real key material and secret check; usage applied on flush. */
 export class MockApiKeyRepository extends InMemoryRepository<ApiKey, Prisma.ApiKeyWhereInput, ApiKeyCreateInput, ApiKeyUpdateInput> implements IApiKeyRepository {
   readonly #pending = new Map<string, number>();
 
@@ -48,22 +48,6 @@ export class MockApiKeyRepository extends InMemoryRepository<ApiKey, Prisma.ApiK
 
   recordUse(keyId: string): void {
     this.#pending.set(keyId, (this.#pending.get(keyId) ?? 0) + 1);
-  }
-
-  async validate(plainKey: string, requiredScopes: string[] = []): Promise<ApiKeyValidationResult> {
-    this.track('validate', [requiredScopes]);
-    const identifier = parseKeyIdentifier(plainKey);
-    if (!identifier) return { valid: false, reason: 'MALFORMED' };
-    const key = [...this.rows.values()].find((k) => k.keyIdentifier === identifier);
-    if (!key || !keyMatchesHash(plainKey, key.keyHash)) return { valid: false, reason: 'NOT_FOUND' };
-    const apiKey = withoutHash(structuredClone(key));
-    if (key.status === 'REVOKED' || key.revokedAt) return { valid: false, reason: 'REVOKED', apiKey };
-    if (key.expiresAt && key.expiresAt <= new Date()) return { valid: false, reason: 'EXPIRED', apiKey };
-    if (key.status !== 'ACTIVE' || !key.isActive) return { valid: false, reason: key.status === 'EXPIRED' ? 'EXPIRED' : 'INACTIVE', apiKey };
-    const missingScopes = key.scopes.includes('*') ? [] : requiredScopes.filter((s) => !key.scopes.includes(s));
-    if (missingScopes.length) return { valid: false, reason: 'INSUFFICIENT_SCOPE', missingScopes, apiKey };
-    this.#pending.set(key.id, (this.#pending.get(key.id) ?? 0) + 1);
-    return { valid: true, apiKey, userId: key.userId, storeId: key.storeId, scopes: key.scopes, permissions: key.permissions };
   }
 
   async flushUsage(): Promise<number> {

@@ -83,12 +83,14 @@ describe('createMockRepositories', () => {
     expect((await repos.sessions.getLogs(s.id)).map((l) => l.action)).toEqual(['CREATED', 'ENDED']);
 
     const { apiKey, plainKey } = await repos.apiKeys.createKey({ name: 'k', userId: u1, scopes: ['read'] });
-    expect(await repos.apiKeys.validate(plainKey, ['read'])).toMatchObject({ valid: true });
-    expect(await repos.apiKeys.validate(plainKey, ['write'])).toMatchObject({ valid: false, reason: 'INSUFFICIENT_SCOPE' });
+    expect(await repos.apiKeys.findPresented(plainKey)).toMatchObject({ apiKey: { id: apiKey.id, scopes: ['read'] } });
+    const forged = plainKey.slice(0, -1) + (plainKey.endsWith('a') ? 'b' : 'a');
+    expect(await repos.apiKeys.findPresented(forged)).toEqual({ apiKey: null, reason: 'NOT_FOUND' });
+    repos.apiKeys.recordUse(apiKey.id);
     await repos.apiKeys.flushUsage();
     expect((await repos.apiKeys.findById(apiKey.id))?.usageCount).toBe(1);
     await repos.apiKeys.revoke(apiKey.id, 'admin');
-    expect(await repos.apiKeys.validate(plainKey)).toMatchObject({ valid: false, reason: 'REVOKED' });
+    expect(await repos.apiKeys.findPresented(plainKey)).toMatchObject({ apiKey: { status: 'REVOKED', isActive: false } });
 
     const parent = await repos.roles.create({ name: 'viewer', permissions: ['users:read'] });
     const child = await repos.roles.create({ name: 'editor', parentRoleId: parent.id, permissions: ['users:write'] });

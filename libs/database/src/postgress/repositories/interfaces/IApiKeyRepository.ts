@@ -1,5 +1,5 @@
 import type { Prisma } from '../../../generated/prisma/client';
-import type { ApiKey, ApiKeyCreateInput, ApiKeyUpdateInput, ApiKeyValidationResult, CreatedApiKey, PresentedApiKey } from '../../../models';
+import type { ApiKey, ApiKeyCreateInput, ApiKeyUpdateInput, CreatedApiKey, PresentedApiKey } from '../../../models';
 import type { IRepository } from './IRepository';
 
 /** API keys: only a hash is stored; the plain key is returned once, at creation. */
@@ -11,8 +11,6 @@ export interface IApiKeyRepository extends Omit<IRepository<ApiKey, Prisma.ApiKe
   findPresented(plainKey: string): Promise<PresentedApiKey>;
   /** Counts one use of a key (buffered; written by `flushUsage`). */
   recordUse(keyId: string): void;
-  /** @deprecated the repository's own key check, kept for the published interface; the auth service decides with the access core's apiKeys.ts (`findPresented` + `checkKey`). */
-  validate(plainKey: string, requiredScopes?: string[]): Promise<ApiKeyValidationResult>;
   /** Writes buffered usage counts; how many keys were written. */
   flushUsage(): Promise<number>;
   close(): Promise<void>;
