@@ -59,8 +59,9 @@ describe('stock Better-Auth server on our Prisma schema', () => {
     const good = await measureSignIns(server.url, users, 2, 1);
     expect(good.failures).toBe(0);
     expect(good.latenciesMs).toHaveLength(2);
+    expect(good.tokens).toHaveLength(2); // the measured sessions, for the sign-out phase
     const bad = await measureSignIns(server.url, users.map((u) => ({ ...u, password: 'wrong-password-1' })), 2);
-    expect(bad).toEqual({ latenciesMs: [], failures: 2 });
+    expect(bad).toEqual({ latenciesMs: [], failures: 2, tokens: [] });
   });
 
   it("reports the server process's own CPU time over IPC, growing with work", async () => {
